@@ -1,0 +1,159 @@
+//! The invariant checker (spec 11). It runs at the end of every user action and reports what is
+//! broken as [`Finding`]s; it never panics. In fixed mode nothing is ever reported for E2/E3.
+
+use crate::consts::{Attr, TtState};
+use crate::sim::Sim;
+use crate::state::dma_type;
+use crate::trace::Finding;
+
+/// Check every invariant of spec 11 against the current state.
+pub(crate) fn check(sim: &Sim) -> Vec<Finding> {
+    let st = sim.state();
+    let mut out = Vec::new();
+    let post_seed = !sim.config().era.pre_seed();
+
+    // A page is in exactly one place (spec 11): count every reference to every handed-out page.
+    let mut seen: Vec<Vec<u8>> = st
+        .phys
+        .zones
+        .iter()
+        .map(|z| vec![0u8; (z.bump - z.start) as usize])
+        .collect();
+    let mut stray = None;
+    let mut mark = |pfn: u64| {
+        let zi = st.phys.zone_of(pfn);
+        let z = &st.phys.zones[zi];
+        match seen[zi].get_mut((pfn.wrapping_sub(z.start)) as usize) {
+            Some(c) => *c = c.saturating_add(1),
+            None => stray = stray.or(Some(pfn)),
+        }
+    };
+    for z in &st.phys.zones {
+        z.free.iter().for_each(|&p| mark(p));
+    }
+    st.pools.iter().for_each(|p| p.list.iter().for_each(|&x| mark(x)));
+    st.dma_pools.iter().for_each(|p| p.free.iter().for_each(|&x| mark(x)));
+    st.tts.iter().for_each(|t| t.pages.iter().flatten().for_each(|&x| mark(x)));
+    st.phys.local.iter().for_each(|&x| mark(x));
+    st.phys.leaked.iter().for_each(|&x| mark(x));
+    if let Some(pfn) = stray {
+        out.push(Finding::PageConservation { pfn });
+    } else if let Some(pfn) = seen.iter().enumerate().find_map(|(zi, v)| {
+        v.iter()
+            .position(|&c| c != 1)
+            .map(|i| st.phys.zones[zi].start + i as u64)
+    }) {
+        out.push(Finding::PageConservation { pfn });
+    }
+    if !st.phys.leaked.is_empty() {
+        out.push(Finding::PagesLeaked {
+            count: st.phys.leaked.len() as u64,
+        });
+    }
+
+    // Pool bookkeeping: npages is the list length.
+    for (i, p) in st.pools.iter().enumerate() {
+        if p.npages != p.list.len() as u64 {
+            out.push(Finding::PoolCountMismatch {
+                pool: i as u8,
+                npages: p.npages,
+                listed: p.list.len() as u64,
+            });
+        }
+    }
+
+    // Accounting: used_mem = charged tt pages + charged objects (spec 11).
+    let mut expected = vec![st.obj_charged; st.zones.len()];
+    for t in st.tts.iter().filter(|t| t.alive) {
+        for &pfn in t.pages.iter().flatten() {
+            let scope = sim.page_charge_scope(pfn);
+            for (z, e) in expected.iter_mut().enumerate() {
+                if scope.has(z) {
+                    *e = e.wrapping_add(crate::consts::PAGE_SIZE);
+                }
+            }
+        }
+    }
+    for (z, zone) in st.zones.iter().enumerate() {
+        let diff = zone.used_mem.wrapping_sub(expected[z]) as i64;
+        if diff != 0 {
+            out.push(Finding::AccountingMismatch {
+                zone: z as u8,
+                diff,
+            });
+        }
+    }
+
+    // tt state: U has no pages, N/B have all (E2/E3 only); destroyed tts hold nothing.
+    for t in &st.tts {
+        let present = t.pages_present();
+        let ok = if !t.alive {
+            present == 0
+        } else if !post_seed {
+            true
+        } else if t.state == TtState::Unpopulated {
+            present == 0
+        } else {
+            present == t.num_pages
+        };
+        if !ok {
+            out.push(Finding::TtStateMismatch { tt: t.id });
+        }
+    }
+
+    // Attributes: pool pages carry the pool's attribute, system pages are write-back, and the
+    // lowmem pages of a populated tt carry its caching (E2/E3; observation O1 before the seed).
+    let attr = |pfn: u64| st.phys.page(pfn).map_or(Attr::Wb, |p| p.attr);
+    let mut bad_attr = None;
+    for z in &st.phys.zones {
+        if let Some(&p) = z.free.iter().find(|&&p| attr(p) != Attr::Wb) {
+            bad_attr = bad_attr.or(Some(p));
+        }
+    }
+    if post_seed {
+        for p in &st.pools {
+            let want = p.caching.attr();
+            if let Some(&x) = p.list.iter().find(|&&x| !sim.is_highmem(x) && attr(x) != want) {
+                bad_attr = bad_attr.or(Some(x));
+            }
+        }
+        for p in &st.dma_pools {
+            let want = if p.ptype & dma_type::IS_WC != 0 {
+                Attr::Wc
+            } else if p.ptype & dma_type::IS_UC != 0 {
+                Attr::Uc
+            } else {
+                Attr::Wb
+            };
+            if let Some(&x) = p.free.iter().find(|&&x| attr(x) != want) {
+                bad_attr = bad_attr.or(Some(x));
+            }
+        }
+        for t in st.tts.iter().filter(|t| t.alive && t.state != TtState::Unpopulated) {
+            let want = t.caching.attr();
+            if let Some(&x) = t
+                .pages
+                .iter()
+                .flatten()
+                .find(|&&x| !sim.is_highmem(x) && attr(x) != want)
+            {
+                bad_attr = bad_attr.or(Some(x));
+            }
+        }
+    }
+    if let Some(pfn) = bad_attr {
+        out.push(Finding::PageAttrMismatch { pfn });
+    }
+
+    // Swap files: a TTM-owned file nobody references must have been released (D8 leaks one).
+    for f in st.swap_files.iter().filter(|f| !f.released && !f.persistent) {
+        let referenced = st
+            .tts
+            .iter()
+            .any(|t| t.alive && t.swap_storage == Some(f.id));
+        if !referenced {
+            out.push(Finding::SwapFileLeaked { file: f.id });
+        }
+    }
+    out
+}

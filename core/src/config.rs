@@ -1,0 +1,275 @@
+//! Machine configuration: what the simulated computer and kernel look like (issue 3, "The simulated machine").
+
+use crate::consts::PAGE_SIZE;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Which kernel tree the model behaves like (spec 0.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Era {
+    /// 3.0-3.2 releases: lazy `ttm_tt_get_page` with the highmem/lowmem split (spec 8).
+    E0,
+    /// The tree just before the seed: lazy per-slot `ttm_tt_get_page`, core `ttm_tt_populate` (spec 8).
+    E1,
+    /// The seed commit: `ttm_pool_populate` / `ttm_pool_unpopulate` callbacks, no DMA pool (spec 0.2).
+    E2,
+    /// 3.3/3.4 release state: driver populate wrappers and the DMA-aware pool (spec 0.2). The default.
+    #[default]
+    E3,
+}
+
+impl Era {
+    /// True before the seed commit (lazy allocation).
+    pub fn pre_seed(self) -> bool {
+        matches!(self, Era::E0 | Era::E1)
+    }
+}
+
+/// Reproduce the defects of 3.3 (spec 9) or behave like later kernels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Fidelity {
+    /// Reproduce D1, D3, D5, D7, D8 and the observations exactly as the era had them.
+    #[default]
+    Faithful,
+    /// Apply the fixes later kernels made.
+    Fixed,
+}
+
+/// CPU architecture of the simulated kernel (spec 0.4, 5.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Arch {
+    /// x86-64: no highmem; a "dma32" accounting zone when RAM exceeds 4 GiB.
+    #[default]
+    X86_64,
+    /// 32-bit x86 with CONFIG_HIGHMEM: lowmem is the first 896 MiB, a "highmem" accounting zone when RAM exceeds it.
+    X86_32Highmem,
+}
+
+impl Arch {
+    /// `NUM_PAGES_TO_ALLOC` for this architecture (spec 0.4).
+    pub fn num_pages_to_alloc(self) -> u32 {
+        match self {
+            Arch::X86_64 => crate::consts::NUM_PAGES_TO_ALLOC_64,
+            Arch::X86_32Highmem => crate::consts::NUM_PAGES_TO_ALLOC_32,
+        }
+    }
+}
+
+/// Lowmem size of a 32-bit x86 kernel with the default 3G/1G split.
+pub const LOWMEM_32: u64 = 896 << 20;
+
+/// Operations a scenario can make fail, counted from boot (1 = the first such operation).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FaultPlan {
+    /// Fail these system page allocations (alloc_page inside TTM).
+    pub page_alloc: Vec<u64>,
+    /// Fail these kernel-mapping attribute changes (set_pages_array_wc/uc, set_memory_*).
+    pub set_caching: Vec<u64>,
+    /// Fail these shmem swap-file creations.
+    pub shmem_create: Vec<u64>,
+    /// Fail these shmem page reads (read_mapping_page / shmem_read_mapping_page).
+    pub shmem_read: Vec<u64>,
+    /// Fail these shmem page lookups for writing during swap-out.
+    pub shmem_write: Vec<u64>,
+    /// Fail these accounting reservations (ttm_mem_global_reserve attempts).
+    pub reserve: Vec<u64>,
+}
+
+/// A sysfs attribute of the memory-accounting or pool kobjects (spec 3.2, 4.2, 5.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SysfsAttr {
+    /// `memory_accounting/pool/pool_max_size` (KiB)
+    PoolMaxSize,
+    /// `memory_accounting/pool/pool_small_allocation` (KiB)
+    PoolSmallAllocation,
+    /// `memory_accounting/pool/pool_allocation_size` (KiB)
+    PoolAllocationSize,
+    /// `memory_accounting/dma_pool/pool_max_size` (KiB)
+    DmaPoolMaxSize,
+    /// `memory_accounting/dma_pool/pool_small_allocation` (KiB)
+    DmaPoolSmallAllocation,
+    /// `memory_accounting/dma_pool/pool_allocation_size` (KiB)
+    DmaPoolAllocationSize,
+    /// `memory_accounting/<zone>/emergency_memory` (KiB); zone index in [`SysfsWrite::zone`].
+    EmergencyMemory,
+    /// `memory_accounting/<zone>/available_memory` (KiB)
+    AvailableMemory,
+    /// `memory_accounting/<zone>/swap_limit` (KiB)
+    SwapLimit,
+}
+
+/// One write to a sysfs attribute, as `echo value > attr` would do it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SysfsWrite {
+    /// The attribute.
+    pub attr: SysfsAttr,
+    /// For zone attributes: the zone index (0 = "kernel").
+    #[serde(default)]
+    pub zone: usize,
+    /// The text written (parsed by the kernel's store rules, spec 3.2 / 5.2).
+    pub value: String,
+}
+
+/// Everything that describes the simulated machine.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MachineConfig {
+    /// Total RAM in bytes (a multiple of 4096).
+    pub ram_bytes: u64,
+    /// Architecture.
+    pub arch: Arch,
+    /// Kernel era.
+    pub era: Era,
+    /// Faithful (defects reproduced) or fixed.
+    pub fidelity: Fidelity,
+    /// The device needs pages below 4 GiB (`bdev->need_dma32`; sets TTM_PAGE_FLAG_DMA32 on its tts).
+    pub need_dma32: bool,
+    /// The software I/O TLB is active (`swiotlb_nr_tbl() != 0`): radeon/nouveau use the DMA pool (spec 4.1).
+    pub swiotlb: bool,
+    /// The GPU sits on AGP (spec 7.5).
+    pub agp: bool,
+    /// The calling task has CAP_SYS_ADMIN: limits are emer_mem instead of max_mem (spec 5.4).
+    pub root: bool,
+    /// Device name used for DMA pools (`dev_name` in debugfs, spec 4.2).
+    pub device_name: String,
+    /// sysfs writes applied right after boot, in order.
+    pub sysfs: Vec<SysfsWrite>,
+    /// Injected failures.
+    pub faults: FaultPlan,
+}
+
+impl Default for MachineConfig {
+    /// The standard configuration of the spec's worked examples (spec 10): x86-64, 64 MiB, non-root, E3.
+    fn default() -> Self {
+        MachineConfig {
+            ram_bytes: 64 << 20,
+            arch: Arch::X86_64,
+            era: Era::E3,
+            fidelity: Fidelity::Faithful,
+            need_dma32: false,
+            swiotlb: false,
+            agp: false,
+            root: false,
+            device_name: "radeon 0000:01:00.0".to_string(),
+            sysfs: Vec::new(),
+            faults: FaultPlan::default(),
+        }
+    }
+}
+
+/// Smallest RAM the model accepts (enough for one pool refill batch on 32-bit and a kernel zone).
+pub const MIN_RAM: u64 = 8 << 20;
+/// Largest RAM the model accepts (PAE limit of 32-bit x86; ample for 64-bit teaching).
+pub const MAX_RAM: u64 = 64 << 30;
+
+/// A configuration value the model cannot run with, naming the field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigError {
+    /// Dotted path of the offending field (`ram_bytes`, `sysfs[2].zone`).
+    pub field: String,
+    /// What is wrong, in plain words.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl MachineConfig {
+    /// Check every value; the first problem found is returned with its field path.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let err = |field: &str, message: String| {
+            Err(ConfigError {
+                field: field.to_string(),
+                message,
+            })
+        };
+        if self.ram_bytes % PAGE_SIZE != 0 {
+            return err(
+                "ram_bytes",
+                format!("{} is not a multiple of the page size (4096)", self.ram_bytes),
+            );
+        }
+        if !(MIN_RAM..=MAX_RAM).contains(&self.ram_bytes) {
+            return err(
+                "ram_bytes",
+                format!(
+                    "{} bytes is outside the supported range {} MiB .. {} GiB",
+                    self.ram_bytes,
+                    MIN_RAM >> 20,
+                    MAX_RAM >> 30
+                ),
+            );
+        }
+        if self.swiotlb && self.era != Era::E3 {
+            return err(
+                "swiotlb",
+                format!(
+                    "the DMA-aware pool exists only in era E3 (3.3/3.4 release), not in {:?}",
+                    self.era
+                ),
+            );
+        }
+        if self.device_name.len() > 63 {
+            return err(
+                "device_name",
+                "longer than the kernel's dev_name[64] buffer".to_string(),
+            );
+        }
+        for (i, w) in self.sysfs.iter().enumerate() {
+            let zone_attr = matches!(
+                w.attr,
+                SysfsAttr::EmergencyMemory | SysfsAttr::AvailableMemory | SysfsAttr::SwapLimit
+            );
+            if zone_attr && w.zone >= self.zone_count() {
+                return err(
+                    &format!("sysfs[{i}].zone"),
+                    format!(
+                        "zone {} does not exist; this machine has {} accounting zone(s)",
+                        w.zone,
+                        self.zone_count()
+                    ),
+                );
+            }
+            let dma_attr = matches!(
+                w.attr,
+                SysfsAttr::DmaPoolMaxSize
+                    | SysfsAttr::DmaPoolSmallAllocation
+                    | SysfsAttr::DmaPoolAllocationSize
+            );
+            if dma_attr && !self.has_dma_pool() {
+                return err(
+                    &format!("sysfs[{i}].attr"),
+                    "the dma_pool kobject exists only with swiotlb in era E3".to_string(),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Pages of RAM.
+    pub fn ram_pages(&self) -> u64 {
+        self.ram_bytes / PAGE_SIZE
+    }
+
+    /// The DMA-aware pool is built (CONFIG_SWIOTLB) and active (spec 4.1).
+    pub fn has_dma_pool(&self) -> bool {
+        self.swiotlb && self.era == Era::E3
+    }
+
+    /// Number of accounting zones this machine gets (spec 5.2).
+    pub fn zone_count(&self) -> usize {
+        match self.arch {
+            Arch::X86_64 if self.ram_bytes > 1 << 32 => 2,
+            Arch::X86_32Highmem if self.ram_bytes > LOWMEM_32 => 2,
+            _ => 1,
+        }
+    }
+}

@@ -1,0 +1,443 @@
+//! User actions: what a person (or a scenario) asks the simulated machine to do. Each action is
+//! marked in the trace, expands into the modelled kernel calls, and ends with the invariant check.
+//!
+//! Part 1 of the model has no buffer objects, so these actions reach `ttm_tt` and the pools
+//! directly, the way a driver or TTM's buffer-object layer would.
+
+use crate::config::SysfsAttr;
+use crate::consts::{page_flags, Caching, TtState};
+use crate::errno::Errno;
+use crate::sim::{Sim, SimError, SimResult};
+use crate::state::{Ctr, TtBackend};
+use crate::sysfs::SysfsOutcome;
+use serde::{Deserialize, Serialize};
+
+/// Largest tt the model accepts: 16 GiB of pages.
+pub const MAX_TT_PAGES: u32 = 1 << 22;
+
+/// Page flags a caller may request when creating a tt (the others are TTM's own bookkeeping).
+pub const USER_TT_FLAGS: u32 = page_flags::ZERO_ALLOC | page_flags::DMA32 | page_flags::WRITE;
+
+/// A user-level action.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Action {
+    /// The driver's `ttm_tt_create` → `ttm_tt_init` / `ttm_dma_tt_init`: a tt of `pages` pages with
+    /// `caching` recorded (no pages yet). Flags may hold ZERO_ALLOC, DMA32, WRITE; DMA32 is added
+    /// when the device needs it. `dma` selects a `ttm_dma_tt` (needs swiotlb in E3).
+    TtCreate {
+        /// Number of pages.
+        pages: u32,
+        /// Caching state to record right after creation.
+        #[serde(default = "cached")]
+        caching: Caching,
+        /// Page flags (spec 1.1).
+        #[serde(default)]
+        flags: u32,
+        /// Populate from the DMA-aware pool.
+        #[serde(default)]
+        dma: bool,
+    },
+    /// The driver's `ttm_tt_populate` (E2/E3) or the core `ttm_tt_populate` (E0/E1).
+    TtPopulate {
+        /// Tt id.
+        tt: u32,
+    },
+    /// The driver's `ttm_tt_unpopulate` (E2/E3) or `ttm_tt_free_alloced_pages` (E0/E1).
+    TtUnpopulate {
+        /// Tt id.
+        tt: u32,
+    },
+    /// `ttm_tt_bind`.
+    TtBind {
+        /// Tt id.
+        tt: u32,
+    },
+    /// `ttm_tt_unbind`.
+    TtUnbind {
+        /// Tt id.
+        tt: u32,
+    },
+    /// `ttm_tt_set_caching`.
+    TtSetCaching {
+        /// Tt id.
+        tt: u32,
+        /// New caching state.
+        caching: Caching,
+    },
+    /// `ttm_tt_swapout` to a new shmem file, or to persistent swap storage `persistent`.
+    TtSwapout {
+        /// Tt id.
+        tt: u32,
+        /// A swap file made with `SwapFileCreate`.
+        #[serde(default)]
+        persistent: Option<u32>,
+    },
+    /// `ttm_tt_destroy`.
+    TtDestroy {
+        /// Tt id.
+        tt: u32,
+    },
+    /// E0/E1 only: `ttm_tt_get_page(tt, index)`.
+    TtGetPage {
+        /// Tt id.
+        tt: u32,
+        /// Page index.
+        index: u32,
+    },
+    /// Write recognisable data into every present page of a tt.
+    TtWrite {
+        /// Tt id.
+        tt: u32,
+        /// Pattern seed (0..1023 are distinguishable).
+        seed: u32,
+    },
+    /// A shmem file for persistent swap storage, owned by its creator.
+    SwapFileCreate {
+        /// Size in pages.
+        pages: u32,
+    },
+    /// Kernel reclaim calls `ttm_pool_mm_shrink`.
+    PoolShrink {
+        /// `sc->nr_to_scan` (0 = only ask how many pages the pools hold).
+        nr_to_scan: u64,
+    },
+    /// Kernel reclaim calls `ttm_dma_pool_mm_shrink`.
+    DmaPoolShrink {
+        /// `sc->nr_to_scan`.
+        nr_to_scan: u64,
+    },
+    /// `ttm_mem_global_alloc(bytes)`: charge memory to create accounting pressure.
+    MemCharge {
+        /// Bytes.
+        bytes: u64,
+    },
+    /// `ttm_mem_global_free(bytes)` of memory charged by `MemCharge`.
+    MemUncharge {
+        /// Bytes.
+        bytes: u64,
+    },
+    /// Run the queued "ttm_swap" work item, if any (`ttm_shrink_work`).
+    RunDeferredWork,
+    /// `echo value > attr` for a pool or zone sysfs attribute.
+    SysfsWrite {
+        /// Attribute.
+        attr: SysfsAttr,
+        /// Zone index, for zone attributes.
+        #[serde(default)]
+        zone: usize,
+        /// Text written.
+        value: String,
+    },
+    /// `ttm_page_alloc_fini`.
+    PoolFini,
+    /// `ttm_page_alloc_init` after a fini.
+    PoolInit,
+}
+
+fn cached() -> Caching {
+    Caching::Cached
+}
+
+/// What a successful action produced.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Output {
+    /// Nothing to report.
+    Done,
+    /// The new tt's id.
+    Tt(u32),
+    /// A page frame number.
+    Page(u64),
+    /// Pages left in the pools after a shrink.
+    PagesLeft(u64),
+    /// The new swap file's id.
+    SwapFile(u32),
+    /// Whether deferred work was queued and ran.
+    WorkRan(bool),
+    /// What the sysfs write did.
+    Sysfs(SysfsOutcome),
+}
+
+impl Action {
+    /// A short description for the trace and the UI.
+    pub fn describe(&self) -> String {
+        match self {
+            Action::TtCreate {
+                pages,
+                caching,
+                dma,
+                ..
+            } => format!(
+                "create a {pages}-page {}tt ({})",
+                if *dma { "DMA " } else { "" },
+                caching.kernel_name()
+            ),
+            Action::TtPopulate { tt } => format!("populate tt {tt}"),
+            Action::TtUnpopulate { tt } => format!("unpopulate tt {tt}"),
+            Action::TtBind { tt } => format!("bind tt {tt}"),
+            Action::TtUnbind { tt } => format!("unbind tt {tt}"),
+            Action::TtSetCaching { tt, caching } => {
+                format!("set tt {tt} to {}", caching.kernel_name())
+            }
+            Action::TtSwapout { tt, .. } => format!("swap out tt {tt}"),
+            Action::TtDestroy { tt } => format!("destroy tt {tt}"),
+            Action::TtGetPage { tt, index } => format!("ttm_tt_get_page(tt {tt}, {index})"),
+            Action::TtWrite { tt, seed } => format!("write data #{seed} into tt {tt}"),
+            Action::SwapFileCreate { pages } => format!("create a {pages}-page swap file"),
+            Action::PoolShrink { nr_to_scan } => format!("shrink the pools by {nr_to_scan}"),
+            Action::DmaPoolShrink { nr_to_scan } => {
+                format!("shrink the DMA pools by {nr_to_scan}")
+            }
+            Action::MemCharge { bytes } => format!("charge {bytes} bytes"),
+            Action::MemUncharge { bytes } => format!("uncharge {bytes} bytes"),
+            Action::RunDeferredWork => "run deferred work".to_string(),
+            Action::SysfsWrite { attr, zone, value } => {
+                format!("echo {value:?} > {:?}[{zone}]", attr)
+            }
+            Action::PoolFini => "ttm_page_alloc_fini".to_string(),
+            Action::PoolInit => "ttm_page_alloc_init".to_string(),
+        }
+    }
+}
+
+impl Sim {
+    fn live_tt(&self, tt: u32) -> SimResult<()> {
+        match self.state.tts.get(tt as usize) {
+            Some(t) if t.alive => Ok(()),
+            Some(_) => Err(SimError::Invalid(format!("tt {tt} has been destroyed"))),
+            None => Err(SimError::Invalid(format!("there is no tt {tt}"))),
+        }
+    }
+
+    fn pools_up(&self) -> SimResult<()> {
+        if self.state.pool_manager_up {
+            Ok(())
+        } else {
+            Err(SimError::Invalid(
+                "the page pool allocator has been shut down (ttm_page_alloc_fini)".to_string(),
+            ))
+        }
+    }
+
+    /// Check that an action can run on this machine at all (objects exist, values possible).
+    /// Kernel refusals are not errors here: the action runs and the kernel's error is its result.
+    pub fn validate(&self, a: &Action) -> SimResult<()> {
+        let invalid = |m: String| Err(SimError::Invalid(m));
+        match a {
+            Action::TtCreate {
+                pages, flags, dma, ..
+            } => {
+                if *pages == 0 || *pages > MAX_TT_PAGES {
+                    return invalid(format!("a tt needs 1 to {MAX_TT_PAGES} pages, not {pages}"));
+                }
+                if flags & !USER_TT_FLAGS != 0 {
+                    return invalid(format!(
+                        "page flags {} are TTM's own; a tt may be created with ZERO_ALLOC, DMA32 and WRITE",
+                        page_flags::describe(flags & !USER_TT_FLAGS)
+                    ));
+                }
+                if *dma && !self.cfg.has_dma_pool() {
+                    return invalid(
+                        "a ttm_dma_tt needs the DMA-aware pool: swiotlb active, era E3".into(),
+                    );
+                }
+                self.pools_up()
+            }
+            Action::TtPopulate { tt } | Action::TtBind { tt } | Action::TtDestroy { tt } => {
+                self.live_tt(*tt)?;
+                self.pools_up()
+            }
+            Action::TtUnpopulate { tt } => {
+                self.live_tt(*tt)?;
+                self.pools_up()?;
+                if self.state.tts[*tt as usize].state == TtState::Bound {
+                    return invalid(format!(
+                        "tt {tt} is bound; TTM never unpopulates a bound tt (spec 2.4): unbind it first"
+                    ));
+                }
+                Ok(())
+            }
+            Action::TtUnbind { tt } | Action::TtWrite { tt, .. } => self.live_tt(*tt),
+            Action::TtSetCaching { tt, .. } => self.live_tt(*tt),
+            Action::TtSwapout { tt, persistent } => {
+                self.live_tt(*tt)?;
+                self.pools_up()?;
+                if let Some(f) = persistent {
+                    match self.state.swap_files.get(*f as usize) {
+                        Some(file) if file.persistent && !file.released => {}
+                        _ => {
+                            return invalid(format!(
+                                "{f} is not a persistent swap file (create one with swap_file_create)"
+                            ))
+                        }
+                    }
+                }
+                Ok(())
+            }
+            Action::TtGetPage { tt, index } => {
+                self.live_tt(*tt)?;
+                self.pools_up()?;
+                if !self.cfg.era.pre_seed() {
+                    return invalid(
+                        "ttm_tt_get_page was removed by the seed commit; it exists in eras E0 and E1"
+                            .into(),
+                    );
+                }
+                let n = self.state.tts[*tt as usize].num_pages;
+                if *index >= n {
+                    return invalid(format!("page {index} is outside tt {tt} ({n} pages)"));
+                }
+                Ok(())
+            }
+            Action::SwapFileCreate { pages } => {
+                if *pages == 0 || *pages > MAX_TT_PAGES {
+                    return invalid(format!("a swap file needs 1 to {MAX_TT_PAGES} pages"));
+                }
+                Ok(())
+            }
+            Action::PoolShrink { .. } => self.pools_up(),
+            Action::DmaPoolShrink { .. } => {
+                if self.cfg.has_dma_pool() {
+                    Ok(())
+                } else {
+                    invalid("there is no DMA-aware pool on this machine".into())
+                }
+            }
+            Action::MemCharge { bytes } => {
+                if *bytes == 0 || *bytes > self.cfg.ram_bytes {
+                    return invalid(format!(
+                        "charge between 1 byte and the RAM size, not {bytes}"
+                    ));
+                }
+                Ok(())
+            }
+            Action::MemUncharge { bytes } => {
+                if *bytes == 0 || *bytes > self.state.obj_charged {
+                    return invalid(format!(
+                        "only {} bytes are charged",
+                        self.state.obj_charged
+                    ));
+                }
+                Ok(())
+            }
+            Action::RunDeferredWork => Ok(()),
+            Action::SysfsWrite { attr, zone, .. } => self
+                .sysfs_exists(*attr, *zone)
+                .map_err(SimError::Invalid),
+            Action::PoolFini => self.pools_up(),
+            Action::PoolInit => {
+                if self.state.pool_manager_up {
+                    invalid("the page pool allocator is already running".into())
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+
+    /// Run a user action: validate it, mark it in the trace, run the kernel calls it stands for,
+    /// then check the invariants. A kernel error is returned as [`SimError::Kernel`] after the
+    /// action has run (its trace shows where it came from).
+    pub fn run(&mut self, a: &Action) -> SimResult<Output> {
+        self.validate(a)?;
+        self.action(a.describe(), |s| s.run_validated(a))
+    }
+
+    fn run_validated(&mut self, a: &Action) -> SimResult<Output> {
+        Ok(match *a {
+            Action::TtCreate {
+                pages,
+                caching,
+                flags,
+                dma,
+            } => {
+                let mut flags = flags;
+                if self.cfg.need_dma32 {
+                    flags |= page_flags::DMA32;
+                }
+                let backend = if dma { TtBackend::Dma } else { TtBackend::Pool };
+                let tt = self.tt_init(pages, flags, backend);
+                if caching != Caching::Cached {
+                    self.tt_set_caching(tt, caching)?;
+                }
+                Output::Tt(tt)
+            }
+            Action::TtPopulate { tt } => {
+                self.driver_populate(tt)?;
+                Output::Done
+            }
+            Action::TtUnpopulate { tt } => {
+                self.driver_unpopulate(tt);
+                Output::Done
+            }
+            Action::TtBind { tt } => {
+                self.tt_bind(tt)?;
+                Output::Done
+            }
+            Action::TtUnbind { tt } => {
+                self.tt_unbind(tt);
+                Output::Done
+            }
+            Action::TtSetCaching { tt, caching } => {
+                self.tt_set_caching(tt, caching)?;
+                Output::Done
+            }
+            Action::TtSwapout { tt, persistent } => {
+                // Fixed mode: the caller skips unpopulated or already SWAPPED tts, as
+                // ttm_bo_swapout of later kernels does (avoids D8 and O7), answering -EBUSY.
+                let t = &self.state.tts[tt as usize];
+                if !self.faithful() && (t.swapped() || t.state == TtState::Unpopulated) {
+                    return Err(SimError::Kernel(Errno::Ebusy));
+                }
+                self.tt_swapout(tt, persistent)?;
+                Output::Done
+            }
+            Action::TtDestroy { tt } => {
+                self.tt_destroy(tt);
+                Output::Done
+            }
+            Action::TtGetPage { tt, index } => Output::Page(self.tt_get_page(tt, index)?),
+            Action::TtWrite { tt, seed } => {
+                self.tt_write_pattern(tt, seed);
+                Output::Done
+            }
+            Action::SwapFileCreate { pages } => {
+                Output::SwapFile(self.shmem_file_setup(pages, true)?)
+            }
+            Action::PoolShrink { nr_to_scan } => Output::PagesLeft(self.pool_mm_shrink(nr_to_scan)),
+            Action::DmaPoolShrink { nr_to_scan } => {
+                Output::PagesLeft(self.dma_pool_mm_shrink(nr_to_scan))
+            }
+            Action::MemCharge { bytes } => {
+                self.mem_global_alloc(bytes, false)?;
+                self.count(Ctr::ObjCharged, bytes as i64);
+                Output::Done
+            }
+            Action::MemUncharge { bytes } => {
+                self.mem_global_free(bytes);
+                self.count(Ctr::ObjCharged, -(bytes as i64));
+                Output::Done
+            }
+            Action::RunDeferredWork => {
+                let queued = self.state.swap_work_queued;
+                if queued {
+                    self.shrink_work();
+                }
+                Output::WorkRan(queued)
+            }
+            Action::SysfsWrite {
+                attr,
+                zone,
+                ref value,
+            } => Output::Sysfs(self.sysfs_store(attr, zone, value)),
+            Action::PoolFini => {
+                self.page_alloc_fini();
+                Output::Done
+            }
+            Action::PoolInit => {
+                self.page_alloc_init();
+                Output::Done
+            }
+        })
+    }
+}

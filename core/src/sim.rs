@@ -1,0 +1,318 @@
+//! The simulator: the state, the trace being recorded, injected faults, and the primitives every
+//! modelled kernel function uses (record a call, change the state, allocate and free system pages).
+
+use crate::config::{Arch, FaultPlan, Fidelity, MachineConfig, ConfigError, LOWMEM_32};
+use crate::consts::{Attr, PAGE_SIZE};
+use crate::errno::{Errno, KResult};
+use crate::func::Func;
+use crate::state::{Delta, Loc, State, CONTENT_ZERO};
+use crate::trace::{Finding, Trace};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Why a user action could not run at all (as opposed to a kernel function returning an error).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SimError {
+    /// The modelled kernel returned this error code (the action ran; see the trace).
+    Kernel(Errno),
+    /// The request does not make sense for this machine (no such object, wrong era, bad value).
+    Invalid(String),
+}
+
+impl fmt::Display for SimError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SimError::Kernel(e) => write!(f, "the kernel returned {e}"),
+            SimError::Invalid(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for SimError {}
+
+impl From<Errno> for SimError {
+    fn from(e: Errno) -> Self {
+        SimError::Kernel(e)
+    }
+}
+
+/// Result of a user action.
+pub type SimResult<T = ()> = Result<T, SimError>;
+
+/// Kinds of operation a [`FaultPlan`] can make fail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FaultKind {
+    PageAlloc,
+    SetCaching,
+    ShmemCreate,
+    ShmemRead,
+    ShmemWrite,
+    Reserve,
+}
+
+/// How many operations of each kind have run since boot (for the 1-based [`FaultPlan`] lists).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaultCounters {
+    /// System page allocations.
+    pub page_alloc: u64,
+    /// Kernel-mapping attribute changes.
+    pub set_caching: u64,
+    /// shmem file creations.
+    pub shmem_create: u64,
+    /// shmem page reads during swap-in.
+    pub shmem_read: u64,
+    /// shmem page lookups during swap-out.
+    pub shmem_write: u64,
+    /// Accounting reservation attempts.
+    pub reserve: u64,
+}
+
+/// Allocation flags of a system page request (the parts of gfp_t the model needs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Gfp {
+    /// __GFP_HIGHMEM (GFP_HIGHUSER).
+    pub highmem: bool,
+    /// GFP_DMA32.
+    pub dma32: bool,
+    /// __GFP_ZERO.
+    pub zero: bool,
+}
+
+/// The simulated machine running TTM.
+#[derive(Clone, Debug)]
+pub struct Sim {
+    pub(crate) cfg: MachineConfig,
+    pub(crate) state: State,
+    boot: State,
+    pub(crate) trace: Trace,
+    pub(crate) faults: FaultCounters,
+    findings: Vec<(u64, Finding)>,
+    standing: Vec<Finding>,
+}
+
+impl Sim {
+    /// Boot a machine: validate the configuration, initialise accounting zones and pools
+    /// (`ttm_mem_global_init`, `ttm_page_alloc_init`, spec 3.10 / 5.2), then apply the
+    /// configuration's sysfs writes.
+    pub fn new(cfg: MachineConfig) -> Result<Sim, ConfigError> {
+        cfg.validate()?;
+        let state = State::boot(&cfg);
+        let mut sim = Sim {
+            boot: state.clone(),
+            state,
+            cfg,
+            trace: Trace::default(),
+            faults: FaultCounters::default(),
+            findings: Vec::new(),
+            standing: Vec::new(),
+        };
+        for (i, w) in sim.cfg.sysfs.clone().into_iter().enumerate() {
+            let a = crate::ops::Action::SysfsWrite {
+                attr: w.attr,
+                zone: w.zone,
+                value: w.value,
+            };
+            if let Err(e) = sim.run(&a) {
+                return Err(ConfigError {
+                    field: format!("sysfs[{i}]"),
+                    message: e.to_string(),
+                });
+            }
+        }
+        Ok(sim)
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &MachineConfig {
+        &self.cfg
+    }
+
+    /// The current state.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// The state right after boot, before any traced event: replaying the whole trace on it gives [`Sim::state`].
+    pub fn boot_state(&self) -> &State {
+        &self.boot
+    }
+
+    /// The trace recorded so far.
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+
+    /// Every finding so far, with the index of the trace event that records it.
+    pub fn findings(&self) -> &[(u64, Finding)] {
+        &self.findings
+    }
+
+    /// How many operations of each fault-injectable kind have run.
+    pub fn fault_counters(&self) -> &FaultCounters {
+        &self.faults
+    }
+
+    pub(crate) fn faithful(&self) -> bool {
+        self.cfg.fidelity == Fidelity::Faithful
+    }
+
+    // ---- recording ------------------------------------------------------------------------
+
+    pub(crate) fn enter(&mut self, f: Func, args: &[u64]) {
+        self.trace.enter(f, args);
+    }
+
+    pub(crate) fn exit(&mut self, ret: i64) {
+        self.trace.exit(ret);
+    }
+
+    /// Exit with a kernel result (0 or the negative errno) and pass it on.
+    pub(crate) fn ret<T>(&mut self, r: KResult<T>) -> KResult<T> {
+        self.trace.exit(match &r {
+            Ok(_) => 0,
+            Err(e) => e.code(),
+        });
+        r
+    }
+
+    /// Apply a state change and record it.
+    pub(crate) fn d(&mut self, delta: Delta) {
+        self.trace.delta(&delta);
+        self.state.apply(&delta);
+    }
+
+    /// Record a finding at the current point of the trace.
+    pub(crate) fn finding(&mut self, f: Finding) {
+        self.findings.push((self.trace.len(), f));
+        self.trace.finding(&f);
+    }
+
+    /// Start a user action: a mark in the trace.
+    pub(crate) fn begin_action(&mut self, label: String) {
+        self.trace.mark(label);
+    }
+
+    /// End a user action: run the invariant checker and record what newly broke (spec 11).
+    pub(crate) fn end_action(&mut self) {
+        let now = crate::check::check(self);
+        for f in &now {
+            if !self.standing.contains(f) {
+                self.finding(*f);
+            }
+        }
+        self.standing = now;
+    }
+
+    /// Run a user action: mark, body, invariant check.
+    pub(crate) fn action<T>(
+        &mut self,
+        label: String,
+        body: impl FnOnce(&mut Sim) -> SimResult<T>,
+    ) -> SimResult<T> {
+        self.begin_action(label);
+        let r = body(self);
+        self.end_action();
+        r
+    }
+
+    /// Does the fault plan make this operation fail? Counts the operation.
+    pub(crate) fn inject(&mut self, kind: FaultKind) -> bool {
+        let (n, plan): (&mut u64, &FaultPlan) = (
+            match kind {
+                FaultKind::PageAlloc => &mut self.faults.page_alloc,
+                FaultKind::SetCaching => &mut self.faults.set_caching,
+                FaultKind::ShmemCreate => &mut self.faults.shmem_create,
+                FaultKind::ShmemRead => &mut self.faults.shmem_read,
+                FaultKind::ShmemWrite => &mut self.faults.shmem_write,
+                FaultKind::Reserve => &mut self.faults.reserve,
+            },
+            &self.cfg.faults,
+        );
+        *n += 1;
+        let list = match kind {
+            FaultKind::PageAlloc => &plan.page_alloc,
+            FaultKind::SetCaching => &plan.set_caching,
+            FaultKind::ShmemCreate => &plan.shmem_create,
+            FaultKind::ShmemRead => &plan.shmem_read,
+            FaultKind::ShmemWrite => &plan.shmem_write,
+            FaultKind::Reserve => &plan.reserve,
+        };
+        list.contains(n)
+    }
+
+    // ---- physical pages -------------------------------------------------------------------
+
+    /// A highmem page has no permanent kernel mapping (32-bit HIGHMEM only).
+    pub(crate) fn is_highmem(&self, pfn: u64) -> bool {
+        self.cfg.arch == Arch::X86_32Highmem && pfn >= LOWMEM_32 / PAGE_SIZE
+    }
+
+    /// Allocate one system page into `to` (the buddy allocator's alloc_page). Zone order follows
+    /// the kernel's zonelists: highest allowed zone first. Returns `None` when no page is free or
+    /// the fault plan says so.
+    pub(crate) fn alloc_page(&mut self, gfp: Gfp, to: Loc) -> Option<u64> {
+        if self.inject(FaultKind::PageAlloc) {
+            return None;
+        }
+        let zones: &[usize] = match (self.cfg.arch, gfp.dma32, gfp.highmem) {
+            // x86-64: GFP_DMA32 → ZONE_DMA32 only; otherwise Normal (above 4 GiB) then DMA32.
+            (Arch::X86_64, true, _) => &[0],
+            (Arch::X86_64, false, _) => &[1, 0],
+            // x86-32: __GFP_HIGHMEM → HighMem then Normal; otherwise lowmem only (no DMA32 zone).
+            (Arch::X86_32Highmem, _, true) => &[1, 0],
+            (Arch::X86_32Highmem, _, false) => &[0],
+        };
+        let found = zones
+            .iter()
+            .filter(|&&z| z < self.state.phys.zones.len())
+            .find_map(|&z| self.state.phys.peek_alloc(z));
+        let (pfn, from) = found?;
+        self.d(Delta::PageMove { pfn, from, to });
+        if gfp.zero {
+            self.set_content(pfn, CONTENT_ZERO);
+        }
+        Some(pfn)
+    }
+
+    /// Give a page back to the system (__free_page). Its attribute must already be write-back.
+    pub(crate) fn free_page(&mut self, pfn: u64, from: Loc) {
+        self.d(Delta::PageMove {
+            pfn,
+            from,
+            to: Loc::Free,
+        });
+    }
+
+    pub(crate) fn set_content(&mut self, pfn: u64, new: u32) {
+        let old = self.state.phys.page(pfn).map_or(new, |p| p.content);
+        if old != new {
+            self.d(Delta::PageContent { pfn, old, new });
+        }
+    }
+
+    pub(crate) fn set_attr(&mut self, pfn: u64, new: Attr) {
+        let old = self.state.phys.page(pfn).map_or(new, |p| p.attr);
+        if old != new {
+            self.d(Delta::PageAttr { pfn, old, new });
+        }
+    }
+
+    pub(crate) fn page_content(&self, pfn: u64) -> u32 {
+        self.state.phys.page(pfn).map_or(CONTENT_ZERO, |p| p.content)
+    }
+
+    /// Set a scalar, recording old and new (no event when unchanged).
+    pub(crate) fn set(&mut self, var: crate::state::Var, new: u64) {
+        let old = self.state.var(var);
+        if old != new {
+            self.d(Delta::Set { var, old, new });
+        }
+    }
+
+    /// Change a counter.
+    pub(crate) fn count(&mut self, ctr: crate::state::Ctr, by: i64) {
+        if by != 0 {
+            self.d(Delta::Count { ctr, by });
+        }
+    }
+}

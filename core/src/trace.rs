@@ -1,0 +1,862 @@
+//! The trace: every traced call's entry and exit, every state change, every finding, in order.
+//!
+//! Events are stored as a compact byte stream (LEB128 varints), so a populate of a 1 GiB tt costs a
+//! few tens of bytes per page. Every [`CHECKPOINT_EVERY`] events the byte offset is remembered, so
+//! any event can be decoded without scanning the whole stream.
+
+use crate::func::Func;
+use crate::state::{Ctr, Delta, End, Loc, OptField, Var, ZoneField};
+use crate::state::TtBackend;
+use serde::{Deserialize, Serialize};
+
+/// How often the byte offset of an event is remembered.
+pub const CHECKPOINT_EVERY: u64 = 256;
+
+/// A kernel defect or invariant violation the model observed (spec 9, 11).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Finding {
+    /// D1: populate failed on a page that was never charged, and unpopulate uncharged it anyway.
+    D1OverUncharge {
+        /// The page that was uncharged without having been charged.
+        pfn: u64,
+    },
+    /// D3: a failed refill counted the wrong list; `npages` disagrees with the pool list.
+    D3RefillMiscount {
+        /// Pool index.
+        pool: u8,
+        /// `npages` after the refill.
+        npages: u64,
+        /// Real list length.
+        listed: u64,
+    },
+    /// D3 consequence: ttm_get_pages wrote more pages than requested, over slot `slot` of tt `tt`,
+    /// whose previous page was leaked.
+    D3SlotOverwritten {
+        /// Tt id.
+        tt: u32,
+        /// Slot.
+        slot: u32,
+    },
+    /// D3 consequence: ttm_get_pages wrote past the end of `pages[]` (the page is leaked).
+    D3ArrayOverrun {
+        /// Tt id.
+        tt: u32,
+        /// Index written.
+        index: u64,
+    },
+    /// D7: the DMA pool freed as many pages as were just returned although it was below max_size.
+    D7DmaFreedReturns {
+        /// DMA pool id.
+        pool: u16,
+        /// Pages freed.
+        count: u64,
+    },
+    /// D8: a swapped-out tt was swapped out again; the old swap file is leaked with the data.
+    D8SwapStorageOverwritten {
+        /// Tt id.
+        tt: u32,
+        /// The leaked swap file.
+        file: u32,
+    },
+    /// A kernel BUG_ON would have fired; the model refused the operation.
+    Bug {
+        /// Which check.
+        what: BugKind,
+        /// Tt id (or 0).
+        tt: u32,
+    },
+    /// Invariant (spec 11): a zone's used_mem differs from what the charged pages and objects explain.
+    AccountingMismatch {
+        /// Zone index.
+        zone: u8,
+        /// `used_mem - expected` (negative: below).
+        diff: i64,
+    },
+    /// Invariant: a pool's npages differs from its list length.
+    PoolCountMismatch {
+        /// Pool index.
+        pool: u8,
+        /// npages.
+        npages: u64,
+        /// list length.
+        listed: u64,
+    },
+    /// Invariant: a page is referenced twice, or not at all (conservation of pages).
+    PageConservation {
+        /// Pages found in more than one place or missing.
+        pfn: u64,
+    },
+    /// Invariant: pages were lost (leaked) by the kernel.
+    PagesLeaked {
+        /// Pages on the leaked list.
+        count: u64,
+    },
+    /// Invariant: a tt's state disagrees with its pages (U must mean no pages, N/B all pages).
+    TtStateMismatch {
+        /// Tt id.
+        tt: u32,
+    },
+    /// Invariant: a page's attribute differs from its owner's caching (tt or pool).
+    PageAttrMismatch {
+        /// Page.
+        pfn: u64,
+    },
+    /// Invariant: a swap file is no longer referenced but was never released.
+    SwapFileLeaked {
+        /// Swap file id.
+        file: u32,
+    },
+}
+
+/// The kernel BUG_ON checks the model can hit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum BugKind {
+    /// ttm_tt_swapout on a bound tt (spec 2.8).
+    SwapoutBound,
+    /// ttm_tt_swapout on a tt whose caching is not tt_cached (spec 2.8).
+    SwapoutNotCached,
+    /// ttm_tt_swapin without swap storage (spec 2.9).
+    SwapinNoStorage,
+    /// The backend's unbind returned an error (spec 2.6).
+    UnbindFailed,
+}
+
+impl Finding {
+    /// A sentence for people.
+    pub fn describe(&self) -> String {
+        match *self {
+            Finding::D1OverUncharge { pfn } => format!(
+                "D1: page {pfn:#x} was never charged but ttm_pool_unpopulate uncharged it: used_mem is now 4096 bytes below the pages charged"
+            ),
+            Finding::D3RefillMiscount { pool, npages, listed } => format!(
+                "D3: the failed refill counted the wrong list: pool {pool} npages {npages} != list length {listed}"
+            ),
+            Finding::D3SlotOverwritten { tt, slot } => format!(
+                "D3: ttm_get_pages handed out more pages than asked; tt {tt} slot {slot} was overwritten and its page leaked"
+            ),
+            Finding::D3ArrayOverrun { tt, index } => format!(
+                "D3: ttm_get_pages wrote past the end of tt {tt}'s pages[] (index {index}); that page is leaked"
+            ),
+            Finding::D7DmaFreedReturns { pool, count } => format!(
+                "D7: DMA pool {pool} freed the {count} pages just returned although it is below max_size"
+            ),
+            Finding::D8SwapStorageOverwritten { tt, file } => format!(
+                "D8: tt {tt} was swapped out again while SWAPPED: swap file {file} with its data is leaked, a later swap-in reads zeros"
+            ),
+            Finding::Bug { what, tt } => format!(
+                "kernel BUG: {} (tt {tt}); the model refused the call",
+                match what {
+                    BugKind::SwapoutBound => "ttm_tt_swapout on a bound tt",
+                    BugKind::SwapoutNotCached => "ttm_tt_swapout on a tt that is not tt_cached",
+                    BugKind::SwapinNoStorage => "ttm_tt_swapin without swap storage",
+                    BugKind::UnbindFailed => "backend unbind failed",
+                }
+            ),
+            Finding::AccountingMismatch { zone, diff } => {
+                if diff < 0 {
+                    format!("zone {zone}: used_mem is {} bytes below the pages charged", -diff)
+                } else {
+                    format!("zone {zone}: used_mem is {diff} bytes above the pages charged")
+                }
+            }
+            Finding::PoolCountMismatch { pool, npages, listed } => {
+                format!("pool {pool}: npages {npages} != list length {listed}")
+            }
+            Finding::PageConservation { pfn } => {
+                format!("page {pfn:#x} is not in exactly one place")
+            }
+            Finding::PagesLeaked { count } => format!("{count} page(s) leaked by the kernel"),
+            Finding::TtStateMismatch { tt } => {
+                format!("tt {tt}: state disagrees with the pages it holds")
+            }
+            Finding::PageAttrMismatch { pfn } => {
+                format!("page {pfn:#x}: attribute differs from its owner's caching")
+            }
+            Finding::SwapFileLeaked { file } => {
+                format!("swap file {file} is referenced by nobody but was never released")
+            }
+        }
+    }
+}
+
+/// One decoded trace event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Event {
+    /// A traced function is entered.
+    Enter {
+        /// Which.
+        func: Func,
+        /// Argument values, named by [`Func::arg_names`].
+        args: Vec<u64>,
+    },
+    /// The innermost open function returns.
+    Exit {
+        /// Return value (0 or a negative errno; counts for functions that return counts).
+        ret: i64,
+    },
+    /// A state change.
+    Delta(Delta),
+    /// Something went wrong in the kernel (defect, BUG, invariant).
+    Finding(Finding),
+    /// A user action starts; the label is [`Trace::label`].
+    Mark {
+        /// Label index.
+        label: u32,
+    },
+}
+
+/// The recorded trace.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trace {
+    bytes: Vec<u8>,
+    len: u64,
+    checkpoints: Vec<usize>,
+    labels: Vec<String>,
+}
+
+const T_ENTER: u8 = 0;
+const T_EXIT: u8 = 1;
+const T_FINDING: u8 = 2;
+const T_MARK: u8 = 3;
+const T_MOVE: u8 = 4;
+const T_ATTR: u8 = 5;
+const T_CONTENT: u8 = 6;
+const T_COUNT: u8 = 7;
+const T_SET: u8 = 8;
+const T_TTNEW: u8 = 9;
+const T_SWAPNEW: u8 = 10;
+const T_SWAPWRITE: u8 = 11;
+const T_DMANEW: u8 = 12;
+
+impl Trace {
+    /// Number of events.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// True when nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Bytes used by the encoded events.
+    pub fn encoded_bytes(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// The text of a [`Event::Mark`] label.
+    pub fn label(&self, i: u32) -> &str {
+        self.labels.get(i as usize).map_or("", String::as_str)
+    }
+
+    fn begin(&mut self, tag: u8) {
+        if self.len % CHECKPOINT_EVERY == 0 {
+            self.checkpoints.push(self.bytes.len());
+        }
+        self.len += 1;
+        self.bytes.push(tag);
+    }
+
+    /// Record a function entry.
+    pub fn enter(&mut self, func: Func, args: &[u64]) {
+        debug_assert_eq!(args.len(), func.arg_names().len(), "{func:?}");
+        self.begin(T_ENTER);
+        put(&mut self.bytes, func.index() as u64);
+        for &a in args {
+            put(&mut self.bytes, a);
+        }
+    }
+
+    /// Record a function exit.
+    pub fn exit(&mut self, ret: i64) {
+        self.begin(T_EXIT);
+        put(&mut self.bytes, zig(ret));
+    }
+
+    /// Record a user action boundary.
+    pub fn mark(&mut self, label: String) {
+        let i = self.labels.len() as u64;
+        self.labels.push(label);
+        self.begin(T_MARK);
+        put(&mut self.bytes, i);
+    }
+
+    /// Record a finding.
+    pub fn finding(&mut self, f: &Finding) {
+        self.begin(T_FINDING);
+        let b = &mut self.bytes;
+        match *f {
+            Finding::D1OverUncharge { pfn } => {
+                b.push(0);
+                put(b, pfn);
+            }
+            Finding::D3RefillMiscount { pool, npages, listed } => {
+                b.push(1);
+                put(b, pool as u64);
+                put(b, npages);
+                put(b, listed);
+            }
+            Finding::D3SlotOverwritten { tt, slot } => {
+                b.push(2);
+                put(b, tt as u64);
+                put(b, slot as u64);
+            }
+            Finding::D3ArrayOverrun { tt, index } => {
+                b.push(3);
+                put(b, tt as u64);
+                put(b, index);
+            }
+            Finding::D7DmaFreedReturns { pool, count } => {
+                b.push(4);
+                put(b, pool as u64);
+                put(b, count);
+            }
+            Finding::D8SwapStorageOverwritten { tt, file } => {
+                b.push(5);
+                put(b, tt as u64);
+                put(b, file as u64);
+            }
+            Finding::Bug { what, tt } => {
+                b.push(6);
+                put(b, what as u64);
+                put(b, tt as u64);
+            }
+            Finding::AccountingMismatch { zone, diff } => {
+                b.push(7);
+                put(b, zone as u64);
+                put(b, zig(diff));
+            }
+            Finding::PoolCountMismatch { pool, npages, listed } => {
+                b.push(8);
+                put(b, pool as u64);
+                put(b, npages);
+                put(b, listed);
+            }
+            Finding::PageConservation { pfn } => {
+                b.push(9);
+                put(b, pfn);
+            }
+            Finding::PagesLeaked { count } => {
+                b.push(10);
+                put(b, count);
+            }
+            Finding::TtStateMismatch { tt } => {
+                b.push(11);
+                put(b, tt as u64);
+            }
+            Finding::PageAttrMismatch { pfn } => {
+                b.push(12);
+                put(b, pfn);
+            }
+            Finding::SwapFileLeaked { file } => {
+                b.push(13);
+                put(b, file as u64);
+            }
+        }
+    }
+
+    /// Record a state change.
+    pub fn delta(&mut self, d: &Delta) {
+        match *d {
+            Delta::PageMove { pfn, from, to } => {
+                self.begin(T_MOVE);
+                put(&mut self.bytes, pfn);
+                put_loc(&mut self.bytes, from);
+                put_loc(&mut self.bytes, to);
+            }
+            Delta::PageAttr { pfn, old, new } => {
+                self.begin(T_ATTR);
+                put(&mut self.bytes, pfn);
+                self.bytes.push(old as u8 | (new as u8) << 4);
+            }
+            Delta::PageContent { pfn, old, new } => {
+                self.begin(T_CONTENT);
+                put(&mut self.bytes, pfn);
+                put(&mut self.bytes, old as u64);
+                put(&mut self.bytes, new as u64);
+            }
+            Delta::Count { ctr, by } => {
+                self.begin(T_COUNT);
+                put_ctr(&mut self.bytes, ctr);
+                put(&mut self.bytes, zig(by));
+            }
+            Delta::Set { var, old, new } => {
+                self.begin(T_SET);
+                put_var(&mut self.bytes, var);
+                put(&mut self.bytes, old);
+                put(&mut self.bytes, new);
+            }
+            Delta::TtNew {
+                id,
+                num_pages,
+                page_flags,
+                backend,
+            } => {
+                self.begin(T_TTNEW);
+                put(&mut self.bytes, id as u64);
+                put(&mut self.bytes, num_pages as u64);
+                put(&mut self.bytes, page_flags as u64);
+                self.bytes.push(backend as u8);
+            }
+            Delta::SwapNew {
+                id,
+                num_pages,
+                persistent,
+            } => {
+                self.begin(T_SWAPNEW);
+                put(&mut self.bytes, id as u64);
+                put(&mut self.bytes, num_pages as u64);
+                self.bytes.push(persistent as u8);
+            }
+            Delta::SwapWrite {
+                file,
+                idx,
+                old,
+                new,
+            } => {
+                self.begin(T_SWAPWRITE);
+                put(&mut self.bytes, file as u64);
+                put(&mut self.bytes, idx as u64);
+                put(&mut self.bytes, old as u64);
+                put(&mut self.bytes, new as u64);
+            }
+            Delta::DmaPoolNew { id, ptype, zero } => {
+                self.begin(T_DMANEW);
+                put(&mut self.bytes, id as u64);
+                self.bytes.push(ptype);
+                self.bytes.push(zero as u8);
+            }
+        }
+    }
+
+    /// Iterate over all events from the start.
+    pub fn events(&self) -> Events<'_> {
+        Events {
+            bytes: &self.bytes,
+            pos: 0,
+        }
+    }
+
+    /// Iterate from event `index` (clamped to the end).
+    pub fn events_from(&self, index: u64) -> Events<'_> {
+        if index >= self.len {
+            return Events {
+                bytes: &self.bytes,
+                pos: self.bytes.len(),
+            };
+        }
+        let cp = (index / CHECKPOINT_EVERY) as usize;
+        let mut it = Events {
+            bytes: &self.bytes,
+            pos: self.checkpoints[cp],
+        };
+        for _ in 0..(index % CHECKPOINT_EVERY) {
+            it.next();
+        }
+        it
+    }
+
+    /// Decode event `index`.
+    pub fn get(&self, index: u64) -> Option<Event> {
+        self.events_from(index).next()
+    }
+}
+
+/// Iterator over decoded events.
+pub struct Events<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Iterator for Events<'_> {
+    type Item = Event;
+
+    fn next(&mut self) -> Option<Event> {
+        if self.pos >= self.bytes.len() {
+            return None;
+        }
+        let mut r = Reader {
+            b: self.bytes,
+            p: self.pos,
+        };
+        let ev = r.event();
+        self.pos = r.p;
+        ev
+    }
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    p: usize,
+}
+
+impl Reader<'_> {
+    fn byte(&mut self) -> Option<u8> {
+        let v = *self.b.get(self.p)?;
+        self.p += 1;
+        Some(v)
+    }
+
+    fn v(&mut self) -> Option<u64> {
+        let mut x = 0u64;
+        let mut shift = 0;
+        loop {
+            let b = self.byte()?;
+            x |= ((b & 0x7f) as u64) << shift;
+            if b & 0x80 == 0 {
+                return Some(x);
+            }
+            shift += 7;
+            if shift > 63 {
+                return None;
+            }
+        }
+    }
+
+    fn s(&mut self) -> Option<i64> {
+        self.v().map(unzig)
+    }
+
+    fn end(&mut self, t: u8) -> End {
+        if t & 1 == 0 {
+            End::Head
+        } else {
+            End::Tail
+        }
+    }
+
+    fn loc(&mut self) -> Option<Loc> {
+        let t = self.byte()?;
+        Some(match t {
+            0 => Loc::Fresh,
+            1 => Loc::Free,
+            2 | 3 => Loc::Pool {
+                end: self.end(t),
+                pool: self.v()? as u8,
+            },
+            4 | 5 => Loc::Dma {
+                end: self.end(t),
+                pool: self.v()? as u16,
+            },
+            6 => Loc::Tt {
+                tt: self.v()? as u32,
+                slot: self.v()? as u32,
+            },
+            8 | 9 => Loc::Local { end: self.end(t) },
+            10 => Loc::Leaked,
+            _ => return None,
+        })
+    }
+
+    fn ctr(&mut self) -> Option<Ctr> {
+        let t = self.byte()?;
+        Some(match t {
+            0 => Ctr::PoolNpages(self.v()? as u8),
+            1 => Ctr::PoolNrefills(self.v()? as u8),
+            2 => Ctr::PoolNfrees(self.v()? as u8),
+            3 => Ctr::ZoneUsed(self.v()? as u8),
+            4 => Ctr::DmaFree(self.v()? as u16),
+            5 => Ctr::DmaInUse(self.v()? as u16),
+            6 => Ctr::DmaNrefills(self.v()? as u16),
+            7 => Ctr::DmaNfrees(self.v()? as u16),
+            8 => Ctr::ShrinkStart,
+            9 => Ctr::DmaShrinkStart,
+            10 => Ctr::ObjCharged,
+            _ => return None,
+        })
+    }
+
+    fn opt_field(&mut self) -> Option<OptField> {
+        Some(match self.byte()? {
+            0 => OptField::MaxSize,
+            1 => OptField::Small,
+            2 => OptField::AllocSize,
+            _ => return None,
+        })
+    }
+
+    fn var(&mut self) -> Option<Var> {
+        let t = self.byte()?;
+        Some(match t {
+            0 => Var::TtState(self.v()? as u32),
+            1 => Var::TtCaching(self.v()? as u32),
+            2 => Var::TtFlags(self.v()? as u32),
+            3 => Var::TtSwap(self.v()? as u32),
+            4 => Var::TtAlive(self.v()? as u32),
+            5 => Var::TtFirstHimem(self.v()? as u32),
+            6 => Var::TtLastLomem(self.v()? as u32),
+            7 => Var::SwapReleased(self.v()? as u32),
+            8 => Var::PoolFillLock(self.v()? as u8),
+            9 => Var::PoolOpt(self.opt_field()?),
+            10 => Var::DmaOpt(self.opt_field()?),
+            11 => {
+                let z = self.v()? as u8;
+                let f = match self.byte()? {
+                    0 => ZoneField::Emer,
+                    1 => ZoneField::Max,
+                    2 => ZoneField::SwapLimit,
+                    _ => return None,
+                };
+                Var::Zone(z, f)
+            }
+            12 => Var::SwapWorkQueued,
+            13 => Var::PoolManagerUp,
+            _ => return None,
+        })
+    }
+
+    fn finding(&mut self) -> Option<Finding> {
+        Some(match self.byte()? {
+            0 => Finding::D1OverUncharge { pfn: self.v()? },
+            1 => Finding::D3RefillMiscount {
+                pool: self.v()? as u8,
+                npages: self.v()?,
+                listed: self.v()?,
+            },
+            2 => Finding::D3SlotOverwritten {
+                tt: self.v()? as u32,
+                slot: self.v()? as u32,
+            },
+            3 => Finding::D3ArrayOverrun {
+                tt: self.v()? as u32,
+                index: self.v()?,
+            },
+            4 => Finding::D7DmaFreedReturns {
+                pool: self.v()? as u16,
+                count: self.v()?,
+            },
+            5 => Finding::D8SwapStorageOverwritten {
+                tt: self.v()? as u32,
+                file: self.v()? as u32,
+            },
+            6 => Finding::Bug {
+                what: match self.v()? {
+                    0 => BugKind::SwapoutBound,
+                    1 => BugKind::SwapoutNotCached,
+                    2 => BugKind::SwapinNoStorage,
+                    3 => BugKind::UnbindFailed,
+                    _ => return None,
+                },
+                tt: self.v()? as u32,
+            },
+            7 => Finding::AccountingMismatch {
+                zone: self.v()? as u8,
+                diff: self.s()?,
+            },
+            8 => Finding::PoolCountMismatch {
+                pool: self.v()? as u8,
+                npages: self.v()?,
+                listed: self.v()?,
+            },
+            9 => Finding::PageConservation { pfn: self.v()? },
+            10 => Finding::PagesLeaked { count: self.v()? },
+            11 => Finding::TtStateMismatch { tt: self.v()? as u32 },
+            12 => Finding::PageAttrMismatch { pfn: self.v()? },
+            13 => Finding::SwapFileLeaked { file: self.v()? as u32 },
+            _ => return None,
+        })
+    }
+
+    fn event(&mut self) -> Option<Event> {
+        let tag = self.byte()?;
+        Some(match tag {
+            T_ENTER => {
+                let func = Func::from_index(self.v()? as usize)?;
+                let n = func.arg_names().len();
+                let mut args = Vec::with_capacity(n);
+                for _ in 0..n {
+                    args.push(self.v()?);
+                }
+                Event::Enter { func, args }
+            }
+            T_EXIT => Event::Exit { ret: self.s()? },
+            T_FINDING => Event::Finding(self.finding()?),
+            T_MARK => Event::Mark {
+                label: self.v()? as u32,
+            },
+            T_MOVE => Event::Delta(Delta::PageMove {
+                pfn: self.v()?,
+                from: self.loc()?,
+                to: self.loc()?,
+            }),
+            T_ATTR => {
+                let pfn = self.v()?;
+                let b = self.byte()?;
+                Event::Delta(Delta::PageAttr {
+                    pfn,
+                    old: crate::consts::Attr::from_u8(b & 0xf)?,
+                    new: crate::consts::Attr::from_u8(b >> 4)?,
+                })
+            }
+            T_CONTENT => Event::Delta(Delta::PageContent {
+                pfn: self.v()?,
+                old: self.v()? as u32,
+                new: self.v()? as u32,
+            }),
+            T_COUNT => Event::Delta(Delta::Count {
+                ctr: self.ctr()?,
+                by: self.s()?,
+            }),
+            T_SET => Event::Delta(Delta::Set {
+                var: self.var()?,
+                old: self.v()?,
+                new: self.v()?,
+            }),
+            T_TTNEW => Event::Delta(Delta::TtNew {
+                id: self.v()? as u32,
+                num_pages: self.v()? as u32,
+                page_flags: self.v()? as u32,
+                backend: match self.byte()? {
+                    0 => TtBackend::Pool,
+                    1 => TtBackend::Dma,
+                    _ => return None,
+                },
+            }),
+            T_SWAPNEW => Event::Delta(Delta::SwapNew {
+                id: self.v()? as u32,
+                num_pages: self.v()? as u32,
+                persistent: self.byte()? != 0,
+            }),
+            T_SWAPWRITE => Event::Delta(Delta::SwapWrite {
+                file: self.v()? as u32,
+                idx: self.v()? as u32,
+                old: self.v()? as u32,
+                new: self.v()? as u32,
+            }),
+            T_DMANEW => Event::Delta(Delta::DmaPoolNew {
+                id: self.v()? as u16,
+                ptype: self.byte()?,
+                zero: self.byte()? != 0,
+            }),
+            _ => return None,
+        })
+    }
+}
+
+fn put(b: &mut Vec<u8>, mut x: u64) {
+    loop {
+        let byte = (x & 0x7f) as u8;
+        x >>= 7;
+        if x == 0 {
+            b.push(byte);
+            return;
+        }
+        b.push(byte | 0x80);
+    }
+}
+
+fn zig(x: i64) -> u64 {
+    ((x << 1) ^ (x >> 63)) as u64
+}
+
+fn unzig(x: u64) -> i64 {
+    ((x >> 1) as i64) ^ -((x & 1) as i64)
+}
+
+fn end_bit(e: End) -> u8 {
+    match e {
+        End::Head => 0,
+        End::Tail => 1,
+    }
+}
+
+fn put_loc(b: &mut Vec<u8>, l: Loc) {
+    match l {
+        Loc::Fresh => b.push(0),
+        Loc::Free => b.push(1),
+        Loc::Pool { pool, end } => {
+            b.push(2 | end_bit(end));
+            put(b, pool as u64);
+        }
+        Loc::Dma { pool, end } => {
+            b.push(4 | end_bit(end));
+            put(b, pool as u64);
+        }
+        Loc::Tt { tt, slot } => {
+            b.push(6);
+            put(b, tt as u64);
+            put(b, slot as u64);
+        }
+        Loc::Local { end } => b.push(8 | end_bit(end)),
+        Loc::Leaked => b.push(10),
+    }
+}
+
+fn put_ctr(b: &mut Vec<u8>, c: Ctr) {
+    let (t, x) = match c {
+        Ctr::PoolNpages(i) => (0, i as u64),
+        Ctr::PoolNrefills(i) => (1, i as u64),
+        Ctr::PoolNfrees(i) => (2, i as u64),
+        Ctr::ZoneUsed(i) => (3, i as u64),
+        Ctr::DmaFree(i) => (4, i as u64),
+        Ctr::DmaInUse(i) => (5, i as u64),
+        Ctr::DmaNrefills(i) => (6, i as u64),
+        Ctr::DmaNfrees(i) => (7, i as u64),
+        Ctr::ShrinkStart => {
+            b.push(8);
+            return;
+        }
+        Ctr::DmaShrinkStart => {
+            b.push(9);
+            return;
+        }
+        Ctr::ObjCharged => {
+            b.push(10);
+            return;
+        }
+    };
+    b.push(t);
+    put(b, x);
+}
+
+fn opt_byte(f: OptField) -> u8 {
+    match f {
+        OptField::MaxSize => 0,
+        OptField::Small => 1,
+        OptField::AllocSize => 2,
+    }
+}
+
+fn put_var(b: &mut Vec<u8>, v: Var) {
+    let (t, x) = match v {
+        Var::TtState(i) => (0, i),
+        Var::TtCaching(i) => (1, i),
+        Var::TtFlags(i) => (2, i),
+        Var::TtSwap(i) => (3, i),
+        Var::TtAlive(i) => (4, i),
+        Var::TtFirstHimem(i) => (5, i),
+        Var::TtLastLomem(i) => (6, i),
+        Var::SwapReleased(i) => (7, i),
+        Var::PoolFillLock(i) => (8, i as u32),
+        Var::PoolOpt(f) => {
+            b.push(9);
+            b.push(opt_byte(f));
+            return;
+        }
+        Var::DmaOpt(f) => {
+            b.push(10);
+            b.push(opt_byte(f));
+            return;
+        }
+        Var::Zone(z, f) => {
+            b.push(11);
+            put(b, z as u64);
+            b.push(match f {
+                ZoneField::Emer => 0,
+                ZoneField::Max => 1,
+                ZoneField::SwapLimit => 2,
+            });
+            return;
+        }
+        Var::SwapWorkQueued => {
+            b.push(12);
+            return;
+        }
+        Var::PoolManagerUp => {
+            b.push(13);
+            return;
+        }
+    };
+    b.push(t);
+    put(b, x as u64);
+}

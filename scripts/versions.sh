@@ -1,0 +1,9 @@
+# Pinned tool versions: the one place they are set. Sourced by scripts/setup.sh.
+# wasm-bindgen-cli must equal the wasm-bindgen version in Cargo.lock (setup.sh checks this).
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=0.2.130
+WASM_PACK_VERSION=0.15.1
+# npm packages are pinned (exactly) in package.json + package-lock.json; setup.sh checks that these agree.
+BINARYEN_VERSION=132            # npm binaryen 132.0.0 -> node_modules/.bin/wasm-opt "version_132" (Trunk.toml [tools])
+PLAYWRIGHT_CORE_VERSION=1.65.1  # npm playwright-core; drives the system Chromium, downloads no browser
+NODE_MIN_MAJOR=20               # playwright-core >= 1.62 needs Node >= 20
