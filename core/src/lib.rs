@@ -45,7 +45,7 @@ pub use config::{Arch, ConfigError, Era, FaultPlan, Fidelity, MachineConfig, Sys
 pub use consts::{page_flags, Attr, Caching, TtState, PAGE_SIZE};
 pub use errno::{Errno, KResult};
 pub use func::Func;
-pub use memory::ChargeScope;
+pub use memory::{bo_acc_size, round_pot, AccSizes, ChargeScope};
 pub use ops::{Action, Output, MAX_TT_PAGES, USER_TT_FLAGS};
 pub use page_alloc::pool_index;
 pub use page_alloc_dma::dma_pool_type;

@@ -195,3 +195,48 @@ impl ChargeScope {
         }
     }
 }
+
+/// `ttm_round_pot` (spec 5.7, W22): powers of two unchanged; above a page, page-aligned; else the
+/// smallest power of two ≥ `size`, starting from 4.
+pub fn round_pot(size: u64) -> u64 {
+    if size & size.wrapping_sub(1) == 0 {
+        size
+    } else if size > PAGE_SIZE {
+        size.div_ceil(PAGE_SIZE) * PAGE_SIZE
+    } else {
+        let mut t = 4;
+        while t < size {
+            t <<= 1;
+        }
+        t
+    }
+}
+
+/// Platform struct sizes `ttm_bo_acc_size` depends on (spec 5.7: model parameters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AccSizes {
+    /// sizeof the driver's buffer-object struct.
+    pub bo_struct: u64,
+    /// sizeof(struct ttm_tt).
+    pub tt_struct: u64,
+    /// sizeof(struct ttm_dma_tt).
+    pub dma_tt_struct: u64,
+    /// sizeof(void *) (8 on 64-bit).
+    pub pointer: u64,
+    /// sizeof(dma_addr_t).
+    pub dma_addr: u64,
+}
+
+/// `ttm_bo_acc_size` / `ttm_bo_dma_acc_size` (spec 5.7): the bytes a buffer object of `bo_size`
+/// bytes charges for its metadata.
+pub fn bo_acc_size(bo_size: u64, s: &AccSizes, dma: bool) -> u64 {
+    let align = |x: u64| x.div_ceil(PAGE_SIZE) * PAGE_SIZE;
+    let npages = align(bo_size) / PAGE_SIZE;
+    let mut size = round_pot(s.bo_struct) + align(npages * s.pointer);
+    if dma {
+        size += align(npages * s.dma_addr) + round_pot(s.dma_tt_struct);
+    } else {
+        size += round_pot(s.tt_struct);
+    }
+    size
+}
