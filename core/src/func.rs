@@ -14,7 +14,8 @@ macro_rules! funcs {
         }
 
         impl Func {
-            /// Every function, in declaration order (the index is the trace encoding).
+            /// Every function, in declaration order (the index is the trace encoding, so there
+            /// may be at most 192).
             pub const ALL: &'static [Func] = &[$(Func::$v),*];
 
             /// The kernel symbol.

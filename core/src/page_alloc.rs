@@ -202,10 +202,14 @@ impl Sim {
             self.exit(0);
             return;
         }
-        self.set(Var::PoolFillLock(pi), 1);
+        // The kernel sets fill_lock on every call and clears it before returning, all under the
+        // pool lock; other tasks can only see it while the lock is dropped for the refill's
+        // allocation. The model therefore records it only around a refill.
         let opts = self.state.pool_opts;
         let pool = &self.state.pools[pi as usize];
         if (count as u64) < opts.small && count as u64 > pool.npages {
+            self.set(Var::PoolFillLock(pi), 1);
+            let pool = &self.state.pools[pi as usize];
             let gfp = Gfp {
                 highmem: !pool.dma32,
                 dma32: pool.dma32,
@@ -244,8 +248,8 @@ impl Sim {
                     self.finding(f);
                 }
             }
+            self.set(Var::PoolFillLock(pi), 0);
         }
-        self.set(Var::PoolFillLock(pi), 0);
         self.exit(0);
     }
 

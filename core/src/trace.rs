@@ -212,9 +212,31 @@ pub struct Trace {
     len: u64,
     checkpoints: Vec<usize>,
     labels: Vec<String>,
+    regs: Regs,
 }
 
-const T_ENTER: u8 = 0;
+/// Page frame numbers and slot indices are stored as differences from the previous ones; the
+/// registers restart from zero at every checkpoint so decoding can start there.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Regs {
+    pfn: u64,
+    slot: u64,
+}
+
+impl Regs {
+    fn put_pfn(&mut self, b: &mut Vec<u8>, pfn: u64) {
+        put(b, zig(pfn.wrapping_sub(self.pfn) as i64));
+        self.pfn = pfn;
+    }
+
+    fn put_slot(&mut self, b: &mut Vec<u8>, slot: u64) {
+        put(b, zig(slot.wrapping_sub(self.slot) as i64));
+        self.slot = slot;
+    }
+}
+
+/// Enter events store `T_ENTER_BASE + function index` in their tag byte.
+const T_ENTER_BASE: u8 = 64;
 const T_EXIT: u8 = 1;
 const T_FINDING: u8 = 2;
 const T_MARK: u8 = 3;
@@ -227,6 +249,7 @@ const T_TTNEW: u8 = 9;
 const T_SWAPNEW: u8 = 10;
 const T_SWAPWRITE: u8 = 11;
 const T_DMANEW: u8 = 12;
+const T_EXIT0: u8 = 13;
 
 impl Trace {
     /// Number of events.
@@ -252,6 +275,7 @@ impl Trace {
     fn begin(&mut self, tag: u8) {
         if self.len % CHECKPOINT_EVERY == 0 {
             self.checkpoints.push(self.bytes.len());
+            self.regs = Regs::default();
         }
         self.len += 1;
         self.bytes.push(tag);
@@ -260,17 +284,24 @@ impl Trace {
     /// Record a function entry.
     pub fn enter(&mut self, func: Func, args: &[u64]) {
         debug_assert_eq!(args.len(), func.arg_names().len(), "{func:?}");
-        self.begin(T_ENTER);
-        put(&mut self.bytes, func.index() as u64);
-        for &a in args {
-            put(&mut self.bytes, a);
+        self.begin(T_ENTER_BASE + func.index() as u8);
+        for (&a, &name) in args.iter().zip(func.arg_names()) {
+            match name {
+                "pfn" => self.regs.put_pfn(&mut self.bytes, a),
+                "index" => self.regs.put_slot(&mut self.bytes, a),
+                _ => put(&mut self.bytes, a),
+            }
         }
     }
 
     /// Record a function exit.
     pub fn exit(&mut self, ret: i64) {
-        self.begin(T_EXIT);
-        put(&mut self.bytes, zig(ret));
+        if ret == 0 {
+            self.begin(T_EXIT0);
+        } else {
+            self.begin(T_EXIT);
+            put(&mut self.bytes, zig(ret));
+        }
     }
 
     /// Record a user action boundary.
@@ -360,18 +391,18 @@ impl Trace {
         match *d {
             Delta::PageMove { pfn, from, to } => {
                 self.begin(T_MOVE);
-                put(&mut self.bytes, pfn);
-                put_loc(&mut self.bytes, from);
-                put_loc(&mut self.bytes, to);
+                self.regs.put_pfn(&mut self.bytes, pfn);
+                put_loc(&mut self.bytes, &mut self.regs, from);
+                put_loc(&mut self.bytes, &mut self.regs, to);
             }
             Delta::PageAttr { pfn, old, new } => {
                 self.begin(T_ATTR);
-                put(&mut self.bytes, pfn);
+                self.regs.put_pfn(&mut self.bytes, pfn);
                 self.bytes.push(old as u8 | (new as u8) << 4);
             }
             Delta::PageContent { pfn, old, new } => {
                 self.begin(T_CONTENT);
-                put(&mut self.bytes, pfn);
+                self.regs.put_pfn(&mut self.bytes, pfn);
                 put(&mut self.bytes, old as u64);
                 put(&mut self.bytes, new as u64);
             }
@@ -434,6 +465,8 @@ impl Trace {
         Events {
             bytes: &self.bytes,
             pos: 0,
+            index: 0,
+            regs: Regs::default(),
         }
     }
 
@@ -443,12 +476,16 @@ impl Trace {
             return Events {
                 bytes: &self.bytes,
                 pos: self.bytes.len(),
+                index: self.len,
+                regs: Regs::default(),
             };
         }
         let cp = (index / CHECKPOINT_EVERY) as usize;
         let mut it = Events {
             bytes: &self.bytes,
             pos: self.checkpoints[cp],
+            index: cp as u64 * CHECKPOINT_EVERY,
+            regs: Regs::default(),
         };
         for _ in 0..(index % CHECKPOINT_EVERY) {
             it.next();
@@ -466,6 +503,8 @@ impl Trace {
 pub struct Events<'a> {
     bytes: &'a [u8],
     pos: usize,
+    index: u64,
+    regs: Regs,
 }
 
 impl Iterator for Events<'_> {
@@ -475,12 +514,18 @@ impl Iterator for Events<'_> {
         if self.pos >= self.bytes.len() {
             return None;
         }
+        if self.index % CHECKPOINT_EVERY == 0 {
+            self.regs = Regs::default();
+        }
         let mut r = Reader {
             b: self.bytes,
             p: self.pos,
+            regs: self.regs,
         };
         let ev = r.event();
         self.pos = r.p;
+        self.regs = r.regs;
+        self.index += 1;
         ev
     }
 }
@@ -488,6 +533,7 @@ impl Iterator for Events<'_> {
 struct Reader<'a> {
     b: &'a [u8],
     p: usize,
+    regs: Regs,
 }
 
 impl Reader<'_> {
@@ -517,6 +563,18 @@ impl Reader<'_> {
         self.v().map(unzig)
     }
 
+    fn pfn(&mut self) -> Option<u64> {
+        let d = self.s()?;
+        self.regs.pfn = self.regs.pfn.wrapping_add(d as u64);
+        Some(self.regs.pfn)
+    }
+
+    fn slot(&mut self) -> Option<u64> {
+        let d = self.s()?;
+        self.regs.slot = self.regs.slot.wrapping_add(d as u64);
+        Some(self.regs.slot)
+    }
+
     fn end(&mut self, t: u8) -> End {
         if t & 1 == 0 {
             End::Head
@@ -540,7 +598,7 @@ impl Reader<'_> {
             },
             6 => Loc::Tt {
                 tt: self.v()? as u32,
-                slot: self.v()? as u32,
+                slot: self.slot()? as u32,
             },
             8 | 9 => Loc::Local { end: self.end(t) },
             10 => Loc::Leaked,
@@ -660,27 +718,32 @@ impl Reader<'_> {
     fn event(&mut self) -> Option<Event> {
         let tag = self.byte()?;
         Some(match tag {
-            T_ENTER => {
-                let func = Func::from_index(self.v()? as usize)?;
-                let n = func.arg_names().len();
-                let mut args = Vec::with_capacity(n);
-                for _ in 0..n {
-                    args.push(self.v()?);
+            t if t >= T_ENTER_BASE => {
+                let func = Func::from_index((t - T_ENTER_BASE) as usize)?;
+                let names = func.arg_names();
+                let mut args = Vec::with_capacity(names.len());
+                for &name in names {
+                    args.push(match name {
+                        "pfn" => self.pfn()?,
+                        "index" => self.slot()?,
+                        _ => self.v()?,
+                    });
                 }
                 Event::Enter { func, args }
             }
             T_EXIT => Event::Exit { ret: self.s()? },
+            T_EXIT0 => Event::Exit { ret: 0 },
             T_FINDING => Event::Finding(self.finding()?),
             T_MARK => Event::Mark {
                 label: self.v()? as u32,
             },
             T_MOVE => Event::Delta(Delta::PageMove {
-                pfn: self.v()?,
+                pfn: self.pfn()?,
                 from: self.loc()?,
                 to: self.loc()?,
             }),
             T_ATTR => {
-                let pfn = self.v()?;
+                let pfn = self.pfn()?;
                 let b = self.byte()?;
                 Event::Delta(Delta::PageAttr {
                     pfn,
@@ -689,7 +752,7 @@ impl Reader<'_> {
                 })
             }
             T_CONTENT => Event::Delta(Delta::PageContent {
-                pfn: self.v()?,
+                pfn: self.pfn()?,
                 old: self.v()? as u32,
                 new: self.v()? as u32,
             }),
@@ -760,7 +823,7 @@ fn end_bit(e: End) -> u8 {
     }
 }
 
-fn put_loc(b: &mut Vec<u8>, l: Loc) {
+fn put_loc(b: &mut Vec<u8>, regs: &mut Regs, l: Loc) {
     match l {
         Loc::Fresh => b.push(0),
         Loc::Free => b.push(1),
@@ -775,7 +838,7 @@ fn put_loc(b: &mut Vec<u8>, l: Loc) {
         Loc::Tt { tt, slot } => {
             b.push(6);
             put(b, tt as u64);
-            put(b, slot as u64);
+            regs.put_slot(b, slot as u64);
         }
         Loc::Local { end } => b.push(8 | end_bit(end)),
         Loc::Leaked => b.push(10),
