@@ -263,8 +263,16 @@ impl Sim {
                 self.live_tt(*tt)?;
                 self.pools_up()?;
                 if let Some(f) = persistent {
+                    let need = self.state.tts[*tt as usize].num_pages;
                     match self.state.swap_files.get(*f as usize) {
-                        Some(file) if file.persistent && !file.released => {}
+                        Some(file) if file.persistent && !file.released => {
+                            if file.num_pages < need {
+                                return invalid(format!(
+                                    "swap file {f} holds {} pages; tt {tt} needs {need}",
+                                    file.num_pages
+                                ));
+                            }
+                        }
                         _ => {
                             return invalid(format!(
                                 "{f} is not a persistent swap file (create one with swap_file_create)"

@@ -129,20 +129,36 @@ impl Sim {
                 dma32: pool_dma32,
                 zero,
             };
+            let before = self.state.phys.local.len();
             let r = self.alloc_new_pages(gfp, cstate, shortfall as u64);
             let mut count = got;
-            while let Some(&pfn) = self.state.phys.local.front() {
-                let to = self.dest_loc(dst, count);
-                self.d(crate::state::Delta::PageMove {
-                    pfn,
-                    from: Loc::Local { end: End::Head },
-                    to,
-                });
-                count += 1;
-                if matches!(dst, Slots::Local { .. }) && to == (Loc::Local { end: End::Tail }) {
-                    // The page is the caller's local one now; anything further was leaked above.
-                    if self.state.phys.local.len() == 1 {
-                        break;
+            match dst {
+                Slots::Tt { .. } => {
+                    while let Some(&pfn) = self.state.phys.local.front() {
+                        let to = self.dest_loc(dst, count);
+                        self.d(crate::state::Delta::PageMove {
+                            pfn,
+                            from: Loc::Local { end: End::Head },
+                            to,
+                        });
+                        count += 1;
+                    }
+                }
+                Slots::Local { tt, index } => {
+                    // The new pages already sit on the local list, which stands for the caller's
+                    // single page pointer: one page fits; more only after D3, and those are lost.
+                    count += (self.state.phys.local.len() - before) as u32;
+                    while self.state.phys.local.len() > 1 {
+                        let pfn = self.state.phys.local[0];
+                        self.finding(Finding::D3ArrayOverrun {
+                            tt,
+                            index: index as u64 + 1,
+                        });
+                        self.d(crate::state::Delta::PageMove {
+                            pfn,
+                            from: Loc::Local { end: End::Head },
+                            to: Loc::Leaked,
+                        });
                     }
                 }
             }

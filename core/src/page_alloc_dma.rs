@@ -174,15 +174,17 @@ impl Sim {
             if batch.len() == max_cpages {
                 if let Err(e) = self.set_pages_caching(&batch, cstate) {
                     self.dma_free_local_batch(&batch);
-                    r = Err(e);
-                    break;
+                    return self.ret(Err(e));
                 }
                 batch.clear();
             }
         }
-        if !batch.is_empty() && self.set_pages_caching(&batch, cstate).is_err() {
-            self.dma_free_local_batch(&batch);
-            r = r.and(Err(Errno::Enomem));
+        // The pending partial batch (also after an allocation failure) gets its caching set.
+        if !batch.is_empty() {
+            if let Err(e) = self.set_pages_caching(&batch, cstate) {
+                self.dma_free_local_batch(&batch);
+                r = Err(e);
+            }
         }
         self.ret(r)
     }

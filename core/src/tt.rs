@@ -216,7 +216,10 @@ impl Sim {
                 }
                 return self.ret(Err(e));
             }
-            let old = self.state.swap_files[file as usize].contents[i as usize];
+            let Some(&old) = self.state.swap_files[file as usize].contents.get(i as usize) else {
+                // Past the end of the file (only a too-small persistent file can do this).
+                return self.ret(Err(Errno::Einval));
+            };
             let new = self.page_content(pfn);
             if old != new {
                 self.d(Delta::SwapWrite {
