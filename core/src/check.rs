@@ -31,9 +31,15 @@ pub(crate) fn check(sim: &Sim) -> Vec<Finding> {
     for z in &st.phys.zones {
         z.free.iter().for_each(|&p| mark(p));
     }
-    st.pools.iter().for_each(|p| p.list.iter().for_each(|&x| mark(x)));
-    st.dma_pools.iter().for_each(|p| p.free.iter().for_each(|&x| mark(x)));
-    st.tts.iter().for_each(|t| t.pages.iter().flatten().for_each(|&x| mark(x)));
+    st.pools
+        .iter()
+        .for_each(|p| p.list.iter().for_each(|&x| mark(x)));
+    st.dma_pools
+        .iter()
+        .for_each(|p| p.free.iter().for_each(|&x| mark(x)));
+    st.tts
+        .iter()
+        .for_each(|t| t.pages.iter().flatten().for_each(|&x| mark(x)));
     st.phys.local.iter().for_each(|&x| mark(x));
     st.phys.leaked.iter().for_each(|&x| mark(x));
     if let Some(pfn) = stray {
@@ -113,7 +119,11 @@ pub(crate) fn check(sim: &Sim) -> Vec<Finding> {
     if post_seed {
         for p in &st.pools {
             let want = p.caching.attr();
-            if let Some(&x) = p.list.iter().find(|&&x| !sim.is_highmem(x) && attr(x) != want) {
+            if let Some(&x) = p
+                .list
+                .iter()
+                .find(|&&x| !sim.is_highmem(x) && attr(x) != want)
+            {
                 bad_attr = bad_attr.or(Some(x));
             }
         }
@@ -129,7 +139,11 @@ pub(crate) fn check(sim: &Sim) -> Vec<Finding> {
                 bad_attr = bad_attr.or(Some(x));
             }
         }
-        for t in st.tts.iter().filter(|t| t.alive && t.state != TtState::Unpopulated) {
+        for t in st
+            .tts
+            .iter()
+            .filter(|t| t.alive && t.state != TtState::Unpopulated)
+        {
             let want = t.caching.attr();
             if let Some(&x) = t
                 .pages
@@ -146,7 +160,11 @@ pub(crate) fn check(sim: &Sim) -> Vec<Finding> {
     }
 
     // Swap files: a TTM-owned file nobody references must have been released (D8 leaks one).
-    for f in st.swap_files.iter().filter(|f| !f.released && !f.persistent) {
+    for f in st
+        .swap_files
+        .iter()
+        .filter(|f| !f.released && !f.persistent)
+    {
         let referenced = st
             .tts
             .iter()

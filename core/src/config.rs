@@ -191,10 +191,13 @@ impl MachineConfig {
                 message,
             })
         };
-        if self.ram_bytes % PAGE_SIZE != 0 {
+        if !self.ram_bytes.is_multiple_of(PAGE_SIZE) {
             return err(
                 "ram_bytes",
-                format!("{} is not a multiple of the page size (4096)", self.ram_bytes),
+                format!(
+                    "{} is not a multiple of the page size (4096)",
+                    self.ram_bytes
+                ),
             );
         }
         if !(MIN_RAM..=MAX_RAM).contains(&self.ram_bytes) {

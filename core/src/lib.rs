@@ -41,7 +41,9 @@ mod sysfs;
 pub mod trace;
 mod tt;
 
-pub use config::{Arch, ConfigError, Era, FaultPlan, Fidelity, MachineConfig, SysfsAttr, SysfsWrite};
+pub use config::{
+    Arch, ConfigError, Era, FaultPlan, Fidelity, MachineConfig, SysfsAttr, SysfsWrite,
+};
 pub use consts::{page_flags, Attr, Caching, TtState, PAGE_SIZE};
 pub use errno::{Errno, KResult};
 pub use func::Func;

@@ -94,8 +94,18 @@ impl Sim {
         if self.inject(FaultKind::Reserve) {
             r = Err(Errno::Enomem);
         } else {
-            for z in self.state.zones.iter().enumerate().filter(|(i, _)| scope.has(*i)) {
-                let limit = if self.cfg.root { z.1.emer_mem } else { z.1.max_mem };
+            for z in self
+                .state
+                .zones
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| scope.has(*i))
+            {
+                let limit = if self.cfg.root {
+                    z.1.emer_mem
+                } else {
+                    z.1.max_mem
+                };
                 if z.1.used_mem > limit {
                     r = Err(Errno::Enomem);
                     break;

@@ -273,11 +273,9 @@ impl Sim {
                                 ));
                             }
                         }
-                        _ => {
-                            return invalid(format!(
-                                "{f} is not a persistent swap file (create one with swap_file_create)"
-                            ))
-                        }
+                        _ => return invalid(format!(
+                            "{f} is not a persistent swap file (create one with swap_file_create)"
+                        )),
                     }
                 }
                 Ok(())
@@ -321,17 +319,14 @@ impl Sim {
             }
             Action::MemUncharge { bytes } => {
                 if *bytes == 0 || *bytes > self.state.obj_charged {
-                    return invalid(format!(
-                        "only {} bytes are charged",
-                        self.state.obj_charged
-                    ));
+                    return invalid(format!("only {} bytes are charged", self.state.obj_charged));
                 }
                 Ok(())
             }
             Action::RunDeferredWork => Ok(()),
-            Action::SysfsWrite { attr, zone, .. } => self
-                .sysfs_exists(*attr, *zone)
-                .map_err(SimError::Invalid),
+            Action::SysfsWrite { attr, zone, .. } => {
+                self.sysfs_exists(*attr, *zone).map_err(SimError::Invalid)
+            }
             Action::PoolFini => self.pools_up(),
             Action::PoolInit => {
                 if self.state.pool_manager_up {

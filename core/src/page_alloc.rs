@@ -34,7 +34,11 @@ pub fn pool_index(flags: u32, cstate: Caching) -> Option<u8> {
         Caching::Wc => 0,
         Caching::Uncached => 1,
     };
-    Some(if flags & page_flags::DMA32 != 0 { base | 2 } else { base })
+    Some(if flags & page_flags::DMA32 != 0 {
+        base | 2
+    } else {
+        base
+    })
 }
 
 impl Sim {
@@ -95,7 +99,13 @@ impl Sim {
     }
 
     /// `ttm_get_pages` (spec 3.4): get `npages` pages of caching `cstate` into `dst`.
-    pub(crate) fn get_pages(&mut self, dst: Slots, npages: u32, flags: u32, cstate: Caching) -> KResult {
+    pub(crate) fn get_pages(
+        &mut self,
+        dst: Slots,
+        npages: u32,
+        flags: u32,
+        cstate: Caching,
+    ) -> KResult {
         let [tt, index] = dst.args();
         self.enter(
             Func::GetPages,
@@ -252,7 +262,11 @@ impl Sim {
             } else {
                 // spec 9 D3: 3.3 counts the entries of the pool list (before the splice) instead
                 // of the new pages; later kernels count the new list.
-                let cpages = if self.faithful() { old_listed } else { allocated };
+                let cpages = if self.faithful() {
+                    old_listed
+                } else {
+                    allocated
+                };
                 self.count(Ctr::PoolNpages(pi), cpages as i64);
                 let p = &self.state.pools[pi as usize];
                 if p.npages != p.list.len() as u64 {

@@ -378,8 +378,12 @@ impl Sim {
         for p in self.state.dma_pools.iter().rev() {
             s.push_str(&format!(
                 "{:>13} {:>12} {:>13} {:>8} {:>8} {:>8}\n",
-                p.name, p.nrefills, p.nfrees, p.npages_in_use as u32 as i32,
-                p.npages_free as u32 as i32, p.dev_name
+                p.name,
+                p.nrefills,
+                p.nfrees,
+                p.npages_in_use as u32 as i32,
+                p.npages_free as u32 as i32,
+                p.dev_name
             ));
         }
         s

@@ -1,7 +1,7 @@
 //! The simulator: the state, the trace being recorded, injected faults, and the primitives every
 //! modelled kernel function uses (record a call, change the state, allocate and free system pages).
 
-use crate::config::{Arch, FaultPlan, Fidelity, MachineConfig, ConfigError, LOWMEM_32};
+use crate::config::{Arch, ConfigError, FaultPlan, Fidelity, MachineConfig, LOWMEM_32};
 use crate::consts::{Attr, PAGE_SIZE};
 use crate::errno::{Errno, KResult};
 use crate::func::Func;
@@ -298,7 +298,10 @@ impl Sim {
     }
 
     pub(crate) fn page_content(&self, pfn: u64) -> u32 {
-        self.state.phys.page(pfn).map_or(CONTENT_ZERO, |p| p.content)
+        self.state
+            .phys
+            .page(pfn)
+            .map_or(CONTENT_ZERO, |p| p.content)
     }
 
     /// Set a scalar, recording old and new (no event when unchanged).

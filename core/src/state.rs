@@ -836,7 +836,9 @@ impl State {
             Var::TtState(t) => self.tts[t as usize].state as u64,
             Var::TtCaching(t) => self.tts[t as usize].caching as u64,
             Var::TtFlags(t) => self.tts[t as usize].page_flags as u64,
-            Var::TtSwap(t) => self.tts[t as usize].swap_storage.map_or(0, |s| s as u64 + 1),
+            Var::TtSwap(t) => self.tts[t as usize]
+                .swap_storage
+                .map_or(0, |s| s as u64 + 1),
             Var::TtAlive(t) => self.tts[t as usize].alive as u64,
             Var::TtFirstHimem(t) => self.tts[t as usize].first_himem_page as u64,
             Var::TtLastLomem(t) => (self.tts[t as usize].last_lomem_page + 1) as u64,
@@ -860,7 +862,8 @@ impl State {
     fn set_var(&mut self, v: Var, x: u64) {
         match v {
             Var::TtState(t) => {
-                self.tts[t as usize].state = TtState::from_u8(x as u8).unwrap_or(TtState::Unpopulated)
+                self.tts[t as usize].state =
+                    TtState::from_u8(x as u8).unwrap_or(TtState::Unpopulated)
             }
             Var::TtCaching(t) => {
                 self.tts[t as usize].caching = Caching::from_u8(x as u8).unwrap_or(Caching::Cached)
@@ -891,7 +894,11 @@ impl State {
 
     /// Pages not in system memory (in pools, tts, local lists or leaked).
     pub fn pages_out_of_system(&self) -> u64 {
-        self.phys.zones.iter().map(|z| z.bump - z.start - z.free.len() as u64).sum()
+        self.phys
+            .zones
+            .iter()
+            .map(|z| z.bump - z.start - z.free.len() as u64)
+            .sum()
     }
 }
 

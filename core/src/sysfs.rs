@@ -84,7 +84,12 @@ impl Sim {
         }
     }
 
-    pub(crate) fn sysfs_store(&mut self, attr: SysfsAttr, zone: usize, value: &str) -> SysfsOutcome {
+    pub(crate) fn sysfs_store(
+        &mut self,
+        attr: SysfsAttr,
+        zone: usize,
+        value: &str,
+    ) -> SysfsOutcome {
         if let Some((dma, field)) = Self::pool_attr(attr) {
             // ttm_pool_store (spec 3.2): "%u" KiB → pages (÷4, integer); only alloc_size is checked.
             let Some(raw) = scan_unsigned(value) else {
@@ -163,7 +168,10 @@ impl Sim {
                 OptField::Small => o.small,
                 OptField::AllocSize => o.alloc_size,
             };
-            return Ok(format!("{}\n", (v as u32).wrapping_mul((PAGE_SIZE >> 10) as u32)));
+            return Ok(format!(
+                "{}\n",
+                (v as u32).wrapping_mul((PAGE_SIZE >> 10) as u32)
+            ));
         }
         let z = &self.state.zones[zone];
         let v = match attr {

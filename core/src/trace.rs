@@ -5,8 +5,8 @@
 //! any event can be decoded without scanning the whole stream.
 
 use crate::func::Func;
-use crate::state::{Ctr, Delta, End, Loc, OptField, Var, ZoneField};
 use crate::state::TtBackend;
+use crate::state::{Ctr, Delta, End, Loc, OptField, Var, ZoneField};
 use serde::{Deserialize, Serialize};
 
 /// How often the byte offset of an event is remembered.
@@ -273,7 +273,7 @@ impl Trace {
     }
 
     fn begin(&mut self, tag: u8) {
-        if self.len % CHECKPOINT_EVERY == 0 {
+        if self.len.is_multiple_of(CHECKPOINT_EVERY) {
             self.checkpoints.push(self.bytes.len());
             self.regs = Regs::default();
         }
@@ -321,7 +321,11 @@ impl Trace {
                 b.push(0);
                 put(b, pfn);
             }
-            Finding::D3RefillMiscount { pool, npages, listed } => {
+            Finding::D3RefillMiscount {
+                pool,
+                npages,
+                listed,
+            } => {
                 b.push(1);
                 put(b, pool as u64);
                 put(b, npages);
@@ -357,7 +361,11 @@ impl Trace {
                 put(b, zone as u64);
                 put(b, zig(diff));
             }
-            Finding::PoolCountMismatch { pool, npages, listed } => {
+            Finding::PoolCountMismatch {
+                pool,
+                npages,
+                listed,
+            } => {
                 b.push(8);
                 put(b, pool as u64);
                 put(b, npages);
@@ -514,7 +522,7 @@ impl Iterator for Events<'_> {
         if self.pos >= self.bytes.len() {
             return None;
         }
-        if self.index % CHECKPOINT_EVERY == 0 {
+        if self.index.is_multiple_of(CHECKPOINT_EVERY) {
             self.regs = Regs::default();
         }
         let mut r = Reader {
@@ -708,9 +716,13 @@ impl Reader<'_> {
             },
             9 => Finding::PageConservation { pfn: self.v()? },
             10 => Finding::PagesLeaked { count: self.v()? },
-            11 => Finding::TtStateMismatch { tt: self.v()? as u32 },
+            11 => Finding::TtStateMismatch {
+                tt: self.v()? as u32,
+            },
             12 => Finding::PageAttrMismatch { pfn: self.v()? },
-            13 => Finding::SwapFileLeaked { file: self.v()? as u32 },
+            13 => Finding::SwapFileLeaked {
+                file: self.v()? as u32,
+            },
             _ => return None,
         })
     }

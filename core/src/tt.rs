@@ -216,7 +216,10 @@ impl Sim {
                 }
                 return self.ret(Err(e));
             }
-            let Some(&old) = self.state.swap_files[file as usize].contents.get(i as usize) else {
+            let Some(&old) = self.state.swap_files[file as usize]
+                .contents
+                .get(i as usize)
+            else {
                 // Past the end of the file (only a too-small persistent file can do this).
                 return self.ret(Err(Errno::Einval));
             };
@@ -424,7 +427,10 @@ impl Sim {
     /// reverse slot order) is spliced at the pool head; one trim check. (3.0 source:
     /// ipaccess/linux-yocto-3.0, spec 0.3; the head splice is read from that version.)
     fn put_pages_list_e0(&mut self, tt: u32, count: u64, flags: u32, cstate: Caching) {
-        self.enter(Func::PutPages, &[tt as u64, 0, count, flags as u64, cstate as u64]);
+        self.enter(
+            Func::PutPages,
+            &[tt as u64, 0, count, flags as u64, cstate as u64],
+        );
         let n = self.state.tts[tt as usize].num_pages;
         let pool = pool_index(flags, cstate);
         for slot in 0..n {

@@ -36,8 +36,16 @@ fn trace_replays_forward_and_backward() {
     populate(&mut s, a);
     populate(&mut s, b);
     s.run(&Action::TtWrite { tt: a, seed: 7 }).unwrap();
-    s.run(&Action::TtSetCaching { tt: a, caching: Caching::Cached }).unwrap();
-    s.run(&Action::TtSwapout { tt: a, persistent: None }).unwrap();
+    s.run(&Action::TtSetCaching {
+        tt: a,
+        caching: Caching::Cached,
+    })
+    .unwrap();
+    s.run(&Action::TtSwapout {
+        tt: a,
+        persistent: None,
+    })
+    .unwrap();
     s.run(&Action::PoolShrink { nr_to_scan: 300 }).unwrap();
     populate(&mut s, a);
     s.run(&Action::TtDestroy { tt: b }).unwrap();
@@ -81,9 +89,17 @@ fn data_survives_swap_out_and_in() {
     let tt = create(&mut s, 8, Caching::Cached);
     populate(&mut s, tt);
     s.run(&Action::TtWrite { tt, seed: 42 }).unwrap();
-    s.run(&Action::TtSwapout { tt, persistent: None }).unwrap();
+    s.run(&Action::TtSwapout {
+        tt,
+        persistent: None,
+    })
+    .unwrap();
     assert_eq!(used(&s, 0), 0);
-    assert_eq!(pages_out(&s), 0, "cached pages go straight back to the system");
+    assert_eq!(
+        pages_out(&s),
+        0,
+        "cached pages go straight back to the system"
+    );
     assert_eq!(s.state().swap_files[0].contents[3], data_tag(42, 3));
     populate(&mut s, tt);
     let t = &s.state().tts[tt as usize];
@@ -98,12 +114,35 @@ fn data_survives_swap_out_and_in() {
 fn swapout_bugs_on_bound_or_uncached_tt() {
     let mut s = sim();
     let tt = create(&mut s, 4, Caching::Wc);
-    assert_eq!(s.run(&Action::TtSwapout { tt, persistent: None }), Err(SimError::Kernel(Errno::Bug)));
-    s.run(&Action::TtSetCaching { tt, caching: Caching::Cached }).unwrap();
+    assert_eq!(
+        s.run(&Action::TtSwapout {
+            tt,
+            persistent: None
+        }),
+        Err(SimError::Kernel(Errno::Bug))
+    );
+    s.run(&Action::TtSetCaching {
+        tt,
+        caching: Caching::Cached,
+    })
+    .unwrap();
     s.run(&Action::TtBind { tt }).unwrap();
-    assert_eq!(s.run(&Action::TtSwapout { tt, persistent: None }), Err(SimError::Kernel(Errno::Bug)));
-    assert!(s.findings().iter().all(|f| matches!(f.1, Finding::Bug { .. })));
-    assert_eq!(s.state().tts[tt as usize].state, TtState::Bound, "nothing changed");
+    assert_eq!(
+        s.run(&Action::TtSwapout {
+            tt,
+            persistent: None
+        }),
+        Err(SimError::Kernel(Errno::Bug))
+    );
+    assert!(s
+        .findings()
+        .iter()
+        .all(|f| matches!(f.1, Finding::Bug { .. })));
+    assert_eq!(
+        s.state().tts[tt as usize].state,
+        TtState::Bound,
+        "nothing changed"
+    );
 }
 
 #[test]
@@ -112,14 +151,26 @@ fn d8_second_swapout_loses_the_data_in_faithful_mode() {
     let tt = create(&mut s, 4, Caching::Cached);
     populate(&mut s, tt);
     s.run(&Action::TtWrite { tt, seed: 9 }).unwrap();
-    s.run(&Action::TtSwapout { tt, persistent: None }).unwrap();
-    s.run(&Action::TtSwapout { tt, persistent: None }).unwrap();
+    s.run(&Action::TtSwapout {
+        tt,
+        persistent: None,
+    })
+    .unwrap();
+    s.run(&Action::TtSwapout {
+        tt,
+        persistent: None,
+    })
+    .unwrap();
     let f: Vec<Finding> = s.findings().iter().map(|x| x.1).collect();
     assert!(f.contains(&Finding::D8SwapStorageOverwritten { tt, file: 0 }));
     assert!(f.contains(&Finding::SwapFileLeaked { file: 0 }));
     populate(&mut s, tt);
     let p = s.state().tts[tt as usize].pages[0].unwrap();
-    assert_eq!(s.state().phys.page(p).unwrap().content, CONTENT_ZERO, "swap-in read zeros");
+    assert_eq!(
+        s.state().phys.page(p).unwrap().content,
+        CONTENT_ZERO,
+        "swap-in read zeros"
+    );
 }
 
 #[test]
@@ -128,8 +179,18 @@ fn d8_fixed_mode_skips_the_second_swapout() {
     let tt = create(&mut s, 4, Caching::Cached);
     populate(&mut s, tt);
     s.run(&Action::TtWrite { tt, seed: 9 }).unwrap();
-    s.run(&Action::TtSwapout { tt, persistent: None }).unwrap();
-    assert_eq!(s.run(&Action::TtSwapout { tt, persistent: None }), Err(SimError::Kernel(Errno::Ebusy)));
+    s.run(&Action::TtSwapout {
+        tt,
+        persistent: None,
+    })
+    .unwrap();
+    assert_eq!(
+        s.run(&Action::TtSwapout {
+            tt,
+            persistent: None
+        }),
+        Err(SimError::Kernel(Errno::Ebusy))
+    );
     populate(&mut s, tt);
     let p = s.state().tts[tt as usize].pages[0].unwrap();
     assert_eq!(s.state().phys.page(p).unwrap().content, data_tag(9, 0));
@@ -145,12 +206,22 @@ fn persistent_swap_storage_is_kept_and_flagged() {
     };
     let tt = create(&mut s, 4, Caching::Cached);
     populate(&mut s, tt);
-    s.run(&Action::TtSwapout { tt, persistent: Some(file) }).unwrap();
+    s.run(&Action::TtSwapout {
+        tt,
+        persistent: Some(file),
+    })
+    .unwrap();
     let flags = s.state().tts[tt as usize].page_flags;
     assert!(flags & page_flags::PERSISTENT_SWAP != 0);
     populate(&mut s, tt);
-    assert!(!s.state().swap_files[file as usize].released, "never fput by TTM");
-    assert!(s.state().tts[tt as usize].page_flags & page_flags::PERSISTENT_SWAP != 0, "never cleared");
+    assert!(
+        !s.state().swap_files[file as usize].released,
+        "never fput by TTM"
+    );
+    assert!(
+        s.state().tts[tt as usize].page_flags & page_flags::PERSISTENT_SWAP != 0,
+        "never cleared"
+    );
     assert!(s.findings().is_empty(), "{:?}", s.findings());
 }
 
@@ -163,15 +234,28 @@ fn d3_failed_refill_miscounts_and_overfills_the_page_array() {
     // written past the end.
     let mut s = sim_with(|c| {
         c.ram_bytes = 8 << 20;
-        c.sysfs = vec![SysfsWrite { attr: SysfsAttr::AvailableMemory, zone: 0, value: "8192".into() }];
+        c.sysfs = vec![SysfsWrite {
+            attr: SysfsAttr::AvailableMemory,
+            zone: 0,
+            value: "8192".into(),
+        }];
     });
     let big = create(&mut s, 1800, Caching::Cached);
     populate(&mut s, big);
     let tt = create(&mut s, 4, Caching::Wc);
     let r = s.run(&Action::TtPopulate { tt });
     let f: Vec<Finding> = s.findings().iter().map(|x| x.1).collect();
-    assert!(f.contains(&Finding::D3RefillMiscount { pool: 0, npages: 0, listed: 248 }), "{f:?}");
-    assert!(f.iter().any(|x| matches!(x, Finding::D3ArrayOverrun { .. })));
+    assert!(
+        f.contains(&Finding::D3RefillMiscount {
+            pool: 0,
+            npages: 0,
+            listed: 248
+        }),
+        "{f:?}"
+    );
+    assert!(f
+        .iter()
+        .any(|x| matches!(x, Finding::D3ArrayOverrun { .. })));
     assert!(f.iter().any(|x| matches!(x, Finding::PagesLeaked { .. })));
     // The direct allocation of the shortfall page fails (memory is exhausted), so the populate fails.
     assert_eq!(r, Err(SimError::Kernel(Errno::Enomem)));
@@ -182,7 +266,11 @@ fn d3_fixed_counts_the_new_pages() {
     let mut s = sim_with(|c| {
         c.ram_bytes = 8 << 20;
         c.fidelity = Fidelity::Fixed;
-        c.sysfs = vec![SysfsWrite { attr: SysfsAttr::AvailableMemory, zone: 0, value: "8192".into() }];
+        c.sysfs = vec![SysfsWrite {
+            attr: SysfsAttr::AvailableMemory,
+            zone: 0,
+            value: "8192".into(),
+        }];
     });
     let big = create(&mut s, 1800, Caching::Cached);
     populate(&mut s, big);
@@ -198,7 +286,10 @@ fn fault_page_alloc_during_populate_unwinds_everything() {
     // Cached 10-page tt, the 4th system page allocation fails: pages 0..2 are unpopulated.
     let mut s = sim_with(|c| c.faults.page_alloc = vec![4]);
     let tt = create(&mut s, 10, Caching::Cached);
-    assert_eq!(s.run(&Action::TtPopulate { tt }), Err(SimError::Kernel(Errno::Enomem)));
+    assert_eq!(
+        s.run(&Action::TtPopulate { tt }),
+        Err(SimError::Kernel(Errno::Enomem))
+    );
     assert_eq!(pages_out(&s), 0);
     assert_eq!(used(&s, 0), 0);
     assert!(s.findings().is_empty(), "{:?}", s.findings());
@@ -210,11 +301,18 @@ fn fault_caching_change_reverts_earlier_pages() {
     let mut s = sim_with(|c| c.faults.set_caching = vec![2]);
     let tt = create(&mut s, 3, Caching::Cached);
     populate(&mut s, tt);
-    let r = s.run(&Action::TtSetCaching { tt, caching: Caching::Uncached });
+    let r = s.run(&Action::TtSetCaching {
+        tt,
+        caching: Caching::Uncached,
+    });
     assert_eq!(r, Err(SimError::Kernel(Errno::Enomem)));
     let t = &s.state().tts[tt as usize];
     assert_eq!(t.caching, Caching::Cached);
-    assert!(t.pages.iter().flatten().all(|&p| s.state().phys.page(p).unwrap().attr == Attr::Wb));
+    assert!(t
+        .pages
+        .iter()
+        .flatten()
+        .all(|&p| s.state().phys.page(p).unwrap().attr == Attr::Wb));
     assert!(s.findings().is_empty(), "{:?}", s.findings());
 }
 
@@ -223,7 +321,13 @@ fn fault_shmem_create_leaves_the_tt_untouched() {
     let mut s = sim_with(|c| c.faults.shmem_create = vec![1]);
     let tt = create(&mut s, 3, Caching::Cached);
     populate(&mut s, tt);
-    assert_eq!(s.run(&Action::TtSwapout { tt, persistent: None }), Err(SimError::Kernel(Errno::Enomem)));
+    assert_eq!(
+        s.run(&Action::TtSwapout {
+            tt,
+            persistent: None
+        }),
+        Err(SimError::Kernel(Errno::Enomem))
+    );
     assert_eq!(s.state().tts[tt as usize].pages_present(), 3);
     assert!(!s.state().tts[tt as usize].swapped());
 }
@@ -235,8 +339,15 @@ fn fault_shmem_read_on_swapin_keeps_the_data_for_a_retry() {
     let tt = create(&mut s, 3, Caching::Cached);
     populate(&mut s, tt);
     s.run(&Action::TtWrite { tt, seed: 5 }).unwrap();
-    s.run(&Action::TtSwapout { tt, persistent: None }).unwrap();
-    assert_eq!(s.run(&Action::TtPopulate { tt }), Err(SimError::Kernel(Errno::Enomem)));
+    s.run(&Action::TtSwapout {
+        tt,
+        persistent: None,
+    })
+    .unwrap();
+    assert_eq!(
+        s.run(&Action::TtPopulate { tt }),
+        Err(SimError::Kernel(Errno::Enomem))
+    );
     let t = &s.state().tts[tt as usize];
     assert!(t.swapped() && t.swap_storage == Some(0) && t.state == TtState::Unpopulated);
     assert_eq!(used(&s, 0), 0);
@@ -253,7 +364,10 @@ fn fault_reserve_fails_populate_like_w10() {
         c.fidelity = Fidelity::Fixed;
     });
     let tt = create(&mut s, 5, Caching::Cached);
-    assert_eq!(s.run(&Action::TtPopulate { tt }), Err(SimError::Kernel(Errno::Enomem)));
+    assert_eq!(
+        s.run(&Action::TtPopulate { tt }),
+        Err(SimError::Kernel(Errno::Enomem))
+    );
     assert_eq!((used(&s, 0), pages_out(&s)), (0, 0));
 }
 
@@ -265,7 +379,11 @@ fn e1_get_page_allocates_only_the_slot() {
     let t = &s.state().tts[tt as usize];
     assert_eq!(t.pages_present(), 1);
     assert!(t.pages[10].is_some());
-    assert_eq!(t.state, TtState::Unpopulated, "demand allocation keeps U (spec 8.2)");
+    assert_eq!(
+        t.state,
+        TtState::Unpopulated,
+        "demand allocation keeps U (spec 8.2)"
+    );
     assert_eq!(used(&s, 0), 4096);
     assert!(s.findings().is_empty(), "{:?}", s.findings());
 }
@@ -295,8 +413,10 @@ fn e0_highmem_pages_fill_from_the_top() {
     let tt = create(&mut s, 8, Caching::Cached);
     s.run(&Action::TtGetPage { tt, index: 5 }).unwrap();
     let t = &s.state().tts[tt as usize];
-    assert_eq!(t.pages.iter().map(Option::is_some).collect::<Vec<_>>(),
-        vec![false, false, false, false, false, true, true, true]);
+    assert_eq!(
+        t.pages.iter().map(Option::is_some).collect::<Vec<_>>(),
+        vec![false, false, false, false, false, true, true, true]
+    );
     assert_eq!(t.first_himem_page, 5);
     // Highmem pages are charged to the highmem zone only (spec 5.3).
     assert_eq!((used(&s, 0), used(&s, 1)), (0, 3 * 4096));
@@ -309,9 +429,16 @@ fn e1_caching_change_on_partly_allocated_tt_is_observation_o1() {
     let mut s = sim_with(|c| c.era = Era::E1);
     let tt = create(&mut s, 4, Caching::Wc);
     s.run(&Action::TtGetPage { tt, index: 0 }).unwrap();
-    s.run(&Action::TtSetCaching { tt, caching: Caching::Cached }).unwrap();
+    s.run(&Action::TtSetCaching {
+        tt,
+        caching: Caching::Cached,
+    })
+    .unwrap();
     s.run(&Action::TtUnpopulate { tt }).unwrap();
-    assert!(s.findings().iter().any(|f| matches!(f.1, Finding::PageAttrMismatch { .. })));
+    assert!(s
+        .findings()
+        .iter()
+        .any(|f| matches!(f.1, Finding::PageAttrMismatch { .. })));
 }
 
 #[test]
@@ -321,7 +448,10 @@ fn e1_fault_mid_populate_keeps_allocated_pages() {
         c.faults.page_alloc = vec![3];
     });
     let tt = create(&mut s, 5, Caching::Cached);
-    assert_eq!(s.run(&Action::TtPopulate { tt }), Err(SimError::Kernel(Errno::Enomem)));
+    assert_eq!(
+        s.run(&Action::TtPopulate { tt }),
+        Err(SimError::Kernel(Errno::Enomem))
+    );
     let t = &s.state().tts[tt as usize];
     assert_eq!((t.pages_present(), t.state), (2, TtState::Unpopulated));
 }
@@ -345,38 +475,80 @@ fn stale_data_of_reused_pages_is_visible() {
 #[test]
 fn invalid_requests_are_errors_not_panics() {
     let mut s = sim();
-    assert!(matches!(s.run(&Action::TtPopulate { tt: 9 }), Err(SimError::Invalid(_))));
     assert!(matches!(
-        s.run(&Action::TtCreate { pages: 0, caching: Caching::Wc, flags: 0, dma: false }),
+        s.run(&Action::TtPopulate { tt: 9 }),
         Err(SimError::Invalid(_))
     ));
     assert!(matches!(
-        s.run(&Action::TtCreate { pages: 1, caching: Caching::Wc, flags: page_flags::SWAPPED, dma: false }),
+        s.run(&Action::TtCreate {
+            pages: 0,
+            caching: Caching::Wc,
+            flags: 0,
+            dma: false
+        }),
         Err(SimError::Invalid(_))
     ));
     assert!(matches!(
-        s.run(&Action::TtCreate { pages: 1, caching: Caching::Wc, flags: 0, dma: true }),
+        s.run(&Action::TtCreate {
+            pages: 1,
+            caching: Caching::Wc,
+            flags: page_flags::SWAPPED,
+            dma: false
+        }),
+        Err(SimError::Invalid(_))
+    ));
+    assert!(matches!(
+        s.run(&Action::TtCreate {
+            pages: 1,
+            caching: Caching::Wc,
+            flags: 0,
+            dma: true
+        }),
         Err(SimError::Invalid(_))
     ));
     let tt = create(&mut s, 1, Caching::Wc);
-    assert!(matches!(s.run(&Action::TtGetPage { tt, index: 0 }), Err(SimError::Invalid(_))));
+    assert!(matches!(
+        s.run(&Action::TtGetPage { tt, index: 0 }),
+        Err(SimError::Invalid(_))
+    ));
     s.run(&Action::TtDestroy { tt }).unwrap();
-    assert!(matches!(s.run(&Action::TtBind { tt }), Err(SimError::Invalid(_))));
-    assert!(matches!(s.run(&Action::MemUncharge { bytes: 1 }), Err(SimError::Invalid(_))));
-    let bad = MachineConfig { ram_bytes: 1000, ..Default::default() };
+    assert!(matches!(
+        s.run(&Action::TtBind { tt }),
+        Err(SimError::Invalid(_))
+    ));
+    assert!(matches!(
+        s.run(&Action::MemUncharge { bytes: 1 }),
+        Err(SimError::Invalid(_))
+    ));
+    let bad = MachineConfig {
+        ram_bytes: 1000,
+        ..Default::default()
+    };
     assert_eq!(Sim::new(bad).unwrap_err().field, "ram_bytes");
-    let bad = MachineConfig { swiotlb: true, era: Era::E2, ..Default::default() };
+    let bad = MachineConfig {
+        swiotlb: true,
+        era: Era::E2,
+        ..Default::default()
+    };
     assert_eq!(Sim::new(bad).unwrap_err().field, "swiotlb");
 }
 
 #[test]
 fn config_sysfs_writes_apply_at_boot() {
     let s = sim_with(|c| {
-        c.sysfs = vec![SysfsWrite { attr: SysfsAttr::PoolMaxSize, zone: 0, value: "2400".into() }]
+        c.sysfs = vec![SysfsWrite {
+            attr: SysfsAttr::PoolMaxSize,
+            zone: 0,
+            value: "2400".into(),
+        }]
     });
     assert_eq!(s.state().pool_opts.max_size, 600);
     let bad = MachineConfig {
-        sysfs: vec![SysfsWrite { attr: SysfsAttr::SwapLimit, zone: 1, value: "1".into() }],
+        sysfs: vec![SysfsWrite {
+            attr: SysfsAttr::SwapLimit,
+            zone: 1,
+            value: "1".into(),
+        }],
         ..Default::default()
     };
     assert_eq!(Sim::new(bad).unwrap_err().field, "sysfs[0].zone");
@@ -391,20 +563,43 @@ fn fini_empties_pools_and_debugfs_says_so() {
     s.run(&Action::PoolFini).unwrap();
     assert_eq!(pages_out(&s), 0);
     assert_eq!(s.page_alloc_debugfs(), "No pool allocator running.\n");
-    assert!(matches!(s.run(&Action::PoolShrink { nr_to_scan: 1 }), Err(SimError::Invalid(_))));
+    assert!(matches!(
+        s.run(&Action::PoolShrink { nr_to_scan: 1 }),
+        Err(SimError::Invalid(_))
+    ));
     s.run(&Action::PoolInit).unwrap();
-    assert_eq!(s.state().pools[0].nfrees, 0, "a fresh zero-allocated manager");
+    assert_eq!(
+        s.state().pools[0].nfrees,
+        0,
+        "a fresh zero-allocated manager"
+    );
 }
 
 #[test]
 fn config_round_trips_through_json() {
-    let cfg = MachineConfig { swiotlb: true, ram_bytes: 128 << 20, ..Default::default() };
+    let cfg = MachineConfig {
+        swiotlb: true,
+        ram_bytes: 128 << 20,
+        ..Default::default()
+    };
     let json = serde_json::to_string(&cfg).unwrap();
     let back: MachineConfig = serde_json::from_str(&json).unwrap();
     assert_eq!(back, cfg);
-    assert!(serde_json::from_str::<MachineConfig>(r#"{"ram_byte": 1}"#).is_err(), "unknown field");
-    let a: Action = serde_json::from_str(r#"{"action":"tt_create","pages":20,"caching":"wc"}"#).unwrap();
-    assert_eq!(a, Action::TtCreate { pages: 20, caching: Caching::Wc, flags: 0, dma: false });
+    assert!(
+        serde_json::from_str::<MachineConfig>(r#"{"ram_byte": 1}"#).is_err(),
+        "unknown field"
+    );
+    let a: Action =
+        serde_json::from_str(r#"{"action":"tt_create","pages":20,"caching":"wc"}"#).unwrap();
+    assert_eq!(
+        a,
+        Action::TtCreate {
+            pages: 20,
+            caching: Caching::Wc,
+            flags: 0,
+            dma: false
+        }
+    );
 }
 
 #[test]

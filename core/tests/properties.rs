@@ -8,7 +8,11 @@ use ttm_core::trace::Event;
 use ttm_core::*;
 
 fn caching() -> impl Strategy<Value = Caching> {
-    prop_oneof![Just(Caching::Cached), Just(Caching::Wc), Just(Caching::Uncached)]
+    prop_oneof![
+        Just(Caching::Cached),
+        Just(Caching::Wc),
+        Just(Caching::Uncached)
+    ]
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -51,23 +55,29 @@ fn config() -> impl Strategy<Value = MachineConfig> {
         prop::collection::vec(1u64..60, 0..2),
         prop::collection::vec(1u64..10, 0..2),
     )
-        .prop_map(|(era, fixed, ram, swiotlb, need_dma32, root, pa, sc, rs, sh)| MachineConfig {
-            era,
-            fidelity: if fixed { Fidelity::Fixed } else { Fidelity::Faithful },
-            ram_bytes: ram,
-            swiotlb: swiotlb && era == Era::E3,
-            need_dma32,
-            root,
-            faults: FaultPlan {
-                page_alloc: pa,
-                set_caching: sc,
-                reserve: rs,
-                shmem_read: sh.clone(),
-                shmem_write: sh.clone(),
-                shmem_create: sh,
+        .prop_map(
+            |(era, fixed, ram, swiotlb, need_dma32, root, pa, sc, rs, sh)| MachineConfig {
+                era,
+                fidelity: if fixed {
+                    Fidelity::Fixed
+                } else {
+                    Fidelity::Faithful
+                },
+                ram_bytes: ram,
+                swiotlb: swiotlb && era == Era::E3,
+                need_dma32,
+                root,
+                faults: FaultPlan {
+                    page_alloc: pa,
+                    set_caching: sc,
+                    reserve: rs,
+                    shmem_read: sh.clone(),
+                    shmem_write: sh.clone(),
+                    shmem_create: sh,
+                },
+                ..Default::default()
             },
-            ..Default::default()
-        })
+        )
 }
 
 fn replay_matches(s: &Sim) -> bool {

@@ -33,7 +33,10 @@ fn w1_zones_and_pool_size_for_64_mib() {
 fn w2_zones_for_8_gib_and_exactly_4_gib() {
     let s = sim_with(|c| c.ram_bytes = 8 << 30);
     let z = &s.state().zones;
-    assert_eq!((z[0].max_mem, z[0].emer_mem, z[0].swap_limit), (4_294_967_296, 6_442_450_944, 3_221_225_472));
+    assert_eq!(
+        (z[0].max_mem, z[0].emer_mem, z[0].swap_limit),
+        (4_294_967_296, 6_442_450_944, 3_221_225_472)
+    );
     assert_eq!(z[1].name, "dma32");
     assert_eq!(
         (z[1].zone_mem, z[1].max_mem, z[1].emer_mem, z[1].swap_limit),
@@ -52,13 +55,20 @@ fn w3_w4_w21_populate_and_unpopulate_a_20_page_wc_tt() {
     let wc = &s.state().pools[0];
     assert_eq!((wc.npages, wc.nrefills, wc.nfrees), (492, 1, 0));
     assert_eq!(wc.list.len(), 492);
-    assert_eq!(pages_out(&s), 512, "one refill of 512 pages from the system");
+    assert_eq!(
+        pages_out(&s),
+        512,
+        "one refill of 512 pages from the system"
+    );
     let t = &s.state().tts[tt as usize];
     assert_eq!(t.state, TtState::Unbound);
     assert_eq!(t.caching, Caching::Wc);
-    assert!(t.pages.iter().flatten().chain(wc.list.iter()).all(|&p| {
-        s.state().phys.page(p).unwrap().attr == Attr::Wc
-    }));
+    assert!(t
+        .pages
+        .iter()
+        .flatten()
+        .chain(wc.list.iter())
+        .all(|&p| { s.state().phys.page(p).unwrap().attr == Attr::Wc }));
     assert_eq!(used(&s, 0), 81_920);
     // W21: the debugfs text, byte for byte.
     assert_eq!(
@@ -89,7 +99,10 @@ fn w3_pool_order_refill_at_head_get_from_head_put_at_tail() {
     assert_eq!(s.state().pools[0].list.front(), Some(&509));
     unpopulate(&mut s, tt);
     let l = &s.state().pools[0].list;
-    assert_eq!(l.iter().rev().take(2).copied().collect::<Vec<_>>(), vec![510, 511]);
+    assert_eq!(
+        l.iter().rev().take(2).copied().collect::<Vec<_>>(),
+        vec![510, 511]
+    );
 }
 
 #[test]
@@ -103,7 +116,11 @@ fn w5_w6_600_pages_two_refills_then_trim_on_put() {
     assert_eq!(used(&s, 0), 2_457_600);
     // W6: "2400" KiB → 600 pages.
     let out = s
-        .run(&Action::SysfsWrite { attr: SysfsAttr::PoolMaxSize, zone: 0, value: "2400".into() })
+        .run(&Action::SysfsWrite {
+            attr: SysfsAttr::PoolMaxSize,
+            zone: 0,
+            value: "2400".into(),
+        })
         .unwrap();
     assert_eq!(out, Output::Sysfs(SysfsOutcome::Stored(600)));
     let start = s.trace().len();
@@ -114,8 +131,24 @@ fn w5_w6_600_pages_two_refills_then_trim_on_put() {
     let puts_before_trim = s
         .trace()
         .events_from(start)
-        .take_while(|e| !matches!(e, Event::Enter { func: Func::PagePoolFree, .. }))
-        .filter(|e| matches!(e, Event::Enter { func: Func::PutPages, .. }))
+        .take_while(|e| {
+            !matches!(
+                e,
+                Event::Enter {
+                    func: Func::PagePoolFree,
+                    ..
+                }
+            )
+        })
+        .filter(|e| {
+            matches!(
+                e,
+                Event::Enter {
+                    func: Func::PutPages,
+                    ..
+                }
+            )
+        })
         .count();
     assert_eq!(puts_before_trim, 177);
     let wc = &s.state().pools[0];
@@ -130,20 +163,34 @@ fn w7_cached_tt_bypasses_pools() {
     let tt = create(&mut s, 20, Caching::Cached);
     let start = s.trace().len();
     populate(&mut s, tt);
-    assert!(s.state().pools.iter().all(|p| p.npages == 0 && p.nrefills == 0));
+    assert!(s
+        .state()
+        .pools
+        .iter()
+        .all(|p| p.npages == 0 && p.nrefills == 0));
     assert_eq!(pages_out(&s), 20);
     assert_eq!(used(&s, 0), 81_920);
     assert!(calls_since(&s, start, Func::PagePoolGetPages).is_empty());
     unpopulate(&mut s, tt);
     assert_eq!(pages_out(&s), 0);
-    assert!(s.state().pools.iter().all(|p| p.npages == 0 && p.nfrees == 0));
+    assert!(s
+        .state()
+        .pools
+        .iter()
+        .all(|p| p.npages == 0 && p.nfrees == 0));
 }
 
 #[test]
 fn w7_zero_alloc_and_dma32_gfp() {
     // ZERO_ALLOC pages come zeroed; DMA32 pages come from below 4 GiB even on a big machine.
     let mut s = sim_with(|c| c.ram_bytes = 8 << 30);
-    let tt = create_with(&mut s, 4, Caching::Cached, page_flags::ZERO_ALLOC | page_flags::DMA32, false);
+    let tt = create_with(
+        &mut s,
+        4,
+        Caching::Cached,
+        page_flags::ZERO_ALLOC | page_flags::DMA32,
+        false,
+    );
     populate(&mut s, tt);
     for &p in s.state().tts[tt as usize].pages.iter().flatten() {
         assert!(p < 0x10_0000, "DMA32 page {p:#x} below 4 GiB");
@@ -158,20 +205,44 @@ fn w8_shrinker_rotation() {
     populate(&mut s, tt);
     unpopulate(&mut s, tt); // wc 512, counter 0
     let start = s.trace().len();
-    assert_eq!(s.run(&Action::PoolShrink { nr_to_scan: 128 }).unwrap(), Output::PagesLeft(384));
+    assert_eq!(
+        s.run(&Action::PoolShrink { nr_to_scan: 128 }).unwrap(),
+        Output::PagesLeft(384)
+    );
     // counter 1 → offset 1 → uc, wc dma, uc dma, wc.
-    let order: Vec<u64> = calls_since(&s, start, Func::PagePoolFree).iter().map(|a| a[0]).collect();
+    let order: Vec<u64> = calls_since(&s, start, Func::PagePoolFree)
+        .iter()
+        .map(|a| a[0])
+        .collect();
     assert_eq!(order, vec![1, 2, 3, 0]);
-    assert_eq!((s.state().pools[0].npages, s.state().pools[0].nfrees), (384, 128));
+    assert_eq!(
+        (s.state().pools[0].npages, s.state().pools[0].nfrees),
+        (384, 128)
+    );
     let start = s.trace().len();
-    assert_eq!(s.run(&Action::PoolShrink { nr_to_scan: 0 }).unwrap(), Output::PagesLeft(384));
-    assert!(calls_since(&s, start, Func::PagePoolFree).is_empty(), "a query frees nothing");
+    assert_eq!(
+        s.run(&Action::PoolShrink { nr_to_scan: 0 }).unwrap(),
+        Output::PagesLeft(384)
+    );
+    assert!(
+        calls_since(&s, start, Func::PagePoolFree).is_empty(),
+        "a query frees nothing"
+    );
     let start = s.trace().len();
-    assert_eq!(s.run(&Action::PoolShrink { nr_to_scan: 1000 }).unwrap(), Output::PagesLeft(0));
+    assert_eq!(
+        s.run(&Action::PoolShrink { nr_to_scan: 1000 }).unwrap(),
+        Output::PagesLeft(0)
+    );
     // counter 3 → offset 3 → uc dma, wc (frees 384, 616 remain), uc, wc dma.
     let calls = calls_since(&s, start, Func::PagePoolFree);
-    assert_eq!(calls, vec![vec![3, 1000], vec![0, 1000], vec![1, 616], vec![2, 616]]);
-    assert_eq!((s.state().pools[0].npages, s.state().pools[0].nfrees), (0, 512));
+    assert_eq!(
+        calls,
+        vec![vec![3, 1000], vec![0, 1000], vec![1, 616], vec![2, 616]]
+    );
+    assert_eq!(
+        (s.state().pools[0].npages, s.state().pools[0].nfrees),
+        (0, 512)
+    );
     assert_eq!(s.state().shrink_start, 3);
     assert_eq!(pages_out(&s), 0);
 }
@@ -179,12 +250,24 @@ fn w8_shrinker_rotation() {
 #[test]
 fn w9a_max_size_zero_frees_a_returned_page_at_once() {
     let mut s = sim();
-    for (attr, v) in [(SysfsAttr::PoolMaxSize, "0"), (SysfsAttr::PoolSmallAllocation, "0")] {
-        s.run(&Action::SysfsWrite { attr, zone: 0, value: v.into() }).unwrap();
+    for (attr, v) in [
+        (SysfsAttr::PoolMaxSize, "0"),
+        (SysfsAttr::PoolSmallAllocation, "0"),
+    ] {
+        s.run(&Action::SysfsWrite {
+            attr,
+            zone: 0,
+            value: v.into(),
+        })
+        .unwrap();
     }
     let tt = create(&mut s, 1, Caching::Wc);
     populate(&mut s, tt);
-    assert_eq!(s.state().pools[0].npages, 0, "small = 0: no refill, direct allocation");
+    assert_eq!(
+        s.state().pools[0].npages,
+        0,
+        "small = 0: no refill, direct allocation"
+    );
     unpopulate(&mut s, tt);
     // npages 1 > 0 → free max(1, 512) → the page is freed at once.
     let wc = &s.state().pools[0];
@@ -195,16 +278,27 @@ fn w9a_max_size_zero_frees_a_returned_page_at_once() {
 #[test]
 fn w9b_small_zero_means_no_refills() {
     let mut s = sim();
-    s.run(&Action::SysfsWrite { attr: SysfsAttr::PoolSmallAllocation, zone: 0, value: "0".into() })
-        .unwrap();
+    s.run(&Action::SysfsWrite {
+        attr: SysfsAttr::PoolSmallAllocation,
+        zone: 0,
+        value: "0".into(),
+    })
+    .unwrap();
     let tt = create(&mut s, 20, Caching::Wc);
     let start = s.trace().len();
     populate(&mut s, tt);
     let allocs = calls_since(&s, start, Func::AllocNewPages);
     assert_eq!(allocs.len(), 20, "20 single-page allocations");
     assert!(allocs.iter().all(|a| a[0] == 1));
-    assert_eq!(calls_since(&s, start, Func::SetPagesArrayWc).len(), 20, "each set WC");
-    assert_eq!((s.state().pools[0].npages, s.state().pools[0].nrefills), (0, 0));
+    assert_eq!(
+        calls_since(&s, start, Func::SetPagesArrayWc).len(),
+        20,
+        "each set WC"
+    );
+    assert_eq!(
+        (s.state().pools[0].npages, s.state().pools[0].nrefills),
+        (0, 0)
+    );
     unpopulate(&mut s, tt);
     assert_eq!(s.state().pools[0].npages, 20);
 }
@@ -215,12 +309,18 @@ fn w10_run(fidelity: Fidelity) -> Sim {
     s.run(&Action::MemCharge { bytes: 33_538_048 }).unwrap();
     let tt = create(&mut s, 10, Caching::Cached);
     let start = s.trace().len();
-    assert_eq!(s.run(&Action::TtPopulate { tt }), Err(SimError::Kernel(Errno::Enomem)));
+    assert_eq!(
+        s.run(&Action::TtPopulate { tt }),
+        Err(SimError::Kernel(Errno::Enomem))
+    );
     // Pages 0..3 bring used to max (not above), page 4 is accepted (check before adding),
     // page 5 fails five reserves with four shrinks of extra 4096 + 1024 + 16 = 5136 in between.
     assert_eq!(calls_since(&s, start, Func::MemGlobalReserve).len(), 5 + 5);
     assert_eq!(calls_since(&s, start, Func::Shrink), vec![vec![0, 5136]; 4]);
-    assert_eq!(returns_since(&s, start, Func::BoSwapout), vec![Errno::Ebusy.code(); 4]);
+    assert_eq!(
+        returns_since(&s, start, Func::BoSwapout),
+        vec![Errno::Ebusy.code(); 4]
+    );
     assert_eq!(pages_out(&s), 0, "pages 0..5 went back to the system");
     assert_eq!(s.state().tts[tt as usize].state, TtState::Unpopulated);
     assert!(s.state().swap_work_queued, "used_mem is above swap_limit");
@@ -230,10 +330,20 @@ fn w10_run(fidelity: Fidelity) -> Sim {
 #[test]
 fn w10_limit_overshoot_and_d1_faithful() {
     let s = w10_run(Fidelity::Faithful);
-    assert_eq!(used(&s, 0), 33_533_952, "4096 less than before the populate (D1)");
+    assert_eq!(
+        used(&s, 0),
+        33_533_952,
+        "4096 less than before the populate (D1)"
+    );
     let f: Vec<Finding> = s.findings().iter().map(|x| x.1).collect();
     assert!(matches!(f[0], Finding::D1OverUncharge { .. }), "{f:?}");
-    assert!(f.contains(&Finding::AccountingMismatch { zone: 0, diff: -4096 }), "{f:?}");
+    assert!(
+        f.contains(&Finding::AccountingMismatch {
+            zone: 0,
+            diff: -4096
+        }),
+        "{f:?}"
+    );
 }
 
 #[test]
@@ -247,15 +357,31 @@ fn w10_fixed_uncharges_only_charged_pages() {
 fn w11_background_swap_threshold() {
     let mut s = sim();
     s.run(&Action::MemCharge { bytes: 25_165_824 }).unwrap();
-    assert!(!s.state().swap_work_queued, "at swap_limit exactly nothing is queued");
-    assert_eq!(s.run(&Action::RunDeferredWork).unwrap(), Output::WorkRan(false));
+    assert!(
+        !s.state().swap_work_queued,
+        "at swap_limit exactly nothing is queued"
+    );
+    assert_eq!(
+        s.run(&Action::RunDeferredWork).unwrap(),
+        Output::WorkRan(false)
+    );
     s.run(&Action::MemCharge { bytes: 4096 }).unwrap();
     assert_eq!(used(&s, 0), 25_169_920);
     assert!(s.state().swap_work_queued);
     let start = s.trace().len();
-    assert_eq!(s.run(&Action::RunDeferredWork).unwrap(), Output::WorkRan(true));
-    assert_eq!(calls_since(&s, start, Func::Shrink), vec![vec![1, 0]], "from_wq = true, extra 0");
-    assert_eq!(returns_since(&s, start, Func::BoSwapout), vec![Errno::Ebusy.code()]);
+    assert_eq!(
+        s.run(&Action::RunDeferredWork).unwrap(),
+        Output::WorkRan(true)
+    );
+    assert_eq!(
+        calls_since(&s, start, Func::Shrink),
+        vec![vec![1, 0]],
+        "from_wq = true, extra 0"
+    );
+    assert_eq!(
+        returns_since(&s, start, Func::BoSwapout),
+        vec![Errno::Ebusy.code()]
+    );
     assert!(!s.state().swap_work_queued);
 }
 
@@ -289,7 +415,10 @@ fn w13_dma_pool_wc_tt_on_a_fresh_device() {
     unpopulate(&mut s, tt);
     let p = &s.state().dma_pools[0];
     assert_eq!((p.npages_in_use, p.npages_free, p.nfrees), (0, 4, 20));
-    assert!(s.findings().iter().any(|f| matches!(f.1, Finding::D7DmaFreedReturns { count: 20, .. })));
+    assert!(s
+        .findings()
+        .iter()
+        .any(|f| matches!(f.1, Finding::D7DmaFreedReturns { count: 20, .. })));
     let start = s.trace().len();
     populate(&mut s, tt);
     assert_eq!(dma_refill_pages(&s, start), vec![2, 6, 10, 14, 18]);
@@ -327,8 +456,14 @@ fn w14_dma_pool_cached_tt() {
     assert_eq!((p.npages_in_use, p.nfrees, p.npages_free), (0, 20, 4));
     assert_eq!(pages_out(&s), 4, "the 20 pages were released immediately");
     let text = s.dma_page_alloc_debugfs();
-    assert_eq!(text.lines().next().unwrap(), "         pool      refills   pages freed    inuse available     name");
-    assert_eq!(text.lines().nth(1).unwrap(), "       cached            6            20        0        4 radeon 0000:01:00.0");
+    assert_eq!(
+        text.lines().next().unwrap(),
+        "         pool      refills   pages freed    inuse available     name"
+    );
+    assert_eq!(
+        text.lines().nth(1).unwrap(),
+        "       cached            6            20        0        4 radeon 0000:01:00.0"
+    );
 }
 
 #[test]
@@ -356,20 +491,40 @@ fn w18_populate_on_8_gib_charges_by_page_position() {
 #[test]
 fn w20_sysfs_store_rules() {
     let mut s = sim();
-    let mut w = |s: &mut Sim, attr, v: &str| match s
-        .run(&Action::SysfsWrite { attr, zone: 0, value: v.into() })
+    let w = |s: &mut Sim, attr, v: &str| match s
+        .run(&Action::SysfsWrite {
+            attr,
+            zone: 0,
+            value: v.into(),
+        })
         .unwrap()
     {
         Output::Sysfs(o) => o,
         o => panic!("{o:?}"),
     };
-    assert!(matches!(w(&mut s, SysfsAttr::PoolAllocationSize, "8192"), SysfsOutcome::StoredWithWarning(2048, _)));
+    assert!(matches!(
+        w(&mut s, SysfsAttr::PoolAllocationSize, "8192"),
+        SysfsOutcome::StoredWithWarning(2048, _)
+    ));
     assert_eq!(s.state().pool_opts.alloc_size, 2048);
-    assert!(matches!(w(&mut s, SysfsAttr::PoolAllocationSize, "20000"), SysfsOutcome::Rejected(_)));
-    assert_eq!(s.state().pool_opts.alloc_size, 2048, "5000 pages > 4096: unchanged");
-    assert_eq!(w(&mut s, SysfsAttr::PoolMaxSize, "10"), SysfsOutcome::Stored(2));
+    assert!(matches!(
+        w(&mut s, SysfsAttr::PoolAllocationSize, "20000"),
+        SysfsOutcome::Rejected(_)
+    ));
+    assert_eq!(
+        s.state().pool_opts.alloc_size,
+        2048,
+        "5000 pages > 4096: unchanged"
+    );
+    assert_eq!(
+        w(&mut s, SysfsAttr::PoolMaxSize, "10"),
+        SysfsOutcome::Stored(2)
+    );
     assert_eq!(s.sysfs_read(SysfsAttr::PoolMaxSize, 0).unwrap(), "8\n");
-    assert_eq!(w(&mut s, SysfsAttr::PoolMaxSize, "abc"), SysfsOutcome::Ignored);
+    assert_eq!(
+        w(&mut s, SysfsAttr::PoolMaxSize, "abc"),
+        SysfsOutcome::Ignored
+    );
     assert_eq!(s.state().pool_opts.max_size, 2);
     // Zone attributes (spec 5.2): KiB → bytes, clamped to zone_mem; emergency lowers max.
     w(&mut s, SysfsAttr::EmergencyMemory, "16384");
@@ -377,16 +532,34 @@ fn w20_sysfs_store_rules() {
     assert_eq!((z.emer_mem, z.max_mem), (16 * MIB, 16 * MIB));
     w(&mut s, SysfsAttr::AvailableMemory, "999999999");
     let z = &s.state().zones[0];
-    assert_eq!((z.max_mem, z.emer_mem), (64 * MIB, 64 * MIB), "clamped; emer raised");
+    assert_eq!(
+        (z.max_mem, z.emer_mem),
+        (64 * MIB, 64 * MIB),
+        "clamped; emer raised"
+    );
 }
 
 #[test]
 fn w22_round_pot_and_acc_size() {
-    for (a, b) in [(1, 1), (3, 4), (5, 8), (100, 128), (4096, 4096), (5000, 8192), (12288, 12288)] {
+    for (a, b) in [
+        (1, 1),
+        (3, 4),
+        (5, 8),
+        (100, 128),
+        (4096, 4096),
+        (5000, 8192),
+        (12288, 12288),
+    ] {
         assert_eq!(round_pot(a), b, "round_pot({a})");
     }
     // 1 MiB BO: page-array term PAGE_ALIGN(256 × 8) = 4096; struct terms are round_pot'ed.
-    let sizes = AccSizes { bo_struct: 600, tt_struct: 100, dma_tt_struct: 140, pointer: 8, dma_addr: 8 };
+    let sizes = AccSizes {
+        bo_struct: 600,
+        tt_struct: 100,
+        dma_tt_struct: 140,
+        pointer: 8,
+        dma_addr: 8,
+    };
     assert_eq!(bo_acc_size(MIB, &sizes, false), 1024 + 4096 + 128);
     assert_eq!(bo_acc_size(MIB, &sizes, true), 1024 + 4096 + 4096 + 256);
 }
@@ -396,9 +569,19 @@ fn w23_swap_out_of_a_never_touched_tt() {
     let mut s = sim();
     let tt = create(&mut s, 16, Caching::Cached);
     let start = s.trace().len();
-    s.run(&Action::TtSwapout { tt, persistent: None }).unwrap();
-    assert_eq!(calls_since(&s, start, Func::ShmemFileSetup), vec![vec![65_536]]);
-    assert!(calls_since(&s, start, Func::ShmemReadMappingPage).is_empty(), "nothing copied");
+    s.run(&Action::TtSwapout {
+        tt,
+        persistent: None,
+    })
+    .unwrap();
+    assert_eq!(
+        calls_since(&s, start, Func::ShmemFileSetup),
+        vec![vec![65_536]]
+    );
+    assert!(
+        calls_since(&s, start, Func::ShmemReadMappingPage).is_empty(),
+        "nothing copied"
+    );
     assert!(s.state().tts[tt as usize].swapped());
     assert_eq!(used(&s, 0), 0);
     populate(&mut s, tt);
@@ -407,6 +590,10 @@ fn w23_swap_out_of_a_never_touched_tt() {
     assert!(!t.swapped() && t.swap_storage.is_none());
     assert!(s.state().swap_files[0].released);
     for &p in t.pages.iter().flatten() {
-        assert_eq!(s.state().phys.page(p).unwrap().content, CONTENT_ZERO, "zero-filled shmem pages");
+        assert_eq!(
+            s.state().phys.page(p).unwrap().content,
+            CONTENT_ZERO,
+            "zero-filled shmem pages"
+        );
     }
 }

@@ -35,11 +35,13 @@ pub fn create_with(sim: &mut Sim, pages: u32, caching: Caching, flags: u32, dma:
 }
 
 pub fn populate(sim: &mut Sim, tt: u32) {
-    sim.run(&Action::TtPopulate { tt }).expect("populate succeeds");
+    sim.run(&Action::TtPopulate { tt })
+        .expect("populate succeeds");
 }
 
 pub fn unpopulate(sim: &mut Sim, tt: u32) {
-    sim.run(&Action::TtUnpopulate { tt }).expect("unpopulate succeeds");
+    sim.run(&Action::TtUnpopulate { tt })
+        .expect("unpopulate succeeds");
 }
 
 /// Arguments of every call of `f` recorded since event `from`.
@@ -60,11 +62,10 @@ pub fn returns_since(sim: &Sim, from: u64, f: Func) -> Vec<i64> {
     for e in sim.trace().events_from(from) {
         match e {
             Event::Enter { func, .. } => stack.push(func),
-            Event::Exit { ret } => {
-                if stack.pop() == Some(f) {
+            Event::Exit { ret }
+                if stack.pop() == Some(f) => {
                     out.push(ret);
                 }
-            }
             _ => {}
         }
     }

@@ -1,0 +1,89 @@
+//! A representative subset of the core tests, run inside headless Chromium by
+//! `wasm-pack test --headless --chrome core` (the same model compiled to wasm32).
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+use common::*;
+use ttm_core::trace::Event;
+use ttm_core::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn w3_w4_populate_and_unpopulate_in_the_browser() {
+    let mut s = sim();
+    let tt = create(&mut s, 20, Caching::Wc);
+    populate(&mut s, tt);
+    let wc = &s.state().pools[0];
+    assert_eq!((wc.npages, wc.nrefills, wc.nfrees), (492, 1, 0));
+    assert_eq!(used(&s, 0), 81_920);
+    unpopulate(&mut s, tt);
+    assert_eq!(s.state().pools[0].npages, 512);
+    assert_eq!(used(&s, 0), 0);
+}
+
+#[wasm_bindgen_test]
+fn w8_shrinker_rotation_in_the_browser() {
+    let mut s = sim();
+    let tt = create(&mut s, 20, Caching::Wc);
+    populate(&mut s, tt);
+    unpopulate(&mut s, tt);
+    assert_eq!(
+        s.run(&Action::PoolShrink { nr_to_scan: 128 }).unwrap(),
+        Output::PagesLeft(384)
+    );
+    assert_eq!(
+        s.run(&Action::PoolShrink { nr_to_scan: 0 }).unwrap(),
+        Output::PagesLeft(384)
+    );
+    assert_eq!(
+        s.run(&Action::PoolShrink { nr_to_scan: 1000 }).unwrap(),
+        Output::PagesLeft(0)
+    );
+}
+
+#[wasm_bindgen_test]
+fn w10_d1_in_the_browser() {
+    let mut s = sim();
+    s.run(&Action::MemCharge { bytes: 33_538_048 }).unwrap();
+    let tt = create(&mut s, 10, Caching::Cached);
+    assert_eq!(
+        s.run(&Action::TtPopulate { tt }),
+        Err(SimError::Kernel(Errno::Enomem))
+    );
+    assert_eq!(used(&s, 0), 33_533_952);
+}
+
+#[wasm_bindgen_test]
+fn w13_dma_pool_in_the_browser() {
+    let mut s = sim_with(|c| c.swiotlb = true);
+    let tt = create_with(&mut s, 20, Caching::Wc, 0, true);
+    populate(&mut s, tt);
+    let p = &s.state().dma_pools[0];
+    assert_eq!((p.nrefills, p.npages_in_use, p.npages_free), (6, 20, 4));
+}
+
+#[wasm_bindgen_test]
+fn trace_replays_in_the_browser() {
+    let mut s = sim();
+    let tt = create(&mut s, 40, Caching::Uncached);
+    populate(&mut s, tt);
+    s.run(&Action::TtSetCaching {
+        tt,
+        caching: Caching::Cached,
+    })
+    .unwrap();
+    s.run(&Action::TtSwapout {
+        tt,
+        persistent: None,
+    })
+    .unwrap();
+    let mut st = s.boot_state().clone();
+    for e in s.trace().events() {
+        if let Event::Delta(d) = e {
+            st.apply(&d);
+        }
+    }
+    assert_eq!(&st, s.state());
+}
