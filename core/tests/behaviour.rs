@@ -80,6 +80,7 @@ fn trace_is_compact() {
     let before = s.trace().encoded_bytes();
     populate(&mut s, tt);
     let per_page = (s.trace().encoded_bytes() - before) as f64 / 65_536.0;
+    eprintln!("trace: {per_page:.1} bytes per populated page");
     assert!(per_page < 64.0, "{per_page} bytes per page");
 }
 
