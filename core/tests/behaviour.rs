@@ -612,3 +612,15 @@ fn trace_can_name_every_function() {
         assert!(!f.symbol().is_empty() && !f.file().is_empty());
     }
 }
+
+#[test]
+fn a_16_gib_machine_costs_nothing_until_pages_are_used() {
+    // System memory is handed out lazily (a never-used frontier per zone), so state and trace do
+    // not grow with RAM: booting 16 GiB keeps no per-page records.
+    let mut s = sim_with(|c| c.ram_bytes = 16 << 30);
+    assert!(s.state().phys.zones.iter().all(|z| z.pages.is_empty()));
+    assert_eq!(s.state().phys.free_pages(), 4 << 20);
+    let tt = create(&mut s, 1000, Caching::Uncached);
+    populate(&mut s, tt);
+    assert_eq!(s.state().phys.zones.iter().map(|z| z.pages.len()).sum::<usize>(), 1024);
+}
