@@ -168,8 +168,9 @@ impl Action {
                 dma,
                 ..
             } => format!(
-                "create a {pages}-page {}tt ({})",
+                "create {}tt: {pages} page{}, {}",
                 if *dma { "DMA " } else { "" },
+                if *pages == 1 { "" } else { "s" },
                 caching.kernel_name()
             ),
             Action::TtPopulate { tt } => format!("populate tt {tt}"),
@@ -183,7 +184,7 @@ impl Action {
             Action::TtDestroy { tt } => format!("destroy tt {tt}"),
             Action::TtGetPage { tt, index } => format!("ttm_tt_get_page(tt {tt}, {index})"),
             Action::TtWrite { tt, seed } => format!("write data #{seed} into tt {tt}"),
-            Action::SwapFileCreate { pages } => format!("create a {pages}-page swap file"),
+            Action::SwapFileCreate { pages } => format!("create a swap file of {pages} pages"),
             Action::PoolShrink { nr_to_scan } => format!("shrink the pools by {nr_to_scan}"),
             Action::DmaPoolShrink { nr_to_scan } => {
                 format!("shrink the DMA pools by {nr_to_scan}")
@@ -273,9 +274,11 @@ impl Sim {
                                 ));
                             }
                         }
-                        _ => return invalid(format!(
+                        _ => {
+                            return invalid(format!(
                             "{f} is not a persistent swap file (create one with swap_file_create)"
-                        )),
+                        ))
+                        }
                     }
                 }
                 Ok(())

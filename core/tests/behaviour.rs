@@ -622,5 +622,13 @@ fn a_16_gib_machine_costs_nothing_until_pages_are_used() {
     assert_eq!(s.state().phys.free_pages(), 4 << 20);
     let tt = create(&mut s, 1000, Caching::Uncached);
     populate(&mut s, tt);
-    assert_eq!(s.state().phys.zones.iter().map(|z| z.pages.len()).sum::<usize>(), 1024);
+    assert_eq!(
+        s.state()
+            .phys
+            .zones
+            .iter()
+            .map(|z| z.pages.len())
+            .sum::<usize>(),
+        1024
+    );
 }

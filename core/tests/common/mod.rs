@@ -62,10 +62,12 @@ pub fn returns_since(sim: &Sim, from: u64, f: Func) -> Vec<i64> {
     for e in sim.trace().events_from(from) {
         match e {
             Event::Enter { func, .. } => stack.push(func),
-            Event::Exit { ret }
-                if stack.pop() == Some(f) => {
+            Event::Exit { ret } => {
+                let top = stack.pop();
+                if top == Some(f) {
                     out.push(ret);
                 }
+            }
             _ => {}
         }
     }

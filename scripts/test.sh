@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Full check, in order, stopping at the first failure:
+#   setup, rustfmt, clippy (native + wasm32), native tests, core's wasm tests in headless Chromium,
+#   release build of the site into dist/, browser end-to-end tests against dist/ served on loopback.
+# The last line printed is the e2e summary: "e2e: N passed, M failed".
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+locked=()
+if [ -n "$CI" ] && [ "$CI" != false ]; then locked=(--locked); fi
+
+artifacts="$ROOT/e2e/artifacts"
+mkdir -p "$artifacts"
+server_pid=""
+current=""
+E2E_SUMMARY=""
+timings=()
+t_all=$(now_ms)
+
+on_exit() {
+    local rc=$?
+    if [ -n "$server_pid" ]; then
+        kill "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+    fi
+    if [ "$rc" -ne 0 ] && [ -n "$current" ]; then
+        log ""
+        log "FAILED at step: $current (exit $rc)"
+        if [ -n "${E2E_SUMMARY:-}" ]; then log "$E2E_SUMMARY"; fi
+    fi
+}
+trap on_exit EXIT
+
+n=0
+total=8
+# step <title> <command...>: header, run (set -e stops the script on failure), duration.
+step() {
+    local title=$1 t
+    shift
+    n=$((n + 1))
+    current=$title
+    log ""
+    log "==> [$n/$total] $title"
+    log "    \$ $*"
+    t=$(now_ms)
+    "$@"
+    t=$(($(now_ms) - t))
+    timings+=("$(printf '%-44s %8s' "[$n/$total] $title" "$(fmt_ms "$t")")")
+    log "<== [$n/$total] $title: ok ($(fmt_ms "$t"))"
+    current=""
+}
+
+# Chromium flags and binary for wasm-bindgen-test-runner (merged into its WebDriver capabilities).
+export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/e2e/chromium.json"
+export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver || echo /usr/bin/chromedriver)}"
+
+e2e() {
+    local url_file="$artifacts/server.url" tap="$artifacts/e2e.tap" url="" rc=0 pass fail i
+    rm -f "$url_file" "$tap"
+    node e2e/serve.mjs dist >"$url_file" 2>"$artifacts/server.log" &
+    server_pid=$!
+    for i in $(seq 1 100); do
+        url=$(head -n 1 "$url_file" 2>/dev/null || true)
+        [ -n "$url" ] && break
+        kill -0 "$server_pid" 2>/dev/null || die "static server exited: $(cat "$artifacts/server.log")"
+        sleep 0.1
+    done
+    [ -n "$url" ] || die "static server did not start"
+    log "    serving dist/ at $url"
+    BASE_URL="$url" node --test \
+        --test-reporter=spec --test-reporter-destination=stdout \
+        --test-reporter=tap --test-reporter-destination="$tap" \
+        e2e/*.test.mjs || rc=$?
+    pass=$(awk '/^# pass /{print $3}' "$tap" 2>/dev/null || true)
+    fail=$(awk '/^# fail /{print $3}' "$tap" 2>/dev/null || true)
+    E2E_SUMMARY="e2e: ${pass:-0} passed, ${fail:-?} failed"
+    return "$rc"
+}
+
+step "setup (scripts/setup.sh test)" bash scripts/setup.sh test
+step "rustfmt" cargo fmt --all --check
+step "clippy (native, all targets)" cargo clippy "${locked[@]}" --workspace --all-targets -- -D warnings
+step "clippy (ttm-web on wasm32)" cargo clippy "${locked[@]}" -p ttm-web --target wasm32-unknown-unknown -- -D warnings
+step "native tests" cargo test "${locked[@]}" --workspace
+step "core wasm tests (headless Chromium)" \
+    wasm-pack test --headless --chrome --chromedriver "$CHROMEDRIVER" --mode no-install core
+step "release build (trunk -> dist/)" trunk build --release --offline "${locked[@]}"
+step "e2e (dist/ on loopback, Playwright + Chromium)" e2e
+
+log ""
+log "All steps passed in $(fmt_ms $(($(now_ms) - t_all))):"
+printf '  %s\n' "${timings[@]}"
+log "$E2E_SUMMARY"

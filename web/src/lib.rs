@@ -1,0 +1,19 @@
+//! TTM Lab's browser front end.
+//!
+//! **Architecture invariant:** this crate holds no TTM logic. It calls `ttm_core` for every change and
+//! renders what the core reports; [`view`] turns the core's state into plain display rows, [`app`]
+//! turns them into HTML and user input into core calls.
+
+pub mod app;
+pub mod view;
+
+/// Render the application into the page's `#app` element (falls back to `<body>`).
+pub fn mount() {
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"));
+    match root {
+        Some(el) => yew::Renderer::<app::App>::with_root(el).render(),
+        None => yew::Renderer::<app::App>::new().render(),
+    };
+}
