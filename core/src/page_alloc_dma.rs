@@ -208,7 +208,10 @@ impl Sim {
         let t = &self.state.tts[tt as usize];
         let ptype = dma_pool_type(t.page_flags, t.caching);
         let Some(pool) = self.dma_find_pool(ptype) else {
-            // No pool of this type: return without even changing the state.
+            // No pool of this type: return without even changing the state (spec 4.4 step 1).
+            if t.pages_present() > 0 {
+                self.finding(Finding::DmaUnpopulateNoPool { tt });
+            }
             self.exit(0);
             return;
         };

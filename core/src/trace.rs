@@ -106,6 +106,13 @@ pub enum Finding {
         /// Swap file id.
         file: u32,
     },
+    /// `ttm_dma_unpopulate` found no DMA pool for the tt's current caching (it changed after
+    /// populate and the device never had a pool of the new type) and returned: the pages stay
+    /// allocated and charged (spec 4.4 step 1; later kernels keep the same early return).
+    DmaUnpopulateNoPool {
+        /// Tt id.
+        tt: u32,
+    },
 }
 
 /// The kernel BUG_ON checks the model can hit.
@@ -175,6 +182,9 @@ impl Finding {
             Finding::SwapFileLeaked { file } => {
                 format!("swap file {file} is referenced by nobody but was never released")
             }
+            Finding::DmaUnpopulateNoPool { tt } => format!(
+                "ttm_dma_unpopulate found no DMA pool for tt {tt}'s current caching and returned: its pages stay allocated and charged"
+            ),
         }
     }
 }
@@ -390,6 +400,10 @@ impl Trace {
             Finding::SwapFileLeaked { file } => {
                 b.push(13);
                 put(b, file as u64);
+            }
+            Finding::DmaUnpopulateNoPool { tt } => {
+                b.push(14);
+                put(b, tt as u64);
             }
         }
     }
@@ -722,6 +736,9 @@ impl Reader<'_> {
             12 => Finding::PageAttrMismatch { pfn: self.v()? },
             13 => Finding::SwapFileLeaked {
                 file: self.v()? as u32,
+            },
+            14 => Finding::DmaUnpopulateNoPool {
+                tt: self.v()? as u32,
             },
             _ => return None,
         })

@@ -137,6 +137,16 @@ impl Sim {
             TtBackend::Dma => Func::DmaTtFini,
         };
         self.enter(fini, &[tt as u64]);
+        // fini frees the page array; pages an unpopulate left behind are lost with it.
+        for slot in 0..self.state.tts[tt as usize].num_pages {
+            if let Some(pfn) = self.state.tts[tt as usize].pages[slot as usize] {
+                self.d(Delta::PageMove {
+                    pfn,
+                    from: Loc::Tt { tt, slot },
+                    to: Loc::Leaked,
+                });
+            }
+        }
         self.set(Var::TtAlive(tt), 0);
         self.exit(0);
         self.exit(0);

@@ -632,3 +632,92 @@ fn a_16_gib_machine_costs_nothing_until_pages_are_used() {
         1024
     );
 }
+
+#[test]
+fn pool_free_works_in_batches_of_512() {
+    // 1100-page WC tt: refills at pages 1, 513, 1025 → 1536 pages; after unpopulate the pool holds
+    // all 1536 (below max_size 4096). Shrinking 1000 frees one batch of 512, then the remaining 488.
+    let mut s = sim();
+    let tt = create(&mut s, 1100, Caching::Wc);
+    populate(&mut s, tt);
+    assert_eq!(s.state().pools[0].nrefills, 3);
+    unpopulate(&mut s, tt);
+    assert_eq!(s.state().pools[0].npages, 1536);
+    let start = s.trace().len();
+    s.run(&Action::PoolShrink { nr_to_scan: 1000 }).unwrap();
+    let batches: Vec<u64> = calls_since(&s, start, Func::SetPagesArrayWb)
+        .iter()
+        .map(|a| a[0])
+        .collect();
+    assert_eq!(batches, vec![512, 488]);
+    assert_eq!(
+        (s.state().pools[0].npages, s.state().pools[0].nfrees),
+        (536, 1000)
+    );
+}
+
+#[test]
+fn dma_shrinker_walks_newest_pool_first_without_wrapping() {
+    // Pools "wc" (id 0) then "uc" (id 1); the list is newest first: [uc, wc]. After the D7
+    // unpopulates each keeps 4 free pages.
+    let mut s = sim_with(|c| c.swiotlb = true);
+    let a = create_with(&mut s, 20, Caching::Wc, 0, true);
+    let b = create_with(&mut s, 20, Caching::Uncached, 0, true);
+    for tt in [a, b] {
+        populate(&mut s, tt);
+        unpopulate(&mut s, tt);
+    }
+    assert_eq!(
+        s.state()
+            .dma_pools
+            .iter()
+            .map(|p| p.npages_free)
+            .collect::<Vec<_>>(),
+        vec![4, 4]
+    );
+    // Call 1: counter 1, offset 1 % 2 = 1: uc has index 1 (not < 1) → frees 2 from uc.
+    assert_eq!(
+        s.run(&Action::DmaPoolShrink { nr_to_scan: 2 }).unwrap(),
+        Output::PagesLeft(6)
+    );
+    assert_eq!(s.state().dma_pools[1].npages_free, 2);
+    // Call 2: counter 2, offset 0: uc frees its 2, wc frees its 4 (8 asked, 4 left unfreed).
+    assert_eq!(
+        s.run(&Action::DmaPoolShrink { nr_to_scan: 8 }).unwrap(),
+        Output::PagesLeft(0)
+    );
+}
+
+#[test]
+fn root_may_charge_up_to_emer_mem() {
+    // Non-root: reserve fails once used_mem > max_mem; root: only above emer_mem (spec 5.4).
+    for (root, ok) in [(false, false), (true, true)] {
+        let mut s = sim_with(|c| c.root = root);
+        s.run(&Action::MemCharge { bytes: 40 << 20 }).unwrap(); // above max (32 MiB), below emer (48 MiB)
+        let r = s.run(&Action::MemCharge { bytes: 4096 });
+        assert_eq!(r.is_ok(), ok, "root = {root}");
+    }
+}
+
+#[test]
+fn dma_unpopulate_after_a_caching_change_finds_no_pool() {
+    // A ttm_dma_tt populated from the "wc" DMA pool, converted to cached in place: unpopulate
+    // looks for the "cached" pool, which this device never created, and returns (spec 4.4 step 1).
+    let mut s = sim_with(|c| c.swiotlb = true);
+    let tt = create_with(&mut s, 3, Caching::Wc, 0, true);
+    populate(&mut s, tt);
+    s.run(&Action::TtSetCaching {
+        tt,
+        caching: Caching::Cached,
+    })
+    .unwrap();
+    s.run(&Action::TtDestroy { tt }).unwrap();
+    let f: Vec<Finding> = s.findings().iter().map(|x| x.1).collect();
+    assert!(f.contains(&Finding::DmaUnpopulateNoPool { tt }), "{f:?}");
+    assert_eq!(
+        s.state().phys.leaked.len(),
+        3,
+        "the destroyed tt's pages are lost"
+    );
+    assert_eq!(used(&s, 0), 3 * 4096, "and never uncharged");
+}
