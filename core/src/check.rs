@@ -69,7 +69,8 @@ pub(crate) fn check(sim: &Sim) -> Vec<Finding> {
     }
 
     // Accounting: used_mem = charged tt pages + charged objects (spec 11).
-    let mut expected = vec![st.obj_charged; st.zones.len()];
+    let acc: u64 = st.bos.iter().filter(|b| b.alive).map(|b| b.acc_size).sum();
+    let mut expected = vec![st.obj_charged + acc; st.zones.len()];
     for t in st.tts.iter().filter(|t| t.alive) {
         for &pfn in t.pages.iter().flatten() {
             let scope = sim.page_charge_scope(pfn);
@@ -157,6 +158,27 @@ pub(crate) fn check(sim: &Sim) -> Vec<Finding> {
     }
     if let Some(pfn) = bad_attr {
         out.push(Finding::PageAttrMismatch { pfn });
+    }
+
+    // Buffer objects (spec 11): a BO is on LRUs only while unreserved, on its own type's LRU, on
+    // the swap LRU only with a tt; a BO with a node owns exactly that node.
+    for b in st.bos.iter().filter(|b| b.alive) {
+        let on_types: Vec<usize> = (0..st.managers.len())
+            .filter(|&t| st.managers[t].lru.contains(&b.id))
+            .collect();
+        let on_swap = st.swap_lru.contains(&b.id);
+        let lru_ok = on_types.iter().all(|&t| t == b.mem.mem_type as usize)
+            && on_types.len() <= 1
+            && !(b.reserved && (on_swap || !on_types.is_empty()))
+            && (!on_swap || b.tt.is_some());
+        let node_ok = !b.mem.has_node
+            || st.managers[b.mem.mem_type as usize]
+                .nodes
+                .get(&b.mem.start)
+                .is_some_and(|n| n.bo == b.id);
+        if !lru_ok || !node_ok {
+            out.push(Finding::BoListMismatch { bo: b.id });
+        }
     }
 
     // Swap files: a TTM-owned file nobody references must have been released (D8 leaks one).

@@ -74,6 +74,8 @@ pub struct FaultPlan {
     pub shmem_write: Vec<u64>,
     /// Fail these accounting reservations (ttm_mem_global_reserve attempts).
     pub reserve: Vec<u64>,
+    /// Fail these PCI DMA mappings of tt pages (radeon / nouveau populate, D9).
+    pub dma_map: Vec<u64>,
 }
 
 /// A sysfs attribute of the memory-accounting or pool kobjects (spec 3.2, 4.2, 5.2).
@@ -113,6 +115,57 @@ pub struct SysfsWrite {
     pub value: String,
 }
 
+/// Which DRM driver runs the GPU (spec 7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum DriverKind {
+    /// radeon (spec 7.2).
+    #[default]
+    Radeon,
+    /// nouveau (spec 7.3).
+    Nouveau,
+    /// vmwgfx (spec 7.4).
+    Vmwgfx,
+}
+
+/// The GPU and its driver: the variants of spec 7 that matter to TTM.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DriverConfig {
+    /// The driver.
+    pub kind: DriverKind,
+    /// VRAM size in MiB.
+    pub vram_mib: u32,
+    /// CPU-visible part of VRAM in MiB (radeon's fault_reserve_notify moves BOs into it).
+    pub visible_vram_mib: u32,
+    /// GTT / aperture size in MiB (vmwgfx: unused).
+    pub gtt_mib: u32,
+    /// radeon: the GFX ring is ready (VRAM evicts to GTT, blit moves); nouveau: a GPU channel
+    /// exists (M2MF moves). False → memcpy moves and VRAM evicts to system.
+    pub accel: bool,
+    /// nouveau: an NV50-or-later GPU (nv50 sgdma backend) instead of pre-NV50 (nv04 PDMA).
+    pub nv50: bool,
+    /// vmwgfx: number of GMR ids.
+    pub gmr_ids: u32,
+    /// vmwgfx: GMR page budget (0 = unlimited).
+    pub max_gmr_pages: u32,
+}
+
+impl Default for DriverConfig {
+    fn default() -> Self {
+        DriverConfig {
+            kind: DriverKind::Radeon,
+            vram_mib: 16,
+            visible_vram_mib: 16,
+            gtt_mib: 32,
+            accel: true,
+            nv50: true,
+            gmr_ids: 64,
+            max_gmr_pages: 0,
+        }
+    }
+}
+
 /// Everything that describes the simulated machine.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -135,6 +188,8 @@ pub struct MachineConfig {
     pub root: bool,
     /// Device name used for DMA pools (`dev_name` in debugfs, spec 4.2).
     pub device_name: String,
+    /// The GPU and its driver.
+    pub driver: DriverConfig,
     /// sysfs writes applied right after boot, in order.
     pub sysfs: Vec<SysfsWrite>,
     /// Injected failures.
@@ -154,6 +209,7 @@ impl Default for MachineConfig {
             agp: false,
             root: false,
             device_name: "radeon 0000:01:00.0".to_string(),
+            driver: DriverConfig::default(),
             sysfs: Vec::new(),
             faults: FaultPlan::default(),
         }
@@ -218,6 +274,36 @@ impl MachineConfig {
                     "the DMA-aware pool exists only in era E3 (3.3/3.4 release), not in {:?}",
                     self.era
                 ),
+            );
+        }
+        let d = &self.driver;
+        for (field, v) in [
+            ("driver.vram_mib", d.vram_mib),
+            ("driver.gtt_mib", d.gtt_mib),
+        ] {
+            if !(1..=4096).contains(&v) {
+                return err(field, format!("{v} MiB is outside 1 .. 4096 MiB"));
+            }
+        }
+        if d.visible_vram_mib == 0 || d.visible_vram_mib > d.vram_mib {
+            return err(
+                "driver.visible_vram_mib",
+                format!(
+                    "{} MiB must be between 1 and the VRAM size ({} MiB)",
+                    d.visible_vram_mib, d.vram_mib
+                ),
+            );
+        }
+        if d.kind == DriverKind::Vmwgfx && self.agp {
+            return err(
+                "agp",
+                "vmwgfx is a virtual PCI device; it has no AGP".to_string(),
+            );
+        }
+        if d.kind == DriverKind::Vmwgfx && d.gmr_ids == 0 {
+            return err(
+                "driver.gmr_ids",
+                "vmwgfx needs at least one GMR id".to_string(),
             );
         }
         if self.device_name.len() > 63 {

@@ -26,9 +26,12 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod bo;
+pub mod bo_state;
 mod check;
 pub mod config;
 pub mod consts;
+pub mod drivers;
 mod errno;
 mod func;
 mod memory;
@@ -41,10 +44,13 @@ mod sysfs;
 pub mod trace;
 mod tt;
 
+pub use bo::FaultResult;
 pub use config::{
-    Arch, ConfigError, Era, FaultPlan, Fidelity, MachineConfig, SysfsAttr, SysfsWrite,
+    Arch, ConfigError, DriverConfig, DriverKind, Era, FaultPlan, Fidelity, MachineConfig,
+    SysfsAttr, SysfsWrite,
 };
 pub use consts::{page_flags, Attr, Caching, TtState, PAGE_SIZE};
+pub use drivers::{driver_symbol, Placement};
 pub use errno::{Errno, KResult};
 pub use func::Func;
 pub use memory::{bo_acc_size, round_pot, AccSizes, ChargeScope};

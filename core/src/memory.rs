@@ -163,13 +163,6 @@ impl Sim {
         self.exit(0);
     }
 
-    /// `ttm_bo_swapout`, the shrink callback registered by `ttm_bo_global_init` (spec 6.10).
-    /// Part 1 of the model has no buffer objects, so the swap LRU is always empty: "nothing to swap".
-    fn bo_swapout(&mut self) -> KResult {
-        self.enter(Func::BoSwapout, &[]);
-        self.ret(Err(Errno::Ebusy))
-    }
-
     /// `ttm_shrink_work` (spec 5.5): the queued background work runs `ttm_shrink(from_wq = true, 0)`.
     pub(crate) fn shrink_work(&mut self) {
         self.enter(Func::ShrinkWork, &[]);

@@ -133,6 +133,87 @@ pub enum Action {
     PoolFini,
     /// `ttm_page_alloc_init` after a fini.
     PoolInit,
+    /// The driver creates a buffer object and validates it to a named placement of the driver
+    /// (radeon: vram / gtt / cpu; nouveau: vram / tt / system; vmwgfx: vram / gmr / sys / ...).
+    /// `via_ttm_bo_create` goes through `ttm_bo_create` (D5) instead of the drivers' `ttm_bo_init`.
+    BoCreate {
+        /// Pages.
+        pages: u32,
+        /// Driver placement name.
+        placement: String,
+        /// `ttm_bo_type_kernel` instead of device.
+        #[serde(default)]
+        kernel: bool,
+        /// Create through `ttm_bo_create`.
+        #[serde(default)]
+        via_ttm_bo_create: bool,
+    },
+    /// reserve → `ttm_bo_validate` to a named placement (with NO_EVICT when `pin`) → unreserve.
+    BoValidate {
+        /// Buffer object.
+        bo: u32,
+        /// Driver placement name.
+        placement: String,
+        /// Pin (TTM_PL_FLAG_NO_EVICT).
+        #[serde(default)]
+        pin: bool,
+    },
+    /// A CPU access to page `page` of a user mapping of the whole BO: `ttm_bo_vm_fault`.
+    BoFault {
+        /// Buffer object.
+        bo: u32,
+        /// Page index.
+        page: u32,
+    },
+    /// reserve → `ttm_bo_kmap(start, num)` → unreserve (the mapping stays until BoKunmap).
+    BoKmap {
+        /// Buffer object.
+        bo: u32,
+        /// start_page.
+        start: u32,
+        /// num_pages.
+        num: u32,
+    },
+    /// `ttm_bo_kunmap`.
+    BoKunmap {
+        /// Buffer object.
+        bo: u32,
+    },
+    /// `ttm_bo_evict_mm(mem_type)`: evict everything from a memory type.
+    EvictMm {
+        /// Memory type (1 = TT, 2 = VRAM, 3 = PRIV0/GMR).
+        mem_type: u8,
+    },
+    /// One call of `ttm_bo_swapout` (the accounting shrink callback).
+    BoSwapout,
+    /// `ttm_bo_unref`: drop the user's reference.
+    BoUnref {
+        /// Buffer object.
+        bo: u32,
+    },
+    /// `ttm_bo_reserve` held by the user (optionally with a ticket).
+    BoReserve {
+        /// Buffer object.
+        bo: u32,
+        /// Reservation ticket (sequence number).
+        #[serde(default)]
+        ticket: Option<u64>,
+    },
+    /// `ttm_bo_unreserve` of a reservation the user holds.
+    BoUnreserve {
+        /// Buffer object.
+        bo: u32,
+    },
+    /// The GPU runs a command using the BO: a new fence makes it busy until signalled.
+    GpuExec {
+        /// Buffer object.
+        bo: u32,
+    },
+    /// The GPU passes a fence.
+    FenceSignal {
+        /// Fence id.
+        fence: u32,
+    },
 }
 
 fn cached() -> Caching {
@@ -156,6 +237,14 @@ pub enum Output {
     WorkRan(bool),
     /// What the sysfs write did.
     Sysfs(SysfsOutcome),
+    /// The new buffer object's id.
+    Bo(u32),
+    /// What the CPU fault did.
+    Fault(crate::bo::FaultResult),
+    /// The kmap type (`ttm_bo_map_*`).
+    Kmap(u8),
+    /// The new fence's id.
+    Fence(u32),
 }
 
 impl Action {
@@ -197,12 +286,40 @@ impl Action {
             }
             Action::PoolFini => "ttm_page_alloc_fini".to_string(),
             Action::PoolInit => "ttm_page_alloc_init".to_string(),
+            Action::BoCreate {
+                pages, placement, ..
+            } => format!("create a BO of {pages} pages in {placement}"),
+            Action::BoValidate { bo, placement, pin } => format!(
+                "validate BO {bo} to {placement}{}",
+                if *pin { " (pinned)" } else { "" }
+            ),
+            Action::BoFault { bo, page } => format!("CPU touches page {page} of BO {bo}"),
+            Action::BoKmap { bo, start, num } => format!("kmap BO {bo} pages {start}+{num}"),
+            Action::BoKunmap { bo } => format!("kunmap BO {bo}"),
+            Action::EvictMm { mem_type } => format!("evict memory type {mem_type}"),
+            Action::BoSwapout => "ttm_bo_swapout".to_string(),
+            Action::BoUnref { bo } => format!("drop BO {bo}"),
+            Action::BoReserve { bo, .. } => format!("reserve BO {bo}"),
+            Action::BoUnreserve { bo } => format!("unreserve BO {bo}"),
+            Action::GpuExec { bo } => format!("GPU uses BO {bo}"),
+            Action::FenceSignal { fence } => format!("fence {fence} signals"),
         }
     }
 }
 
 impl Sim {
     fn live_tt(&self, tt: u32) -> SimResult<()> {
+        self.live_tt_any(tt)?;
+        if let Some(b) = self.state.bos.iter().find(|b| b.alive && b.tt == Some(tt)) {
+            return Err(SimError::Invalid(format!(
+                "tt {tt} belongs to BO {}; act on the buffer object instead",
+                b.id
+            )));
+        }
+        Ok(())
+    }
+
+    fn live_tt_any(&self, tt: u32) -> SimResult<()> {
         match self.state.tts.get(tt as usize) {
             Some(t) if t.alive => Ok(()),
             Some(_) => Err(SimError::Invalid(format!("tt {tt} has been destroyed"))),
@@ -258,7 +375,9 @@ impl Sim {
                 }
                 Ok(())
             }
-            Action::TtUnbind { tt } | Action::TtWrite { tt, .. } => self.live_tt(*tt),
+            Action::TtUnbind { tt } => self.live_tt(*tt),
+            // Writing data into a BO's pages is what its user does: allowed on any live tt.
+            Action::TtWrite { tt, .. } => self.live_tt_any(*tt),
             Action::TtSetCaching { tt, .. } => self.live_tt(*tt),
             Action::TtSwapout { tt, persistent } => {
                 self.live_tt(*tt)?;
@@ -338,7 +457,90 @@ impl Sim {
                     Ok(())
                 }
             }
+            Action::BoCreate {
+                pages, placement, ..
+            } => {
+                if *pages == 0 || *pages > MAX_TT_PAGES {
+                    return invalid(format!("a BO needs 1 to {MAX_TT_PAGES} pages, not {pages}"));
+                }
+                self.named_placement(placement)?;
+                self.pools_up()
+            }
+            Action::BoValidate { bo, placement, .. } => {
+                self.user_bo(*bo, false)?;
+                self.named_placement(placement)?;
+                self.pools_up()
+            }
+            Action::BoFault { bo, page } => {
+                self.user_bo(*bo, false)?;
+                let n = self.state.bos[*bo as usize].num_pages;
+                if *page >= n {
+                    return invalid(format!("page {page} is outside BO {bo} ({n} pages)"));
+                }
+                self.pools_up()
+            }
+            Action::BoKmap { bo, .. } => {
+                self.user_bo(*bo, false)?;
+                self.pools_up()
+            }
+            Action::BoKunmap { bo } | Action::BoUnref { bo } | Action::GpuExec { bo } => {
+                self.user_bo(*bo, None)
+            }
+            Action::BoReserve { bo, .. } => self.user_bo(*bo, None),
+            Action::BoUnreserve { bo } => self.user_bo(*bo, true),
+            Action::EvictMm { mem_type } => {
+                if *mem_type == 0
+                    || *mem_type as usize >= crate::bo_state::TTM_NUM_MEM_TYPES
+                    || !self.state.managers[*mem_type as usize].has_type
+                {
+                    return invalid(format!(
+                        "memory type {mem_type} is not in use by this driver"
+                    ));
+                }
+                self.pools_up()
+            }
+            Action::BoSwapout => self.pools_up(),
+            Action::FenceSignal { fence } => match self.state.fences.get(*fence as usize) {
+                Some(_) => Ok(()),
+                None => invalid(format!("there is no fence {fence}")),
+            },
         }
+    }
+
+    /// A live, non-ghost buffer object with the user reference; `reserved` = Some(expected state).
+    fn user_bo(&self, bo: u32, reserved: impl Into<Option<bool>>) -> SimResult<()> {
+        let Some(b) = self.state.bos.get(bo as usize) else {
+            return Err(SimError::Invalid(format!("there is no BO {bo}")));
+        };
+        if b.ghost {
+            return Err(SimError::Invalid(format!(
+                "BO {bo} is a ghost of a pipelined move; only TTM holds it"
+            )));
+        }
+        if !b.alive || b.kref == 0 {
+            return Err(SimError::Invalid(format!("BO {bo} has been dropped")));
+        }
+        match reserved.into() {
+            Some(true) if !b.reserved => Err(SimError::Invalid(format!("BO {bo} is not reserved"))),
+            Some(false) if b.reserved => Err(SimError::Invalid(format!(
+                "BO {bo} is reserved; unreserve it first"
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    fn named_placement(&self, name: &str) -> SimResult<crate::drivers::Placement> {
+        let all = self.driver_placements();
+        all.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, p)| p.clone())
+            .ok_or_else(|| {
+                SimError::Invalid(format!(
+                    "{:?} has no placement {name:?}; it has {}",
+                    self.cfg.driver.kind,
+                    all.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                ))
+            })
     }
 
     /// Run a user action: validate it, mark it in the trace, run the kernel calls it stands for,
@@ -429,7 +631,11 @@ impl Sim {
                 if queued {
                     self.shrink_work();
                 }
-                Output::WorkRan(queued)
+                let ddestroy = !self.state.ddestroy.is_empty();
+                if ddestroy {
+                    self.delayed_delete();
+                }
+                Output::WorkRan(queued || ddestroy)
             }
             Action::SysfsWrite {
                 attr,
@@ -442,6 +648,75 @@ impl Sim {
             }
             Action::PoolInit => {
                 self.page_alloc_init();
+                Output::Done
+            }
+            Action::BoCreate {
+                pages,
+                ref placement,
+                kernel,
+                via_ttm_bo_create,
+            } => {
+                let pl = self.named_placement(placement)?;
+                Output::Bo(self.bo_create(pages, kernel, &pl, via_ttm_bo_create)?)
+            }
+            Action::BoValidate {
+                bo,
+                ref placement,
+                pin,
+            } => {
+                let mut pl = self.named_placement(placement)?;
+                if pin {
+                    use crate::consts::placement::FLAG_NO_EVICT;
+                    pl.placement.iter_mut().for_each(|p| *p |= FLAG_NO_EVICT);
+                    pl.busy.iter_mut().for_each(|p| *p |= FLAG_NO_EVICT);
+                }
+                self.bo_reserve(bo, None)?;
+                let r = self.bo_validate(bo, &pl);
+                self.bo_unreserve(bo);
+                r?;
+                Output::Done
+            }
+            Action::BoFault { bo, page } => Output::Fault(self.bo_vm_fault(bo, page)),
+            Action::BoKmap { bo, start, num } => {
+                self.bo_reserve(bo, None)?;
+                let r = self.bo_kmap(bo, start, num);
+                self.bo_unreserve(bo);
+                Output::Kmap(r?)
+            }
+            Action::BoKunmap { bo } => {
+                self.bo_kunmap(bo);
+                Output::Done
+            }
+            Action::EvictMm { mem_type } => {
+                self.bo_evict_mm(mem_type)?;
+                Output::Done
+            }
+            Action::BoSwapout => {
+                self.bo_swapout()?;
+                Output::Done
+            }
+            Action::BoUnref { bo } => {
+                self.bo_unref(bo);
+                Output::Done
+            }
+            Action::BoReserve { bo, ticket } => {
+                self.bo_reserve(bo, ticket)?;
+                Output::Done
+            }
+            Action::BoUnreserve { bo } => {
+                self.bo_unreserve(bo);
+                Output::Done
+            }
+            Action::GpuExec { bo } => {
+                let f = self.fence_emit();
+                self.set(
+                    crate::state::Var::Bo(bo, crate::bo_state::BoField::Fence),
+                    f as u64 + 1,
+                );
+                Output::Fence(f)
+            }
+            Action::FenceSignal { fence } => {
+                self.fence_signal(fence);
                 Output::Done
             }
         })

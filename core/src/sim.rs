@@ -48,6 +48,7 @@ pub(crate) enum FaultKind {
     ShmemRead,
     ShmemWrite,
     Reserve,
+    DmaMap,
 }
 
 /// How many operations of each kind have run since boot (for the 1-based [`FaultPlan`] lists).
@@ -65,6 +66,8 @@ pub struct FaultCounters {
     pub shmem_write: u64,
     /// Accounting reservation attempts.
     pub reserve: u64,
+    /// PCI DMA mappings of tt pages.
+    pub dma_map: u64,
 }
 
 /// Allocation flags of a system page request (the parts of gfp_t the model needs).
@@ -106,6 +109,13 @@ impl Sim {
             findings: Vec::new(),
             standing: Vec::new(),
         };
+        // The driver loads: ttm_bo_device_init and its memory-type managers (spec 6.2).
+        sim.begin_action(format!(
+            "load the {:?} driver: ttm_bo_device_init",
+            sim.cfg.driver.kind
+        ));
+        sim.bo_device_init();
+        sim.end_action();
         for (i, w) in sim.cfg.sysfs.clone().into_iter().enumerate() {
             let a = crate::ops::Action::SysfsWrite {
                 attr: w.attr,
@@ -225,6 +235,7 @@ impl Sim {
                 FaultKind::ShmemRead => &mut self.faults.shmem_read,
                 FaultKind::ShmemWrite => &mut self.faults.shmem_write,
                 FaultKind::Reserve => &mut self.faults.reserve,
+                FaultKind::DmaMap => &mut self.faults.dma_map,
             },
             &self.cfg.faults,
         );
@@ -236,6 +247,7 @@ impl Sim {
             FaultKind::ShmemRead => &plan.shmem_read,
             FaultKind::ShmemWrite => &plan.shmem_write,
             FaultKind::Reserve => &plan.reserve,
+            FaultKind::DmaMap => &plan.dma_map,
         };
         list.contains(n)
     }

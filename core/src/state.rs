@@ -5,6 +5,7 @@
 //! [`State::revert`]ing deltas, and replaying a trace on the boot state reproduces the final state
 //! exactly (tested in `tests/replay.rs`).
 
+use crate::bo_state::{Bo, BoField, Fence, Manager, ManagerKind, Node, LIST_DDESTROY, LIST_SWAP};
 use crate::config::{Arch, MachineConfig, LOWMEM_32};
 use crate::consts::{Attr, Caching, TtState, PFN_4G};
 use serde::{Deserialize, Serialize};
@@ -160,15 +161,54 @@ pub enum Var {
     SwapWorkQueued,
     /// The page pool manager exists (`_manager != NULL`, spec 3.10).
     PoolManagerUp,
+    /// A field of a buffer object.
+    Bo(u32, BoField),
+    /// A fence has signalled.
+    FenceSignaled(u32),
 }
 
-/// How a tt gets its pages: the populate callback the driver would install (spec 7).
+/// How a tt gets its pages: which populate callback runs (spec 7).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TtBackend {
     /// A plain `ttm_tt` populated from the normal pools (`ttm_pool_populate`).
     Pool,
     /// A `ttm_dma_tt` populated from the DMA-aware pool (`ttm_dma_populate`, spec 2.2, 4.3).
     Dma,
+    /// Created by the driver's `ttm_tt_create` for a buffer object: the driver's populate runs.
+    Driver(crate::drivers::TtKind),
+}
+
+impl TtBackend {
+    /// Trace encoding.
+    pub fn code(self) -> u8 {
+        use crate::drivers::TtKind::*;
+        match self {
+            TtBackend::Pool => 0,
+            TtBackend::Dma => 1,
+            TtBackend::Driver(k) => match k {
+                Agp => 2,
+                RadeonGart => 3,
+                NouveauNv04 => 4,
+                NouveauNv50 => 5,
+                VmwGmr => 6,
+            },
+        }
+    }
+
+    /// Decode.
+    pub fn from_code(c: u8) -> Option<TtBackend> {
+        use crate::drivers::TtKind::*;
+        Some(match c {
+            0 => TtBackend::Pool,
+            1 => TtBackend::Dma,
+            2 => TtBackend::Driver(Agp),
+            3 => TtBackend::Driver(RadeonGart),
+            4 => TtBackend::Driver(NouveauNv04),
+            5 => TtBackend::Driver(NouveauNv50),
+            6 => TtBackend::Driver(VmwGmr),
+            _ => return None,
+        })
+    }
 }
 
 /// One state change. Applying it and then reverting it leaves the state unchanged.
@@ -247,6 +287,66 @@ pub enum Delta {
         old: u32,
         /// Contents after.
         new: u32,
+    },
+    /// A buffer object is created (it gets the next id), reserved, in SYSTEM|CACHED (spec 6.3).
+    BoNew {
+        /// Its id.
+        id: u32,
+        /// `num_pages`.
+        num_pages: u32,
+        /// `ttm_bo_type_kernel`.
+        kernel: bool,
+        /// A ghost of a pipelined move.
+        ghost: bool,
+    },
+    /// A BO enters (`insert`) or leaves an LRU list at position `pos`. Lists 0..7 are the
+    /// memory-type LRUs, 8 the global swap LRU, 9 the delayed-destroy list.
+    Lru {
+        /// List id.
+        list: u8,
+        /// Buffer object.
+        bo: u32,
+        /// Position.
+        pos: u32,
+        /// Insert (true) or remove (false).
+        insert: bool,
+    },
+    /// A range (or GMR id) is allocated (`alloc`) or freed in a memory-type manager.
+    Node {
+        /// Memory type.
+        mem_type: u8,
+        /// Start page (GMR: id).
+        start: u64,
+        /// Pages.
+        len: u64,
+        /// Owner.
+        bo: u32,
+        /// Allocate (true) or free (false).
+        alloc: bool,
+    },
+    /// A memory-type manager is initialised (`ttm_bo_init_mm` + the driver's `init_mem_type`).
+    ManagerInit {
+        /// Memory type.
+        mem_type: u8,
+        /// Allocator kind.
+        kind: ManagerKind,
+        /// TTM_MEMTYPE_FLAG_*.
+        flags: u32,
+        /// Available caching bits.
+        available_caching: u32,
+        /// Default caching bit.
+        default_caching: u32,
+        /// Size in pages (GMR: ids).
+        size: u64,
+        /// GPU offset.
+        gpu_offset: u64,
+        /// GMR page budget.
+        max_pages: u64,
+    },
+    /// A fence is emitted (it gets the next id).
+    FenceNew {
+        /// Its id.
+        id: u32,
     },
     /// A DMA pool is created (it gets the next id).
     DmaPoolNew {
@@ -554,6 +654,16 @@ pub struct State {
     pub swap_files: Vec<SwapFile>,
     /// Driver + device name shown by the DMA pools (spec 4.2).
     pub device_name: String,
+    /// Every buffer object ever created (released ones stay with `alive == false`).
+    pub bos: Vec<Bo>,
+    /// The device's memory-type managers, indexed by memory type.
+    pub managers: Vec<Manager>,
+    /// The global swap LRU (spec 6.8), head first.
+    pub swap_lru: VecDeque<u32>,
+    /// The device's delayed-destroy list (spec 6.13), head first.
+    pub ddestroy: VecDeque<u32>,
+    /// Every fence ever emitted.
+    pub fences: Vec<Fence>,
 }
 
 fn zone(name: &str, zone_mem: u64) -> MemZone {
@@ -631,6 +741,13 @@ impl State {
             tts: Vec::new(),
             swap_files: Vec::new(),
             device_name: cfg.device_name.clone(),
+            bos: Vec::new(),
+            managers: (0..crate::bo_state::TTM_NUM_MEM_TYPES)
+                .map(|_| Manager::empty())
+                .collect(),
+            swap_lru: VecDeque::new(),
+            ddestroy: VecDeque::new(),
+            fences: Vec::new(),
         }
     }
 
@@ -722,6 +839,86 @@ impl State {
                     .and_then(|f| f.contents.get_mut(idx as usize))
                 {
                     *c = if fwd { new } else { old };
+                }
+            }
+            Delta::BoNew {
+                id,
+                num_pages,
+                kernel,
+                ghost,
+            } => {
+                if fwd {
+                    debug_assert_eq!(id as usize, self.bos.len());
+                    self.bos.push(Bo::new(id, num_pages, kernel, ghost));
+                } else {
+                    self.bos.pop();
+                }
+            }
+            Delta::Lru {
+                list,
+                bo,
+                pos,
+                insert,
+            } => {
+                let l = self.list_mut(list);
+                if insert == fwd {
+                    l.insert(pos as usize, bo);
+                } else {
+                    let got = l.remove(pos as usize);
+                    debug_assert_eq!(got, Some(bo), "list {list} position {pos}");
+                }
+            }
+            Delta::Node {
+                mem_type,
+                start,
+                len,
+                bo,
+                alloc,
+            } => {
+                let m = &mut self.managers[mem_type as usize];
+                if alloc == fwd {
+                    m.nodes.insert(start, Node { len, bo });
+                } else {
+                    m.nodes.remove(&start);
+                }
+            }
+            Delta::ManagerInit {
+                mem_type,
+                kind,
+                flags,
+                available_caching,
+                default_caching,
+                size,
+                gpu_offset,
+                max_pages,
+            } => {
+                let m = &mut self.managers[mem_type as usize];
+                if fwd {
+                    *m = Manager {
+                        has_type: true,
+                        kind,
+                        flags,
+                        available_caching,
+                        default_caching,
+                        size,
+                        gpu_offset,
+                        max_pages,
+                        nodes: Default::default(),
+                        lru: VecDeque::new(),
+                    };
+                } else {
+                    *m = Manager::empty();
+                }
+            }
+            Delta::FenceNew { id } => {
+                if fwd {
+                    debug_assert_eq!(id as usize, self.fences.len());
+                    self.fences.push(Fence {
+                        id,
+                        signaled: false,
+                    });
+                } else {
+                    self.fences.pop();
                 }
             }
             Delta::DmaPoolNew { id, ptype, zero } => {
@@ -856,6 +1053,8 @@ impl State {
             }
             Var::SwapWorkQueued => self.swap_work_queued as u64,
             Var::PoolManagerUp => self.pool_manager_up as u64,
+            Var::Bo(b, f) => self.bos[b as usize].get(f),
+            Var::FenceSignaled(i) => self.fences[i as usize].signaled as u64,
         }
     }
 
@@ -889,6 +1088,25 @@ impl State {
             }
             Var::SwapWorkQueued => self.swap_work_queued = x != 0,
             Var::PoolManagerUp => self.pool_manager_up = x != 0,
+            Var::Bo(b, f) => self.bos[b as usize].put(f, x),
+            Var::FenceSignaled(i) => self.fences[i as usize].signaled = x != 0,
+        }
+    }
+
+    /// An LRU-like list by id (0..7 memory types, 8 swap LRU, 9 delayed destroy).
+    pub fn list(&self, id: u8) -> &VecDeque<u32> {
+        match id {
+            LIST_SWAP => &self.swap_lru,
+            LIST_DDESTROY => &self.ddestroy,
+            t => &self.managers[t as usize].lru,
+        }
+    }
+
+    fn list_mut(&mut self, id: u8) -> &mut VecDeque<u32> {
+        match id {
+            LIST_SWAP => &mut self.swap_lru,
+            LIST_DDESTROY => &mut self.ddestroy,
+            t => &mut self.managers[t as usize].lru,
         }
     }
 

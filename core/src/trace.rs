@@ -113,6 +113,52 @@ pub enum Finding {
         /// Tt id.
         tt: u32,
     },
+    /// D4(a): `ttm_bo_move_memcpy` between two I/O regions of a BO without a tt dereferences NULL.
+    D4NullTt {
+        /// Buffer object.
+        bo: u32,
+    },
+    /// D4(b): `ttm_bo_move_memcpy`'s error path frees the old node the BO still owns.
+    D4OldNodeFreed {
+        /// Buffer object.
+        bo: u32,
+    },
+    /// D5: `ttm_bo_create` charged acc_size, then `ttm_bo_init` charged it again.
+    D5DoubleCharge {
+        /// Buffer object id it was created for.
+        bo: u32,
+        /// Bytes charged twice.
+        acc_size: u64,
+    },
+    /// D9: a DMA-mapping failure at page `index`; the unwind leaves page 0 mapped (or, at index 0,
+    /// the unsigned index wraps and the loop runs out of bounds).
+    D9DmaUnwind {
+        /// Tt id.
+        tt: u32,
+        /// Failing page.
+        index: u32,
+    },
+    /// O8: `ttm_bo_kmap` accepted a range that runs past the end of the BO.
+    O8KmapPastEnd {
+        /// Buffer object.
+        bo: u32,
+        /// start_page.
+        start: u32,
+        /// num_pages.
+        num: u32,
+    },
+    /// Invariant: a BO's LRU membership or its range disagree with its state (spec 11).
+    BoListMismatch {
+        /// Buffer object.
+        bo: u32,
+    },
+    /// A range was freed twice (a consequence of D4(b)).
+    NodeDoubleFree {
+        /// Buffer object.
+        bo: u32,
+        /// Start page.
+        start: u64,
+    },
 }
 
 /// The kernel BUG_ON checks the model can hit.
@@ -181,6 +227,31 @@ impl Finding {
             }
             Finding::SwapFileLeaked { file } => {
                 format!("swap file {file} is referenced by nobody but was never released")
+            }
+            Finding::D4NullTt { bo } => format!(
+                "D4: ttm_bo_move_memcpy of BO {bo} between two I/O regions dereferences its NULL ttm (kernel oops)"
+            ),
+            Finding::D4OldNodeFreed { bo } => format!(
+                "D4: the memcpy error path freed BO {bo}'s old node although the BO still owns it"
+            ),
+            Finding::D5DoubleCharge { bo, acc_size } => format!(
+                "D5: ttm_bo_create charged BO {bo}'s acc_size ({acc_size} bytes) and ttm_bo_init charged it again; one charge will never be released"
+            ),
+            Finding::D9DmaUnwind { tt, index } => {
+                if index == 0 {
+                    format!("D9: DMA mapping of tt {tt} failed at page 0: the unwind's unsigned index wraps and runs out of bounds")
+                } else {
+                    format!("D9: DMA mapping of tt {tt} failed at page {index}: the unwind unmaps pages {}..1 and leaves page 0 mapped", index - 1)
+                }
+            }
+            Finding::O8KmapPastEnd { bo, start, num } => format!(
+                "O8: ttm_bo_kmap(BO {bo}, start {start}, num {num}) passed the checks but runs past the end of the BO"
+            ),
+            Finding::NodeDoubleFree { bo, start } => {
+                format!("BO {bo}: the range at page {start} was freed twice")
+            }
+            Finding::BoListMismatch { bo } => {
+                format!("BO {bo}: LRU membership or range ownership disagrees with its state")
             }
             Finding::DmaUnpopulateNoPool { tt } => format!(
                 "ttm_dma_unpopulate found no DMA pool for tt {tt}'s current caching and returned: its pages stay allocated and charged"
@@ -260,6 +331,11 @@ const T_SWAPNEW: u8 = 10;
 const T_SWAPWRITE: u8 = 11;
 const T_DMANEW: u8 = 12;
 const T_EXIT0: u8 = 13;
+const T_BONEW: u8 = 14;
+const T_LRU: u8 = 15;
+const T_NODE: u8 = 16;
+const T_MANINIT: u8 = 17;
+const T_FENCENEW: u8 = 18;
 
 impl Trace {
     /// Number of events.
@@ -405,6 +481,39 @@ impl Trace {
                 b.push(14);
                 put(b, tt as u64);
             }
+            Finding::D4NullTt { bo } => {
+                b.push(15);
+                put(b, bo as u64);
+            }
+            Finding::D4OldNodeFreed { bo } => {
+                b.push(16);
+                put(b, bo as u64);
+            }
+            Finding::D5DoubleCharge { bo, acc_size } => {
+                b.push(17);
+                put(b, bo as u64);
+                put(b, acc_size);
+            }
+            Finding::D9DmaUnwind { tt, index } => {
+                b.push(18);
+                put(b, tt as u64);
+                put(b, index as u64);
+            }
+            Finding::O8KmapPastEnd { bo, start, num } => {
+                b.push(19);
+                put(b, bo as u64);
+                put(b, start as u64);
+                put(b, num as u64);
+            }
+            Finding::NodeDoubleFree { bo, start } => {
+                b.push(20);
+                put(b, bo as u64);
+                put(b, start);
+            }
+            Finding::BoListMismatch { bo } => {
+                b.push(21);
+                put(b, bo as u64);
+            }
         }
     }
 
@@ -449,7 +558,7 @@ impl Trace {
                 put(&mut self.bytes, id as u64);
                 put(&mut self.bytes, num_pages as u64);
                 put(&mut self.bytes, page_flags as u64);
-                self.bytes.push(backend as u8);
+                self.bytes.push(backend.code());
             }
             Delta::SwapNew {
                 id,
@@ -472,6 +581,69 @@ impl Trace {
                 put(&mut self.bytes, idx as u64);
                 put(&mut self.bytes, old as u64);
                 put(&mut self.bytes, new as u64);
+            }
+            Delta::BoNew {
+                id,
+                num_pages,
+                kernel,
+                ghost,
+            } => {
+                self.begin(T_BONEW);
+                put(&mut self.bytes, id as u64);
+                put(&mut self.bytes, num_pages as u64);
+                self.bytes.push(kernel as u8 | (ghost as u8) << 1);
+            }
+            Delta::Lru {
+                list,
+                bo,
+                pos,
+                insert,
+            } => {
+                self.begin(T_LRU);
+                self.bytes.push(list | (insert as u8) << 7);
+                put(&mut self.bytes, bo as u64);
+                put(&mut self.bytes, pos as u64);
+            }
+            Delta::Node {
+                mem_type,
+                start,
+                len,
+                bo,
+                alloc,
+            } => {
+                self.begin(T_NODE);
+                self.bytes.push(mem_type | (alloc as u8) << 7);
+                put(&mut self.bytes, start);
+                put(&mut self.bytes, len);
+                put(&mut self.bytes, bo as u64);
+            }
+            Delta::ManagerInit {
+                mem_type,
+                kind,
+                flags,
+                available_caching,
+                default_caching,
+                size,
+                gpu_offset,
+                max_pages,
+            } => {
+                self.begin(T_MANINIT);
+                self.bytes.push(mem_type);
+                self.bytes.push(kind as u8);
+                for v in [
+                    flags as u64,
+                    available_caching as u64,
+                    default_caching as u64,
+                    size,
+                    gpu_offset,
+                    max_pages,
+                ] {
+                    put(&mut self.bytes, v);
+                }
+            }
+            Delta::FenceNew { id } => {
+                self.begin(T_FENCENEW);
+                put(&mut self.bytes, id as u64);
             }
             Delta::DmaPoolNew { id, ptype, zero } => {
                 self.begin(T_DMANEW);
@@ -681,6 +853,12 @@ impl Reader<'_> {
             }
             12 => Var::SwapWorkQueued,
             13 => Var::PoolManagerUp,
+            14 => {
+                let b = self.v()? as u32;
+                let f = *crate::bo_state::BoField::ALL.get(self.byte()? as usize)?;
+                Var::Bo(b, f)
+            }
+            15 => Var::FenceSignaled(self.v()? as u32),
             _ => return None,
         })
     }
@@ -740,6 +918,32 @@ impl Reader<'_> {
             14 => Finding::DmaUnpopulateNoPool {
                 tt: self.v()? as u32,
             },
+            15 => Finding::D4NullTt {
+                bo: self.v()? as u32,
+            },
+            16 => Finding::D4OldNodeFreed {
+                bo: self.v()? as u32,
+            },
+            17 => Finding::D5DoubleCharge {
+                bo: self.v()? as u32,
+                acc_size: self.v()?,
+            },
+            18 => Finding::D9DmaUnwind {
+                tt: self.v()? as u32,
+                index: self.v()? as u32,
+            },
+            19 => Finding::O8KmapPastEnd {
+                bo: self.v()? as u32,
+                start: self.v()? as u32,
+                num: self.v()? as u32,
+            },
+            20 => Finding::NodeDoubleFree {
+                bo: self.v()? as u32,
+                start: self.v()?,
+            },
+            21 => Finding::BoListMismatch {
+                bo: self.v()? as u32,
+            },
             _ => return None,
         })
     }
@@ -798,11 +1002,7 @@ impl Reader<'_> {
                 id: self.v()? as u32,
                 num_pages: self.v()? as u32,
                 page_flags: self.v()? as u32,
-                backend: match self.byte()? {
-                    0 => TtBackend::Pool,
-                    1 => TtBackend::Dma,
-                    _ => return None,
-                },
+                backend: TtBackend::from_code(self.byte()?)?,
             }),
             T_SWAPNEW => Event::Delta(Delta::SwapNew {
                 id: self.v()? as u32,
@@ -814,6 +1014,58 @@ impl Reader<'_> {
                 idx: self.v()? as u32,
                 old: self.v()? as u32,
                 new: self.v()? as u32,
+            }),
+            T_BONEW => {
+                let id = self.v()? as u32;
+                let num_pages = self.v()? as u32;
+                let f = self.byte()?;
+                Event::Delta(Delta::BoNew {
+                    id,
+                    num_pages,
+                    kernel: f & 1 != 0,
+                    ghost: f & 2 != 0,
+                })
+            }
+            T_LRU => {
+                let b = self.byte()?;
+                Event::Delta(Delta::Lru {
+                    list: b & 0x7f,
+                    insert: b & 0x80 != 0,
+                    bo: self.v()? as u32,
+                    pos: self.v()? as u32,
+                })
+            }
+            T_NODE => {
+                let b = self.byte()?;
+                Event::Delta(Delta::Node {
+                    mem_type: b & 0x7f,
+                    alloc: b & 0x80 != 0,
+                    start: self.v()?,
+                    len: self.v()?,
+                    bo: self.v()? as u32,
+                })
+            }
+            T_MANINIT => {
+                let mem_type = self.byte()?;
+                let kind = match self.byte()? {
+                    0 => crate::bo_state::ManagerKind::System,
+                    1 => crate::bo_state::ManagerKind::Range,
+                    2 => crate::bo_state::ManagerKind::GmrId,
+                    _ => return None,
+                };
+                Event::Delta(Delta::ManagerInit {
+                    mem_type,
+                    kind,
+                    flags: self.v()? as u32,
+                    available_caching: self.v()? as u32,
+                    default_caching: self.v()? as u32,
+                    size: self.v()?,
+                    gpu_offset: self.v()?,
+                    max_pages: self.v()?,
+                })
+            }
+            T_FENCENEW => Event::Delta(Delta::FenceNew {
+                id: self.v()? as u32,
             }),
             T_DMANEW => Event::Delta(Delta::DmaPoolNew {
                 id: self.v()? as u16,
@@ -948,6 +1200,13 @@ fn put_var(b: &mut Vec<u8>, v: Var) {
             b.push(13);
             return;
         }
+        Var::Bo(id, f) => {
+            b.push(14);
+            put(b, id as u64);
+            b.push(f as u8);
+            return;
+        }
+        Var::FenceSignaled(i) => (15, i),
     };
     b.push(t);
     put(b, x as u64);

@@ -5,6 +5,7 @@
 
 use crate::config::Era;
 use crate::consts::{page_flags, Caching, TtState, PAGE_SIZE};
+use crate::drivers::TtKind;
 use crate::errno::{Errno, KResult};
 use crate::func::Func;
 use crate::page_alloc::{pool_index, Slots};
@@ -17,8 +18,11 @@ impl Sim {
     pub(crate) fn tt_init(&mut self, num_pages: u32, flags: u32, backend: TtBackend) -> u32 {
         let id = self.state.tts.len() as u32;
         let f = match backend {
-            TtBackend::Pool => Func::TtInit,
-            TtBackend::Dma => Func::DmaTtInit,
+            TtBackend::Dma
+            | TtBackend::Driver(TtKind::RadeonGart | TtKind::NouveauNv04 | TtKind::NouveauNv50) => {
+                Func::DmaTtInit
+            }
+            _ => Func::TtInit,
         };
         self.enter(f, &[id as u64, num_pages as u64, flags as u64]);
         self.d(Delta::TtNew {
@@ -38,6 +42,17 @@ impl Sim {
             (Era::E0 | Era::E1, _) => self.tt_populate_core(tt),
             (_, TtBackend::Pool) => self.pool_populate(tt),
             (_, TtBackend::Dma) => self.dma_populate(tt),
+            (era, TtBackend::Driver(_)) => {
+                let drv = self.drv_arg();
+                self.enter(Func::DrvTtPopulate, &[drv, tt as u64]);
+                // E2: every driver points the callback at ttm_pool_populate (the seed).
+                let r = if era == Era::E2 {
+                    self.pool_populate(tt)
+                } else {
+                    self.drv().tt_populate(self, tt)
+                };
+                self.ret(r)
+            }
         }
     }
 
@@ -47,6 +62,16 @@ impl Sim {
             (Era::E0 | Era::E1, _) => self.tt_free_alloced_pages(tt),
             (_, TtBackend::Pool) => self.pool_unpopulate(tt),
             (_, TtBackend::Dma) => self.dma_unpopulate(tt),
+            (era, TtBackend::Driver(_)) => {
+                let drv = self.drv_arg();
+                self.enter(Func::DrvTtUnpopulate, &[drv, tt as u64]);
+                if era == Era::E2 {
+                    self.pool_unpopulate(tt);
+                } else {
+                    self.drv().tt_unpopulate(self, tt);
+                }
+                self.exit(0);
+            }
         }
     }
 
@@ -92,6 +117,11 @@ impl Sim {
     /// `ttm_tt_bind` (spec 2.6): populate (driver callback; E0/E1 core populate), then the backend's
     /// bind; tt_bound on success.
     pub(crate) fn tt_bind(&mut self, tt: u32) -> KResult {
+        self.tt_bind_mem(tt, None)
+    }
+
+    /// `ttm_tt_bind(ttm, bo_mem)`: a driver tt binds through its backend at `mem`.
+    pub(crate) fn tt_bind_mem(&mut self, tt: u32, mem: Option<crate::bo_state::MemReg>) -> KResult {
         self.enter(Func::TtBind, &[tt as u64]);
         if self.state.tts[tt as usize].state == TtState::Bound {
             return self.ret(Ok(()));
@@ -100,7 +130,13 @@ impl Sim {
             return self.ret(Err(e));
         }
         self.enter(Func::BackendBind, &[tt as u64]);
-        self.exit(0);
+        let r = match (self.state.tts[tt as usize].backend, mem) {
+            (TtBackend::Driver(_), Some(m)) => self.drv().backend_bind(self, tt, m),
+            _ => Ok(()),
+        };
+        if let Err(e) = self.ret(r) {
+            return self.ret(Err(e));
+        }
         self.set(Var::TtState(tt), TtState::Bound as u64);
         self.ret(Ok(()))
     }
@@ -110,6 +146,9 @@ impl Sim {
         self.enter(Func::TtUnbind, &[tt as u64]);
         if self.state.tts[tt as usize].state == TtState::Bound {
             self.enter(Func::BackendUnbind, &[tt as u64]);
+            if let TtBackend::Driver(_) = self.state.tts[tt as usize].backend {
+                self.drv().backend_unbind(self, tt);
+            }
             self.exit(0);
             self.set(Var::TtState(tt), TtState::Unbound as u64);
         }
@@ -133,8 +172,11 @@ impl Sim {
         self.set(Var::TtSwap(tt), 0);
         self.enter(Func::BackendDestroy, &[tt as u64]);
         let fini = match self.state.tts[tt as usize].backend {
-            TtBackend::Pool => Func::TtFini,
-            TtBackend::Dma => Func::DmaTtFini,
+            TtBackend::Dma
+            | TtBackend::Driver(TtKind::RadeonGart | TtKind::NouveauNv04 | TtKind::NouveauNv50) => {
+                Func::DmaTtFini
+            }
+            _ => Func::TtFini,
         };
         self.enter(fini, &[tt as u64]);
         // fini frees the page array; pages an unpopulate left behind are lost with it.

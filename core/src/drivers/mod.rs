@@ -1,0 +1,308 @@
+//! `struct ttm_bo_driver` (spec 7.1) and the three drivers that implement it: radeon (7.2),
+//! nouveau (7.3) and vmwgfx (7.4), plus the AGP backend (7.5).
+
+use crate::bo_state::{ManagerKind, MemReg};
+use crate::config::DriverKind;
+use crate::errno::KResult;
+use crate::func::Func;
+use crate::sim::Sim;
+use serde::{Deserialize, Serialize};
+
+pub mod agp;
+pub mod nouveau;
+pub mod radeon;
+pub mod vmwgfx;
+
+/// `struct ttm_placement` (spec 6.1): preferred placements (tried without evicting) and busy
+/// placements (tried with eviction), with an optional page range.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Placement {
+    /// First allowed page (0 = none).
+    pub fpfn: u64,
+    /// One past the last allowed page (0 = none).
+    pub lpfn: u64,
+    /// `placement[]`.
+    pub placement: Vec<u32>,
+    /// `busy_placement[]`.
+    pub busy: Vec<u32>,
+}
+
+impl Placement {
+    /// The same list for both passes, no range.
+    pub fn both(list: Vec<u32>) -> Placement {
+        Placement {
+            fpfn: 0,
+            lpfn: 0,
+            busy: list.clone(),
+            placement: list,
+        }
+    }
+}
+
+/// What `init_mem_type` fills into a memory-type manager (spec 6.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ManagerSpec {
+    /// Allocator kind.
+    pub kind: ManagerKind,
+    /// TTM_MEMTYPE_FLAG_*.
+    pub flags: u32,
+    /// Available caching bits.
+    pub available_caching: u32,
+    /// Default caching bit.
+    pub default_caching: u32,
+    /// GPU offset.
+    pub gpu_offset: u64,
+    /// Size in pages (GMR: ids).
+    pub size: u64,
+    /// GMR page budget.
+    pub max_pages: u64,
+}
+
+/// How a driver backs a tt (its `ttm_tt_create` subclass and backend).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TtKind {
+    /// `struct ttm_agp_backend` (plain ttm_tt, AGP memory).
+    Agp,
+    /// radeon's `radeon_ttm_tt` (ttm_dma_tt + GART backend).
+    RadeonGart,
+    /// nouveau's `nouveau_sgdma_be` with the nv04 PDMA backend.
+    NouveauNv04,
+    /// nouveau's `nouveau_sgdma_be` with the nv50 backend.
+    NouveauNv50,
+    /// vmwgfx's `vmw_ttm_tt` (GMR binding).
+    VmwGmr,
+}
+
+/// The callbacks of `struct ttm_bo_driver` this model needs. Each implementation traces its own
+/// work; the TTM core traces the callback itself (see [`driver_symbol`]).
+pub(crate) trait BoDriver: Sync {
+    /// Which driver.
+    fn kind(&self) -> DriverKind;
+    /// `init_mem_type`: None when the driver does not support the type (-EINVAL).
+    fn init_mem_type(&self, sim: &Sim, mem_type: u8) -> Option<ManagerSpec>;
+    /// The memory types the driver initialises at load, with their sizes in pages.
+    fn mem_types(&self, sim: &Sim) -> Vec<(u8, u64)>;
+    /// `ttm_tt_create`: which tt subclass (the core allocates it).
+    fn tt_kind(&self, sim: &Sim) -> TtKind;
+    /// `ttm_tt_populate` (E3 wrappers; E2 = ttm_pool_populate).
+    fn tt_populate(&self, sim: &mut Sim, tt: u32) -> KResult;
+    /// `ttm_tt_unpopulate`.
+    fn tt_unpopulate(&self, sim: &mut Sim, tt: u32);
+    /// The backend's bind of a tt at `mem`.
+    fn backend_bind(&self, sim: &mut Sim, tt: u32, mem: MemReg) -> KResult;
+    /// The backend's unbind.
+    fn backend_unbind(&self, sim: &mut Sim, tt: u32);
+    /// `evict_flags`: where an evicted BO goes.
+    fn evict_flags(&self, sim: &Sim, bo: u32) -> Placement;
+    /// `move`: None when the driver has no move callback (then TTM uses memcpy).
+    fn move_bo(&self, sim: &mut Sim, bo: u32, evict: bool, new_mem: MemReg) -> Option<KResult>;
+    /// `fault_reserve_notify`.
+    fn fault_reserve_notify(&self, _sim: &mut Sim, _bo: u32) -> KResult {
+        Ok(())
+    }
+    /// Named placements a user can validate to (the driver's domains).
+    fn placements(&self, sim: &Sim) -> Vec<(&'static str, Placement)>;
+    /// Does `move_notify` exist?
+    fn has_move_notify(&self) -> bool;
+    /// Is the memory of this type I/O memory for the CPU (mapped through an aperture or BAR)?
+    fn is_iomem(&self, sim: &Sim, mem_type: u8) -> bool;
+}
+
+static RADEON: radeon::Radeon = radeon::Radeon;
+static NOUVEAU: nouveau::Nouveau = nouveau::Nouveau;
+static VMWGFX: vmwgfx::Vmwgfx = vmwgfx::Vmwgfx;
+
+impl Sim {
+    /// The running driver.
+    pub(crate) fn drv(&self) -> &'static dyn BoDriver {
+        match self.cfg.driver.kind {
+            DriverKind::Radeon => &RADEON,
+            DriverKind::Nouveau => &NOUVEAU,
+            DriverKind::Vmwgfx => &VMWGFX,
+        }
+    }
+
+    /// The driver's named placements (its GEM / ioctl domains).
+    pub fn driver_placements(&self) -> Vec<(&'static str, Placement)> {
+        self.drv().placements(self)
+    }
+
+    pub(crate) fn drv_arg(&self) -> u64 {
+        self.drv().kind() as u64
+    }
+}
+
+/// The driver's own symbol for a traced driver callback (for links and display): e.g.
+/// `ttm_tt_populate` of radeon is `radeon_ttm_tt_populate`.
+pub fn driver_symbol(kind: DriverKind, f: Func) -> &'static str {
+    use DriverKind::*;
+    match (kind, f) {
+        (Radeon, Func::DrvTtCreate) => "radeon_ttm_tt_create",
+        (Radeon, Func::DrvTtPopulate) => "radeon_ttm_tt_populate",
+        (Radeon, Func::DrvTtUnpopulate) => "radeon_ttm_tt_unpopulate",
+        (Radeon, Func::DrvInitMemType) => "radeon_init_mem_type",
+        (Radeon, Func::DrvEvictFlags) => "radeon_evict_flags",
+        (Radeon, Func::DrvMove) => "radeon_bo_move",
+        (Radeon, Func::DrvMoveNotify) => "radeon_bo_move_notify",
+        (Radeon, Func::DrvInvalidateCaches) => "radeon_invalidate_caches",
+        (Radeon, Func::DrvFaultReserveNotify) => "radeon_bo_fault_reserve_notify",
+        (Radeon, Func::DrvSyncObjWait) => "radeon_sync_obj_wait",
+        (Radeon, Func::DrvSyncObjSignaled) => "radeon_sync_obj_signaled",
+        (Radeon, Func::DrvIoMemReserve) => "radeon_ttm_io_mem_reserve",
+        (Radeon, Func::DrvCopy) => "radeon_move_blit",
+        (Nouveau, Func::DrvTtCreate) => "nouveau_ttm_tt_create",
+        (Nouveau, Func::DrvTtPopulate) => "nouveau_ttm_tt_populate",
+        (Nouveau, Func::DrvTtUnpopulate) => "nouveau_ttm_tt_unpopulate",
+        (Nouveau, Func::DrvInitMemType) => "nouveau_bo_init_mem_type",
+        (Nouveau, Func::DrvEvictFlags) => "nouveau_bo_evict_flags",
+        (Nouveau, Func::DrvMove) => "nouveau_bo_move",
+        (Nouveau, Func::DrvMoveNotify) => "nouveau_bo_move_ntfy",
+        (Nouveau, Func::DrvInvalidateCaches) => "nouveau_bo_invalidate_caches",
+        (Nouveau, Func::DrvFaultReserveNotify) => "nouveau_ttm_fault_reserve_notify",
+        (Nouveau, Func::DrvSyncObjWait) => "__nouveau_fence_wait",
+        (Nouveau, Func::DrvSyncObjSignaled) => "__nouveau_fence_signalled",
+        (Nouveau, Func::DrvIoMemReserve) => "nouveau_ttm_io_mem_reserve",
+        (Nouveau, Func::DrvCopy) => "nouveau_bo_move_m2mf",
+        (Vmwgfx, Func::DrvTtCreate) => "vmw_ttm_tt_create",
+        (Vmwgfx, Func::DrvTtPopulate) => "ttm_pool_populate",
+        (Vmwgfx, Func::DrvTtUnpopulate) => "ttm_pool_unpopulate",
+        (Vmwgfx, Func::DrvInitMemType) => "vmw_init_mem_type",
+        (Vmwgfx, Func::DrvEvictFlags) => "vmw_evict_flags",
+        (Vmwgfx, Func::DrvInvalidateCaches) => "vmw_invalidate_caches",
+        (Vmwgfx, Func::DrvFaultReserveNotify) => "vmw_ttm_fault_reserve_notify",
+        (Vmwgfx, Func::DrvSyncObjWait) => "vmw_sync_obj_wait",
+        (Vmwgfx, Func::DrvSyncObjSignaled) => "vmw_sync_obj_signaled",
+        (Vmwgfx, Func::DrvIoMemReserve) => "vmw_ttm_io_mem_reserve",
+        _ => f.symbol(),
+    }
+}
+
+/// The E3 populate wrapper radeon and nouveau share (spec 7.2, 7.3): AGP → `ttm_agp_tt_populate`;
+/// swiotlb active → `ttm_dma_populate`; else `ttm_pool_populate` followed by a PCI DMA mapping of
+/// every page. A mapping failure unwinds (D9) and unpopulates, returning -EFAULT.
+pub(crate) fn pci_populate(sim: &mut Sim, tt: u32) -> KResult {
+    if sim.state.tts[tt as usize].state != crate::consts::TtState::Unpopulated {
+        return Ok(());
+    }
+    if sim.cfg.agp {
+        return agp::tt_populate(sim, tt);
+    }
+    if sim.cfg.has_dma_pool() {
+        return sim.dma_populate(tt);
+    }
+    sim.pool_populate(tt)?;
+    let n = sim.state.tts[tt as usize].num_pages;
+    for i in 0..n {
+        sim.enter(Func::DrvDmaMap, &[tt as u64, i as u64]);
+        if sim.inject(crate::sim::FaultKind::DmaMap) {
+            sim.exit(crate::errno::Errno::Efault.code());
+            // D9: 3.4 pre-decrements an unsigned index: pages i-1..1 are unmapped, page 0 never
+            // (and at i == 0 the index wraps). Fixed: pages i-1..0.
+            let last = if sim.faithful() { 1 } else { 0 };
+            if sim.faithful() {
+                sim.finding(crate::trace::Finding::D9DmaUnwind { tt, index: i });
+            }
+            for j in (last..i).rev() {
+                sim.enter(Func::DrvDmaUnmap, &[tt as u64, j as u64]);
+                sim.exit(0);
+            }
+            sim.pool_unpopulate(tt);
+            return Err(crate::errno::Errno::Efault);
+        }
+        sim.exit(0);
+    }
+    Ok(())
+}
+
+/// The matching unpopulate (spec 7.2): AGP / swiotlb / unmap every page then `ttm_pool_unpopulate`.
+pub(crate) fn pci_unpopulate(sim: &mut Sim, tt: u32) {
+    if sim.cfg.agp {
+        return agp::tt_unpopulate(sim, tt);
+    }
+    if sim.cfg.has_dma_pool() {
+        return sim.dma_unpopulate(tt);
+    }
+    let n = sim.state.tts[tt as usize].num_pages;
+    for i in 0..n {
+        if sim.state.tts[tt as usize].pages[i as usize].is_some() {
+            sim.enter(Func::DrvDmaUnmap, &[tt as u64, i as u64]);
+            sim.exit(0);
+        }
+    }
+    sim.pool_unpopulate(tt);
+}
+
+/// A CPU fault on a VRAM BO beyond the CPU-visible part re-validates it into visible VRAM
+/// (radeon_bo_fault_reserve_notify, nouveau_ttm_fault_reserve_notify).
+pub(crate) fn move_to_visible_vram(sim: &mut Sim, bo: u32, vram: Placement) -> KResult {
+    use crate::consts::placement::PL_VRAM;
+    let b = &sim.state.bos[bo as usize];
+    if b.mem.mem_type as u32 != PL_VRAM {
+        return Ok(());
+    }
+    let visible = (sim.cfg.driver.visible_vram_mib as u64) << 8;
+    if b.mem.start + b.num_pages as u64 <= visible {
+        return Ok(());
+    }
+    let pl = Placement {
+        lpfn: visible,
+        ..vram
+    };
+    sim.bo_validate(bo, &pl)?;
+    let b = &sim.state.bos[bo as usize];
+    if b.mem.start + b.num_pages as u64 > visible {
+        return Err(crate::errno::Errno::Einval);
+    }
+    Ok(())
+}
+
+/// A GPU copy between two placements, finished with `ttm_bo_move_accel_cleanup`
+/// (radeon_move_blit / nouveau_bo_move_m2mf).
+pub(crate) fn gpu_copy(sim: &mut Sim, bo: u32, evict: bool, new: MemReg) -> KResult {
+    let fence = sim.fence_emit();
+    let from = sim.state.bos[bo as usize].mem.mem_type as u64;
+    sim.enter(
+        Func::DrvCopy,
+        &[
+            sim.drv_arg(),
+            bo as u64,
+            from,
+            new.mem_type as u64,
+            fence as u64,
+        ],
+    );
+    sim.exit(0);
+    sim.bo_move_accel_cleanup(bo, fence, evict, new)
+}
+
+/// Move through a temporary GTT range (radeon_move_vram_ram / nouveau "flipd"): bind the tt at a
+/// temporary TT range (populate happens here), GPU-copy VRAM → TT, then `ttm_bo_move_ttm` to SYSTEM.
+pub(crate) fn move_via_tt_to_system(sim: &mut Sim, bo: u32, evict: bool, new: MemReg) -> KResult {
+    use crate::consts::placement::{FLAG_TT, MASK_CACHING};
+    let tmp = sim.bo_mem_space(bo, &Placement::both(vec![MASK_CACHING | FLAG_TT]))?;
+    let r = (|| -> KResult {
+        let tt = sim.state.bos[bo as usize]
+            .tt
+            .ok_or(crate::errno::Errno::Einval)?;
+        sim.tt_set_placement_caching(tt, tmp.placement)?;
+        sim.tt_bind_mem(tt, Some(tmp))?;
+        gpu_copy(sim, bo, true, tmp)
+    })();
+    if r.is_err() {
+        sim.mem_put_pub(bo, &tmp);
+        return r;
+    }
+    sim.bo_move_ttm(bo, evict, new)
+}
+
+/// Move through a temporary GTT range the other way (radeon_move_ram_vram / nouveau "flips"):
+/// `ttm_bo_move_ttm` to a temporary TT range (binding populates), then GPU-copy TT → VRAM.
+pub(crate) fn move_via_tt_from_system(sim: &mut Sim, bo: u32, new: MemReg) -> KResult {
+    use crate::consts::placement::{FLAG_TT, MASK_CACHING};
+    let tmp = sim.bo_mem_space(bo, &Placement::both(vec![MASK_CACHING | FLAG_TT]))?;
+    if let Err(e) = sim.bo_move_ttm(bo, true, tmp) {
+        sim.mem_put_pub(bo, &tmp);
+        return Err(e);
+    }
+    gpu_copy(sim, bo, true, new)
+}
