@@ -841,30 +841,19 @@ impl Sim {
         let old_io = self.is_iomem(&old);
         let new_io = self.is_iomem(&new);
         let tt = self.state.bos[bo as usize].tt;
-        let copy = (old_io || new_io) && (old_io || tt.is_some());
+        // Something to copy: an I/O side, and (unless the source is I/O) a tt to copy from.
+        let copy = old_io || (new_io && tt.is_some());
         if copy {
+            let pre_seed = self.cfg.era.pre_seed();
             match tt {
-                None if !self.cfg.era.pre_seed() => {
-                    // D4(a): both sides I/O and no tt: 3.3 dereferences the NULL ttm.
-                    if self.faithful() {
-                        self.finding(Finding::D4NullTt { bo });
-                        return self.ret(Err(Errno::Bug));
-                    }
+                // D4(a): both sides I/O and no tt: 3.3 dereferences the NULL ttm.
+                None if !pre_seed && self.faithful() => {
+                    self.finding(Finding::D4NullTt { bo });
+                    return self.ret(Err(Errno::Bug));
                 }
-                Some(t) if !self.cfg.era.pre_seed() => {
-                    if self.state.tts[t as usize].state == TtState::Unpopulated {
-                        if let Err(e) = self.driver_populate(t) {
-                            // D4(b): the error path frees the old node the BO still owns.
-                            if self.faithful() {
-                                self.finding(Finding::D4OldNodeFreed { bo });
-                                self.mem_put(bo, &old);
-                            }
-                            return self.ret(Err(e));
-                        }
-                    }
-                }
-                Some(t) => {
-                    // E0/E1: each page is demand-allocated by the per-page copy.
+                None => {}
+                // E0/E1: each page is demand-allocated by the per-page copy.
+                Some(t) if pre_seed => {
                     let n = self.state.tts[t as usize].num_pages;
                     for i in 0..n {
                         if let Err(e) = self.tt_get_page(t, i) {
@@ -872,7 +861,21 @@ impl Sim {
                         }
                     }
                 }
-                None => {}
+                // E2/E3: populate the whole tt first (the seed).
+                Some(t) => {
+                    let unpopulated = self.state.tts[t as usize].state == TtState::Unpopulated;
+                    if let Err(e) = unpopulated
+                        .then(|| self.driver_populate(t))
+                        .unwrap_or(Ok(()))
+                    {
+                        // D4(b): the error path frees the old node the BO still owns.
+                        if self.faithful() {
+                            self.finding(Finding::D4OldNodeFreed { bo });
+                            self.mem_put(bo, &old);
+                        }
+                        return self.ret(Err(e));
+                    }
+                }
             }
         }
         self.set_mem(bo, new);
