@@ -864,10 +864,12 @@ impl Sim {
                 // E2/E3: populate the whole tt first (the seed).
                 Some(t) => {
                     let unpopulated = self.state.tts[t as usize].state == TtState::Unpopulated;
-                    if let Err(e) = unpopulated
-                        .then(|| self.driver_populate(t))
-                        .unwrap_or(Ok(()))
-                    {
+                    let r = if unpopulated {
+                        self.driver_populate(t)
+                    } else {
+                        Ok(())
+                    };
+                    if let Err(e) = r {
                         // D4(b): the error path frees the old node the BO still owns.
                         if self.faithful() {
                             self.finding(Finding::D4OldNodeFreed { bo });
