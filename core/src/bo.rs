@@ -420,8 +420,12 @@ impl Sim {
         let drv = self.drv_arg();
         self.enter(Func::DrvTtCreate, &[drv, bo as u64, n as u64, flags as u64]);
         let kind = self.drv().tt_kind(self);
-        let tt = self.tt_init(n, flags, TtBackend::Driver(kind));
-        self.exit(tt as i64);
+        let Ok(tt) = self.tt_init(n, flags, TtBackend::Driver(kind)) else {
+            // The driver's ttm_tt_create returns NULL → -ENOMEM.
+            self.exit(0);
+            return self.ret(Err(Errno::Enomem));
+        };
+        self.exit(tt as i64 + 1);
         self.bo_set(bo, BoField::Tt, tt as u64 + 1);
         self.ret(Ok(()))
     }

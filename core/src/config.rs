@@ -76,6 +76,9 @@ pub struct FaultPlan {
     pub reserve: Vec<u64>,
     /// Fail these PCI DMA mappings of tt pages (radeon / nouveau populate, D9).
     pub dma_map: Vec<u64>,
+    /// Fail these page-directory allocations of `ttm_tt_init` / `ttm_dma_tt_init` (pages[], then
+    /// for a ttm_dma_tt dma_address[]; D12).
+    pub tt_alloc: Vec<u64>,
 }
 
 /// A sysfs attribute of the memory-accounting or pool kobjects (spec 3.2, 4.2, 5.2).

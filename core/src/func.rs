@@ -149,6 +149,9 @@ funcs! {
     DrvSyncObjSignaled = "sync_obj_signaled", "struct ttm_bo_driver", ["driver", "fence"];
     DrvIoMemReserve = "io_mem_reserve", "struct ttm_bo_driver", ["driver", "mem_type"];
     DrvCopy = "gpu copy", "driver", ["driver", "bo", "from_type", "to_type", "fence"];
+    DrvBackendBind = "bind", "struct ttm_backend_func", ["kind", "tt", "start", "num_pages"];
+    DrvBackendUnbind = "unbind", "struct ttm_backend_func", ["kind", "tt"];
+    DrvBackendDestroy = "destroy", "struct ttm_backend_func", ["kind", "tt"];
     DrvDmaMap = "pci_map_page", "include/asm-generic/pci-dma-compat.h", ["tt", "index"];
     DrvDmaUnmap = "pci_unmap_page", "include/asm-generic/pci-dma-compat.h", ["tt", "index"];
     // kernel services TTM calls (mm, shmem)

@@ -50,7 +50,7 @@ pub use config::{
     SysfsAttr, SysfsWrite,
 };
 pub use consts::{page_flags, Attr, Caching, TtState, PAGE_SIZE};
-pub use drivers::{driver_symbol, Placement};
+pub use drivers::{driver_symbol, event_symbol, Placement, TtKind};
 pub use errno::{Errno, KResult};
 pub use func::Func;
 pub use memory::{bo_acc_size, round_pot, AccSizes, ChargeScope};

@@ -449,7 +449,17 @@ impl Sim {
             Action::SysfsWrite { attr, zone, .. } => {
                 self.sysfs_exists(*attr, *zone).map_err(SimError::Invalid)
             }
-            Action::PoolFini => self.pools_up(),
+            Action::PoolFini => {
+                self.pools_up()?;
+                // The kernel runs ttm_page_alloc_fini at module unload, when no tt is left.
+                match self.state.tts.iter().find(|t| t.alive) {
+                    Some(t) => invalid(format!(
+                        "tt {} is still alive: destroy every tt (and buffer object) before ttm_page_alloc_fini",
+                        t.id
+                    )),
+                    None => Ok(()),
+                }
+            }
             Action::PoolInit => {
                 if self.state.pool_manager_up {
                     invalid("the page pool allocator is already running".into())
@@ -564,7 +574,7 @@ impl Sim {
                     flags |= page_flags::DMA32;
                 }
                 let backend = if dma { TtBackend::Dma } else { TtBackend::Pool };
-                let tt = self.tt_init(pages, flags, backend);
+                let tt = self.tt_init(pages, flags, backend)?;
                 if caching != Caching::Cached {
                     self.tt_set_caching(tt, caching)?;
                 }

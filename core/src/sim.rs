@@ -49,6 +49,7 @@ pub(crate) enum FaultKind {
     ShmemWrite,
     Reserve,
     DmaMap,
+    TtAlloc,
 }
 
 /// How many operations of each kind have run since boot (for the 1-based [`FaultPlan`] lists).
@@ -68,6 +69,8 @@ pub struct FaultCounters {
     pub reserve: u64,
     /// PCI DMA mappings of tt pages.
     pub dma_map: u64,
+    /// Page-directory allocations of ttm_tt_init.
+    pub tt_alloc: u64,
 }
 
 /// Allocation flags of a system page request (the parts of gfp_t the model needs).
@@ -236,6 +239,7 @@ impl Sim {
                 FaultKind::ShmemWrite => &mut self.faults.shmem_write,
                 FaultKind::Reserve => &mut self.faults.reserve,
                 FaultKind::DmaMap => &mut self.faults.dma_map,
+                FaultKind::TtAlloc => &mut self.faults.tt_alloc,
             },
             &self.cfg.faults,
         );
@@ -248,6 +252,7 @@ impl Sim {
             FaultKind::ShmemWrite => &plan.shmem_write,
             FaultKind::Reserve => &plan.reserve,
             FaultKind::DmaMap => &plan.dma_map,
+            FaultKind::TtAlloc => &plan.tt_alloc,
         };
         list.contains(n)
     }

@@ -147,6 +147,16 @@ pub enum Finding {
         /// num_pages.
         num: u32,
     },
+    /// D12: `ttm_tt_init` failed to allocate its page directory and called `ttm_tt_destroy`, whose
+    /// backend destroy freed the driver's tt object, which the driver's `ttm_tt_create` then
+    /// freed again (double free). With `null_dma_walk`, radeon/nouveau's unpopulate also read the
+    /// missing dma_address array.
+    D12DoubleFree {
+        /// Tt id.
+        tt: u32,
+        /// The unpopulate walked a NULL dma_address array.
+        null_dma_walk: bool,
+    },
     /// Invariant: a BO's LRU membership or its range disagree with its state (spec 11).
     BoListMismatch {
         /// Buffer object.
@@ -253,6 +263,10 @@ impl Finding {
             Finding::BoListMismatch { bo } => {
                 format!("BO {bo}: LRU membership or range ownership disagrees with its state")
             }
+            Finding::D12DoubleFree { tt, null_dma_walk } => format!(
+                "D12: ttm_tt_init of tt {tt} failed; ttm_tt_destroy freed the driver's object and ttm_tt_create freed it again{}",
+                if null_dma_walk { ", after unpopulate walked the NULL dma_address array" } else { "" }
+            ),
             Finding::DmaUnpopulateNoPool { tt } => format!(
                 "ttm_dma_unpopulate found no DMA pool for tt {tt}'s current caching and returned: its pages stay allocated and charged"
             ),
@@ -513,6 +527,11 @@ impl Trace {
             Finding::BoListMismatch { bo } => {
                 b.push(21);
                 put(b, bo as u64);
+            }
+            Finding::D12DoubleFree { tt, null_dma_walk } => {
+                b.push(22);
+                put(b, tt as u64);
+                b.push(null_dma_walk as u8);
             }
         }
     }
@@ -943,6 +962,10 @@ impl Reader<'_> {
             },
             21 => Finding::BoListMismatch {
                 bo: self.v()? as u32,
+            },
+            22 => Finding::D12DoubleFree {
+                tt: self.v()? as u32,
+                null_dma_walk: self.byte()? != 0,
             },
             _ => return None,
         })

@@ -14,16 +14,22 @@ use crate::state::{Ctr, Delta, End, Loc, TtBackend, Var, CONTENT_ZERO};
 use crate::trace::{BugKind, Finding};
 
 impl Sim {
-    /// `ttm_tt_init` / `ttm_dma_tt_init` (spec 2.3): a new tt, tt_unpopulated and tt_cached, no pages.
-    pub(crate) fn tt_init(&mut self, num_pages: u32, flags: u32, backend: TtBackend) -> u32 {
+    /// `ttm_tt_init` / `ttm_dma_tt_init` (spec 2.3): a new tt, tt_unpopulated and tt_cached, no
+    /// pages. The page directory (pages[], and dma_address[] for a ttm_dma_tt) may fail to
+    /// allocate: 3.3 then calls ttm_tt_destroy on the driver's object (D12).
+    pub(crate) fn tt_init(
+        &mut self,
+        num_pages: u32,
+        flags: u32,
+        backend: TtBackend,
+    ) -> KResult<u32> {
         let id = self.state.tts.len() as u32;
-        let f = match backend {
+        let dma = matches!(
+            backend,
             TtBackend::Dma
-            | TtBackend::Driver(TtKind::RadeonGart | TtKind::NouveauNv04 | TtKind::NouveauNv50) => {
-                Func::DmaTtInit
-            }
-            _ => Func::TtInit,
-        };
+                | TtBackend::Driver(TtKind::RadeonGart | TtKind::NouveauNv04 | TtKind::NouveauNv50)
+        );
+        let f = if dma { Func::DmaTtInit } else { Func::TtInit };
         self.enter(f, &[id as u64, num_pages as u64, flags as u64]);
         self.d(Delta::TtNew {
             id,
@@ -31,8 +37,39 @@ impl Sim {
             page_flags: flags,
             backend,
         });
+        let pages_failed = self.inject(FaultKind::TtAlloc);
+        let dma_failed = !pages_failed && dma && self.inject(FaultKind::TtAlloc);
+        if pages_failed || dma_failed {
+            let driver_tt = matches!(backend, TtBackend::Driver(_));
+            if driver_tt && self.faithful() {
+                // ttm_tt_destroy: unpopulate only if pages[] exists, then the backend's destroy
+                // frees the driver object; the driver's ttm_tt_create frees it once more.
+                let null_dma_walk = dma_failed
+                    && !self.cfg.agp
+                    && !self.cfg.has_dma_pool()
+                    && self.cfg.driver.kind != crate::config::DriverKind::Vmwgfx;
+                if dma_failed {
+                    self.tt_destroy(id);
+                } else if let TtBackend::Driver(kind) = backend {
+                    // pages[] is NULL: ttm_tt_destroy skips the unpopulate.
+                    self.enter(Func::TtDestroy, &[id as u64]);
+                    self.enter(Func::DrvBackendDestroy, &[kind.index(), id as u64]);
+                    self.set(Var::TtAlive(id), 0);
+                    self.exit(0);
+                    self.exit(0);
+                }
+                self.finding(Finding::D12DoubleFree {
+                    tt: id,
+                    null_dma_walk,
+                });
+            } else {
+                // Later kernels: the init just fails and the creator frees the object once.
+                self.set(Var::TtAlive(id), 0);
+            }
+            return self.ret(Err(Errno::Enomem));
+        }
         self.exit(0);
-        id
+        Ok(id)
     }
 
     /// The driver's `ttm_tt_populate` callback (E2/E3; spec 7): pool or DMA pool by the tt's backend.
@@ -129,12 +166,19 @@ impl Sim {
         if let Err(e) = self.driver_populate(tt) {
             return self.ret(Err(e));
         }
-        self.enter(Func::BackendBind, &[tt as u64]);
         let r = match (self.state.tts[tt as usize].backend, mem) {
-            (TtBackend::Driver(_), Some(m)) => self.drv().backend_bind(self, tt, m),
-            _ => Ok(()),
+            (TtBackend::Driver(kind), Some(m)) => {
+                let n = self.state.tts[tt as usize].num_pages as u64;
+                self.enter(Func::DrvBackendBind, &[kind.index(), tt as u64, m.start, n]);
+                let r = self.drv().backend_bind(self, tt, m);
+                self.ret(r)
+            }
+            _ => {
+                self.enter(Func::BackendBind, &[tt as u64]);
+                self.ret(Ok(()))
+            }
         };
-        if let Err(e) = self.ret(r) {
+        if let Err(e) = r {
             return self.ret(Err(e));
         }
         self.set(Var::TtState(tt), TtState::Bound as u64);
@@ -145,9 +189,11 @@ impl Sim {
     pub(crate) fn tt_unbind(&mut self, tt: u32) {
         self.enter(Func::TtUnbind, &[tt as u64]);
         if self.state.tts[tt as usize].state == TtState::Bound {
-            self.enter(Func::BackendUnbind, &[tt as u64]);
-            if let TtBackend::Driver(_) = self.state.tts[tt as usize].backend {
+            if let TtBackend::Driver(kind) = self.state.tts[tt as usize].backend {
+                self.enter(Func::DrvBackendUnbind, &[kind.index(), tt as u64]);
                 self.drv().backend_unbind(self, tt);
+            } else {
+                self.enter(Func::BackendUnbind, &[tt as u64]);
             }
             self.exit(0);
             self.set(Var::TtState(tt), TtState::Unbound as u64);
@@ -170,7 +216,12 @@ impl Sim {
             }
         }
         self.set(Var::TtSwap(tt), 0);
-        self.enter(Func::BackendDestroy, &[tt as u64]);
+        match self.state.tts[tt as usize].backend {
+            TtBackend::Driver(kind) => {
+                self.enter(Func::DrvBackendDestroy, &[kind.index(), tt as u64])
+            }
+            _ => self.enter(Func::BackendDestroy, &[tt as u64]),
+        }
         let fini = match self.state.tts[tt as usize].backend {
             TtBackend::Dma
             | TtBackend::Driver(TtKind::RadeonGart | TtKind::NouveauNv04 | TtKind::NouveauNv50) => {

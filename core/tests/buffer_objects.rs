@@ -540,3 +540,67 @@ fn reservation_tickets() {
     s.run(&Action::BoUnreserve { bo }).unwrap();
     assert!(s.state().managers[0].lru.contains(&bo));
 }
+
+#[test]
+fn d12_tt_init_failure_frees_the_driver_object_twice() {
+    // radeon's tt is a ttm_dma_tt: init allocates pages[] (1st) then dma_address[] (2nd).
+    for (fail, null_walk) in [(1, false), (2, true)] {
+        let mut s = sim_with(|c| c.faults.tt_alloc = vec![fail]);
+        let r = s.run(&Action::BoCreate {
+            pages: 4,
+            placement: "cpu".into(),
+            kernel: false,
+            via_ttm_bo_create: false,
+        });
+        assert_eq!(
+            r,
+            Err(SimError::Kernel(Errno::Enomem)),
+            "ttm_tt_create returned NULL"
+        );
+        assert!(
+            s.findings().iter().any(|f| f.1
+                == Finding::D12DoubleFree {
+                    tt: 0,
+                    null_dma_walk: null_walk
+                }),
+            "{:?}",
+            s.findings()
+        );
+        assert_eq!(used(&s, 0), 0, "the failed BO was released");
+    }
+    let mut s = sim_with(|c| {
+        c.faults.tt_alloc = vec![1];
+        c.fidelity = Fidelity::Fixed;
+    });
+    let r = s.run(&Action::BoCreate {
+        pages: 4,
+        placement: "cpu".into(),
+        kernel: false,
+        via_ttm_bo_create: false,
+    });
+    assert_eq!(r, Err(SimError::Kernel(Errno::Enomem)));
+    assert!(s.findings().is_empty(), "{:?}", s.findings());
+}
+
+#[test]
+fn driver_backend_symbols_name_the_real_functions() {
+    let mut s = sim();
+    let bo = bo_create(&mut s, 2, "gtt");
+    let syms: Vec<&str> = s
+        .trace()
+        .events()
+        .filter_map(|e| match e {
+            Event::Enter { func, args } => Some(event_symbol(DriverKind::Radeon, func, &args)),
+            _ => None,
+        })
+        .collect();
+    for want in [
+        "radeon_ttm_tt_create",
+        "radeon_ttm_tt_populate",
+        "radeon_ttm_backend_bind",
+        "pci_map_page",
+    ] {
+        assert!(syms.contains(&want), "{want} missing");
+    }
+    let _ = bo;
+}

@@ -73,6 +73,54 @@ pub enum TtKind {
     VmwGmr,
 }
 
+impl TtKind {
+    /// Trace encoding.
+    pub fn index(self) -> u64 {
+        self as u64
+    }
+
+    /// Decode.
+    pub fn from_index(i: u64) -> Option<TtKind> {
+        use TtKind::*;
+        [Agp, RadeonGart, NouveauNv04, NouveauNv50, VmwGmr]
+            .get(i as usize)
+            .copied()
+    }
+
+    /// The backend's own symbol for bind / unbind / destroy (spec 7.2 - 7.5).
+    pub fn backend_symbol(self, f: Func) -> &'static str {
+        use TtKind::*;
+        match (self, f) {
+            (Agp, Func::DrvBackendBind) => "ttm_agp_bind",
+            (Agp, Func::DrvBackendUnbind) => "ttm_agp_unbind",
+            (Agp, _) => "ttm_agp_destroy",
+            (RadeonGart, Func::DrvBackendBind) => "radeon_ttm_backend_bind",
+            (RadeonGart, Func::DrvBackendUnbind) => "radeon_ttm_backend_unbind",
+            (RadeonGart, _) => "radeon_ttm_backend_destroy",
+            (NouveauNv04, Func::DrvBackendBind) => "nv04_sgdma_bind",
+            (NouveauNv04, Func::DrvBackendUnbind) => "nv04_sgdma_unbind",
+            (NouveauNv50, Func::DrvBackendBind) => "nv50_sgdma_bind",
+            (NouveauNv50, Func::DrvBackendUnbind) => "nv50_sgdma_unbind",
+            (NouveauNv04 | NouveauNv50, _) => "nouveau_sgdma_destroy",
+            (VmwGmr, Func::DrvBackendBind) => "vmw_ttm_bind",
+            (VmwGmr, Func::DrvBackendUnbind) => "vmw_ttm_unbind",
+            (VmwGmr, _) => "vmw_ttm_destroy",
+        }
+    }
+}
+
+/// The symbol to show for a traced event: driver callbacks and backend operations resolve to the
+/// driver's own function, everything else to the TTM symbol.
+pub fn event_symbol(kind: DriverKind, f: Func, args: &[u64]) -> &'static str {
+    match f {
+        Func::DrvBackendBind | Func::DrvBackendUnbind | Func::DrvBackendDestroy => args
+            .first()
+            .and_then(|&k| TtKind::from_index(k))
+            .map_or(f.symbol(), |k| k.backend_symbol(f)),
+        _ => driver_symbol(kind, f),
+    }
+}
+
 /// The callbacks of `struct ttm_bo_driver` this model needs. Each implementation traces its own
 /// work; the TTM core traces the callback itself (see [`driver_symbol`]).
 pub(crate) trait BoDriver: Sync {
