@@ -181,6 +181,11 @@ pub(crate) fn check(sim: &Sim) -> Vec<Finding> {
         }
     }
 
+    // AGP memory objects: a live tt holds at most one; a destroyed one none (O4 leaks).
+    if let Some(t) = st.tts.iter().find(|t| t.agp_mem > u32::from(t.alive)) {
+        out.push(Finding::AgpMemLeaked { tt: t.id });
+    }
+
     // Swap files: a TTM-owned file nobody references must have been released (D8 leaks one).
     for f in st
         .swap_files

@@ -147,6 +147,8 @@ pub enum Var {
     TtFirstHimem(u32),
     /// E0 `ttm->last_lomem_page` (stored + 1 so that -1 is 0).
     TtLastLomem(u32),
+    /// AGP backend: AGP memory objects allocated for this tt and not freed (spec 7.5, O4).
+    TtAgpMem(u32),
     /// A swap file has been released (fput) (1) or is live (0).
     SwapReleased(u32),
     /// `pool->fill_lock` (spec 3.5).
@@ -594,6 +596,8 @@ pub struct Tt {
     pub first_himem_page: u32,
     /// E0 `last_lomem_page` (lowmem pages fill slots from 0 up); -1 when none.
     pub last_lomem_page: i64,
+    /// AGP backend: AGP memory objects held (more than one only after O4's leak).
+    pub agp_mem: u32,
 }
 
 impl Tt {
@@ -804,6 +808,7 @@ impl State {
                         alive: true,
                         first_himem_page: num_pages,
                         last_lomem_page: -1,
+                        agp_mem: 0,
                     });
                 } else {
                     self.tts.pop();
@@ -1039,6 +1044,7 @@ impl State {
             Var::TtAlive(t) => self.tts[t as usize].alive as u64,
             Var::TtFirstHimem(t) => self.tts[t as usize].first_himem_page as u64,
             Var::TtLastLomem(t) => (self.tts[t as usize].last_lomem_page + 1) as u64,
+            Var::TtAgpMem(t) => self.tts[t as usize].agp_mem as u64,
             Var::SwapReleased(f) => self.swap_files[f as usize].released as u64,
             Var::PoolFillLock(i) => self.pools[i as usize].fill_lock as u64,
             Var::PoolOpt(f) => opt(&self.pool_opts, f),
@@ -1074,6 +1080,7 @@ impl State {
             Var::TtAlive(t) => self.tts[t as usize].alive = x != 0,
             Var::TtFirstHimem(t) => self.tts[t as usize].first_himem_page = x as u32,
             Var::TtLastLomem(t) => self.tts[t as usize].last_lomem_page = x as i64 - 1,
+            Var::TtAgpMem(t) => self.tts[t as usize].agp_mem = x as u32,
             Var::SwapReleased(f) => self.swap_files[f as usize].released = x != 0,
             Var::PoolFillLock(i) => self.pools[i as usize].fill_lock = x != 0,
             Var::PoolOpt(f) => *opt_mut(&mut self.pool_opts, f) = x,

@@ -157,6 +157,17 @@ pub enum Finding {
         /// The unpopulate walked a NULL dma_address array.
         null_dma_walk: bool,
     },
+    /// O4: `ttm_agp_bind` of a tt that kept its AGP memory object from an earlier unbind
+    /// allocates a new one and overwrites the pointer: the old object leaks.
+    O4AgpMemLeak {
+        /// Tt id.
+        tt: u32,
+    },
+    /// Invariant: AGP memory objects are held that nothing will free (consequence of O4).
+    AgpMemLeaked {
+        /// Tt id.
+        tt: u32,
+    },
     /// Invariant: a BO's LRU membership or its range disagree with its state (spec 11).
     BoListMismatch {
         /// Buffer object.
@@ -263,6 +274,12 @@ impl Finding {
             Finding::BoListMismatch { bo } => {
                 format!("BO {bo}: LRU membership or range ownership disagrees with its state")
             }
+            Finding::AgpMemLeaked { tt } => {
+                format!("tt {tt}: AGP memory objects are held that nothing will free")
+            }
+            Finding::O4AgpMemLeak { tt } => format!(
+                "O4: ttm_agp_bind of tt {tt} allocated a new AGP memory object over the one kept since the last unbind; the old one leaks"
+            ),
             Finding::D12DoubleFree { tt, null_dma_walk } => format!(
                 "D12: ttm_tt_init of tt {tt} failed; ttm_tt_destroy freed the driver's object and ttm_tt_create freed it again{}",
                 if null_dma_walk { ", after unpopulate walked the NULL dma_address array" } else { "" }
@@ -527,6 +544,14 @@ impl Trace {
             Finding::BoListMismatch { bo } => {
                 b.push(21);
                 put(b, bo as u64);
+            }
+            Finding::AgpMemLeaked { tt } => {
+                b.push(24);
+                put(b, tt as u64);
+            }
+            Finding::O4AgpMemLeak { tt } => {
+                b.push(23);
+                put(b, tt as u64);
             }
             Finding::D12DoubleFree { tt, null_dma_walk } => {
                 b.push(22);
@@ -878,6 +903,7 @@ impl Reader<'_> {
                 Var::Bo(b, f)
             }
             15 => Var::FenceSignaled(self.v()? as u32),
+            16 => Var::TtAgpMem(self.v()? as u32),
             _ => return None,
         })
     }
@@ -962,6 +988,12 @@ impl Reader<'_> {
             },
             21 => Finding::BoListMismatch {
                 bo: self.v()? as u32,
+            },
+            24 => Finding::AgpMemLeaked {
+                tt: self.v()? as u32,
+            },
+            23 => Finding::O4AgpMemLeak {
+                tt: self.v()? as u32,
             },
             22 => Finding::D12DoubleFree {
                 tt: self.v()? as u32,
@@ -1230,6 +1262,7 @@ fn put_var(b: &mut Vec<u8>, v: Var) {
             return;
         }
         Var::FenceSignaled(i) => (15, i),
+        Var::TtAgpMem(i) => (16, i),
     };
     b.push(t);
     put(b, x as u64);

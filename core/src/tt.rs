@@ -218,7 +218,8 @@ impl Sim {
         self.set(Var::TtSwap(tt), 0);
         match self.state.tts[tt as usize].backend {
             TtBackend::Driver(kind) => {
-                self.enter(Func::DrvBackendDestroy, &[kind.index(), tt as u64])
+                self.enter(Func::DrvBackendDestroy, &[kind.index(), tt as u64]);
+                self.drv().backend_destroy(self, tt);
             }
             _ => self.enter(Func::BackendDestroy, &[tt as u64]),
         }

@@ -604,3 +604,24 @@ fn driver_backend_symbols_name_the_real_functions() {
     }
     let _ = bo;
 }
+
+#[test]
+fn o4_agp_rebind_leaks_the_kept_memory_object() {
+    // AGP radeon: a GTT BO is bound (one AGP memory object); moving it to the CPU domain unbinds
+    // but keeps the object; binding again allocates a new one over it (O4).
+    for (fidelity, leak) in [(Fidelity::Faithful, true), (Fidelity::Fixed, false)] {
+        let mut s = radeon(|c| {
+            c.agp = true;
+            c.fidelity = fidelity;
+        });
+        let bo = bo_create(&mut s, 4, "gtt");
+        validate(&mut s, bo, "cpu");
+        validate(&mut s, bo, "gtt");
+        let found = s
+            .findings()
+            .iter()
+            .any(|f| matches!(f.1, Finding::O4AgpMemLeak { .. }));
+        assert_eq!(found, leak);
+        assert_eq!(tt_of(&s, bo).agp_mem, if leak { 2 } else { 1 });
+    }
+}

@@ -220,7 +220,9 @@ fn documented(era: Era, f: &Finding) -> bool {
         | Finding::D5DoubleCharge { .. }
         | Finding::D9DmaUnwind { .. }
         | Finding::O8KmapPastEnd { .. }
-        | Finding::D12DoubleFree { .. } => true,
+        | Finding::D12DoubleFree { .. }
+        | Finding::O4AgpMemLeak { .. }
+        | Finding::AgpMemLeaked { .. } => true,
         Finding::PageAttrMismatch { .. } => era.pre_seed(),
         Finding::PageConservation { .. }
         | Finding::TtStateMismatch { .. }

@@ -17,3 +17,31 @@ pub(crate) fn tt_populate(sim: &mut Sim, tt: u32) -> KResult {
 pub(crate) fn tt_unpopulate(sim: &mut Sim, tt: u32) {
     sim.pool_unpopulate(tt);
 }
+
+/// `ttm_agp_bind`: allocate an AGP memory object for the pages and bind it at the node start.
+/// 3.3 does not free a memory object kept by an earlier unbind (O4); fixed mode frees it first.
+pub(crate) fn bind(sim: &mut Sim, tt: u32) -> KResult {
+    let held = sim.state.tts[tt as usize].agp_mem;
+    if held > 0 {
+        if sim.faithful() {
+            sim.finding(crate::trace::Finding::O4AgpMemLeak { tt });
+            sim.set(crate::state::Var::TtAgpMem(tt), held as u64 + 1);
+            return Ok(());
+        }
+        sim.set(crate::state::Var::TtAgpMem(tt), held as u64 - 1);
+    }
+    let held = sim.state.tts[tt as usize].agp_mem;
+    sim.set(crate::state::Var::TtAgpMem(tt), held as u64 + 1);
+    Ok(())
+}
+
+/// `ttm_agp_unbind` of a bound tt: AGP-unbind and keep the memory object (spec 7.5).
+pub(crate) fn unbind(_sim: &mut Sim, _tt: u32) {}
+
+/// `ttm_agp_destroy`: unbind if present, then free the one memory object it still points to.
+pub(crate) fn destroy(sim: &mut Sim, tt: u32) {
+    let held = sim.state.tts[tt as usize].agp_mem;
+    if held > 0 {
+        sim.set(crate::state::Var::TtAgpMem(tt), held as u64 - 1);
+    }
+}

@@ -140,6 +140,8 @@ pub(crate) trait BoDriver: Sync {
     fn backend_bind(&self, sim: &mut Sim, tt: u32, mem: MemReg) -> KResult;
     /// The backend's unbind.
     fn backend_unbind(&self, sim: &mut Sim, tt: u32);
+    /// The backend's destroy (before the tt object is freed).
+    fn backend_destroy(&self, sim: &mut Sim, tt: u32);
     /// `evict_flags`: where an evicted BO goes.
     fn evict_flags(&self, sim: &Sim, bo: u32) -> Placement;
     /// `move`: None when the driver has no move callback (then TTM uses memcpy).

@@ -96,11 +96,24 @@ impl BoDriver for Nouveau {
 
     /// nv04_sgdma_bind writes (bus address | 3) PTEs from (offset >> 12) + 2; nv50_sgdma_bind only
     /// records the dma_address array (the VM mapping happens in move_notify).
-    fn backend_bind(&self, _sim: &mut Sim, _tt: u32, _mem: MemReg) -> KResult {
+    fn backend_bind(&self, sim: &mut Sim, tt: u32, _mem: MemReg) -> KResult {
+        if sim.cfg.agp {
+            return super::agp::bind(sim, tt);
+        }
         Ok(())
     }
 
-    fn backend_unbind(&self, _sim: &mut Sim, _tt: u32) {}
+    fn backend_unbind(&self, sim: &mut Sim, tt: u32) {
+        if sim.cfg.agp {
+            super::agp::unbind(sim, tt);
+        }
+    }
+
+    fn backend_destroy(&self, sim: &mut Sim, tt: u32) {
+        if sim.cfg.agp {
+            super::agp::destroy(sim, tt);
+        }
+    }
 
     /// nouveau_bo_evict_flags: VRAM → TT (busy TT, SYSTEM); otherwise SYSTEM.
     fn evict_flags(&self, sim: &Sim, bo: u32) -> Placement {

@@ -100,11 +100,24 @@ impl BoDriver for Radeon {
     }
 
     /// radeon_ttm_backend_bind → radeon_gart_bind at offset = start × PAGE_SIZE (or ttm_agp_bind).
-    fn backend_bind(&self, _sim: &mut Sim, _tt: u32, _mem: MemReg) -> KResult {
+    fn backend_bind(&self, sim: &mut Sim, tt: u32, _mem: MemReg) -> KResult {
+        if sim.cfg.agp {
+            return super::agp::bind(sim, tt);
+        }
         Ok(())
     }
 
-    fn backend_unbind(&self, _sim: &mut Sim, _tt: u32) {}
+    fn backend_unbind(&self, sim: &mut Sim, tt: u32) {
+        if sim.cfg.agp {
+            super::agp::unbind(sim, tt);
+        }
+    }
+
+    fn backend_destroy(&self, sim: &mut Sim, tt: u32) {
+        if sim.cfg.agp {
+            super::agp::destroy(sim, tt);
+        }
+    }
 
     /// radeon_evict_flags: VRAM → GTT if the GFX ring is ready, else CPU; others → CPU;
     /// non-radeon BOs (ghosts) → SYSTEM with any caching.

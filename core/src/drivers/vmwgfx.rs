@@ -80,6 +80,8 @@ impl BoDriver for Vmwgfx {
 
     fn backend_unbind(&self, _sim: &mut Sim, _tt: u32) {}
 
+    fn backend_destroy(&self, _sim: &mut Sim, _tt: u32) {}
+
     /// vmw_evict_flags: always vmw_sys_placement.
     fn evict_flags(&self, _sim: &Sim, _bo: u32) -> Placement {
         Placement::both(vec![FLAG_SYSTEM | FLAG_CACHED])
