@@ -87,3 +87,44 @@ fn trace_replays_in_the_browser() {
     }
     assert_eq!(&st, s.state());
 }
+
+fn bo_create(s: &mut Sim, pages: u32, placement: &str) -> u32 {
+    match s
+        .run(&Action::BoCreate {
+            pages,
+            placement: placement.into(),
+            kernel: false,
+            via_ttm_bo_create: false,
+        })
+        .unwrap()
+    {
+        Output::Bo(b) => b,
+        o => panic!("{o:?}"),
+    }
+}
+
+#[wasm_bindgen_test]
+fn w19_eviction_order_in_the_browser() {
+    let mut s = sim_with(|c| {
+        c.driver.vram_mib = 1;
+        c.driver.visible_vram_mib = 1;
+    });
+    let a = bo_create(&mut s, 100, "vram");
+    let b = bo_create(&mut s, 100, "vram");
+    let c = bo_create(&mut s, 100, "vram");
+    assert_eq!(s.state().bos[c as usize].mem.start, 0);
+    assert_eq!(s.state().managers[2].lru, vec![b, c]);
+    assert!(s.state().bos[a as usize].evicted);
+}
+
+#[wasm_bindgen_test]
+fn w12_swap_cycle_in_the_browser() {
+    let mut s = sim();
+    let bo = bo_create(&mut s, 20, "vram");
+    s.run(&Action::EvictMm { mem_type: 2 }).unwrap();
+    assert_eq!(s.state().pools[0].npages, 492);
+    s.run(&Action::BoSwapout).unwrap();
+    let tt = s.state().bos[bo as usize].tt.unwrap() as usize;
+    assert!(s.state().tts[tt].swapped());
+    assert_eq!(s.state().pools[0].npages, 492);
+}
