@@ -1,0 +1,155 @@
+//! Scenario files: parsing, precise errors, running, expectations; every built-in walkthrough in
+//! `scenarios/` runs and meets its expected values.
+
+use ttm_core::scenario::{locate, Scenario};
+use ttm_core::*;
+
+const MIN: &str = r#"{"format": "ttm-lab-scenario", "version": 1, "title": "t", "steps": []}"#;
+
+fn err(text: &str) -> ScenarioError {
+    Scenario::from_json(text).expect_err("must be rejected")
+}
+
+#[test]
+fn minimal_scenario_parses_and_round_trips() {
+    let sc = Scenario::from_json(MIN).unwrap();
+    let again = Scenario::from_json(&sc.to_json()).unwrap();
+    assert_eq!(sc, again);
+}
+
+#[test]
+fn bad_json_names_line_and_column() {
+    let e = err("{\n  \"format\": \"ttm-lab-scenario\",\n  \"version\": 1,,\n}");
+    assert_eq!((e.line, e.column), (3, 16));
+}
+
+#[test]
+fn unknown_action_names_the_step() {
+    let text = r#"{"format": "ttm-lab-scenario", "version": 1, "title": "t",
+  "steps": [
+    {"do": {"action": "tt_create", "pages": 4}},
+    {"do": {"action": "tt_explode", "tt": 0}}
+  ]}"#;
+    let e = err(text);
+    assert_eq!(e.path, "steps[1].do.action");
+    assert!(e.message.contains("tt_explode"), "{e}");
+    assert_eq!(e.line, 4, "{e}");
+}
+
+#[test]
+fn unknown_field_and_wrong_type_are_rejected() {
+    let e = err(
+        r#"{"format": "ttm-lab-scenario", "version": 1, "title": "t", "steps": [], "colour": 1}"#,
+    );
+    assert!(e.message.contains("colour"), "{e}");
+    let e = err(
+        r#"{"format": "ttm-lab-scenario", "version": 1, "title": "t",
+"steps": [{"do": {"action": "tt_create", "pages": "many"}}]}"#,
+    );
+    // The action is an internally tagged enum, which serde buffers: the path stops at `do`, the
+    // message names the type problem.
+    assert_eq!(e.path, "steps[0].do");
+    assert!(e.message.contains("expected u32"), "{e}");
+}
+
+#[test]
+fn reference_to_a_missing_object_names_its_place() {
+    let text = r#"{"format": "ttm-lab-scenario", "version": 1, "title": "t",
+  "steps": [
+    {"do": {"action": "tt_populate", "tt": 7}}
+  ]}"#;
+    let e = err(text);
+    assert_eq!(e.path, "steps[0].do");
+    // Line 3 is `    {"do": {"action": ...`: the value of "do" starts at column 12.
+    assert_eq!((e.line, e.column), (3, 12));
+    assert!(e.message.contains("no tt 7"), "{e}");
+}
+
+#[test]
+fn impossible_machine_values_name_the_field() {
+    let e = err(
+        r#"{"format": "ttm-lab-scenario", "version": 1, "title": "t",
+  "machine": {"ram_bytes": 12345}, "steps": []}"#,
+    );
+    assert_eq!(e.path, "machine.ram_bytes");
+    assert_eq!(e.line, 2);
+    let e = err(r#"{"format": "ttm-lab-scenario", "version": 2, "title": "t", "steps": []}"#);
+    assert_eq!(e.path, "version");
+    let e = err(r#"{"format": "something-else", "version": 1, "title": "t", "steps": []}"#);
+    assert_eq!(e.path, "format");
+}
+
+#[test]
+fn kernel_refusals_run_and_record_the_error() {
+    let text = r#"{"format": "ttm-lab-scenario", "version": 1, "title": "t",
+  "steps": [
+    {"do": {"action": "mem_charge", "bytes": 33538048}},
+    {"do": {"action": "tt_create", "pages": 10}},
+    {"do": {"action": "tt_populate", "tt": 0}, "expect": {"result": "-ENOMEM"}}
+  ]}"#;
+    let run = Scenario::from_json(text).unwrap().run().unwrap();
+    assert_eq!(run.steps[2].result, "-ENOMEM");
+    assert!(run.mismatches.is_empty(), "{:?}", run.mismatches);
+}
+
+#[test]
+fn bad_expectation_paths_are_errors_and_wrong_values_are_mismatches() {
+    let bad = r#"{"format": "ttm-lab-scenario", "version": 1, "title": "t",
+  "steps": [{"do": {"action": "tt_create", "pages": 1}, "expect": {"pool.nope.npages": 1}}]}"#;
+    assert_eq!(err(bad).path, "steps[0].expect.pool.nope.npages");
+    let wrong = r#"{"format": "ttm-lab-scenario", "version": 1, "title": "t",
+  "steps": [{"do": {"action": "tt_create", "pages": 1}, "expect": {"tt.0.pages": 5}}]}"#;
+    let run = Scenario::from_json(wrong).unwrap().run().unwrap();
+    assert_eq!(run.mismatches.len(), 1);
+    assert_eq!(run.mismatches[0].actual, serde_json::json!(0));
+}
+
+#[test]
+fn locate_walks_nested_paths() {
+    let text = "{\"a\": [1, {\"b\": \"x\"}],\n \"c\": {\"d\": [true, null, 3]}}";
+    assert_eq!(locate(text, "a[1].b"), Some((1, 17)));
+    // Line 2 is ` "c": {"d": [true, null, 3]}}`: the 3 is the 26th character.
+    assert_eq!(locate(text, "c.d[2]"), Some((2, 26)));
+    assert_eq!(locate(text, "c.e"), None);
+}
+
+#[test]
+fn every_built_in_walkthrough_meets_its_expectations() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios");
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    names.sort();
+    assert!(!names.is_empty());
+    for path in names {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let sc = Scenario::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(
+            !sc.title.is_empty() && !sc.goal.is_empty(),
+            "{}: title and goal",
+            path.display()
+        );
+        let stem = path.file_stem().unwrap().to_str().unwrap();
+        assert_eq!(
+            sc.name,
+            stem,
+            "{}: name equals the file name",
+            path.display()
+        );
+        let run = sc.run().unwrap();
+        assert!(
+            run.mismatches.is_empty(),
+            "{}: {:#?}",
+            path.display(),
+            run.mismatches
+        );
+        assert!(
+            run.scenario.steps.iter().any(|s| !s.expect.is_empty()),
+            "{}: checks key numbers",
+            path.display()
+        );
+    }
+}
