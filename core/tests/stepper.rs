@@ -1,0 +1,174 @@
+//! Time travel (issue 5): any position's state equals the replay of the events before it,
+//! stepping forward and back is symmetric at every zoom level, jumps land where they should.
+
+mod common;
+use common::*;
+use ttm_core::trace::Event;
+use ttm_core::*;
+
+fn replay(s: &Sim, n: u64) -> State {
+    let mut st = s.boot_state().clone();
+    for e in s.trace().events().take(n as usize) {
+        if let Event::Delta(d) = e {
+            st.apply(&d);
+        }
+    }
+    st
+}
+
+fn busy_sim() -> Sim {
+    let mut s = sim();
+    let tt = create(&mut s, 40, Caching::Wc);
+    populate(&mut s, tt);
+    s.run(&Action::TtSetCaching {
+        tt,
+        caching: Caching::Cached,
+    })
+    .unwrap();
+    s.run(&Action::TtSwapout {
+        tt,
+        persistent: None,
+    })
+    .unwrap();
+    populate(&mut s, tt);
+    s.run(&Action::PoolShrink { nr_to_scan: 100 }).unwrap();
+    s
+}
+
+#[test]
+fn seek_gives_the_replayed_state_anywhere() {
+    let s = busy_sim();
+    let mut st = Stepper::new(&s);
+    let n = st.len();
+    for target in [n, 0, n / 2, 1, n - 1, n / 3, n / 3 + 1, 7] {
+        st.seek(target);
+        assert_eq!(st.pos(), target);
+        assert_eq!(st.state(), &replay(&s, target), "position {target}");
+    }
+    st.seek(n);
+    assert_eq!(st.state(), s.state());
+}
+
+#[test]
+fn forward_then_backward_is_symmetric_at_every_zoom() {
+    let s = busy_sim();
+    for zoom in [Zoom::Action, Zoom::Call, Zoom::Change] {
+        let mut st = Stepper::new(&s);
+        let mut stops = vec![0];
+        while st.pos() < st.len() {
+            st.forward(zoom);
+            stops.push(st.pos());
+        }
+        assert!(
+            stops.windows(2).all(|w| w[0] < w[1]),
+            "{zoom:?} moves forward"
+        );
+        for &want in stops.iter().rev().skip(1) {
+            st.backward(zoom);
+            assert_eq!(st.pos(), want, "{zoom:?}");
+        }
+        assert_eq!(st.state(), s.boot_state());
+    }
+}
+
+#[test]
+fn action_zoom_stops_at_user_actions() {
+    let s = busy_sim();
+    let mut st = Stepper::new(&s);
+    let marks = st.marks().to_vec();
+    for &m in &marks[1..] {
+        st.forward(Zoom::Action);
+        assert_eq!(st.pos(), m);
+    }
+    st.forward(Zoom::Action);
+    assert_eq!(st.pos(), st.len());
+}
+
+#[test]
+fn change_zoom_stops_after_each_delta() {
+    let s = busy_sim();
+    let mut st = Stepper::new(&s);
+    st.forward(Zoom::Change);
+    assert!(matches!(st.current(), Some(Event::Delta(_))));
+    let before = st.pos();
+    st.forward(Zoom::Change);
+    assert_eq!(st.diff_since(before).len(), 1, "one change per step");
+}
+
+#[test]
+fn breakpoints_and_landmarks() {
+    let s = busy_sim();
+    let mut st = Stepper::new(&s);
+    assert!(st.next_call(Func::PagePoolFillLocked));
+    assert!(matches!(
+        st.current(),
+        Some(Event::Enter {
+            func: Func::PagePoolFillLocked,
+            ..
+        })
+    ));
+    let stack: Vec<Func> = st.call_stack().iter().map(|f| f.func).collect();
+    assert_eq!(
+        stack,
+        vec![
+            Func::PoolPopulate,
+            Func::GetPages,
+            Func::PagePoolGetPages,
+            Func::PagePoolFillLocked
+        ]
+    );
+    assert!(st.next_landmark(Landmark::Refill));
+    // The refill happens inside the first fill_locked: 512 new pages.
+    assert!(
+        matches!(st.current(), Some(Event::Enter { func: Func::AllocNewPages, ref args }) if args[0] == 512)
+    );
+    assert!(st.next_landmark(Landmark::Swapout));
+    let at_swapout = st.pos();
+    assert!(st.next_landmark(Landmark::Swapin));
+    assert!(st.prev_landmark(Landmark::Swapout));
+    assert_eq!(st.pos(), at_swapout);
+    assert!(st.next_landmark(Landmark::Shrink));
+    assert!(
+        !st.next_landmark(Landmark::Eviction),
+        "no eviction in this trace"
+    );
+    assert!(st.prev_call(Func::PoolPopulate));
+}
+
+#[test]
+fn first_finding_jumps_to_d1() {
+    let mut s = sim();
+    s.run(&Action::MemCharge { bytes: 33_538_048 }).unwrap();
+    let tt = create(&mut s, 10, Caching::Cached);
+    let _ = s.run(&Action::TtPopulate { tt });
+    let mut st = Stepper::new(&s);
+    assert!(matches!(
+        st.first_finding(),
+        Some(Finding::D1OverUncharge { .. })
+    ));
+    // The finding is recorded inside ttm_pool_unpopulate of the failed populate.
+    let stack: Vec<Func> = st.call_stack().iter().map(|f| f.func).collect();
+    assert_eq!(stack, vec![Func::PoolPopulate, Func::PoolUnpopulate]);
+}
+
+#[test]
+fn a_big_trace_crosses_state_checkpoints() {
+    // 40,000 pages: about 700,000 events, i.e. several state checkpoints.
+    let mut s = sim_with(|c| c.ram_bytes = 1 << 30);
+    let tt = create(&mut s, 40_000, Caching::Wc);
+    populate(&mut s, tt);
+    let mut st = Stepper::new(&s);
+    assert!(st.len() > 3 * stepper::STATE_CHECKPOINT_EVERY);
+    for target in [
+        st.len() - 3,
+        2 * stepper::STATE_CHECKPOINT_EVERY + 5,
+        100,
+        st.len(),
+    ] {
+        st.seek(target);
+        assert_eq!(st.state(), &replay(&s, target));
+    }
+    st.seek(2 * stepper::STATE_CHECKPOINT_EVERY + 5);
+    let stack = st.call_stack();
+    assert_eq!(stack.first().map(|f| f.func), Some(Func::PoolPopulate));
+}
