@@ -29,6 +29,7 @@
 pub mod bo;
 pub mod bo_state;
 mod check;
+pub mod compare;
 pub mod config;
 pub mod consts;
 pub mod drivers;

@@ -153,3 +153,34 @@ fn every_built_in_walkthrough_meets_its_expectations() {
         );
     }
 }
+
+#[test]
+fn before_and_after_the_seed_diverge_at_the_fault() {
+    // W15: a fault on page 10 of a 100-page SYSTEM BO populates everything in E3 but only the
+    // 16 prefaulted pages in E1: the runs agree until the fault step and diverge there.
+    let text = r#"{"format": "ttm-lab-scenario", "version": 1, "title": "t",
+  "steps": [
+    {"do": {"action": "bo_create", "pages": 100, "placement": "cpu"}},
+    {"do": {"action": "bo_fault", "bo": 0, "page": 10}}
+  ]}"#;
+    let sc = Scenario::from_json(text).unwrap();
+    let e3 = MachineConfig::default();
+    let e1 = MachineConfig {
+        era: Era::E1,
+        ..Default::default()
+    };
+    let (_, _, c) = ttm_core::compare::compare_configs(&sc, e1, e3).unwrap();
+    assert_eq!(c.first_divergence, Some(1));
+    assert!(
+        c.rows[0].differences.is_empty(),
+        "{:?}",
+        c.rows[0].differences
+    );
+    let d = &c.rows[1].differences;
+    assert!(d.iter().any(|x| x == "tts.0.pages: 16 → 100"), "{d:?}");
+    assert!(
+        d.iter()
+            .any(|x| x == "tts.0.state: \"tt_unpopulated\" → \"tt_unbound\""),
+        "{d:?}"
+    );
+}
