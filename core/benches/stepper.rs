@@ -38,13 +38,17 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("stepper");
     g.sample_size(10);
     g.bench_function("generate ~1M-event trace", |b| b.iter(generate));
-    g.bench_function("Stepper::new (checkpoints)", |b| b.iter(|| Stepper::new(&sim)));
+    g.bench_function("Stepper::new (checkpoints)", |b| {
+        b.iter(|| Stepper::new(&sim))
+    });
     let mut st = Stepper::new(&sim);
     let n = st.len();
     let mut k: u64 = 1;
     g.bench_function("seek to a pseudo-random step", |b| {
         b.iter(|| {
-            k = k.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            k = k
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             st.seek((k >> 11) % n);
         })
     });

@@ -28,6 +28,7 @@
 
 pub mod bo;
 pub mod bo_state;
+pub mod catalog;
 mod check;
 pub mod compare;
 pub mod config;
@@ -36,6 +37,7 @@ pub mod drivers;
 mod errno;
 mod func;
 mod memory;
+pub mod narrate;
 mod ops;
 mod page_alloc;
 mod page_alloc_dma;
