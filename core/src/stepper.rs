@@ -94,7 +94,7 @@ impl<'a> Stepper<'a> {
         let mut marks = Vec::new();
         for (i, e) in trace.events().enumerate() {
             let i = i as u64;
-            if i > 0 && i % STATE_CHECKPOINT_EVERY == 0 {
+            if i > 0 && i.is_multiple_of(STATE_CHECKPOINT_EVERY) {
                 checkpoints.push(state.clone());
                 stacks.push(stack.clone());
             }
