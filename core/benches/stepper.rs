@@ -28,7 +28,7 @@ fn generate() -> Sim {
 }
 
 fn bench(c: &mut Criterion) {
-    let sim = generate();
+    let sim = std::rc::Rc::new(generate());
     eprintln!(
         "trace: {} events, {} bytes ({:.1} bytes/event)",
         sim.trace().len(),
@@ -39,9 +39,9 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("generate ~1M-event trace", |b| b.iter(generate));
     g.bench_function("Stepper::new (checkpoints)", |b| {
-        b.iter(|| Stepper::new(&sim))
+        b.iter(|| Stepper::new(sim.clone()))
     });
-    let mut st = Stepper::new(&sim);
+    let mut st = Stepper::new(sim.clone());
     let n = st.len();
     let mut k: u64 = 1;
     g.bench_function("seek to a pseudo-random step", |b| {

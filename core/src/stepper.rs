@@ -9,8 +9,9 @@
 use crate::func::Func;
 use crate::sim::Sim;
 use crate::state::{Delta, State};
-use crate::trace::{Event, Finding, Trace};
+use crate::trace::{Event, Finding};
 use serde::{Deserialize, Serialize};
+use std::rc::Rc;
 
 /// State checkpoints are kept every this many events.
 pub const STATE_CHECKPOINT_EVERY: u64 = 1 << 16;
@@ -72,10 +73,10 @@ pub struct Frame {
     pub args: Vec<u64>,
 }
 
-/// A cursor over a trace with the state at its position.
+/// A cursor over a trace with the state at its position. It shares the simulated machine.
 #[derive(Clone, Debug)]
-pub struct Stepper<'a> {
-    trace: &'a Trace,
+pub struct Stepper {
+    sim: Rc<Sim>,
     state: State,
     pos: u64,
     checkpoints: Vec<State>,
@@ -83,9 +84,9 @@ pub struct Stepper<'a> {
     marks: Vec<u64>,
 }
 
-impl<'a> Stepper<'a> {
+impl Stepper {
     /// A stepper over everything `sim` recorded, at position 0 (the boot state).
-    pub fn new(sim: &'a Sim) -> Stepper<'a> {
+    pub fn new(sim: Rc<Sim>) -> Stepper {
         let trace = sim.trace();
         let mut state = sim.boot_state().clone();
         let mut checkpoints = vec![state.clone()];
@@ -108,9 +109,10 @@ impl<'a> Stepper<'a> {
                 Event::Finding(_) => {}
             }
         }
+        let state = sim.boot_state().clone();
         Stepper {
-            trace,
-            state: sim.boot_state().clone(),
+            sim,
+            state,
             pos: 0,
             checkpoints,
             stacks,
@@ -118,14 +120,19 @@ impl<'a> Stepper<'a> {
         }
     }
 
+    /// The simulated machine whose trace this walks.
+    pub fn sim(&self) -> &Rc<Sim> {
+        &self.sim
+    }
+
     /// Number of events (the last position).
     pub fn len(&self) -> u64 {
-        self.trace.len()
+        self.sim.trace().len()
     }
 
     /// True for an empty trace.
     pub fn is_empty(&self) -> bool {
-        self.trace.is_empty()
+        self.sim.trace().is_empty()
     }
 
     /// Current position.
@@ -151,7 +158,7 @@ impl<'a> Stepper<'a> {
 
     /// The event just applied (event `pos - 1`).
     pub fn current(&self) -> Option<Event> {
-        self.trace.get(self.pos.checked_sub(1)?)
+        self.sim.trace().get(self.pos.checked_sub(1)?)
     }
 
     /// Move to position `target` (clamped): forward by applying, backward by reverting, or from
@@ -168,7 +175,8 @@ impl<'a> Stepper<'a> {
         }
         if target > self.pos {
             for e in self
-                .trace
+                .sim
+                .trace()
                 .events_from(self.pos)
                 .take((target - self.pos) as usize)
             {
@@ -178,7 +186,8 @@ impl<'a> Stepper<'a> {
             }
         } else if target < self.pos {
             let back: Vec<Delta> = self
-                .trace
+                .sim
+                .trace()
                 .events_from(target)
                 .take((self.pos - target) as usize)
                 .filter_map(|e| match e {
@@ -234,7 +243,8 @@ impl<'a> Stepper<'a> {
 
     /// Index of the first event at or after the current position matching `f`.
     fn find_forward(&self, f: impl Fn(&Event) -> bool) -> Option<u64> {
-        self.trace
+        self.sim
+            .trace()
             .events_from(self.pos)
             .position(|e| f(&e))
             .map(|i| self.pos + i as u64)
@@ -247,7 +257,8 @@ impl<'a> Stepper<'a> {
         while hi > 0 {
             let lo = hi.saturating_sub(chunk);
             let events: Vec<Event> = self
-                .trace
+                .sim
+                .trace()
                 .events_from(lo)
                 .take((hi - lo) as usize)
                 .collect();
@@ -291,11 +302,12 @@ impl<'a> Stepper<'a> {
     /// Jump to just after the first finding of the trace.
     pub fn first_finding(&mut self) -> Option<Finding> {
         let i = self
-            .trace
+            .sim
+            .trace()
             .events()
             .position(|e| matches!(e, Event::Finding(_)))? as u64;
         self.seek(i + 1);
-        match self.trace.get(i) {
+        match self.sim.trace().get(i) {
             Some(Event::Finding(f)) => Some(f),
             _ => None,
         }
@@ -307,7 +319,8 @@ impl<'a> Stepper<'a> {
         if from >= self.pos {
             return Vec::new();
         }
-        self.trace
+        self.sim
+            .trace()
             .events_from(from)
             .take((self.pos - from) as usize)
             .filter_map(|e| match e {
@@ -330,7 +343,8 @@ impl<'a> Stepper<'a> {
             (mark, Vec::new())
         };
         for (i, e) in self
-            .trace
+            .sim
+            .trace()
             .events_from(start)
             .take((self.pos - start) as usize)
             .enumerate()

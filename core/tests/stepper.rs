@@ -38,7 +38,7 @@ fn busy_sim() -> Sim {
 #[test]
 fn seek_gives_the_replayed_state_anywhere() {
     let s = busy_sim();
-    let mut st = Stepper::new(&s);
+    let mut st = Stepper::new(std::rc::Rc::new(s.clone()));
     let n = st.len();
     for target in [n, 0, n / 2, 1, n - 1, n / 3, n / 3 + 1, 7] {
         st.seek(target);
@@ -53,7 +53,7 @@ fn seek_gives_the_replayed_state_anywhere() {
 fn forward_then_backward_is_symmetric_at_every_zoom() {
     let s = busy_sim();
     for zoom in [Zoom::Action, Zoom::Call, Zoom::Change] {
-        let mut st = Stepper::new(&s);
+        let mut st = Stepper::new(std::rc::Rc::new(s.clone()));
         let mut stops = vec![0];
         while st.pos() < st.len() {
             st.forward(zoom);
@@ -74,7 +74,7 @@ fn forward_then_backward_is_symmetric_at_every_zoom() {
 #[test]
 fn action_zoom_stops_at_user_actions() {
     let s = busy_sim();
-    let mut st = Stepper::new(&s);
+    let mut st = Stepper::new(std::rc::Rc::new(s.clone()));
     let marks = st.marks().to_vec();
     for &m in &marks[1..] {
         st.forward(Zoom::Action);
@@ -87,7 +87,7 @@ fn action_zoom_stops_at_user_actions() {
 #[test]
 fn change_zoom_stops_after_each_delta() {
     let s = busy_sim();
-    let mut st = Stepper::new(&s);
+    let mut st = Stepper::new(std::rc::Rc::new(s.clone()));
     st.forward(Zoom::Change);
     assert!(matches!(st.current(), Some(Event::Delta(_))));
     let before = st.pos();
@@ -98,7 +98,7 @@ fn change_zoom_stops_after_each_delta() {
 #[test]
 fn breakpoints_and_landmarks() {
     let s = busy_sim();
-    let mut st = Stepper::new(&s);
+    let mut st = Stepper::new(std::rc::Rc::new(s.clone()));
     assert!(st.next_call(Func::PagePoolFillLocked));
     assert!(matches!(
         st.current(),
@@ -141,7 +141,7 @@ fn first_finding_jumps_to_d1() {
     s.run(&Action::MemCharge { bytes: 33_538_048 }).unwrap();
     let tt = create(&mut s, 10, Caching::Cached);
     let _ = s.run(&Action::TtPopulate { tt });
-    let mut st = Stepper::new(&s);
+    let mut st = Stepper::new(std::rc::Rc::new(s.clone()));
     assert!(matches!(
         st.first_finding(),
         Some(Finding::D1OverUncharge { .. })
@@ -157,7 +157,7 @@ fn a_big_trace_crosses_state_checkpoints() {
     let mut s = sim_with(|c| c.ram_bytes = 1 << 30);
     let tt = create(&mut s, 40_000, Caching::Wc);
     populate(&mut s, tt);
-    let mut st = Stepper::new(&s);
+    let mut st = Stepper::new(std::rc::Rc::new(s.clone()));
     assert!(st.len() > 3 * stepper::STATE_CHECKPOINT_EVERY);
     for target in [
         st.len() - 3,
