@@ -595,21 +595,26 @@ impl Sim {
         self.exit(0);
     }
 
-    /// `ttm_page_alloc_debugfs` (spec 3.11), byte for byte.
+    /// `ttm_page_alloc_debugfs` (spec 3.11), byte for byte, for the current state.
     pub fn page_alloc_debugfs(&self) -> String {
-        if !self.state.pool_manager_up {
-            return "No pool allocator running.\n".to_string();
-        }
-        let mut s = format!(
-            "{:>6} {:>12} {:>13} {:>8}\n",
-            "pool", "refills", "pages freed", "size"
-        );
-        for p in &self.state.pools {
-            s.push_str(&format!(
-                "{:>6} {:>12} {:>13} {:>8}\n",
-                p.name, p.nrefills, p.nfrees, p.npages as u32 as i32
-            ));
-        }
-        s
+        page_alloc_debugfs(&self.state)
     }
+}
+
+/// `ttm_page_alloc_debugfs` (spec 3.11), byte for byte, for any state (e.g. a stepper position).
+pub fn page_alloc_debugfs(st: &crate::state::State) -> String {
+    if !st.pool_manager_up {
+        return "No pool allocator running.\n".to_string();
+    }
+    let mut s = format!(
+        "{:>6} {:>12} {:>13} {:>8}\n",
+        "pool", "refills", "pages freed", "size"
+    );
+    for p in &st.pools {
+        s.push_str(&format!(
+            "{:>6} {:>12} {:>13} {:>8}\n",
+            p.name, p.nrefills, p.nfrees, p.npages as u32 as i32
+        ));
+    }
+    s
 }

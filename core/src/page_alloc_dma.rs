@@ -372,23 +372,28 @@ impl Sim {
         total
     }
 
-    /// `ttm_dma_page_alloc_debugfs` (spec 4.6), byte for byte.
+    /// `ttm_dma_page_alloc_debugfs` (spec 4.6), byte for byte, for the current state.
     pub fn dma_page_alloc_debugfs(&self) -> String {
-        let mut s = format!(
-            "{:>13} {:>12} {:>13} {:>8} {:>8} {:>8}\n",
-            "pool", "refills", "pages freed", "inuse", "available", "name"
-        );
-        for p in self.state.dma_pools.iter().rev() {
-            s.push_str(&format!(
-                "{:>13} {:>12} {:>13} {:>8} {:>8} {:>8}\n",
-                p.name,
-                p.nrefills,
-                p.nfrees,
-                p.npages_in_use as u32 as i32,
-                p.npages_free as u32 as i32,
-                p.dev_name
-            ));
-        }
-        s
+        dma_page_alloc_debugfs(&self.state)
     }
+}
+
+/// `ttm_dma_page_alloc_debugfs` (spec 4.6), byte for byte, for any state.
+pub fn dma_page_alloc_debugfs(st: &crate::state::State) -> String {
+    let mut s = format!(
+        "{:>13} {:>12} {:>13} {:>8} {:>8} {:>8}\n",
+        "pool", "refills", "pages freed", "inuse", "available", "name"
+    );
+    for p in st.dma_pools.iter().rev() {
+        s.push_str(&format!(
+            "{:>13} {:>12} {:>13} {:>8} {:>8} {:>8}\n",
+            p.name,
+            p.nrefills,
+            p.nfrees,
+            p.npages_in_use as u32 as i32,
+            p.npages_free as u32 as i32,
+            p.dev_name
+        ));
+    }
+    s
 }
