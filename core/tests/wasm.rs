@@ -128,3 +128,17 @@ fn w12_swap_cycle_in_the_browser() {
     assert!(s.state().tts[tt].swapped());
     assert_eq!(s.state().pools[0].npages, 492);
 }
+
+#[wasm_bindgen_test]
+fn stepper_and_scenarios_in_the_browser() {
+    let sc = ttm_core::catalog::load("pool-refill").unwrap().unwrap();
+    let run = sc.run().unwrap();
+    assert!(run.mismatches.is_empty());
+    let sim = std::rc::Rc::new(run.sim);
+    let mut st = Stepper::new(sim.clone());
+    st.seek(st.len());
+    assert_eq!(st.state(), sim.state());
+    st.seek(0);
+    assert_eq!(st.state(), sim.boot_state());
+    assert!(st.next_landmark(Landmark::Refill));
+}
