@@ -193,6 +193,15 @@ impl Sim {
         self.set_mem(bo, m);
     }
 
+    /// Unbind and destroy the BO's tt, if it has one (pages back to the pools or the system).
+    fn bo_destroy_tt(&mut self, bo: u32) {
+        if let Some(t) = self.state.bos[bo as usize].tt {
+            self.tt_unbind(t);
+            self.tt_destroy(t);
+            self.bo_set(bo, BoField::Tt, 0);
+        }
+    }
+
     /// Make `m` the BO's memory (node ownership moves with it).
     fn set_mem(&mut self, bo: u32, m: MemReg) {
         self.bo_set(bo, BoField::MemType, m.mem_type as u64);
@@ -774,11 +783,7 @@ impl Sim {
                 // Error path: a BO still in FIXED memory loses its tt.
                 let b = &self.state.bos[bo as usize];
                 if self.fixed(b.mem.mem_type) {
-                    if let Some(tt) = b.tt {
-                        self.tt_unbind(tt);
-                        self.tt_destroy(tt);
-                        self.bo_set(bo, BoField::Tt, 0);
-                    }
+                    self.bo_destroy_tt(bo);
                 }
                 self.ret(Err(e))
             }
@@ -886,11 +891,7 @@ impl Sim {
         }
         self.set_mem(bo, new);
         if self.fixed(new.mem_type) {
-            if let Some(t) = self.state.bos[bo as usize].tt {
-                self.tt_unbind(t);
-                self.tt_destroy(t);
-                self.bo_set(bo, BoField::Tt, 0);
-            }
+            self.bo_destroy_tt(bo);
         }
         self.mem_put(bo, &old);
         self.ret(Ok(()))
@@ -916,11 +917,7 @@ impl Sim {
                 return self.ret(Err(e));
             }
             if self.fixed(new.mem_type) {
-                if let Some(t) = self.state.bos[bo as usize].tt {
-                    self.tt_unbind(t);
-                    self.tt_destroy(t);
-                    self.bo_set(bo, BoField::Tt, 0);
-                }
+                self.bo_destroy_tt(bo);
             }
             self.mem_put(bo, &old);
         } else {
@@ -1211,11 +1208,7 @@ impl Sim {
     fn cleanup_memtype_use(&mut self, bo: u32) {
         self.enter(Func::CleanupMemtypeUse, &[bo as u64]);
         self.move_notify(bo, None);
-        if let Some(tt) = self.state.bos[bo as usize].tt {
-            self.tt_unbind(tt);
-            self.tt_destroy(tt);
-            self.bo_set(bo, BoField::Tt, 0);
-        }
+        self.bo_destroy_tt(bo);
         let mem = self.state.bos[bo as usize].mem;
         self.mem_put(bo, &mem);
         self.bo_set(bo, BoField::HasNode, 0);

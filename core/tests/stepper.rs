@@ -6,16 +6,6 @@ use common::*;
 use ttm_core::trace::Event;
 use ttm_core::*;
 
-fn replay(s: &Sim, n: u64) -> State {
-    let mut st = s.boot_state().clone();
-    for e in s.trace().events().take(n as usize) {
-        if let Event::Delta(d) = e {
-            st.apply(&d);
-        }
-    }
-    st
-}
-
 fn busy_sim() -> Sim {
     let mut s = sim();
     let tt = create(&mut s, 40, Caching::Wc);

@@ -4,7 +4,6 @@
 
 mod common;
 use common::*;
-use ttm_core::trace::Event;
 use ttm_core::*;
 use wasm_bindgen_test::*;
 
@@ -79,13 +78,7 @@ fn trace_replays_in_the_browser() {
         persistent: None,
     })
     .unwrap();
-    let mut st = s.boot_state().clone();
-    for e in s.trace().events() {
-        if let Event::Delta(d) = e {
-            st.apply(&d);
-        }
-    }
-    assert_eq!(&st, s.state());
+    assert_eq!(&replay(&s, s.trace().len()), s.state());
 }
 
 fn bo_create(s: &mut Sim, pages: u32, placement: &str) -> u32 {

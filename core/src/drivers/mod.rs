@@ -58,6 +58,78 @@ pub struct ManagerSpec {
     pub max_pages: u64,
 }
 
+impl ManagerSpec {
+    /// The SYSTEM type: mappable, any of `available` caching, default CACHED.
+    pub(crate) fn system(available: u32) -> ManagerSpec {
+        use crate::consts::placement::FLAG_CACHED;
+        ManagerSpec {
+            kind: ManagerKind::System,
+            flags: crate::bo::MEMTYPE_MAPPABLE,
+            available_caching: available,
+            default_caching: FLAG_CACHED,
+            gpu_offset: 0,
+            size: 0,
+            max_pages: 0,
+        }
+    }
+
+    /// A range-managed type of `size` pages.
+    pub(crate) fn range(
+        flags: u32,
+        available: u32,
+        default: u32,
+        size: u64,
+        gpu_offset: u64,
+    ) -> ManagerSpec {
+        ManagerSpec {
+            kind: ManagerKind::Range,
+            flags,
+            available_caching: available,
+            default_caching: default,
+            gpu_offset,
+            size,
+            max_pages: 0,
+        }
+    }
+
+    /// VRAM of radeon and nouveau: FIXED|MAPPABLE, UNCACHED|WC, default WC (spec 7.2, 7.3).
+    pub(crate) fn pci_vram(size: u64) -> ManagerSpec {
+        use crate::bo::{MEMTYPE_FIXED, MEMTYPE_MAPPABLE};
+        use crate::consts::placement::{FLAG_UNCACHED, FLAG_WC};
+        Self::range(
+            MEMTYPE_FIXED | MEMTYPE_MAPPABLE,
+            FLAG_UNCACHED | FLAG_WC,
+            FLAG_WC,
+            size,
+            0,
+        )
+    }
+
+    /// The GART (TT) type of radeon and nouveau: on AGP mappable, UNCACHED|WC, default WC; on
+    /// PCI/PCIe mappable|CMA, any caching, default CACHED (spec 7.2, 7.3).
+    pub(crate) fn pci_gart(agp: bool, size: u64, gpu_offset: u64) -> ManagerSpec {
+        use crate::bo::{MEMTYPE_CMA, MEMTYPE_MAPPABLE};
+        use crate::consts::placement::{FLAG_CACHED, FLAG_UNCACHED, FLAG_WC, MASK_CACHING};
+        if agp {
+            Self::range(
+                MEMTYPE_MAPPABLE,
+                FLAG_UNCACHED | FLAG_WC,
+                FLAG_WC,
+                size,
+                gpu_offset,
+            )
+        } else {
+            Self::range(
+                MEMTYPE_MAPPABLE | MEMTYPE_CMA,
+                MASK_CACHING,
+                FLAG_CACHED,
+                size,
+                gpu_offset,
+            )
+        }
+    }
+}
+
 /// How a driver backs a tt (its `ttm_tt_create` subclass and backend).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TtKind {

@@ -1,8 +1,7 @@
 //! nouveau (`drivers/gpu/drm/nouveau/nouveau_bo.c`, `nouveau_sgdma.c`, 3.4; spec 7.3).
 
 use super::{BoDriver, ManagerSpec, Placement, TtKind};
-use crate::bo::{MEMTYPE_CMA, MEMTYPE_FIXED, MEMTYPE_MAPPABLE};
-use crate::bo_state::{ManagerKind, MemReg};
+use crate::bo_state::MemReg;
 use crate::config::DriverKind;
 use crate::consts::placement::*;
 use crate::errno::KResult;
@@ -34,48 +33,13 @@ impl BoDriver for Nouveau {
     fn init_mem_type(&self, sim: &Sim, t: u8) -> Option<ManagerSpec> {
         let d = &sim.cfg.driver;
         Some(match t as u32 {
-            PL_SYSTEM => ManagerSpec {
-                kind: ManagerKind::System,
-                flags: MEMTYPE_MAPPABLE,
-                available_caching: MASK_CACHING,
-                default_caching: FLAG_CACHED,
-                gpu_offset: 0,
-                size: 0,
-                max_pages: 0,
-            },
-            PL_VRAM => ManagerSpec {
-                kind: ManagerKind::Range,
-                flags: MEMTYPE_FIXED | MEMTYPE_MAPPABLE,
-                available_caching: FLAG_UNCACHED | FLAG_WC,
-                default_caching: FLAG_WC,
-                gpu_offset: 0,
-                size: (d.vram_mib as u64) << 8,
-                max_pages: 0,
-            },
-            PL_TT if sim.cfg.agp => ManagerSpec {
-                kind: ManagerKind::Range,
-                flags: MEMTYPE_MAPPABLE,
-                available_caching: FLAG_UNCACHED | FLAG_WC,
-                default_caching: FLAG_WC,
-                gpu_offset: 0,
-                size: (d.gtt_mib as u64) << 8,
-                max_pages: 0,
-            },
-            PL_TT => ManagerSpec {
-                kind: ManagerKind::Range,
-                flags: MEMTYPE_MAPPABLE | MEMTYPE_CMA,
-                available_caching: MASK_CACHING,
-                default_caching: FLAG_CACHED,
-                gpu_offset: 0,
-                size: (d.gtt_mib as u64) << 8,
-                max_pages: 0,
-            },
+            PL_SYSTEM => ManagerSpec::system(MASK_CACHING),
+            PL_VRAM => ManagerSpec::pci_vram((d.vram_mib as u64) << 8),
+            PL_TT => ManagerSpec::pci_gart(sim.cfg.agp, (d.gtt_mib as u64) << 8, 0),
             _ => return None,
         })
     }
 
-    /// AGP GART → ttm_agp_tt_create; else nouveau_sgdma_create_ttm with the backend chosen by
-    /// nouveau_sgdma_init: nv50 on NV50+, nv04 (PDMA) before (the nv41/nv44 ones are disabled).
     fn tt_kind(&self, sim: &Sim) -> TtKind {
         if sim.cfg.agp {
             TtKind::Agp

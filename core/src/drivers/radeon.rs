@@ -1,10 +1,10 @@
 //! radeon (`drivers/gpu/drm/radeon/radeon_ttm.c`, `radeon_object.c`, 3.4; spec 7.2).
 
 use super::{BoDriver, ManagerSpec, Placement, TtKind};
-use crate::bo::{MEMTYPE_CMA, MEMTYPE_FIXED, MEMTYPE_MAPPABLE};
-use crate::bo_state::{ManagerKind, MemReg};
+use crate::bo_state::MemReg;
 use crate::config::DriverKind;
 use crate::consts::placement::*;
+use crate::consts::PAGE_SHIFT;
 use crate::errno::KResult;
 use crate::sim::Sim;
 
@@ -42,43 +42,11 @@ impl BoDriver for Radeon {
     /// radeon_init_mem_type (spec 7.2 table); GTT sits after VRAM in the GPU address space.
     fn init_mem_type(&self, sim: &Sim, t: u8) -> Option<ManagerSpec> {
         let d = &sim.cfg.driver;
+        let (vram, gtt) = ((d.vram_mib as u64) << 8, (d.gtt_mib as u64) << 8);
         Some(match t as u32 {
-            PL_SYSTEM => ManagerSpec {
-                kind: ManagerKind::System,
-                flags: MEMTYPE_MAPPABLE,
-                available_caching: MASK_CACHING,
-                default_caching: FLAG_CACHED,
-                gpu_offset: 0,
-                size: 0,
-                max_pages: 0,
-            },
-            PL_TT if sim.cfg.agp => ManagerSpec {
-                kind: ManagerKind::Range,
-                flags: MEMTYPE_MAPPABLE,
-                available_caching: FLAG_UNCACHED | FLAG_WC,
-                default_caching: FLAG_WC,
-                gpu_offset: (d.vram_mib as u64) << 20,
-                size: (d.gtt_mib as u64) << 8,
-                max_pages: 0,
-            },
-            PL_TT => ManagerSpec {
-                kind: ManagerKind::Range,
-                flags: MEMTYPE_MAPPABLE | MEMTYPE_CMA,
-                available_caching: MASK_CACHING,
-                default_caching: FLAG_CACHED,
-                gpu_offset: (d.vram_mib as u64) << 20,
-                size: (d.gtt_mib as u64) << 8,
-                max_pages: 0,
-            },
-            PL_VRAM => ManagerSpec {
-                kind: ManagerKind::Range,
-                flags: MEMTYPE_FIXED | MEMTYPE_MAPPABLE,
-                available_caching: FLAG_UNCACHED | FLAG_WC,
-                default_caching: FLAG_WC,
-                gpu_offset: 0,
-                size: (d.vram_mib as u64) << 8,
-                max_pages: 0,
-            },
+            PL_SYSTEM => ManagerSpec::system(MASK_CACHING),
+            PL_TT => ManagerSpec::pci_gart(sim.cfg.agp, gtt, vram << PAGE_SHIFT),
+            PL_VRAM => ManagerSpec::pci_vram(vram),
             _ => return None,
         })
     }

@@ -82,3 +82,14 @@ pub fn pages_out(sim: &Sim) -> u64 {
 pub fn used(sim: &Sim, zone: usize) -> u64 {
     sim.state().zones[zone].used_mem
 }
+
+/// The state after the first `n` events, rebuilt by applying the trace's deltas to the boot state.
+pub fn replay(s: &Sim, n: u64) -> ttm_core::State {
+    let mut st = s.boot_state().clone();
+    for e in s.trace().events().take(n as usize) {
+        if let Event::Delta(d) = e {
+            st.apply(&d);
+        }
+    }
+    st
+}
