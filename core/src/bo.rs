@@ -983,21 +983,28 @@ impl Sim {
     pub(crate) fn bo_swapout(&mut self) -> KResult {
         self.enter(Func::BoSwapout, &[]);
         let bo = loop {
-            let Some(&bo) = self.state.swap_lru.front() else {
+            // 3.3 takes the head. Later kernels walk the LRU past BOs with an unpopulated or
+            // swapped tt (avoiding D8 and O7), leaving them where they are.
+            let swappable = |s: &Sim, b: u32| {
+                s.state.bos[b as usize].tt.is_some_and(|t| {
+                    let t = &s.state.tts[t as usize];
+                    t.state != TtState::Unpopulated && !t.swapped()
+                })
+            };
+            let pick = if self.faithful() {
+                self.state.swap_lru.front().copied()
+            } else {
+                self.state
+                    .swap_lru
+                    .iter()
+                    .copied()
+                    .find(|&b| self.on_ddestroy(b) || swappable(self, b))
+            };
+            let Some(bo) = pick else {
                 return self.ret(Err(Errno::Ebusy));
             };
             if self.on_ddestroy(bo) {
                 let _ = self.cleanup_refs(bo, false);
-                continue;
-            }
-            let tt = self.state.bos[bo as usize].tt;
-            let nothing = tt.is_none_or(|t| {
-                let t = &self.state.tts[t as usize];
-                t.state == TtState::Unpopulated || t.swapped()
-            });
-            if !self.faithful() && nothing {
-                // Later kernels skip BOs with an unpopulated or swapped tt (avoids D8 and O7).
-                self.list_remove(LIST_SWAP, bo);
                 continue;
             }
             break bo;

@@ -142,7 +142,8 @@ funcs! {
     DrvInitMemType = "init_mem_type", "struct ttm_bo_driver", ["driver", "type"];
     DrvEvictFlags = "evict_flags", "struct ttm_bo_driver", ["driver", "bo"];
     DrvMove = "move", "struct ttm_bo_driver", ["driver", "bo", "evict", "mem_type"];
-    DrvMoveNotify = "move_notify", "struct ttm_bo_driver", ["driver", "bo", "mem_type"];
+    // new_mem: the new memory type + 1, or 0 for NULL (the BO is being destroyed).
+    DrvMoveNotify = "move_notify", "struct ttm_bo_driver", ["driver", "bo", "new_mem"];
     DrvInvalidateCaches = "invalidate_caches", "struct ttm_bo_driver", ["driver", "placement"];
     DrvFaultReserveNotify = "fault_reserve_notify", "struct ttm_bo_driver", ["driver", "bo"];
     DrvSyncObjWait = "sync_obj_wait", "struct ttm_bo_driver", ["driver", "fence"];

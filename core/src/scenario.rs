@@ -140,7 +140,11 @@ impl Scenario {
             let path = e.path().to_string();
             let inner = e.inner();
             ScenarioError {
-                path: if path == "." { String::new() } else { path },
+                path: if path == "." || path == "?" {
+                    String::new()
+                } else {
+                    path
+                },
                 line: inner.line(),
                 column: inner.column(),
                 message: inner
@@ -226,7 +230,7 @@ impl Scenario {
                 } else {
                     after
                         .query(key)
-                        .map_err(|m| err(format!("steps[{i}].expect.{key}"), m))?
+                        .map_err(|m| err(format!("steps[{i}].expect[{key:?}]"), m))?
                 };
                 if &actual != expected {
                     mismatches.push(Mismatch {
@@ -260,6 +264,11 @@ impl Scenario {
 /// Find the 1-based line and column of the value at `path` (`steps[3].do.tt`) in JSON `text`.
 pub fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
     let mut segs = Vec::new();
+    // A trailing ["quoted key"] names a key that contains dots (expectation paths).
+    let (path, quoted) = match path.find("[\"") {
+        Some(i) if path.ends_with("\"]") => (&path[..i], Some(&path[i + 2..path.len() - 2])),
+        _ => (path, None),
+    };
     for part in path.split('.').filter(|p| !p.is_empty()) {
         let mut rest = part;
         if let Some(i) = rest.find('[') {
@@ -274,6 +283,9 @@ pub fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
         } else {
             segs.push(Seg::Key(rest.to_string()));
         }
+    }
+    if let Some(k) = quoted {
+        segs.push(Seg::Key(k.to_string()));
     }
     let b = text.as_bytes();
     let mut pos = 0;

@@ -21,6 +21,7 @@ fn minimal_scenario_parses_and_round_trips() {
 fn bad_json_names_line_and_column() {
     let e = err("{\n  \"format\": \"ttm-lab-scenario\",\n  \"version\": 1,,\n}");
     assert_eq!((e.line, e.column), (3, 16));
+    assert_eq!(e.path, "", "a syntax error has no value path");
 }
 
 #[test]
@@ -96,7 +97,11 @@ fn kernel_refusals_run_and_record_the_error() {
 fn bad_expectation_paths_are_errors_and_wrong_values_are_mismatches() {
     let bad = r#"{"format": "ttm-lab-scenario", "version": 1, "title": "t",
   "steps": [{"do": {"action": "tt_create", "pages": 1}, "expect": {"pool.nope.npages": 1}}]}"#;
-    assert_eq!(err(bad).path, "steps[0].expect.pool.nope.npages");
+    let e = err(bad);
+    assert_eq!(e.path, "steps[0].expect[\"pool.nope.npages\"]");
+    // Line 2 is `  "steps": [{"do": ..., "expect": {"pool.nope.npages": 1}}]}`: the value 1.
+    assert_eq!(e.line, 2);
+    assert!(e.column > 60, "{e}");
     let wrong = r#"{"format": "ttm-lab-scenario", "version": 1, "title": "t",
   "steps": [{"do": {"action": "tt_create", "pages": 1}, "expect": {"tt.0.pages": 5}}]}"#;
     let run = Scenario::from_json(wrong).unwrap().run().unwrap();

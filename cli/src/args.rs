@@ -1,0 +1,376 @@
+//! Hand-written command-line parsing (no argument-parsing dependency).
+
+use std::path::PathBuf;
+
+/// The top-level help text.
+pub const USAGE: &str = "\
+ttm-lab: run TTM Lab scenario files (walkthroughs of the Linux 3.3 TTM memory manager)
+
+USAGE:
+    ttm-lab run FILE [--step N] [--json] [--trace]
+    ttm-lab debugfs FILE [--step N]
+    ttm-lab diff FILE --a KEY=VALUE... --b KEY=VALUE...
+    ttm-lab check DIR
+    ttm-lab list
+    ttm-lab help [COMMAND]  |  ttm-lab --help  |  ttm-lab --version
+
+COMMANDS:
+    run      Run a scenario: print every step (action, kernel result, narration, expectations)
+             and the final state: pools, DMA pools, zones, tts, buffer objects, findings.
+               --step N   stop the report after step N (steps are numbered from 0) and show
+                          the state right after it
+               --json     print JSON instead: the state summary's fields (pools, dma_pools,
+                          zones, tts, bos, pages_out_of_system, leaked, findings, ...) plus
+                          name, title, step, steps (one record per step) and mismatches
+               --trace    also print the call tree of the kernel functions the run went
+                          through, with argument names, state changes and findings
+                          (with --json: a \"trace\" array of events)
+    debugfs  Run a scenario (up to step N) and print the pool allocator's debugfs file
+             ttm_page_pool, and ttm_dma_page_pool when the machine has swiotlb.
+    diff     Run a scenario on two machines, each the file's machine with KEY=VALUE
+             overrides, and print per step both results and the state fields that differ,
+             marking the first divergence. Keys:
+               era=E0|E1|E2|E3            fidelity=faithful|fixed
+               driver=radeon|nouveau|vmwgfx
+               swiotlb=BOOL  agp=BOOL  accel=BOOL  root=BOOL  need_dma32=BOOL  nv50=BOOL
+               ram_mib=N  vram_mib=N  visible_vram_mib=N  gtt_mib=N
+               arch=x86_64|x86_32_highmem
+             (BOOL is true/false, yes/no, on/off or 1/0)
+    check    Run every *.json file in DIR and print PASS or FAIL for each.
+    list     List the built-in walkthroughs (the scenarios/ files embedded in the program).
+
+FILE is a path to a scenario file, or the name of a built-in walkthrough (see list) when no
+such file exists.
+
+EXIT STATUS:
+    0  success
+    1  the file, directory or command line cannot be used (the message names the file and,
+       for scenario files, the line, column and JSON path of the problem); for check: a file
+       failed
+    2  run: at least one expectation does not hold (the mismatches are printed on stderr)
+
+EXAMPLES:
+    ttm-lab run scenarios/pool-refill.json
+    ttm-lab run scenarios/pool-refill.json --step 1 --trace
+    ttm-lab debugfs scenarios/dma-pool.json
+    ttm-lab diff scenarios/cpu-fault-after-seed.json --a era=E1 --b era=E3
+    ttm-lab check scenarios
+
+The scenario format is described in docs/scenarios.md.
+";
+
+/// Help text of `ttm-lab run --help`.
+const RUN_HELP: &str = "\
+ttm-lab run FILE [--step N] [--json] [--trace]
+
+Run the scenario FILE. For each step print its label (the action), the kernel's result (\"ok\" or
+an error such as -ENOMEM), the narration and every expectation with its outcome; then the state
+after the last step (or after step N).
+
+    --step N   report steps 0..=N and the state right after step N
+    --json     JSON output: the state summary (pools, dma_pools, zones, swap_work_queued, tts, bos,
+               pages_out_of_system, leaked, findings) with name, title, step, steps (records with
+               index, label, first_event, end_event, result, output, say, after) and mismatches
+    --trace    print the trace: every traced kernel function as an indented call tree
+               (\"-> symbol(arg=value, ...)\" / \"<- symbol = result\"), state changes (\"delta\")
+               and findings (\"!!\"); with --json a \"trace\" array of events
+
+Exit status: 0 all expectations hold, 1 the file cannot be used, 2 an expectation does not hold
+(the whole scenario always runs, so with --step the expectations of later steps count too).
+";
+
+/// Help text of `ttm-lab debugfs --help`.
+const DEBUGFS_HELP: &str = "\
+ttm-lab debugfs FILE [--step N]
+
+Run the scenario FILE (only steps 0..=N with --step) and print the text of the debugfs file
+ttm_page_pool (ttm_page_alloc_debugfs) and, when the machine has swiotlb, ttm_dma_page_pool
+(ttm_dma_page_alloc_debugfs), byte for byte as the kernel prints them.
+";
+
+/// Help text of `ttm-lab diff --help`.
+const DIFF_HELP: &str = "\
+ttm-lab diff FILE --a KEY=VALUE... --b KEY=VALUE...
+
+Run the steps of FILE on two machines, A and B. Each starts from the file's machine and applies
+its KEY=VALUE overrides:
+
+    era=E0|E1|E2|E3             kernel era (E1: just before the seed commit; E3: 3.3/3.4 release)
+    fidelity=faithful|fixed     reproduce the 3.3 defects, or behave like later kernels
+    driver=radeon|nouveau|vmwgfx
+    swiotlb=BOOL  agp=BOOL  root=BOOL  need_dma32=BOOL
+    accel=BOOL                  radeon GFX ring / nouveau channel ready (false: memcpy moves)
+    nv50=BOOL                   nouveau: NV50 or later
+    ram_mib=N  vram_mib=N  visible_vram_mib=N  gtt_mib=N
+    arch=x86_64|x86_32_highmem
+
+BOOL is true/false, yes/no, on/off or 1/0. Either side may have no overrides (\"--a\" followed
+directly by \"--b\" means the file's machine). For each step print both results and every field
+of the state summary that differs, as \"path: A → B\" (pools.wc.npages, tts.0.state,
+zones.kernel.used_mem, ...); the first step whose result or state differs is marked
+\"<== first divergence\". A machine that cannot be built, or on which a step cannot run at all,
+is an error (exit status 1).
+";
+
+/// Help text of `ttm-lab check --help`.
+const CHECK_HELP: &str = "\
+ttm-lab check DIR
+
+Parse and run every *.json file in DIR (in name order) and print PASS or FAIL for each, with the
+expectations that do not hold. Exit status 1 if any file fails.
+";
+
+/// Help text of `ttm-lab list --help`.
+const LIST_HELP: &str = "\
+ttm-lab list
+
+Print the name and title of every built-in walkthrough. A name can be given instead of a FILE to
+run, debugfs and diff.
+";
+
+/// What the user asked for.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Print this help text.
+    Help(&'static str),
+    /// Print the version.
+    Version,
+    /// `run FILE [--step N] [--json] [--trace]`.
+    Run {
+        /// Scenario file.
+        file: PathBuf,
+        /// Stop after this step.
+        step: Option<usize>,
+        /// JSON output.
+        json: bool,
+        /// Print the trace.
+        trace: bool,
+    },
+    /// `debugfs FILE [--step N]`.
+    Debugfs {
+        /// Scenario file.
+        file: PathBuf,
+        /// Stop after this step.
+        step: Option<usize>,
+    },
+    /// `diff FILE --a KEY=VALUE... --b KEY=VALUE...`.
+    Diff {
+        /// Scenario file.
+        file: PathBuf,
+        /// Overrides of machine A.
+        a: Vec<(String, String)>,
+        /// Overrides of machine B.
+        b: Vec<(String, String)>,
+    },
+    /// `check DIR`.
+    Check {
+        /// Directory of scenario files.
+        dir: PathBuf,
+    },
+    /// `list`: the built-in walkthroughs.
+    List,
+}
+
+/// The help text of a command, if it is one.
+fn help_for(cmd: &str) -> Option<&'static str> {
+    Some(match cmd {
+        "run" => RUN_HELP,
+        "debugfs" => DEBUGFS_HELP,
+        "diff" => DIFF_HELP,
+        "check" => CHECK_HELP,
+        "list" => LIST_HELP,
+        _ => return None,
+    })
+}
+
+/// Parse the arguments after the program name.
+pub fn parse(argv: &[String]) -> Result<Command, String> {
+    let Some(cmd) = argv.first() else {
+        return Ok(Command::Help(USAGE));
+    };
+    let rest = &argv[1..];
+    if rest.iter().any(|a| a == "--help" || a == "-h") {
+        return help_for(cmd)
+            .map(Command::Help)
+            .ok_or_else(|| format!("unknown command {cmd:?}"));
+    }
+    match cmd.as_str() {
+        "--help" | "-h" => Ok(Command::Help(USAGE)),
+        "help" => match rest.first() {
+            None => Ok(Command::Help(USAGE)),
+            Some(c) => help_for(c)
+                .map(Command::Help)
+                .ok_or_else(|| format!("unknown command {c:?}")),
+        },
+        "--version" | "-V" => Ok(Command::Version),
+        "run" => {
+            let (file, step, flags) = file_step_flags(cmd, rest, &["--json", "--trace"])?;
+            Ok(Command::Run {
+                file,
+                step,
+                json: flags.contains(&"--json"),
+                trace: flags.contains(&"--trace"),
+            })
+        }
+        "debugfs" => {
+            let (file, step, _) = file_step_flags(cmd, rest, &[])?;
+            Ok(Command::Debugfs { file, step })
+        }
+        "diff" => parse_diff(rest),
+        "list" => match rest {
+            [] => Ok(Command::List),
+            _ => Err(format!("list takes no arguments, got {}", rest.join(" "))),
+        },
+        "check" => match rest {
+            [dir] if !dir.starts_with('-') => Ok(Command::Check {
+                dir: PathBuf::from(dir),
+            }),
+            [] => Err("check needs a directory: ttm-lab check DIR".into()),
+            _ => Err(format!(
+                "check takes exactly one directory, got {}",
+                rest.join(" ")
+            )),
+        },
+        other => Err(format!(
+            "unknown command {other:?}; the commands are run, debugfs, diff, check, list"
+        )),
+    }
+}
+
+/// FILE, an optional `--step N` and the given boolean flags, in any order.
+fn file_step_flags<'f>(
+    cmd: &str,
+    rest: &[String],
+    flags: &[&'f str],
+) -> Result<(PathBuf, Option<usize>, Vec<&'f str>), String> {
+    let mut file = None;
+    let mut step = None;
+    let mut seen = Vec::new();
+    let mut it = rest.iter();
+    while let Some(a) = it.next() {
+        if a == "--step" {
+            let v = it
+                .next()
+                .ok_or_else(|| "--step needs a step number".to_string())?;
+            step = Some(parse_step(v)?);
+        } else if let Some(v) = a.strip_prefix("--step=") {
+            step = Some(parse_step(v)?);
+        } else if let Some(f) = flags.iter().find(|f| **f == a) {
+            seen.push(*f);
+        } else if a.starts_with('-') && a.len() > 1 {
+            return Err(format!("{cmd}: unknown option {a:?}"));
+        } else if file.is_none() {
+            file = Some(PathBuf::from(a));
+        } else {
+            return Err(format!("{cmd}: more than one FILE ({a:?})"));
+        }
+    }
+    let file = file.ok_or_else(|| format!("{cmd} needs a scenario FILE"))?;
+    Ok((file, step, seen))
+}
+
+/// The number after `--step`.
+fn parse_step(v: &str) -> Result<usize, String> {
+    v.parse()
+        .map_err(|_| format!("--step needs a step number (0, 1, ...), not {v:?}"))
+}
+
+/// `diff FILE --a KEY=VALUE... --b KEY=VALUE...`: overrides belong to the last `--a` / `--b`.
+fn parse_diff(rest: &[String]) -> Result<Command, String> {
+    let mut file = None;
+    let mut a = Vec::new();
+    let mut b = Vec::new();
+    let mut side: Option<char> = None;
+    let mut seen = (false, false);
+    for arg in rest {
+        match arg.as_str() {
+            "--a" => {
+                side = Some('a');
+                seen.0 = true;
+            }
+            "--b" => {
+                side = Some('b');
+                seen.1 = true;
+            }
+            s if s.starts_with('-') && s.len() > 1 => {
+                return Err(format!("diff: unknown option {s:?} (use --a and --b)"))
+            }
+            s => match (side, s.split_once('=')) {
+                (Some(c), Some((k, v))) => {
+                    let kv = (k.trim().to_string(), v.trim().to_string());
+                    if c == 'a' {
+                        a.push(kv)
+                    } else {
+                        b.push(kv)
+                    }
+                }
+                (Some(_), None) if file.is_some() => {
+                    return Err(format!(
+                        "diff: {s:?} is not KEY=VALUE (for example era=E1 or swiotlb=true)"
+                    ))
+                }
+                _ if file.is_none() => file = Some(PathBuf::from(s)),
+                _ => return Err(format!("diff: {s:?} is not KEY=VALUE after --a or --b")),
+            },
+        }
+    }
+    let file = file.ok_or("diff needs a scenario FILE")?;
+    if !seen.0 || !seen.1 {
+        return Err(
+            "diff needs both --a and --b (each followed by KEY=VALUE overrides, possibly none)"
+                .into(),
+        );
+    }
+    Ok(Command::Diff { file, a, b })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Result<Command, String> {
+        let v: Vec<String> = s.split_whitespace().map(String::from).collect();
+        parse(&v)
+    }
+
+    #[test]
+    fn run_with_options_in_any_order() {
+        assert_eq!(
+            p("run --json f.json --step 2").unwrap(),
+            Command::Run {
+                file: "f.json".into(),
+                step: Some(2),
+                json: true,
+                trace: false
+            }
+        );
+        assert!(p("run f.json --step x").is_err());
+        assert!(p("run f.json --colour").is_err());
+        assert!(p("run").is_err());
+    }
+
+    #[test]
+    fn diff_groups_overrides_by_side() {
+        assert_eq!(
+            p("diff f.json --a era=E1 swiotlb=true --b era=E3").unwrap(),
+            Command::Diff {
+                file: "f.json".into(),
+                a: vec![
+                    ("era".into(), "E1".into()),
+                    ("swiotlb".into(), "true".into())
+                ],
+                b: vec![("era".into(), "E3".into())],
+            }
+        );
+        assert!(p("diff f.json --a era=E1").is_err());
+        assert!(p("diff f.json --a era --b").is_err());
+    }
+
+    #[test]
+    fn help_everywhere() {
+        assert_eq!(p("").unwrap(), Command::Help(USAGE));
+        assert_eq!(p("--help").unwrap(), Command::Help(USAGE));
+        assert_eq!(p("run --help").unwrap(), Command::Help(RUN_HELP));
+        assert_eq!(p("help diff").unwrap(), Command::Help(DIFF_HELP));
+    }
+}

@@ -1,0 +1,294 @@
+//! `ttm-lab`: the command-line runner for TTM Lab scenario files (`docs/scenarios.md`).
+//!
+//! * `ttm-lab run FILE [--step N] [--json] [--trace]` runs a walkthrough and prints every step, its
+//!   expectations and the final state (exit 1: broken file, exit 2: an expectation does not hold).
+//! * `ttm-lab debugfs FILE [--step N]` prints the pools' debugfs files after the run.
+//! * `ttm-lab diff FILE --a KEY=VALUE... --b KEY=VALUE...` runs the steps on two machines and shows
+//!   where their states part.
+//! * `ttm-lab check DIR` runs every scenario file of a directory.
+//! * `ttm-lab list` names the built-in walkthroughs, which may be given instead of a FILE.
+//!
+//! Arguments are parsed by hand (see [`args`]) to keep the dependencies to `ttm-core` and
+//! `serde_json`.
+
+#![forbid(unsafe_code)]
+
+mod args;
+mod diff;
+mod render;
+mod trace;
+
+use args::Command;
+use std::path::Path;
+use std::process::ExitCode;
+use ttm_core::scenario::Run;
+use ttm_core::{Scenario, Summary};
+
+/// Exit status when the file or the command line cannot be used.
+const EXIT_ERROR: u8 = 1;
+/// Exit status of `run` when an expectation does not hold.
+const EXIT_MISMATCH: u8 = 2;
+
+/// Why a command could not do its work; printed on stderr, exit status 1.
+#[derive(Debug)]
+pub struct CliError(pub String);
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Parse the command line, run the command, map the outcome to the exit status.
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let cmd = match args::parse(&argv) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("ttm-lab: {e}");
+            eprintln!("Try 'ttm-lab --help'.");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let result = match cmd {
+        Command::Help(text) => {
+            print!("{text}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Version => {
+            println!("ttm-lab {}", env!("CARGO_PKG_VERSION"));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Run {
+            file,
+            step,
+            json,
+            trace,
+        } => cmd_run(&file, step, json, trace),
+        Command::Debugfs { file, step } => cmd_debugfs(&file, step),
+        Command::Diff { file, a, b } => diff::cmd_diff(&file, &a, &b),
+        Command::Check { dir } => cmd_check(&dir),
+        Command::List => cmd_list(),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// Read and parse a scenario file, or the built-in walkthrough of that name when no such file
+/// exists; errors name the file and the place in it.
+pub fn load(file: &Path) -> Result<Scenario, CliError> {
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            let builtin = (!file.exists())
+                .then(|| file.to_str().and_then(ttm_core::catalog::get))
+                .flatten();
+            match builtin {
+                Some(t) => t.to_string(),
+                None => {
+                    return Err(CliError(format!(
+                        "{}: cannot read: {e} (and there is no built-in walkthrough of that name; see ttm-lab list)",
+                        file.display()
+                    )))
+                }
+            }
+        }
+    };
+    Scenario::from_json(&text).map_err(|e| CliError(format!("{}: {e}", file.display())))
+}
+
+/// Run a parsed scenario. The parser has already dry-run it, so an error here is unexpected; it
+/// is still reported with the file name rather than unwrapped.
+pub fn run(file: &Path, sc: &Scenario) -> Result<Run, CliError> {
+    sc.run()
+        .map_err(|e| CliError(format!("{}: {e}", file.display())))
+}
+
+/// Check that `--step N` names a step of the run.
+fn check_step(run: &Run, step: Option<usize>) -> Result<(), CliError> {
+    match step {
+        Some(n) if n >= run.steps.len() => Err(CliError(if run.steps.is_empty() {
+            format!("--step {n}: the scenario has no steps")
+        } else {
+            format!(
+                "--step {n}: the scenario has {} steps, numbered 0 to {}",
+                run.steps.len(),
+                run.steps.len() - 1
+            )
+        })),
+        _ => Ok(()),
+    }
+}
+
+/// `ttm-lab run`.
+fn cmd_run(
+    file: &Path,
+    step: Option<usize>,
+    json: bool,
+    trace: bool,
+) -> Result<ExitCode, CliError> {
+    let sc = load(file)?;
+    let run = run(file, &sc)?;
+    check_step(&run, step)?;
+    let shown = step.map_or(run.steps.len(), |n| n + 1);
+    let summary: Summary = match step {
+        Some(n) => run.steps[n].after.clone(),
+        None => run.sim.summary(),
+    };
+    let trace_end = step.map_or(run.sim.trace().len(), |n| run.steps[n].end_event);
+    if json {
+        let mut v = match serde_json::to_value(&summary) {
+            Ok(serde_json::Value::Object(m)) => m,
+            _ => return Err(CliError("cannot serialize the summary".into())),
+        };
+        v.insert("name".into(), sc.name.clone().into());
+        v.insert("title".into(), sc.title.clone().into());
+        v.insert(
+            "step".into(),
+            step.map_or(serde_json::Value::Null, |n| n.into()),
+        );
+        v.insert(
+            "steps".into(),
+            serde_json::to_value(&run.steps[..shown]).unwrap_or_default(),
+        );
+        v.insert(
+            "mismatches".into(),
+            serde_json::to_value(&run.mismatches).unwrap_or_default(),
+        );
+        if trace {
+            let events: Vec<_> = run.sim.trace().events().take(trace_end as usize).collect();
+            v.insert(
+                "trace".into(),
+                serde_json::to_value(&events).unwrap_or_default(),
+            );
+        }
+        let text = serde_json::to_string_pretty(&serde_json::Value::Object(v))
+            .map_err(|e| CliError(format!("cannot serialize the run: {e}")))?;
+        println!("{text}");
+    } else {
+        print!("{}", render::run_header(&sc));
+        for rec in &run.steps[..shown] {
+            print!(
+                "{}",
+                render::step(rec, &sc.steps[rec.index].expect, &run.mismatches)
+            );
+        }
+        match step {
+            Some(n) => println!("State after step {n} ({}):", run.steps[n].label),
+            None => println!("Final state:"),
+        }
+        print!("{}", render::summary(&summary));
+        if trace {
+            println!();
+            println!("Trace:");
+            print!("{}", trace::render(&run, 0, trace_end));
+        }
+    }
+    if run.mismatches.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprint!("{}", render::mismatches(file, &run.mismatches));
+        Ok(ExitCode::from(EXIT_MISMATCH))
+    }
+}
+
+/// `ttm-lab debugfs`.
+fn cmd_debugfs(file: &Path, step: Option<usize>) -> Result<ExitCode, CliError> {
+    let mut sc = load(file)?;
+    let full = run(file, &sc)?;
+    check_step(&full, step)?;
+    // The machine is deterministic: the state after step N is the state of a run of steps 0..=N.
+    if let Some(n) = step {
+        sc.steps.truncate(n + 1);
+    }
+    let r = run(file, &sc)?;
+    println!("ttm_page_pool:");
+    print!("{}", r.sim.page_alloc_debugfs());
+    if r.sim.config().swiotlb {
+        println!();
+        println!("ttm_dma_page_pool:");
+        print!("{}", r.sim.dma_page_alloc_debugfs());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `ttm-lab list`.
+fn cmd_list() -> Result<ExitCode, CliError> {
+    for name in ttm_core::catalog::names() {
+        let title = match ttm_core::catalog::load(name) {
+            Some(Ok(sc)) => sc.title,
+            Some(Err(e)) => format!("(broken: {e})"),
+            None => String::new(),
+        };
+        println!("{name:<24} {title}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `ttm-lab check`.
+fn cmd_check(dir: &Path) -> Result<ExitCode, CliError> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| CliError(format!("{}: cannot read the directory: {e}", dir.display())))?;
+    let mut files: Vec<_> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(CliError(format!(
+            "{}: no scenario files (*.json) found",
+            dir.display()
+        )));
+    }
+    let (mut passed, mut failed) = (0, 0);
+    for f in &files {
+        let name = f
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let outcome = load(f).and_then(|sc| run(f, &sc).map(|r| (sc, r)));
+        match outcome {
+            Err(e) => {
+                failed += 1;
+                println!("FAIL {name}: {e}");
+            }
+            Ok((_, r)) if !r.mismatches.is_empty() => {
+                failed += 1;
+                println!(
+                    "FAIL {name}: {} expectation(s) do not hold",
+                    r.mismatches.len()
+                );
+                for m in &r.mismatches {
+                    println!("       {}", render::mismatch(m));
+                }
+            }
+            Ok((sc, r)) => {
+                passed += 1;
+                let expects: usize = sc.steps.iter().map(|s| s.expect.len()).sum();
+                println!(
+                    "PASS {name}: {} step(s), {expects} expectation(s)",
+                    r.steps.len()
+                );
+                let stem = f.file_stem().map(|s| s.to_string_lossy());
+                if stem.as_deref() != Some(sc.name.as_str()) {
+                    println!(
+                        "       note: \"name\" is {:?}, the file stem is {:?}",
+                        sc.name,
+                        stem.unwrap_or_default()
+                    );
+                }
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_ERROR)
+    })
+}

@@ -1,0 +1,295 @@
+//! The `ttm-lab` binary, run as a user would: output, JSON, exit codes and error places.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn scenario(name: &str) -> String {
+    root()
+        .join("scenarios")
+        .join(format!("{name}.json"))
+        .display()
+        .to_string()
+}
+
+fn ttm_lab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ttm-lab"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A scratch file in the target directory (unique per test).
+fn scratch(name: &str, text: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn run_prints_steps_narration_expectations_and_the_final_state() {
+    let o = ttm_lab(&["run", &scenario("pool-refill")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    // W3: after populating 20 pages the wc pool holds 492 of its 512-page refill.
+    assert!(out.contains("step 1: populate tt 0 => ok"), "{out}");
+    assert!(out.contains("ok   pool.wc.npages = 492"), "{out}");
+    assert!(out.contains("20 were taken, 492 remain"), "{out}");
+    // W4: the final state has all 512 back in the pool.
+    let fin = out.split("Final state:").nth(1).expect("final state");
+    assert!(
+        fin.lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["wc", "512", "1", "0"]),
+        "{fin}"
+    );
+}
+
+#[test]
+fn step_shows_the_state_after_that_step() {
+    let o = ttm_lab(&["run", &scenario("pool-refill"), "--step", "1"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.contains("State after step 1 (populate tt 0):"), "{out}");
+    assert!(!out.contains("step 2:"), "{out}");
+    let after = out.split("State after step 1").nth(1).unwrap();
+    assert!(
+        after
+            .lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["wc", "492", "1", "0"]),
+        "{after}"
+    );
+    let o = ttm_lab(&["run", &scenario("pool-refill"), "--step", "3"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("numbered 0 to 2"), "{}", stderr(&o));
+}
+
+#[test]
+fn json_output_is_the_summary_plus_step_records() {
+    let o = ttm_lab(&["run", "--json", &scenario("pool-refill")]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    assert_eq!(v["pools"][0]["name"], "wc");
+    assert_eq!(v["pools"][0]["npages"], 512);
+    assert_eq!(v["zones"][0]["used_mem"], 0);
+    assert_eq!(v["steps"].as_array().unwrap().len(), 3);
+    assert_eq!(v["steps"][1]["result"], "ok");
+    assert_eq!(v["steps"][1]["after"]["pools"][0]["npages"], 492);
+    assert_eq!(v["mismatches"], serde_json::json!([]));
+    // With --step the summary is the state after that step.
+    let o = ttm_lab(&["run", "--json", "--step", "1", &scenario("pool-refill")]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["pools"][0]["npages"], 492);
+    assert_eq!(v["steps"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn trace_is_an_indented_call_tree_with_argument_names() {
+    let o = ttm_lab(&["run", &scenario("pool-refill"), "--step", "1", "--trace"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    let trace = out.split("Trace:").nth(1).expect("a trace section");
+    assert!(trace.contains("== boot: load the Radeon driver"), "{trace}");
+    assert!(trace.contains("== step 1: populate tt 0"), "{trace}");
+    assert!(trace.contains("  -> ttm_pool_populate(tt=0)"), "{trace}");
+    assert!(trace.contains("  <- ttm_pool_populate = 0"), "{trace}");
+    assert!(trace.contains("delta "), "{trace}");
+    assert!(!trace.contains("== step 2"), "stops after step 1");
+    // Findings are described in words.
+    let o = ttm_lab(&["run", &scenario("accounting-limit-d1"), "--trace"]);
+    let findings: Vec<String> = stdout(&o)
+        .lines()
+        .filter(|l| l.contains("!!"))
+        .map(String::from)
+        .collect();
+    assert!(
+        findings.iter().any(|l| l.contains("!! D1: page")),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn a_broken_file_exits_1_naming_line_and_column() {
+    let p = scratch(
+        "broken.json",
+        "{\n  \"format\": \"ttm-lab-scenario\",\n  \"version\": 1,,\n  \"title\": \"t\", \"steps\": []\n}\n",
+    );
+    let o = ttm_lab(&["run", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("line 3"), "{err}");
+    assert!(err.contains("column"), "{err}");
+    assert!(err.contains("broken.json"), "{err}");
+    // A reference to a missing object is placed too.
+    let p = scratch(
+        "missing-tt.json",
+        r#"{"format": "ttm-lab-scenario", "version": 1, "title": "t",
+  "steps": [
+    {"do": {"action": "tt_populate", "tt": 7}}
+  ]}"#,
+    );
+    let o = ttm_lab(&["run", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("line 3, column 12 at steps[0].do: there is no tt 7"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_wrong_expectation_exits_2_and_is_printed() {
+    let p = scratch(
+        "wrong.json",
+        r#"{"format": "ttm-lab-scenario", "version": 1, "name": "wrong", "title": "t", "goal": "g",
+  "steps": [
+    {"do": {"action": "tt_create", "pages": 20, "caching": "wc"}},
+    {"do": {"action": "tt_populate", "tt": 0}, "expect": {"pool.wc.npages": 500}}
+  ]}"#,
+    );
+    let o = ttm_lab(&["run", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("step 1: pool.wc.npages is 492, expected 500"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).contains("FAIL pool.wc.npages = 492 (expected 500)"));
+}
+
+#[test]
+fn debugfs_prints_the_kernel_text() {
+    // W21, byte for byte, after step 1 of pool-refill.
+    let o = ttm_lab(&["debugfs", &scenario("pool-refill"), "--step", "1"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains(
+        "  pool      refills   pages freed     size\n    wc            1             0      492\n    uc            0             0        0\nwc dma            0             0        0\nuc dma            0             0        0\n"
+    ));
+    assert!(!stdout(&o).contains("ttm_dma_page_pool"));
+    // With swiotlb the DMA pools' file follows (W13/W14 end state of dma-pool).
+    let o = ttm_lab(&["debugfs", &scenario("dma-pool")]);
+    let out = stdout(&o);
+    assert!(out.contains("ttm_dma_page_pool:"), "{out}");
+    assert!(
+        out.contains(
+            "           wc           11            42        0        2 radeon 0000:01:00.0"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn diff_before_and_after_the_seed_diverges_at_the_fault() {
+    let o = ttm_lab(&[
+        "diff",
+        &scenario("cpu-fault-after-seed"),
+        "--a",
+        "era=E1",
+        "--b",
+        "era=E3",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    // W15: E1 allocates the 16 prefaulted pages, E3 all 100.
+    assert!(
+        out.contains("step 1: CPU touches page 10 of BO 0   <== first divergence"),
+        "{out}"
+    );
+    assert!(out.contains("tts.0.pages: 16 → 100"), "{out}");
+    assert!(out.contains("first divergence: step 1"), "{out}");
+    let step0 = out
+        .split("step 0:")
+        .nth(1)
+        .unwrap()
+        .split("step 1:")
+        .next()
+        .unwrap();
+    assert!(step0.contains("same state"), "{step0}");
+}
+
+#[test]
+fn diff_rejects_bad_keys_and_values() {
+    let f = scenario("pool-refill");
+    for (args, want) in [
+        (vec!["--a", "colour=red", "--b"], "unknown key \"colour\""),
+        (vec!["--a", "era=E9", "--b"], "era=E9"),
+        (vec!["--a", "--b", "ram_mib=lots"], "ram_mib=lots"),
+        (vec!["--a", "era=E1", "swiotlb=true", "--b"], "swiotlb"),
+        (vec!["--a", "era=E1"], "needs both --a and --b"),
+    ] {
+        let mut all = vec!["diff", f.as_str()];
+        all.extend(args);
+        let o = ttm_lab(&all);
+        assert_eq!(o.status.code(), Some(1), "{all:?}");
+        assert!(stderr(&o).contains(want), "{all:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn check_passes_on_the_built_in_walkthroughs() {
+    let o = ttm_lab(&["check", root().join("scenarios").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(out.contains("PASS pool-refill.json"), "{out}");
+    assert!(out.contains(" 0 failed"), "{out}");
+    assert!(!out.contains("FAIL"), "{out}");
+}
+
+#[test]
+fn check_fails_on_a_broken_directory() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-check-broken");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("bad.json"), "{").unwrap();
+    std::fs::copy(scenario("pool-refill"), dir.join("pool-refill.json")).unwrap();
+    let o = ttm_lab(&["check", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("FAIL bad.json"), "{out}");
+    assert!(out.contains("PASS pool-refill.json"), "{out}");
+    assert!(out.contains("1 passed, 1 failed"), "{out}");
+}
+
+#[test]
+fn help_and_usage_errors() {
+    let o = ttm_lab(&["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    for cmd in [
+        "run FILE",
+        "debugfs FILE",
+        "diff FILE",
+        "check DIR",
+        "EXIT STATUS",
+    ] {
+        assert!(stdout(&o).contains(cmd), "{cmd}");
+    }
+    let o = ttm_lab(&["run", "--help"]);
+    assert!(stdout(&o).contains("--trace"));
+    let o = ttm_lab(&["frobnicate"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("unknown command"));
+    let o = ttm_lab(&["run", "x.json", "--colour"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("unknown option"));
+}
+
+#[test]
+fn built_in_walkthroughs_run_by_name() {
+    let o = ttm_lab(&["list"]);
+    assert!(stdout(&o).contains("pool-refill"));
+    let o = ttm_lab(&["run", "pool-refill", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["name"], "pool-refill");
+}
