@@ -35,6 +35,7 @@ pub mod config;
 pub mod consts;
 pub mod drivers;
 mod errno;
+pub mod exercise;
 mod func;
 mod memory;
 pub mod narrate;
