@@ -43,6 +43,7 @@ mod ops;
 mod page_alloc;
 mod page_alloc_dma;
 pub mod scenario;
+pub mod series;
 mod sim;
 pub mod state;
 pub mod stepper;

@@ -162,3 +162,20 @@ fn a_big_trace_crosses_state_checkpoints() {
     let stack = st.call_stack();
     assert_eq!(stack.first().map(|f| f.func), Some(Func::PoolPopulate));
 }
+
+#[test]
+fn series_samples_boundaries_and_matches_the_states() {
+    let s = busy_sim();
+    let pts = ttm_core::series::series(&s, 50);
+    assert!(pts.len() <= 50 && pts.len() >= 2);
+    assert_eq!(pts[0].pos, 0);
+    assert_eq!(pts.last().unwrap().pos, s.trace().len());
+    assert!(pts.windows(2).all(|w| w[0].pos < w[1].pos));
+    for p in &pts {
+        let st = replay(&s, p.pos);
+        assert_eq!(p.pools[0], st.pools[0].npages, "position {}", p.pos);
+        assert_eq!(p.zones_used[0], st.zones[0].used_mem);
+    }
+    // The W3-like populate of 40 WC pages leaves 472 pages in the wc pool at some boundary.
+    assert!(pts.iter().any(|p| p.pools[0] == 472));
+}
