@@ -13,6 +13,7 @@ const artifacts = join(here, 'artifacts');
 const baseUrl = process.env.BASE_URL;
 // The same Chromium binary and flags as the wasm-bindgen tests (scripts/test.sh).
 const chrome = JSON.parse(readFileSync(join(here, 'chromium.json'), 'utf8'))['goog:chromeOptions'];
+const WALK = 'pool-refill';
 
 let browser;
 
@@ -30,118 +31,380 @@ after(async () => {
   await browser?.close();
 });
 
-/** Opens the site and fails the test on any console error or uncaught page error. */
-async function openApp(t, viewport = { width: 1200, height: 900 }) {
+/**
+ * Opens the site (optionally with a query string and emulated media) and fails the test on any
+ * console error or uncaught page error (a Rust panic in wasm shows up as both).
+ */
+async function openApp(t, { query = '', viewport = { width: 1280, height: 720 }, media } = {}) {
   const page = await browser.newPage({ viewport });
   const errors = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
   });
-  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('requestfailed', (r) => {
+    // Navigating on before the favicon arrives aborts it; that is not an error of the page.
+    if (r.failure()?.errorText === 'net::ERR_ABORTED' && r.url().includes('favicon')) return;
+    errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
   t.after(async () => {
     await page.close();
     assert.deepEqual(errors, [], 'the page logged errors');
   });
-  await page.goto(baseUrl);
-  // The wasm app has rendered once the controls exist.
-  await page.getByRole('button', { name: 'Create tt', exact: true }).waitFor({ timeout: 15_000 });
+  if (media) await page.emulateMedia(media);
+  await page.goto(baseUrl + query);
+  // The wasm app has rendered once the picker exists.
+  await page.getByRole('button', { name: 'Open', exact: true }).waitFor({ timeout: 15_000 });
   return page;
 }
 
-function poolRow(page, pool) {
-  return page.getByTestId(`pool-${pool.replace(' ', '-')}`);
+/** Opens the pool-refill walkthrough through the picker. */
+async function openWalk(t, opts) {
+  const page = await openApp(t, opts);
+  await page.getByLabel('Walkthrough').selectOption(WALK);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await page.getByTestId('controls').waitFor();
+  return page;
 }
 
+const text = async (loc) => (await loc.textContent()).trim();
+
 async function expectPool(page, pool, { npages, nrefills, nfrees }) {
-  const row = poolRow(page, pool);
+  const row = page.getByTestId(`pool-${pool.replace(' ', '-')}`);
   await row.waitFor();
-  const cell = async (field) => (await row.getByTestId(field).textContent()).trim();
+  const cell = (field) => text(row.getByTestId(field));
   if (npages !== undefined) assert.equal(await cell('npages'), String(npages), `${pool} npages`);
   if (nrefills !== undefined) assert.equal(await cell('nrefills'), String(nrefills), `${pool} nrefills`);
   if (nfrees !== undefined) assert.equal(await cell('nfrees'), String(nfrees), `${pool} nfrees`);
 }
 
-async function ttState(page) {
-  return (await page.getByTestId('tt-state').textContent()).trim();
+/** [position, length] from "Event P of N · ...". */
+async function position(page) {
+  const m = (await text(page.getByTestId('position'))).match(/^Event (\d+) of (\d+)/);
+  assert.ok(m, 'position line reads "Event P of N"');
+  return [Number(m[1]), Number(m[2])];
 }
 
-test('loads, renders the empty machine without errors', async (t) => {
+const button = (page, name) => page.getByRole('button', { name, exact: true });
+
+test('loads with the picker listing the built-in walkthroughs, nothing open yet', async (t) => {
   const page = await openApp(t);
   assert.equal(await page.title(), 'TTM Lab');
-  await expectPool(page, 'wc', { npages: 0, nrefills: 0, nfrees: 0 });
-  await expectPool(page, 'uc', { npages: 0, nrefills: 0, nfrees: 0 });
-  await expectPool(page, 'wc dma', { npages: 0 });
-  await expectPool(page, 'uc dma', { npages: 0 });
-  assert.equal(await page.getByTestId('zone-kernel-used').textContent(), '0');
-  // No tt yet: Populate / Unpopulate are disabled, the state line says so.
-  assert.ok(await page.getByRole('button', { name: 'Populate', exact: true }).isDisabled());
-  assert.ok(await page.getByRole('button', { name: 'Unpopulate', exact: true }).isDisabled());
-  assert.match(await ttState(page), /no tt/);
+  const options = await page.getByLabel('Walkthrough').locator('option').allTextContents();
+  assert.ok(options.some((o) => o.includes('A WC tt is populated from the page pool') && o.includes(WALK)), options.join('|'));
+  assert.match(await text(page.getByTestId('intro')), /No walkthrough open/);
+  await page.screenshot({ path: join(artifacts, 'start.png'), fullPage: true });
 });
 
-test('W3/W4: populate and unpopulate a 20-page WC tt', async (t) => {
-  const page = await openApp(t);
+test('picking a walkthrough runs it and opens the stepper at position 0 with its goal', async (t) => {
+  const page = await openWalk(t);
+  assert.match(await text(page.getByTestId('walk-title')), /A WC tt is populated/);
+  assert.match(await text(page.getByTestId('goal')), /ttm_page_pool_fill_locked refills it with a batch of 512/);
+  const [pos, len] = await position(page);
+  assert.equal(pos, 0);
+  assert.ok(len > 50, `a real trace (${len} events)`);
+  assert.match(page.url(), /walkthrough=pool-refill&step=0&zoom=call/);
+  await expectPool(page, 'wc', { npages: 0, nrefills: 0, nfrees: 0 });
+  assert.ok(await page.getByTestId('back').isDisabled());
+  assert.ok(await page.getByTestId('start').isDisabled());
+  assert.equal(await page.getByTestId('narration').getAttribute('aria-live'), 'polite');
+});
 
-  await page.getByLabel('Pages').fill('20');
-  await page.getByLabel('Caching').selectOption('wc');
-  await page.getByRole('button', { name: 'Create tt', exact: true }).click();
-  assert.equal(await ttState(page), 'tt_unpopulated');
-  assert.equal(await page.getByTestId('tt-cells').getByRole('listitem').count(), 20);
-  assert.equal(await page.locator('[data-testid="tt-cells"] .cell.present').count(), 0);
-
-  // W3: the first page refills the empty wc pool with 512 pages, 20 are taken.
-  await page.getByRole('button', { name: 'Populate', exact: true }).click();
-  assert.equal(await ttState(page), 'tt_unbound');
+test('W3/W4: the end of populate shows wc 492 / 1 refill, unpopulate returns all 512', async (t) => {
+  const page = await openWalk(t);
+  await page.getByRole('button', { name: /^Go to the end of step 2: / }).click();
+  assert.equal(await text(page.getByTestId('tt-state')), 'tt_unbound');
   await expectPool(page, 'wc', { npages: 492, nrefills: 1, nfrees: 0 });
   await expectPool(page, 'uc', { npages: 0, nrefills: 0 });
-  assert.equal(await page.getByTestId('zone-kernel-used').textContent(), '81,920');
-  assert.equal(await page.locator('[data-testid="tt-cells"] .cell.present').count(), 20);
-  assert.equal(await page.getByRole('status').first().getAttribute('aria-live'), 'polite');
-  const trace = await page.getByTestId('trace').textContent();
-  for (const fn of ['ttm_pool_populate', 'ttm_get_pages', 'ttm_page_pool_fill_locked']) {
-    assert.ok(trace.includes(fn), `trace mentions ${fn}`);
-  }
+  assert.equal(await text(page.getByTestId('zone-kernel-used')), '81,920');
+  assert.match(await text(page.getByTestId('say')), /20 were taken, 492 remain/);
+  // What the step changed is marked, with the old value on hover.
+  const npages = page.getByTestId('pool-wc').getByTestId('npages');
+  assert.match(await npages.getAttribute('class'), /\bchanged\b/);
+  assert.equal(await npages.getAttribute('title'), 'was 0');
+  assert.doesNotMatch((await page.getByTestId('pool-uc').getByTestId('npages').getAttribute('class')) ?? '', /changed/);
+  assert.match(await text(page.getByTestId('tt-detail')), /20 of 20 pages present/);
+  assert.equal(await page.getByTestId('tt-grid-0').getAttribute('data-cells'), '20');
+  // Hovering a cell names the slot, its page frame and its colour.
+  await page.getByTestId('tt-grid-0').hover({ position: { x: 4, y: 4 } });
+  assert.match(await page.getByTestId('tt-grid-0').getAttribute('title'), /^slot 0: pfn 0x[0-9a-f]+, page, write-combined$/);
+  assert.match(await page.getByTestId('tt-grid-0').getAttribute('aria-label'), /tt 0: tt_unbound, tt_wc, 20 of 20/);
+  // The pool strip shows the 492 waiting pages on a canvas too.
+  assert.equal(await page.getByRole('img', { name: 'wc pool: 492 pages, head first' }).getAttribute('data-cells'), '492');
   await page.screenshot({ path: join(artifacts, 'w3-populated.png'), fullPage: true });
 
   // W4: every page goes back to the pool; 512 <= max_size, so nothing is freed.
-  await page.getByRole('button', { name: 'Unpopulate', exact: true }).click();
-  assert.equal(await ttState(page), 'tt_unpopulated');
+  await page.getByTestId('forward-action').click();
+  const [pos, len] = await position(page);
+  assert.equal(pos, len);
+  assert.equal(await text(page.getByTestId('tt-state')), 'tt_unpopulated');
   await expectPool(page, 'wc', { npages: 512, nrefills: 1, nfrees: 0 });
-  assert.equal(await page.getByTestId('zone-kernel-used').textContent(), '0');
-  assert.equal(await page.locator('[data-testid="tt-cells"] .cell.present').count(), 0);
-  assert.ok((await page.getByTestId('trace').textContent()).includes('ttm_put_pages'));
+  assert.equal(await text(page.getByTestId('zone-kernel-used')), '0');
+  assert.match(await text(page.getByTestId('say')), /512 pages wait there/);
+
+  // The debugfs text (W21), at the end position.
+  await page.getByTestId('debugfs-toggle').click();
+  assert.equal(await page.getByTestId('debugfs-toggle').getAttribute('aria-expanded'), 'true');
+  assert.match(await text(page.getByTestId('debugfs')), /wc\s+1\s+0\s+512/);
+  // The debugfs text follows the position: at the end of the populate it is W21's 492.
+  await page.getByRole('button', { name: /^Go to the end of step 2: / }).click();
+  assert.match(await text(page.getByTestId('debugfs')), /wc\s+1\s+0\s+492/);
 });
 
-test('an invalid size is refused with an alert, nothing runs', async (t) => {
-  const page = await openApp(t);
-  await page.getByLabel('Pages').fill('0');
-  await page.getByRole('button', { name: 'Create tt', exact: true }).click();
-  assert.match(await page.getByRole('alert').textContent(), /Pages must be a whole number/);
-  assert.match(await ttState(page), /no tt/);
-  await expectPool(page, 'wc', { npages: 0, nrefills: 0 });
+test('step forward and back by call, change and action; the call stack links to elixir', async (t) => {
+  const page = await openWalk(t);
+  const seen = [];
+  for (let i = 0; i < 6; i++) {
+    await page.getByTestId('forward').click();
+    seen.push((await position(page))[0]);
+  }
+  assert.ok(seen.every((p, i) => i === 0 || p > seen[i - 1]), `forward moves on: ${seen}`);
+  // Go on until a call is open, then check its link.
+  for (let i = 0; i < 40 && (await page.getByTestId('call-stack').count()) === 0; i++) {
+    await page.getByTestId('forward').click();
+  }
+  const link = page.getByTestId('call-stack').getByRole('link').first();
+  assert.match(await link.getAttribute('href'), /^https:\/\/elixir\.bootlin\.com\/linux\/v3\.3\/A\/ident\/\w+$/);
+  assert.equal(await link.getAttribute('target'), '_blank');
+  assert.match(await text(page.getByTestId('did')), /^Last call/);
+
+  const before = (await position(page))[0];
+  await page.getByTestId('forward').click();
+  await page.getByTestId('back').click();
+  assert.equal((await position(page))[0], before, 'back undoes forward');
+
+  await page.getByTestId('zoom-change').click();
+  assert.equal(await page.getByTestId('zoom-change').getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.getByTestId('back').getAttribute('aria-label'), 'Back one change (Left)');
+  await page.getByTestId('forward').click();
+  assert.ok((await position(page))[0] > before);
+  assert.match(page.url(), /zoom=change/);
+
+  await page.getByTestId('end').click();
+  const [end, len] = await position(page);
+  assert.equal(end, len);
+  assert.ok(await page.getByTestId('forward').isDisabled());
+  await page.getByTestId('back-action').click();
+  assert.ok((await position(page))[0] < len);
+  assert.ok((await text(page.getByTestId('say'))).length > 20, 'the step narration shows at an action boundary');
 });
 
-test('keyboard only: Tab to the buttons and press Enter', async (t) => {
-  const page = await openApp(t);
-  await page.getByLabel('Pages').focus();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.type('8');
-  await page.getByRole('button', { name: 'Create tt', exact: true }).focus();
+test('the scrubber jumps to any position; the marks of the steps are shown', async (t) => {
+  const page = await openWalk(t);
+  const [, len] = await position(page);
+  const scrub = page.getByLabel('Position in the trace');
+  assert.equal(await scrub.getAttribute('max'), String(len));
+  await scrub.fill(String(Math.floor(len / 2)));
+  assert.equal((await position(page))[0], Math.floor(len / 2));
+  assert.match(await scrub.getAttribute('aria-valuetext'), /^Event \d+ of \d+/);
+  assert.equal(await page.locator('.ticks .tick').count(), 3);
+  assert.match(page.url(), new RegExp(`step=${Math.floor(len / 2)}`));
+});
+
+test('keyboard: arrows, Shift+arrows, Home/End, +/- and Space; focus is visible', async (t) => {
+  const page = await openWalk(t);
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('ArrowRight');
+  const p1 = (await position(page))[0];
+  assert.ok(p1 > 0);
+  await page.keyboard.press('ArrowLeft');
+  assert.equal((await position(page))[0], 0);
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.press('Shift+ArrowRight');
+  assert.ok((await position(page))[0] > p1);
+  await page.keyboard.press('End');
+  const [end, len] = await position(page);
+  assert.equal(end, len);
+  await page.keyboard.press('Home');
+  assert.equal((await position(page))[0], 0);
+  const speed = await text(page.getByTestId('speed'));
+  await page.keyboard.press('+');
+  assert.notEqual(await text(page.getByTestId('speed')), speed);
+  await page.keyboard.press('-');
+  assert.equal(await text(page.getByTestId('speed')), speed);
+  await page.keyboard.press('Space');
+  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'true');
+  await page.keyboard.press('Space');
+  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
+  // Tab reaches the buttons, and focus is drawn.
+  await page.getByTestId('forward').focus();
+  const outline = await page.getByTestId('forward').evaluate((el) => getComputedStyle(el).outlineStyle);
+  assert.equal(outline, 'solid');
   await page.keyboard.press('Enter');
-  await page.keyboard.press('Tab'); // -> Populate
-  assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Populate');
+  assert.ok((await position(page))[0] > 0);
   await page.screenshot({ path: join(artifacts, 'keyboard-focus.png') });
-  await page.keyboard.press('Enter');
-  assert.equal(await ttState(page), 'tt_unbound');
-  await expectPool(page, 'wc', { npages: 504, nrefills: 1 });
 });
 
-test('narrow screen and dark scheme render without errors', async (t) => {
-  const page = await openApp(t, { width: 420, height: 900 });
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await page.getByRole('button', { name: 'Create tt', exact: true }).click();
-  await page.getByRole('button', { name: 'Populate', exact: true }).click();
-  assert.equal(await ttState(page), 'tt_unbound');
-  await page.screenshot({ path: join(artifacts, 'narrow-dark.png'), fullPage: true });
+test('play runs to the end and stops; pause stops it', async (t) => {
+  const page = await openWalk(t);
+  await page.getByTestId('zoom-action').click();
+  for (let i = 0; i < 3; i++) await page.getByTestId('faster').click();
+  await button(page, 'Play (Space)').click();
+  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.getByTestId('narration').getAttribute('aria-live'), 'off', 'silent while playing');
+  await page.getByRole('button', { name: 'Play (Space)', exact: true }).waitFor({ timeout: 10_000 });
+  const [pos, len] = await position(page);
+  assert.equal(pos, len, 'play stopped at the end');
+
+  await page.getByTestId('zoom-change').click();
+  await page.getByTestId('start').click();
+  await button(page, 'Play (Space)').click();
+  await page.waitForFunction(() => /^Event [1-9]/.test(document.querySelector('[data-testid=position]').textContent));
+  await button(page, 'Pause (Space)').click();
+  const paused = (await position(page))[0];
+  await page.waitForTimeout(600);
+  assert.equal((await position(page))[0], paused, 'paused: the position stays');
+  assert.ok(paused > 0 && paused < len);
+});
+
+test('URL round trip: reloading at a step shows the same narration and numbers', async (t) => {
+  const page = await openWalk(t);
+  await page.getByRole('button', { name: /^Go to the end of step 1: / }).click();
+  for (let i = 0; i < 25; i++) await page.getByTestId('forward').click();
+  const url = page.url();
+  assert.match(url, /walkthrough=pool-refill&step=\d+&zoom=call/);
+  const snapshot = async () => ({
+    position: await text(page.getByTestId('position')),
+    narration: await text(page.getByTestId('narration')),
+    wc: await text(page.getByTestId('pool-wc')),
+    used: await text(page.getByTestId('zone-kernel-used')),
+    stack: await text(page.locator('section[aria-labelledby=stack-h]')),
+    tt: await text(page.getByTestId('tt-detail')),
+  });
+  const before = await snapshot();
+  await page.reload();
+  await page.getByTestId('controls').waitFor();
+  assert.deepEqual(await snapshot(), before);
+  assert.equal(page.url(), url);
+});
+
+test('a broken URL shows a clear message and keeps a sensible view', async (t) => {
+  await t.test('unknown walkthrough', async (t) => {
+    const page = await openApp(t, { query: '?walkthrough=no-such-walk&step=3' });
+    assert.match(await text(page.getByRole('alert')), /There is no built-in walkthrough called "no-such-walk"/);
+    assert.match(await text(page.getByTestId('intro')), /No walkthrough open/);
+    await page.screenshot({ path: join(artifacts, 'broken-url.png') });
+    await page.getByRole('button', { name: 'Dismiss the URL message' }).click();
+    assert.equal(await page.getByRole('alert').count(), 0);
+  });
+  await t.test('step past the end', async (t) => {
+    const page = await openApp(t, { query: `?walkthrough=${WALK}&step=99999999` });
+    assert.match(await text(page.getByRole('alert')), /Step 99999999 is past the end/);
+    const [pos, len] = await position(page);
+    assert.equal(pos, len);
+  });
+  await t.test('garbage step and zoom', async (t) => {
+    const page = await openApp(t, { query: `?walkthrough=${WALK}&step=%3Cscript%3E&zoom=warp` });
+    const alert = await text(page.getByRole('alert'));
+    assert.match(alert, /The step parameter "<script>" is not a whole number/);
+    assert.match(alert, /The zoom parameter "warp" is not action, call or change/);
+    assert.equal((await position(page))[0], 0);
+    assert.equal(await page.getByTestId('zoom-call').getAttribute('aria-pressed'), 'true');
+  });
+});
+
+test('landmarks and breakpoints jump to the next refill, eviction and call', async (t) => {
+  const page = await openWalk(t);
+  await button(page, 'Next refill').click();
+  assert.match(await text(page.getByTestId('position')), /step 2 of 3/);
+  const stack = page.getByTestId('call-stack');
+  assert.match(await text(stack.locator('li').last()), /^ttm_alloc_new_pages/);
+  assert.match(await text(stack), /ttm_pool_populate/);
+  assert.match(await text(page.getByTestId('event')), /ttm_alloc_new_pages\(.*\) is called/);
+  await button(page, 'Next eviction').click();
+  assert.equal(await text(page.getByTestId('status')), 'No eviction after this position.');
+
+  await page.getByLabel('Breakpoint').selectOption({ label: 'ttm_put_pages' });
+  await button(page, 'Run to next call').click();
+  assert.match(await text(stack.locator('li').last()), /^ttm_put_pages/);
+  assert.match(await text(page.getByTestId('position')), /step 3 of 3/);
+  await page.screenshot({ path: join(artifacts, 'breakpoint.png'), fullPage: true });
+});
+
+test('driver callbacks in the call stack are marked and link to the driver symbol', async (t) => {
+  const page = await openApp(t, { query: '?walkthrough=eviction-order&step=0&zoom=call' });
+  await page.getByLabel('Breakpoint').selectOption({ label: 'radeon_ttm_tt_populate' });
+  await button(page, 'Run to next call').click();
+  const top = page.getByTestId('call-stack').locator('li').last();
+  assert.match(await text(top), /^radeon_ttm_tt_populate\(.*\)\s*driver callback$/);
+  assert.equal(
+    await top.getByRole('link').getAttribute('href'),
+    'https://elixir.bootlin.com/linux/v3.3/A/ident/radeon_ttm_tt_populate',
+  );
+  await page.getByTestId('call-stack').screenshot({ path: join(artifacts, 'call-stack-driver.png') });
+});
+
+test('reduced motion: discrete states, slower default speed', async (t) => {
+  const page = await openWalk(t, { media: { reducedMotion: 'reduce' } });
+  assert.equal(await page.locator('.page').getAttribute('data-reduced-motion'), 'true');
+  assert.equal(await text(page.getByTestId('speed')), '1 step/s');
+  await page.getByRole('button', { name: /^Go to the end of step 2: / }).click();
+  const transition = await page.locator('.bar .fill').first().evaluate((el) => getComputedStyle(el).transitionDuration);
+  assert.equal(transition, '0s');
+});
+
+test('themes and tablet size: dark by system, toggle to light and dark', async (t) => {
+  const page = await openWalk(t, { viewport: { width: 820, height: 1180 }, media: { colorScheme: 'dark' } });
+  await page.getByRole('button', { name: /^Go to the end of step 2: / }).click();
+  const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(await bg(), 'rgb(15, 20, 25)');
+  await page.screenshot({ path: join(artifacts, 'tablet-dark.png'), fullPage: true });
+  await page.getByTestId('theme').click(); // auto -> light
+  assert.equal(await page.locator('html').getAttribute('data-theme'), 'light');
+  assert.equal(await bg(), 'rgb(246, 247, 249)');
+  await page.screenshot({ path: join(artifacts, 'tablet-light.png'), fullPage: true });
+  await page.getByTestId('theme').click(); // light -> dark
+  assert.equal(await page.getByTestId('theme').getAttribute('aria-label'), 'Theme: dark');
+  assert.equal(await bg(), 'rgb(15, 20, 25)');
+  // The choice is remembered: with a light system scheme, the page stays dark after a reload.
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.reload();
+  await page.getByTestId('controls').waitFor();
+  assert.equal(await page.locator('html').getAttribute('data-theme'), 'dark');
+  assert.equal(await bg(), 'rgb(15, 20, 25)');
+});
+
+test('1280x720: the main views, no horizontal scrolling', async (t) => {
+  const page = await openWalk(t);
+  await button(page, 'Next refill').click();
+  await page.screenshot({ path: join(artifacts, 'desktop-refill.png') });
+  await page.screenshot({ path: join(artifacts, 'desktop-refill-full.png'), fullPage: true });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `no horizontal overflow (${overflow}px)`);
+  // Every button has a name; every canvas is an image with a description.
+  const unnamed = await page.locator('button').evaluateAll((bs) =>
+    bs.filter((b) => !(b.getAttribute('aria-label') || b.textContent).trim()).map((b) => b.outerHTML),
+  );
+  assert.deepEqual(unnamed, []);
+  const canvases = await page.locator('canvas').evaluateAll((cs) => cs.map((c) => [c.getAttribute('role'), c.getAttribute('aria-label')]));
+  assert.ok(canvases.length >= 1);
+  for (const [role, label] of canvases) {
+    assert.equal(role, 'img');
+    assert.ok(label && label.length > 10, label);
+  }
+});
+
+test('every built-in walkthrough opens, steps and jumps without errors', async (t) => {
+  const page = await openApp(t);
+  const names = await page.getByLabel('Walkthrough').locator('option').evaluateAll((os) => os.map((o) => o.value));
+  assert.ok(names.length >= 1);
+  for (const name of names) {
+    await page.goto(`${baseUrl}?walkthrough=${name}&step=0&zoom=change`);
+    await page.getByTestId('controls').waitFor();
+    assert.equal(await page.getByRole('alert').count(), 0, `${name}: no URL message`);
+    assert.ok((await text(page.getByTestId('goal'))).length > 0, `${name}: goal shown`);
+    for (let i = 0; i < 3; i++) await page.getByTestId('forward').click();
+    await button(page, 'Next finding').click();
+    await button(page, 'Next refill').click();
+    if (['eviction-order', 'vmwgfx-gmr', 'swap-cycle-bo'].includes(name)) {
+      await page.getByRole('button', { name: /^Go to the end of step \d+: / }).nth(-2).click();
+      await page.screenshot({ path: join(artifacts, `walk-${name}.png`), fullPage: true });
+    }
+    await page.getByTestId('end').click();
+    const [pos, len] = await position(page);
+    assert.equal(pos, len, `${name}: at the end`);
+    assert.ok((await text(page.getByTestId('narration'))).length > 0, `${name}: narration at the end`);
+    await page.getByTestId('back-action').click();
+    await page.getByTestId('back').click();
+  }
 });

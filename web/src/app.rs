@@ -1,280 +1,538 @@
-//! The page: controls for one `ttm_tt`, its page slots, the page pools, the accounting zones and
-//! the call trace of the last action. Every button is one call into `ttm_core`.
+//! The walkthrough page: pick a built-in walkthrough, step through its trace at three zoom levels,
+//! and see the machine's state at the current position. Every number comes from `ttm_core`
+//! (`Scenario::run`, `Stepper`, `narrate`); this module only keeps the view state (position, zoom,
+//! play/pause, theme) and turns user input into stepper calls.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
-use ttm_core::{Action, Caching, MachineConfig, Output, Sim};
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use gloo_events::{EventListener, EventListenerOptions};
+use gloo_timers::callback::Interval;
+use ttm_core::narrate::narrate;
+use ttm_core::scenario::StepRecord;
+use ttm_core::{catalog, Func, Landmark, MachineConfig, Stepper, Zoom};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
-use crate::view::{self, PoolRow, Slot, TraceLine, TraceView, TtView, ZoneRow};
+use crate::panels;
+use crate::url;
 
-/// Largest tt the page lets you create (keeps the cell grid readable).
-pub const MAX_PAGES: u32 = 2048;
-/// Default number of pages (spec worked example W3).
-pub const DEFAULT_PAGES: u32 = 20;
-/// Trace lines shown for the last action.
-const TRACE_LINES: usize = 120;
+/// Play speeds: (milliseconds per step, label).
+pub const SPEEDS: [(u32, &str); 7] = [
+    (2000, "0.5 steps/s"),
+    (1000, "1 step/s"),
+    (500, "2 steps/s"),
+    (250, "4 steps/s"),
+    (100, "10 steps/s"),
+    (40, "25 steps/s"),
+    (16, "60 steps/s"),
+];
+const DEFAULT_SPEED: usize = 2;
+const REDUCED_MOTION_SPEED: usize = 1;
+/// Spans longer than this are summarised by their size only (narrating them would stall the page).
+const NARRATE_MAX: u64 = 200_000;
 
-/// Everything the page shows, and the form values.
-#[derive(Clone)]
-pub struct Lab {
-    sim: Sim,
-    /// The tt the buttons act on.
-    tt: Option<u32>,
-    /// The "Pages" field as typed.
-    pages: String,
-    /// The "Caching" field.
-    caching: Caching,
-    /// The last action's error, shown until the next action.
-    error: Option<String>,
-    /// Trace index where the last button's actions start.
-    step_start: u64,
+/// A loaded walkthrough: the run and a cursor over its trace.
+pub struct Walk {
+    /// Catalog name (URL).
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// Goal paragraph.
+    pub goal: String,
+    /// What each step did.
+    pub steps: Vec<StepRecord>,
+    /// Expectations of the scenario that did not hold.
+    pub mismatches: usize,
+    /// The cursor (shared; the reducer moves it, renders read it).
+    pub stepper: RefCell<Stepper>,
+    /// Functions called in the trace (breakpoint choices), with their displayed symbols.
+    pub funcs: Vec<(Func, &'static str)>,
 }
 
-impl Lab {
-    /// A freshly booted default machine (64 MiB, x86-64, E3, faithful).
-    pub fn boot() -> Lab {
-        let sim =
-            Sim::new(MachineConfig::default()).expect("the default machine configuration is valid");
-        Lab {
-            sim,
-            tt: None,
-            pages: DEFAULT_PAGES.to_string(),
-            caching: Caching::Wc,
-            error: None,
-            step_start: 0,
+impl Walk {
+    /// Run a built-in walkthrough.
+    pub fn load(name: &str) -> Result<Walk, String> {
+        let scenario = catalog::load(name)
+            .ok_or_else(|| {
+                format!(
+                    "There is no built-in walkthrough called {:?}.",
+                    url::clip(name)
+                )
+            })?
+            .map_err(|e| format!("The walkthrough {name:?} cannot be read: {e}"))?;
+        let run = scenario
+            .run()
+            .map_err(|e| format!("The walkthrough {name:?} cannot run: {e}"))?;
+        let sim = Rc::new(run.sim);
+        let funcs = crate::view::funcs_seen(&sim);
+        Ok(Walk {
+            name: name.to_string(),
+            title: run.scenario.title.clone(),
+            goal: run.scenario.goal.clone(),
+            steps: run.steps,
+            mismatches: run.mismatches.len(),
+            stepper: RefCell::new(Stepper::new(sim)),
+            funcs,
+        })
+    }
+
+    /// The step whose events hold position `pos` (the step just done at a boundary).
+    pub fn step_at(&self, pos: u64) -> Option<usize> {
+        self.steps
+            .iter()
+            .position(|s| s.first_event < pos && pos <= s.end_event)
+    }
+
+    /// True at an action boundary (start, end, or between two steps).
+    pub fn at_boundary(&self, pos: u64, len: u64) -> bool {
+        pos == 0
+            || pos == len
+            || self
+                .steps
+                .iter()
+                .any(|s| s.first_event == pos || s.end_event == pos)
+    }
+}
+
+/// Colour theme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    /// Follow prefers-color-scheme.
+    Auto,
+    /// Light.
+    Light,
+    /// Dark.
+    Dark,
+}
+
+impl Theme {
+    fn next(self) -> Theme {
+        match self {
+            Theme::Auto => Theme::Light,
+            Theme::Light => Theme::Dark,
+            Theme::Dark => Theme::Auto,
         }
     }
 
-    fn current_tt(&self) -> Option<TtView> {
-        self.tt.and_then(|id| view::tt(&self.sim, id))
+    /// The theme of a stored name (anything else: auto).
+    fn from_name(v: &str) -> Theme {
+        match v {
+            "light" => Theme::Light,
+            "dark" => Theme::Dark,
+            _ => Theme::Auto,
+        }
     }
+
+    /// Name (the `data-theme` attribute).
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Auto => "auto",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+}
+
+/// The page's state. Cheap to clone: the walkthrough is shared.
+#[derive(Clone)]
+pub struct Lab {
+    /// The loaded walkthrough.
+    pub walk: Option<Rc<Walk>>,
+    /// Bumped on every move (the stepper is shared, so this is what changes).
+    pub version: u64,
+    /// Step size of ←/→ and play.
+    pub zoom: Zoom,
+    /// Playing.
+    pub playing: bool,
+    /// Index into [`SPEEDS`].
+    pub speed: usize,
+    /// URL problems (shown until dismissed).
+    pub notices: Vec<String>,
+    /// Result of the last jump that found nothing.
+    pub status: Option<String>,
+    /// Breakpoint function.
+    pub breakpoint: Option<Func>,
+    /// Show the debugfs text.
+    pub debugfs: bool,
+    /// Theme.
+    pub theme: Theme,
+    /// prefers-reduced-motion: reduce.
+    pub reduced_motion: bool,
+    /// Narration: the `say` of the step just done, at an action boundary.
+    pub say: Option<String>,
+    /// Narration: what the last step (at the current zoom) did, and its span.
+    pub did: String,
+    /// The span `did` describes.
+    pub span: (u64, u64),
+    /// What `did` covers ("Step 2 (populate tt 0): ", "Last call (events 3–5): ").
+    pub did_label: String,
+    /// The event at the current position, in words.
+    pub event: String,
+    /// Counters at the start of the narrated span, to mark what changed.
+    pub before: Option<Before>,
+}
+
+/// Pool and zone counters at the start of the narrated span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Before {
+    /// (npages, nrefills, nfrees) of each normal pool.
+    pub pools: Vec<(u64, u64, u64)>,
+    /// used_mem of each zone.
+    pub zones: Vec<u64>,
 }
 
 /// What the user did.
 pub enum Msg {
-    /// Typed in the "Pages" field.
-    SetPages(String),
-    /// Chose a caching state.
-    SetCaching(Caching),
-    /// "Create tt": a new tt with the form's size and caching (the previous one is destroyed).
-    Create,
-    /// "Populate" the current tt.
-    Populate,
-    /// "Unpopulate" the current tt.
-    Unpopulate,
-    /// Start again from a freshly booted machine.
-    Reset,
+    /// Open a walkthrough at position 0.
+    Load(String),
+    /// Step forward (true) or back at a zoom (None: the current zoom).
+    Step(bool, Option<Zoom>),
+    /// Jump to position 0.
+    Start,
+    /// Jump to the end.
+    End,
+    /// Jump to a position.
+    Seek(u64),
+    /// Play or pause.
+    TogglePlay,
+    /// One play tick.
+    Tick,
+    /// Faster (true) or slower.
+    Speed(bool),
+    /// Set the zoom.
+    SetZoom(Zoom),
+    /// Jump to the next (true) or previous landmark.
+    Landmark(Landmark, bool),
+    /// Choose the breakpoint.
+    SetBreakpoint(Option<Func>),
+    /// Run to the next (true) or previous call of the breakpoint.
+    RunToBreakpoint(bool),
+    /// Show or hide the debugfs text.
+    ToggleDebugfs,
+    /// Cycle the theme.
+    CycleTheme,
+    /// Dismiss the URL notices.
+    DismissNotices,
+}
+
+fn landmark_name(l: Landmark) -> &'static str {
+    match l {
+        Landmark::Refill => "refill",
+        Landmark::Swapout => "swap-out",
+        Landmark::Swapin => "swap-in",
+        Landmark::Eviction => "eviction",
+        Landmark::Shrink => "shrink",
+        Landmark::Finding => "finding",
+    }
+}
+
+impl Lab {
+    fn empty() -> Lab {
+        let reduced_motion = media_matches("(prefers-reduced-motion: reduce)");
+        Lab {
+            walk: None,
+            version: 0,
+            zoom: Zoom::Call,
+            playing: false,
+            speed: if reduced_motion {
+                REDUCED_MOTION_SPEED
+            } else {
+                DEFAULT_SPEED
+            },
+            notices: Vec::new(),
+            status: None,
+            breakpoint: None,
+            debugfs: false,
+            theme: local_storage()
+                .and_then(|s| s.get_item(THEME_KEY).ok().flatten())
+                .map_or(Theme::Auto, |v| Theme::from_name(&v)),
+            reduced_motion,
+            say: None,
+            did: String::new(),
+            span: (0, 0),
+            did_label: String::new(),
+            event: String::new(),
+            before: None,
+        }
+    }
+
+    /// The page as the URL asks for it; broken parameters become notices.
+    pub fn from_url() -> Lab {
+        let mut lab = Lab::empty();
+        let search = web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .unwrap_or_default();
+        let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
+        let pairs: Vec<(String, String)> = ["walkthrough", "step", "zoom"]
+            .iter()
+            .filter_map(|k| {
+                params
+                    .as_ref()
+                    .and_then(|p| p.get(k))
+                    .map(|v| (k.to_string(), v))
+            })
+            .collect();
+        let q = url::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        lab.notices = q.problems.clone();
+        if let Some(z) = q.zoom {
+            lab.zoom = z;
+        }
+        match &q.walkthrough {
+            Some(name) => match Walk::load(name) {
+                Ok(walk) => {
+                    let len = walk.stepper.borrow().len();
+                    let mut target = q.step.unwrap_or(0);
+                    if target > len {
+                        lab.notices.push(format!(
+                            "Step {target} is past the end of this walkthrough ({len} events); showing the end."
+                        ));
+                        target = len;
+                    }
+                    walk.stepper.borrow_mut().seek(target);
+                    lab.walk = Some(Rc::new(walk));
+                    lab.refresh();
+                }
+                Err(e) => lab
+                    .notices
+                    .push(format!("{e} Pick one of the walkthroughs below.")),
+            },
+            None if q.step.is_some() || q.zoom.is_some() => lab
+                .notices
+                .push("The URL gives a step but no walkthrough; pick one below.".into()),
+            None => {}
+        }
+        lab
+    }
+
+    /// Recompute the narration for the current position: the step's `say` at a boundary, and
+    /// what the last step at the current zoom did (the same text whichever way you arrived).
+    fn refresh(&mut self) {
+        self.version += 1;
+        let Some(walk) = &self.walk else {
+            return;
+        };
+        let mut s = walk.stepper.borrow_mut();
+        let to = s.pos();
+        let len = s.len();
+        let done = if walk.at_boundary(to, len) && to > 0 {
+            walk.step_at(to)
+        } else {
+            None
+        };
+        let from = match done {
+            // At an action boundary: the whole step just done.
+            Some(i) => walk.steps[i].first_event,
+            // Otherwise: the last step at the current zoom.
+            None => {
+                s.backward(self.zoom);
+                s.pos()
+            }
+        };
+        self.span = (from, to);
+        self.did_label = match done {
+            Some(i) => format!("Step {} ({}): ", i + 1, walk.steps[i].label),
+            None => format!("Last {} (events {from}–{to}): ", url::zoom_name(self.zoom)),
+        };
+        self.say = done.and_then(|i| walk.steps[i].say.clone());
+        let sim = s.sim().clone();
+        // narrate() reads names from the state at the start of the span: visit it, then come back.
+        self.did = if to - from > NARRATE_MAX {
+            format!(
+                "{} events: too many to summarise here; step by call or change to read them.",
+                crate::view::group_digits(to - from)
+            )
+        } else {
+            s.seek(from);
+            narrate(&sim, s.state(), from, to)
+        };
+        s.seek(from);
+        let st = s.state();
+        self.before = Some(Before {
+            pools: st
+                .pools
+                .iter()
+                .map(|p| (p.npages, p.nrefills, p.nfrees))
+                .collect(),
+            zones: st.zones.iter().map(|z| z.used_mem).collect(),
+        });
+        self.event = if to == 0 {
+            String::new()
+        } else {
+            s.seek(to - 1);
+            narrate(&sim, s.state(), to - 1, to)
+        };
+        s.seek(to);
+    }
+
+    fn with_stepper(&mut self, f: impl FnOnce(&mut Stepper) -> Option<String>) {
+        let Some(walk) = &self.walk else {
+            return;
+        };
+        let status = f(&mut walk.stepper.borrow_mut());
+        self.status = status;
+        self.refresh();
+    }
 }
 
 impl Reducible for Lab {
     type Action = Msg;
 
     fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
-        let mut lab = Rc::unwrap_or_clone(self);
-        let step = match msg {
-            Msg::SetPages(text) => {
-                lab.pages = text;
-                return Rc::new(lab);
+        let mut lab = (*self).clone();
+        match msg {
+            Msg::Load(name) => match Walk::load(&name) {
+                Ok(walk) => {
+                    lab.walk = Some(Rc::new(walk));
+                    lab.playing = false;
+                    lab.status = None;
+                    lab.breakpoint = None;
+                    lab.notices.clear();
+                    lab.refresh();
+                }
+                Err(e) => lab.notices = vec![e],
+            },
+            Msg::Step(fwd, zoom) => {
+                let z = zoom.unwrap_or(lab.zoom);
+                lab.playing = false;
+                lab.with_stepper(|s| {
+                    if fwd {
+                        s.forward(z)
+                    } else {
+                        s.backward(z)
+                    }
+                    None
+                });
             }
-            Msg::SetCaching(c) => {
-                lab.caching = c;
-                return Rc::new(lab);
+            Msg::Start => {
+                lab.playing = false;
+                lab.with_stepper(|s| {
+                    s.seek(0);
+                    None
+                });
             }
-            Msg::Reset => return Rc::new(Lab::boot()),
-            Msg::Create => Lab::create,
-            Msg::Populate => |lab: &mut Lab| lab.on_tt(|tt| Action::TtPopulate { tt }),
-            Msg::Unpopulate => |lab: &mut Lab| lab.on_tt(|tt| Action::TtUnpopulate { tt }),
-        };
-        lab.error = None;
-        lab.step_start = lab.sim.trace().len();
-        if let Err(e) = step(&mut lab) {
-            lab.error = Some(e);
+            Msg::End => {
+                lab.playing = false;
+                lab.with_stepper(|s| {
+                    s.seek(s.len());
+                    None
+                });
+            }
+            Msg::Seek(p) => lab.with_stepper(|s| {
+                s.seek(p);
+                None
+            }),
+            Msg::TogglePlay => {
+                let Some(walk) = &lab.walk else {
+                    return self;
+                };
+                let at_end = {
+                    let s = walk.stepper.borrow();
+                    s.pos() == s.len()
+                };
+                if !lab.playing && at_end {
+                    // Play from the start again.
+                    lab.with_stepper(|s| {
+                        s.seek(0);
+                        None
+                    });
+                }
+                lab.playing = !lab.playing;
+            }
+            Msg::Tick => {
+                if !lab.playing {
+                    return self;
+                }
+                let z = lab.zoom;
+                lab.with_stepper(|s| {
+                    s.forward(z);
+                    None
+                });
+                if let Some(walk) = &lab.walk {
+                    let s = walk.stepper.borrow();
+                    if s.pos() == s.len() {
+                        lab.playing = false;
+                    }
+                }
+            }
+            Msg::Speed(faster) => {
+                lab.speed = if faster {
+                    (lab.speed + 1).min(SPEEDS.len() - 1)
+                } else {
+                    lab.speed.saturating_sub(1)
+                };
+            }
+            Msg::SetZoom(z) => {
+                lab.zoom = z;
+                lab.refresh();
+            }
+            Msg::Landmark(kind, fwd) => {
+                lab.playing = false;
+                lab.with_stepper(|s| {
+                    let found = if fwd {
+                        s.next_landmark(kind)
+                    } else {
+                        s.prev_landmark(kind)
+                    };
+                    (!found).then(|| {
+                        format!(
+                            "No {} {} this position.",
+                            landmark_name(kind),
+                            if fwd { "after" } else { "before" }
+                        )
+                    })
+                });
+            }
+            Msg::SetBreakpoint(f) => lab.breakpoint = f,
+            Msg::RunToBreakpoint(fwd) => {
+                let Some(f) = lab.breakpoint else {
+                    lab.status = Some("Choose a function for the breakpoint first.".into());
+                    return Rc::new(lab);
+                };
+                let sym = lab
+                    .walk
+                    .as_ref()
+                    .and_then(|w| w.funcs.iter().find(|(g, _)| *g == f).map(|(_, s)| *s))
+                    .unwrap_or(f.symbol());
+                lab.playing = false;
+                lab.with_stepper(|s| {
+                    let found = if fwd { s.next_call(f) } else { s.prev_call(f) };
+                    (!found).then(|| {
+                        format!(
+                            "No call of {sym} {} this position.",
+                            if fwd { "after" } else { "before" }
+                        )
+                    })
+                });
+            }
+            Msg::ToggleDebugfs => lab.debugfs = !lab.debugfs,
+            Msg::CycleTheme => {
+                lab.theme = lab.theme.next();
+                if let Some(store) = local_storage() {
+                    let _ = store.set_item(THEME_KEY, lab.theme.name());
+                }
+            }
+            Msg::DismissNotices => lab.notices.clear(),
         }
         Rc::new(lab)
     }
 }
 
-impl Lab {
-    /// "Create tt": destroy the current tt (its pages go back to the pools), then create a new one.
-    fn create(&mut self) -> Result<(), String> {
-        let pages = parse_pages(&self.pages)?;
-        if let Some(old) = self.tt {
-            if view::tt(&self.sim, old).is_some() {
-                self.run(&Action::TtDestroy { tt: old })?;
-            }
-            self.tt = None;
-        }
-        let created = self.run(&Action::TtCreate {
-            pages,
-            caching: self.caching,
-            flags: 0,
-            dma: false,
-        })?;
-        match created {
-            Output::Tt(id) => {
-                self.tt = Some(id);
-                Ok(())
-            }
-            other => Err(format!("unexpected answer to TtCreate: {other:?}")),
-        }
-    }
+/// Where the theme choice is remembered.
+const THEME_KEY: &str = "ttm-lab-theme";
 
-    /// Run an action on the current tt.
-    fn on_tt(&mut self, action: impl FnOnce(u32) -> Action) -> Result<(), String> {
-        let tt = self.tt.ok_or("Create a tt first.")?;
-        self.run(&action(tt)).map(drop)
-    }
-
-    fn run(&mut self, action: &Action) -> Result<Output, String> {
-        self.sim
-            .run(action)
-            .map_err(|e| format!("{}: {e}", action.describe()))
-    }
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
-/// The "Pages" field: a whole number in 1..=MAX_PAGES.
-pub fn parse_pages(text: &str) -> Result<u32, String> {
-    match text.trim().parse::<u32>() {
-        Ok(n) if (1..=MAX_PAGES).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "Pages must be a whole number from 1 to {MAX_PAGES}."
-        )),
-    }
+fn media_matches(query: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media(query).ok().flatten())
+        .is_some_and(|m| m.matches())
 }
 
-/// Form value of a caching state.
-pub fn caching_value(c: Caching) -> &'static str {
-    match c {
-        Caching::Wc => "wc",
-        Caching::Uncached => "uc",
-        Caching::Cached => "cached",
-    }
-}
-
-/// Caching state of a form value.
-pub fn caching_from_value(v: &str) -> Option<Caching> {
-    match v {
-        "wc" => Some(Caching::Wc),
-        "uc" => Some(Caching::Uncached),
-        "cached" => Some(Caching::Cached),
-        _ => None,
-    }
-}
-
-/// The application.
-#[component]
-pub fn App() -> Html {
-    let lab = use_reducer(Lab::boot);
-    let send = |make: fn() -> Msg| {
-        let lab = lab.dispatcher();
-        Callback::from(move |_| lab.dispatch(make()))
-    };
-    let on_pages = {
-        let lab = lab.dispatcher();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            lab.dispatch(Msg::SetPages(input.value()));
-        })
-    };
-    let on_caching = {
-        let lab = lab.dispatcher();
-        Callback::from(move |e: Event| {
-            let select: HtmlSelectElement = e.target_unchecked_into();
-            if let Some(c) = caching_from_value(&select.value()) {
-                lab.dispatch(Msg::SetCaching(c));
-            }
-        })
-    };
-    let on_submit = {
-        let lab = lab.dispatcher();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            lab.dispatch(Msg::Create);
-        })
-    };
-
-    let tt = lab.current_tt();
-    let populated = tt.as_ref().is_some_and(|t| t.present() > 0);
-    let has_tt = tt.is_some();
-
-    html! {
-        <div class="page">
-            <header class="masthead">
-                <div>
-                    <h1>{ "TTM Lab" }</h1>
-                    <p class="tagline">
-                        { "Step through the Linux DRM TTM GPU memory manager: page pools, " }
-                        <code>{ "ttm_tt" }</code>{ " states and memory accounting." }
-                    </p>
-                </div>
-                <span class="machine" data-testid="machine" title="Simulated machine">
-                    { machine_label(lab.sim.config()) }
-                </span>
-            </header>
-
-            <main class="layout">
-                <div class="column">
-                    <section class="panel" aria-labelledby="controls-h">
-                        <h2 id="controls-h">{ "Create and populate a " }<code>{ "ttm_tt" }</code></h2>
-                        <form class="controls" onsubmit={on_submit} novalidate=true>
-                            <div class="field">
-                                <label for="pages">{ "Pages" }</label>
-                                <input id="pages" name="pages" type="number" inputmode="numeric"
-                                    min="1" max={MAX_PAGES.to_string()} step="1"
-                                    value={lab.pages.clone()} oninput={on_pages}
-                                    data-testid="pages-input" />
-                            </div>
-                            <div class="field">
-                                <label for="caching">{ "Caching" }</label>
-                                <select id="caching" name="caching" onchange={on_caching} data-testid="caching-select">
-                                    { for [Caching::Wc, Caching::Uncached, Caching::Cached].into_iter().map(|c| html! {
-                                        <option value={caching_value(c)} selected={c == lab.caching}>
-                                            { format!("{} ({})", caching_value(c), c.kernel_name()) }
-                                        </option>
-                                    }) }
-                                </select>
-                            </div>
-                            <div class="buttons">
-                                <button id="create" type="submit" data-testid="create">{ "Create tt" }</button>
-                                <button id="populate" type="button" class="primary" data-testid="populate"
-                                    disabled={!has_tt || populated} onclick={send(|| Msg::Populate)}>
-                                    { "Populate" }
-                                </button>
-                                <button id="unpopulate" type="button" data-testid="unpopulate"
-                                    disabled={!populated} onclick={send(|| Msg::Unpopulate)}>
-                                    { "Unpopulate" }
-                                </button>
-                                <button id="reset" type="button" data-testid="reset"
-                                    onclick={send(|| Msg::Reset)} title="Reboot the simulated machine">
-                                    { "Reset" }
-                                </button>
-                            </div>
-                        </form>
-                        if let Some(err) = &lab.error {
-                            <p class="error" role="alert" data-testid="error">{ err }</p>
-                        }
-                    </section>
-
-                    <TtPanel tt={tt} />
-                    <TracePanel trace={view::trace_since(&lab.sim, lab.step_start, TRACE_LINES)} />
-                </div>
-
-                <div class="column">
-                    <PoolsPanel pools={view::pools(&lab.sim)} />
-                    <ZonesPanel zones={view::zones(&lab.sim)} />
-                </div>
-            </main>
-
-            <footer class="footer">
-                { "Every number on this page comes from the ttm-core model of Linux 3.3/3.4 TTM; the page only renders it." }
-            </footer>
-        </div>
-    }
-}
-
-/// "64 MiB · x86-64 · E3 · faithful".
+/// "64 MiB · x86-64 · E3 · faithful · radeon".
 fn machine_label(cfg: &MachineConfig) -> String {
     let arch = match cfg.arch {
         ttm_core::Arch::X86_64 => "x86-64",
@@ -285,220 +543,271 @@ fn machine_label(cfg: &MachineConfig) -> String {
         ttm_core::Fidelity::Fixed => "fixed",
     };
     format!(
-        "{} RAM · {arch} · {:?} · {fidelity}",
-        view::human_bytes(cfg.ram_bytes),
-        cfg.era
+        "{} RAM · {arch} · {:?} · {fidelity} · {}",
+        crate::view::human_bytes(cfg.ram_bytes),
+        cfg.era,
+        format!("{:?}", cfg.driver.kind).to_lowercase()
     )
 }
 
-#[derive(Properties, PartialEq)]
-struct TtProps {
-    tt: Option<TtView>,
-}
-
-#[component]
-fn TtPanel(props: &TtProps) -> Html {
-    let Some(tt) = &props.tt else {
-        return html! {
-            <section class="panel" aria-labelledby="tt-h" data-testid="tt-panel">
-                <h2 id="tt-h"><code>{ "ttm_tt" }</code></h2>
-                <p class="tt-state" role="status" aria-live="polite">
-                    <span class="state" data-testid="tt-state">{ "no tt" }</span>
-                    <span class="detail">{ "Choose a size and caching, then press Create tt." }</span>
-                </p>
-            </section>
-        };
-    };
-    let class = caching_value(tt.caching);
-    html! {
-        <section class="panel" aria-labelledby="tt-h" data-testid="tt-panel">
-            <h2 id="tt-h"><code>{ format!("ttm_tt #{}", tt.id) }</code></h2>
-            <p class="tt-state" role="status" aria-live="polite">
-                <span class="state" data-testid="tt-state">{ tt.state }</span>
-                <span class="detail" data-testid="tt-detail">
-                    { format!("{} · {} of {} slots hold a page", tt.caching_name, tt.present(), tt.slots.len()) }
-                </span>
-            </p>
-            <ul class="cells" data-testid="tt-cells" aria-label="Page slots of the tt"
-                style={format!("--cols: {}", cell_columns(tt.slots.len()))}>
-                { for tt.slots.iter().enumerate().map(|(i, s)| match s {
-                    Slot::Page(pfn) => {
-                        let label = format!("slot {i}: page pfn {pfn:#x}");
-                        html! { <li class={classes!("cell", "present", class)} title={label.clone()} aria-label={label} /> }
-                    }
-                    Slot::Empty => {
-                        let label = format!("slot {i}: NULL");
-                        html! { <li class="cell" title={label.clone()} aria-label={label} /> }
-                    }
-                }) }
-            </ul>
-            <ul class="legend" aria-hidden="true">
-                <li><span class="cell present wc" />{ "wc page" }</li>
-                <li><span class="cell present uc" />{ "uc page" }</li>
-                <li><span class="cell present cached" />{ "cached page" }</li>
-                <li><span class="cell" />{ "NULL slot" }</li>
-            </ul>
-        </section>
+/// The key bindings (ignored while typing in a field, and Space/Enter on buttons keep their
+/// native meaning).
+fn key_msg(e: &KeyboardEvent) -> Option<Msg> {
+    if e.ctrl_key() || e.meta_key() || e.alt_key() {
+        return None;
     }
-}
-
-/// Cells per row: rows of 10 for small tts, then 16, then 32.
-fn cell_columns(n: usize) -> usize {
-    match n {
-        0..=40 => n.clamp(1, 10),
-        41..=256 => 16,
-        _ => 32,
+    let tag = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .map(|el| el.tag_name().to_ascii_uppercase())
+        .unwrap_or_default();
+    if matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA") {
+        return None;
     }
+    let on_control = matches!(tag.as_str(), "BUTTON" | "A" | "SUMMARY");
+    let shift = e.shift_key();
+    Some(match e.key().as_str() {
+        " " | "Spacebar" if !on_control => Msg::TogglePlay,
+        "ArrowRight" => Msg::Step(true, shift.then_some(Zoom::Action)),
+        "ArrowLeft" => Msg::Step(false, shift.then_some(Zoom::Action)),
+        "Home" => Msg::Start,
+        "End" => Msg::End,
+        "+" | "=" => Msg::Speed(true),
+        "-" | "_" => Msg::Speed(false),
+        _ => return None,
+    })
 }
 
-#[derive(Properties, PartialEq)]
-struct PoolsProps {
-    pools: Vec<PoolRow>,
-}
-
+/// The application.
 #[component]
-fn PoolsPanel(props: &PoolsProps) -> Html {
-    html! {
-        <section class="panel" aria-labelledby="pools-h">
-            <h2 id="pools-h">{ "Page pools" }</h2>
-            <table data-testid="pools">
-                <thead>
-                    <tr>
-                        <th scope="col">{ "pool" }</th>
-                        <th scope="col" title="nrefills">{ "refills" }</th>
-                        <th scope="col" title="nfrees">{ "pages freed" }</th>
-                        <th scope="col" title="npages">{ "size" }</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    { for props.pools.iter().map(|p| html! {
-                        <tr data-testid={format!("pool-{}", p.slug())}>
-                            <th scope="row"><code>{ &p.name }</code></th>
-                            <td class="num" data-testid="nrefills">{ p.nrefills }</td>
-                            <td class="num" data-testid="nfrees">{ p.nfrees }</td>
-                            <td class="num" data-testid="npages">{ p.npages }</td>
-                        </tr>
-                    }) }
-                </tbody>
-            </table>
-            <p class="hint">{ "The columns of " }<code>{ "ttm_page_alloc_debugfs" }</code>{ "; size is npages." }</p>
-        </section>
+pub fn App() -> Html {
+    let lab = use_reducer(Lab::from_url);
+
+    // Keyboard shortcuts on the whole document.
+    {
+        let d = lab.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
+                EventListener::new_with_options(
+                    &doc,
+                    "keydown",
+                    EventListenerOptions::enable_prevent_default(),
+                    move |ev| {
+                        let Some(e) = ev.dyn_ref::<KeyboardEvent>() else {
+                            return;
+                        };
+                        if let Some(msg) = key_msg(e) {
+                            e.prevent_default();
+                            d.dispatch(msg);
+                        }
+                    },
+                )
+            });
+            move || drop(listener)
+        });
     }
-}
 
-#[derive(Properties, PartialEq)]
-struct ZonesProps {
-    zones: Vec<ZoneRow>,
-}
+    // Play: one forward step per tick while playing.
+    {
+        let d = lab.dispatcher();
+        use_effect_with((lab.playing, lab.speed), move |&(playing, speed)| {
+            let timer =
+                playing.then(|| Interval::new(SPEEDS[speed].0, move || d.dispatch(Msg::Tick)));
+            move || drop(timer)
+        });
+    }
 
-#[component]
-fn ZonesPanel(props: &ZonesProps) -> Html {
-    html! {
-        <section class="panel" aria-labelledby="zones-h">
-            <h2 id="zones-h">{ "Memory accounting" }</h2>
-            { for props.zones.iter().map(|z| {
-                let slug = z.slug();
-                html! {
-                    <div class="zone" data-testid={format!("zone-{slug}")}>
-                        <div class="zone-head">
-                            <span><code>{ &z.name }</code>{ " zone" }</span>
-                            <span class="figures">
-                                { "used_mem " }
-                                <span data-testid={format!("zone-{slug}-used")}>{ view::group_digits(z.used_mem) }</span>
-                                { " B" }
-                            </span>
-                        </div>
-                        <div class="bar" role="meter" aria-label={format!("{} zone used_mem", z.name)}
-                            aria-valuemin="0" aria-valuemax={z.max_mem.to_string()} aria-valuenow={z.used_mem.to_string()}
-                            aria-valuetext={format!("{} of {}", view::human_bytes(z.used_mem), view::human_bytes(z.max_mem))}>
-                            <span style={format!("width: {:.2}%", z.percent())} />
-                        </div>
-                        <div class="zone-foot">
-                            { format!("{} of max_mem {} ({:.1} %)", view::human_bytes(z.used_mem), view::human_bytes(z.max_mem), z.percent()) }
-                        </div>
-                    </div>
+    // The URL follows the view (replaceState: stepping does not flood the history).
+    let pos = lab.walk.as_ref().map(|w| w.stepper.borrow().pos());
+    {
+        let name = lab.walk.as_ref().map(|w| w.name.clone());
+        use_effect_with((name, pos, lab.zoom), move |(name, pos, zoom)| {
+            if let (Some(name), Some(pos)) = (name, pos) {
+                if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                    let _ = h.replace_state_with_url(
+                        &wasm_bindgen::JsValue::NULL,
+                        "",
+                        Some(&url::format(name, *pos, *zoom)),
+                    );
                 }
-            }) }
-            <p class="hint">{ "Bytes charged by " }<code>{ "ttm_mem_global_alloc_page" }</code>{ "; the limit is max_mem." }</p>
-        </section>
+            }
+        });
+    }
+
+    // The theme attribute on <html>.
+    use_effect_with(lab.theme, |theme| {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("data-theme", theme.name());
+        }
+    });
+
+    let send = |make: fn() -> Msg| {
+        let d = lab.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(make()))
+    };
+
+    let theme_label = match lab.theme {
+        Theme::Auto => "Theme: auto (follows the system)",
+        Theme::Light => "Theme: light",
+        Theme::Dark => "Theme: dark",
+    };
+
+    html! {
+        <div class="page" data-reduced-motion={lab.reduced_motion.to_string()}
+            data-theme-choice={lab.theme.name()}>
+            <header class="masthead">
+                <div>
+                    <h1>{ "TTM Lab" }</h1>
+                    <p class="tagline">
+                        { "Step through the Linux 3.3 DRM TTM GPU memory manager: page pools, " }
+                        <code>{ "ttm_tt" }</code>{ " pages, buffer objects and memory accounting." }
+                    </p>
+                </div>
+                <div class="masthead-side">
+                    if let Some(w) = &lab.walk {
+                        <span class="machine" data-testid="machine" title="Simulated machine">
+                            { machine_label(w.stepper.borrow().sim().config()) }
+                        </span>
+                    }
+                    <button type="button" class="theme-toggle" data-testid="theme"
+                        aria-label={theme_label} title={theme_label}
+                        onclick={send(|| Msg::CycleTheme)}>
+                        { format!("◐ Theme: {}", lab.theme.name()) }
+                    </button>
+                </div>
+            </header>
+
+            <Picker current={lab.walk.as_ref().map(|w| AttrValue::from(w.name.clone()))}
+                on_load={{ let d = lab.dispatcher(); Callback::from(move |n: String| d.dispatch(Msg::Load(n))) }} />
+
+            if !lab.notices.is_empty() {
+                <div class="notice" role="alert" data-testid="url-notice">
+                    <ul>{ for lab.notices.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
+                    <button type="button" onclick={send(|| Msg::DismissNotices)}
+                        aria-label="Dismiss the URL message">{ "Dismiss" }</button>
+                </div>
+            }
+
+            if let Some(walk) = &lab.walk {
+                { panels::walkthrough(&lab, walk) }
+            } else {
+                <section class="panel intro" data-testid="intro">
+                    <h2>{ "No walkthrough open" }</h2>
+                    <p>{ "Choose a walkthrough above and press Open. Each one runs a short scenario on the simulated machine and lets you step through every kernel call it makes, forwards and backwards." }</p>
+                </section>
+            }
+
+            <footer class="footer">
+                { "Every number on this page comes from the ttm-core model of Linux 3.3 TTM; the page only renders it. Keys: Space play/pause · ←/→ step · Shift+←/→ by action · Home/End · −/+ speed." }
+            </footer>
+        </div>
     }
 }
 
 #[derive(Properties, PartialEq)]
-struct TraceProps {
-    trace: TraceView,
+struct PickerProps {
+    current: Option<AttrValue>,
+    on_load: Callback<String>,
 }
 
+/// The walkthrough picker: a select of the catalog (titles shown) and an Open button.
 #[component]
-fn TracePanel(props: &TraceProps) -> Html {
-    let t = &props.trace;
-    let line = |l: &TraceLine| match l {
-        TraceLine::Action { seq, label } => html! {
-            <li class="action"><span class="seq">{ seq }</span><span>{ format!("▸ {label}") }</span></li>
-        },
-        TraceLine::Call {
-            seq,
-            depth,
-            symbol,
-            args,
-        } => html! {
-            <li><span class="seq">{ seq }</span>
-                <span class="call" style={format!("--depth: {depth}")}>
-                    <span class="sym">{ *symbol }</span><span class="detail">{ format!("({args})") }</span>
-                </span>
-            </li>
-        },
-        TraceLine::Finding { seq, text } => html! {
-            <li class="finding"><span class="seq">{ seq }</span><span>{ format!("⚠ {text}") }</span></li>
-        },
+fn Picker(props: &PickerProps) -> Html {
+    let select = use_node_ref();
+    // Titles are read once (loading a scenario also dry-runs it).
+    let entries = use_memo((), |_| {
+        catalog::names()
+            .map(|n| {
+                let title = catalog::load(n)
+                    .and_then(|r| r.ok())
+                    .map_or_else(|| n.to_string(), |s| s.title);
+                (n, title)
+            })
+            .collect::<Vec<(&'static str, String)>>()
+    });
+    {
+        // The select shows the open walkthrough (or the first one when none is open).
+        let select = select.clone();
+        let first = entries.first().map(|(n, _)| n.to_string());
+        use_effect_with(props.current.clone(), move |current| {
+            if let Some(s) = select.cast::<HtmlSelectElement>() {
+                if let Some(v) = current.as_deref().map(str::to_string).or(first) {
+                    s.set_value(&v);
+                }
+            }
+        });
+    }
+    let on_submit = {
+        let select = select.clone();
+        let on_load = props.on_load.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if let Some(s) = select.cast::<HtmlSelectElement>() {
+                on_load.emit(s.value());
+            }
+        })
     };
     html! {
-        <section class="panel" aria-labelledby="trace-h">
-            <h2 id="trace-h">{ "Trace of the last step" }</h2>
-            if t.head.is_empty() && t.total_events == 0 {
-                <p class="empty-note">{ "Nothing yet: every kernel function the model runs will be listed here." }</p>
-            } else if t.head.is_empty() {
-                <p class="empty-note">{ "The last step ran no kernel function." }</p>
-            } else {
-                <ol class="trace" data-testid="trace" aria-label="Kernel functions called by the last step">
-                    { for t.head.iter().map(line) }
-                    if t.omitted > 0 {
-                        <li class="gap"><span class="seq" /><span>{ format!("… {} more lines …", t.omitted) }</span></li>
-                    }
-                    { for t.tail.iter().map(line) }
-                </ol>
-            }
-            <p class="hint">{ format!("{} events recorded since boot.", t.total_events) }</p>
-        </section>
+        <form class="picker" onsubmit={on_submit} data-testid="picker">
+            <label for="walkthrough">{ "Walkthrough" }</label>
+            <select id="walkthrough" ref={select} data-testid="walkthrough-select">
+                { for entries.iter().map(|(n, t)| html! {
+                    <option value={*n}>
+                        { format!("{t} ({n})") }
+                    </option>
+                }) }
+            </select>
+            <button type="submit" class="primary" data-testid="open">{ "Open" }</button>
+            <span class="hint">{ format!("{} built-in walkthrough{}", entries.len(), if entries.len() == 1 { "" } else { "s" }) }</span>
+        </form>
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pages_field_accepts_only_sensible_sizes() {
-        assert_eq!(parse_pages("20"), Ok(20));
-        assert_eq!(parse_pages(" 7 "), Ok(7));
-        assert!(parse_pages("0").is_err());
-        assert!(parse_pages("-3").is_err());
-        assert!(parse_pages("abc").is_err());
-        assert!(parse_pages(&(MAX_PAGES + 1).to_string()).is_err());
-    }
-
-    #[test]
-    fn cells_wrap_in_tidy_rows() {
-        assert_eq!(cell_columns(1), 1);
-        assert_eq!(cell_columns(20), 10);
-        assert_eq!(cell_columns(100), 16);
-        assert_eq!(cell_columns(600), 32);
-    }
-
-    #[test]
-    fn caching_values_round_trip() {
-        for c in [Caching::Wc, Caching::Uncached, Caching::Cached] {
-            assert_eq!(caching_from_value(caching_value(c)), Some(c));
+/// Callback helpers for the panels.
+pub fn on_seek(d: UseReducerDispatcher<Lab>) -> Callback<InputEvent> {
+    Callback::from(move |e: InputEvent| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        if let Ok(p) = input.value().parse::<u64>() {
+            d.dispatch(Msg::Seek(p));
         }
+    })
+}
+
+/// The breakpoint select.
+pub fn on_breakpoint(d: UseReducerDispatcher<Lab>) -> Callback<Event> {
+    Callback::from(move |e: Event| {
+        let s: HtmlSelectElement = e.target_unchecked_into();
+        let f = s.value().parse::<usize>().ok().and_then(Func::from_index);
+        d.dispatch(Msg::SetBreakpoint(f));
+    })
+}
+
+/// The zoom name for labels.
+pub fn zoom_label(z: Zoom) -> &'static str {
+    match z {
+        Zoom::Action => "action",
+        Zoom::Call => "call",
+        Zoom::Change => "change",
     }
+}
+
+/// All zooms.
+pub const ZOOMS: [Zoom; 3] = [Zoom::Action, Zoom::Call, Zoom::Change];
+
+/// Landmark buttons.
+pub const LANDMARKS: [Landmark; 6] = [
+    Landmark::Refill,
+    Landmark::Swapout,
+    Landmark::Swapin,
+    Landmark::Eviction,
+    Landmark::Shrink,
+    Landmark::Finding,
+];
+
+/// Name of a landmark.
+pub fn landmark_label(l: Landmark) -> &'static str {
+    landmark_name(l)
 }

@@ -2,9 +2,13 @@
 //!
 //! **Architecture invariant:** this crate holds no TTM logic. It calls `ttm_core` for every change and
 //! renders what the core reports; [`view`] turns the core's state into plain display rows, [`app`]
-//! turns them into HTML and user input into core calls.
+//! holds the view state (walkthrough, position, zoom, play) and turns input into stepper calls,
+//! [`panels`] and [`canvas`] draw the state at the current position, [`url`] reads and writes the URL.
 
 pub mod app;
+pub mod canvas;
+pub mod panels;
+pub mod url;
 pub mod view;
 
 /// Render the application into the page's `#app` element (falls back to `<body>`).

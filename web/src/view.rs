@@ -1,132 +1,113 @@
-//! Display rows derived from the simulator: plain data the components render.
+//! Display data derived from the model: plain values the components render.
 //!
-//! Only formatting and selection happen here (which numbers, in which order, how they are written);
-//! every number comes from `ttm_core` unchanged.
+//! Only formatting and selection happen here (which numbers, in which order, how they are written,
+//! which colour a page cell gets); every number comes from `ttm_core` unchanged.
 
-use ttm_core::{Caching, Event, Sim};
+use std::collections::BTreeSet;
 
-/// One row of the page-pool table (the columns of `ttm_page_alloc_debugfs`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PoolRow {
-    /// debugfs name: "wc", "uc", "wc dma", "uc dma".
-    pub name: String,
-    /// `nrefills`.
-    pub nrefills: u64,
-    /// `nfrees`.
-    pub nfrees: u64,
-    /// `npages`.
-    pub npages: u64,
-}
+use ttm_core::consts::placement;
+use ttm_core::state::Loc;
+use ttm_core::stepper::Frame;
+use ttm_core::{event_symbol, Attr, DriverKind, Event, Func, Sim, State, TtState};
 
-impl PoolRow {
-    /// Stable DOM id fragment: "wc dma" -> "wc-dma".
-    pub fn slug(&self) -> String {
-        slug(&self.name)
-    }
-}
-
-/// One TTM memory-accounting zone.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ZoneRow {
-    /// "kernel", "dma32" or "highmem".
-    pub name: String,
-    /// `used_mem` in bytes.
-    pub used_mem: u64,
-    /// `max_mem` in bytes.
-    pub max_mem: u64,
-}
-
-impl ZoneRow {
-    /// Stable DOM id fragment.
-    pub fn slug(&self) -> String {
-        slug(&self.name)
-    }
-
-    /// used_mem as a share of max_mem, 0..=100 (for the bar).
-    pub fn percent(&self) -> f64 {
-        if self.max_mem == 0 {
-            0.0
-        } else {
-            (self.used_mem as f64 * 100.0 / self.max_mem as f64).min(100.0)
-        }
-    }
-}
-
-/// What one page slot of the tt holds.
+/// What a page cell shows (the canvas colour index; see [`CELL_LEGEND`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Slot {
-    /// NULL.
-    Empty,
-    /// A page with this frame number.
-    Page(u64),
+#[repr(u8)]
+pub enum Cell {
+    /// A NULL slot.
+    Absent = 0,
+    /// A page with a write-back (cached) kernel mapping.
+    Cached = 1,
+    /// A write-combined page.
+    Wc = 2,
+    /// An uncached page.
+    Uc = 3,
+    /// A page of a tt that is bound into the GPU aperture.
+    Bound = 4,
+    /// A slot whose contents are in the tt's swap storage.
+    Swapped = 5,
 }
 
-/// The tt the page works with.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TtView {
-    /// Its id in the simulator.
-    pub id: u32,
-    /// Kernel name of its binding state (`tt_unbound`, ...).
-    pub state: &'static str,
-    /// Kernel name of its caching state (`tt_wc`, ...).
-    pub caching_name: &'static str,
-    /// Its caching state, for colouring the cells.
-    pub caching: Caching,
-    /// The page array.
-    pub slots: Vec<Slot>,
-}
+/// Legend entries: (cell, CSS variable holding its colour, label).
+pub const CELL_LEGEND: [(Cell, &str, &str); 6] = [
+    (Cell::Absent, "--cell-absent", "no page (NULL)"),
+    (Cell::Cached, "--cell-cached", "page, cached (WB)"),
+    (Cell::Wc, "--cell-wc", "page, write-combined"),
+    (Cell::Uc, "--cell-uc", "page, uncached"),
+    (Cell::Bound, "--cell-bound", "page of a bound tt"),
+    (Cell::Swapped, "--cell-swapped", "swapped out"),
+];
 
-impl TtView {
-    /// Slots holding a page.
-    pub fn present(&self) -> usize {
-        self.slots
-            .iter()
-            .filter(|s| matches!(s, Slot::Page(_)))
-            .count()
+fn attr_cell(st: &State, pfn: u64) -> Cell {
+    match st.phys.page(pfn).map(|p| p.attr) {
+        Some(Attr::Wc) => Cell::Wc,
+        Some(Attr::Uc) => Cell::Uc,
+        _ => Cell::Cached,
     }
 }
 
-/// One line of the call trace.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TraceLine {
-    /// A user action starts.
-    Action {
-        /// Event index.
-        seq: u64,
-        /// The action's label.
-        label: String,
-    },
-    /// A kernel function is called.
-    Call {
-        /// Event index.
-        seq: u64,
-        /// Nesting depth (0 = called by the action itself).
-        depth: usize,
-        /// Kernel symbol.
-        symbol: &'static str,
-        /// `name=value` pairs.
-        args: String,
-    },
-    /// The model found a defect or broken invariant.
-    Finding {
-        /// Event index.
-        seq: u64,
-        /// What happened.
-        text: String,
-    },
+/// One tt's page array as cells, with its caption.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TtCells {
+    /// Id.
+    pub id: u32,
+    /// Destroyed tts are listed but greyed.
+    pub alive: bool,
+    /// `tt_unbound`, ...
+    pub state: &'static str,
+    /// `tt_wc`, ...
+    pub caching: &'static str,
+    /// Rendered page flags.
+    pub flags: String,
+    /// Slots holding a page.
+    pub present: u32,
+    /// SWAPPED flag.
+    pub swapped: bool,
+    /// One byte per slot ([`Cell`] as u8).
+    pub cells: Vec<u8>,
+    /// The page frame number in each slot.
+    pub pfns: Vec<Option<u64>>,
 }
 
-/// The trace of the most recent step, shortened to at most `max` lines (head and tail kept).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TraceView {
-    /// Total events recorded since boot.
-    pub total_events: u64,
-    /// Lines shown before the gap.
-    pub head: Vec<TraceLine>,
-    /// Lines left out between `head` and `tail`.
-    pub omitted: usize,
-    /// Lines shown after the gap.
-    pub tail: Vec<TraceLine>,
+/// Every tt of the state.
+pub fn tts(st: &State) -> Vec<TtCells> {
+    st.tts
+        .iter()
+        .map(|t| {
+            let bound = t.state == TtState::Bound;
+            let swapped = t.swapped();
+            let cells = t
+                .pages
+                .iter()
+                .map(|p| match p {
+                    Some(_) if bound => Cell::Bound as u8,
+                    Some(pfn) => attr_cell(st, *pfn) as u8,
+                    None if swapped => Cell::Swapped as u8,
+                    None => Cell::Absent as u8,
+                })
+                .collect();
+            TtCells {
+                id: t.id,
+                alive: t.alive,
+                state: if t.alive {
+                    t.state.kernel_name()
+                } else {
+                    "destroyed"
+                },
+                caching: t.caching.kernel_name(),
+                flags: ttm_core::consts::page_flags::describe(t.page_flags),
+                present: t.pages_present(),
+                swapped,
+                cells,
+                pfns: t.pages.clone(),
+            }
+        })
+        .collect()
+}
+
+/// A pool's page list as cells (head first).
+pub fn pool_cells(st: &State, pfns: impl Iterator<Item = u64>) -> Vec<u8> {
+    pfns.map(|pfn| attr_cell(st, pfn) as u8).collect()
 }
 
 /// Lowercase, spaces to dashes.
@@ -163,112 +144,144 @@ pub fn human_bytes(n: u64) -> String {
     }
 }
 
-/// The four normal pools, in debugfs order.
-pub fn pools(sim: &Sim) -> Vec<PoolRow> {
-    sim.state()
-        .pools
+/// `x` as a share of `of`, 0..=100.
+pub fn percent(x: u64, of: u64) -> f64 {
+    if of == 0 {
+        0.0
+    } else {
+        (x as f64 * 100.0 / of as f64).min(100.0)
+    }
+}
+
+/// The kernel's name of memory type `t` (`TTM_PL_VRAM`).
+pub fn mem_type_name(t: u8) -> String {
+    match t as u32 {
+        placement::PL_SYSTEM => "SYSTEM".into(),
+        placement::PL_TT => "TT (GTT)".into(),
+        placement::PL_VRAM => "VRAM".into(),
+        placement::PL_PRIV0 => "PRIV0".into(),
+        n => format!("type {n}"),
+    }
+}
+
+/// The caching flags of a placement (`WC`, `CACHED|UNCACHED`, or `-`).
+pub fn placement_caching(p: u32) -> String {
+    let names: Vec<&str> = [
+        (placement::FLAG_CACHED, "CACHED"),
+        (placement::FLAG_UNCACHED, "UNCACHED"),
+        (placement::FLAG_WC, "WC"),
+    ]
+    .iter()
+    .filter(|(f, _)| p & f != 0)
+    .map(|(_, n)| *n)
+    .collect();
+    if names.is_empty() {
+        "-".into()
+    } else {
+        names.join("|")
+    }
+}
+
+/// The symbol shown for a traced call, its elixir link (none for pseudo-symbols) and whether it
+/// is a driver callback.
+pub fn call_symbol(
+    kind: DriverKind,
+    func: Func,
+    args: &[u64],
+) -> (&'static str, Option<String>, bool) {
+    let sym = event_symbol(kind, func, args);
+    let driver = func.file().starts_with("struct ttm_")
+        || matches!(func.file(), "driver" | "driver backend")
+        || sym != func.symbol();
+    let url = if sym.contains("->") || sym.contains(' ') {
+        None
+    } else {
+        Some(format!(
+            "https://elixir.bootlin.com/linux/v3.3/A/ident/{sym}"
+        ))
+    };
+    (sym, url, driver)
+}
+
+/// One open call of the call stack.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FrameRow {
+    /// The displayed symbol.
+    pub symbol: &'static str,
+    /// elixir link.
+    pub url: Option<String>,
+    /// A driver callback (or driver backend operation).
+    pub driver: bool,
+    /// `tt=0, index=3`.
+    pub args: String,
+    /// Event index of its entry.
+    pub at: u64,
+}
+
+/// `name=value, ...` of a call's recorded arguments.
+pub fn args_text(func: Func, args: &[u64]) -> String {
+    func.arg_names()
         .iter()
-        .map(|p| PoolRow {
-            name: p.name.clone(),
-            nrefills: p.nrefills,
-            nfrees: p.nfrees,
-            npages: p.npages,
+        .zip(args)
+        .map(|(n, v)| format!("{n}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The call stack, outermost first.
+pub fn frames(kind: DriverKind, stack: &[Frame]) -> Vec<FrameRow> {
+    stack
+        .iter()
+        .map(|f| {
+            let (symbol, url, driver) = call_symbol(kind, f.func, &f.args);
+            FrameRow {
+                symbol,
+                url,
+                driver,
+                args: args_text(f.func, &f.args),
+                at: f.at,
+            }
         })
         .collect()
 }
 
-/// The accounting zones.
-pub fn zones(sim: &Sim) -> Vec<ZoneRow> {
-    sim.state()
-        .zones
-        .iter()
-        .map(|z| ZoneRow {
-            name: z.name.clone(),
-            used_mem: z.used_mem,
-            max_mem: z.max_mem,
-        })
-        .collect()
-}
-
-/// The tt with this id, if it exists and has not been destroyed.
-pub fn tt(sim: &Sim, id: u32) -> Option<TtView> {
-    let t = sim.state().tts.get(id as usize).filter(|t| t.alive)?;
-    Some(TtView {
-        id,
-        state: t.state.kernel_name(),
-        caching_name: t.caching.kernel_name(),
-        caching: t.caching,
-        slots: t
-            .pages
-            .iter()
-            .map(|p| p.map_or(Slot::Empty, Slot::Page))
-            .collect(),
-    })
-}
-
-/// The trace from event `start` on (the start of the last button's actions), at most `max` lines.
-pub fn trace_since(sim: &Sim, start: u64, max: usize) -> TraceView {
-    let trace = sim.trace();
-    let mut lines: Vec<TraceLine> = Vec::new();
-    let mut depth = 0usize;
-    for (seq, ev) in (start..).zip(trace.events_from(start)) {
-        match ev {
-            Event::Mark { label } => {
-                depth = 0;
-                lines.push(TraceLine::Action {
-                    seq,
-                    label: trace.label(label).to_string(),
-                });
-            }
-            Event::Enter { func, args } => {
-                let names = func.arg_names();
-                let args = names
-                    .iter()
-                    .zip(&args)
-                    .map(|(n, v)| format!("{n}={v}"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                lines.push(TraceLine::Call {
-                    seq,
-                    depth,
-                    symbol: func.symbol(),
-                    args,
-                });
-                depth += 1;
-            }
-            Event::Exit { .. } => depth = depth.saturating_sub(1),
-            Event::Finding(f) => lines.push(TraceLine::Finding {
-                seq,
-                text: f.describe(),
-            }),
-            Event::Delta(_) => {}
+/// Every function called somewhere in the trace, sorted by displayed name (breakpoint choices).
+pub fn funcs_seen(sim: &Sim) -> Vec<(Func, &'static str)> {
+    let kind = sim.config().driver.kind;
+    let mut seen: BTreeSet<(&'static str, usize)> = BTreeSet::new();
+    for e in sim.trace().events() {
+        if let Event::Enter { func, args } = e {
+            seen.insert((event_symbol(kind, func, &args), func.index()));
         }
     }
-    let total_events = trace.len();
-    if lines.len() <= max {
-        return TraceView {
-            total_events,
-            head: lines,
-            omitted: 0,
-            tail: Vec::new(),
-        };
+    let mut out: Vec<(Func, &'static str)> = Vec::new();
+    for (sym, i) in seen {
+        if let Some(f) = Func::from_index(i) {
+            if !out.iter().any(|(g, _)| *g == f) {
+                out.push((f, sym));
+            }
+        }
     }
-    let head_len = max * 2 / 3;
-    let tail_len = max - head_len;
-    let tail = lines.split_off(lines.len() - tail_len);
-    let omitted = lines.len() - head_len;
-    lines.truncate(head_len);
-    TraceView {
-        total_events,
-        head: lines,
-        omitted,
-        tail,
+    out
+}
+
+/// Where a page is, in words (for the pool strip captions).
+pub fn loc_text(l: Loc) -> &'static str {
+    match l {
+        Loc::Fresh | Loc::Free => "system memory",
+        Loc::Pool { .. } => "a page pool",
+        Loc::Dma { .. } => "a DMA pool",
+        Loc::Tt { .. } => "a tt",
+        Loc::Local { .. } => "a private batch",
+        Loc::Leaked => "leaked",
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::rc::Rc;
+    use ttm_core::{catalog, Stepper, Zoom};
 
     #[test]
     fn digits_are_grouped_like_the_spec() {
@@ -286,65 +299,49 @@ mod tests {
         assert_eq!(human_bytes(1536), "1.5 KiB");
     }
 
-    /// The rows the page renders for spec worked examples W3 and W4.
     #[test]
-    fn rows_for_w3_and_w4() {
-        use ttm_core::{Action, MachineConfig, Output};
-        let mut sim = Sim::new(MachineConfig::default()).unwrap();
-        let Ok(Output::Tt(tt)) = sim.run(&Action::TtCreate {
-            pages: 20,
-            caching: Caching::Wc,
-            flags: 0,
-            dma: false,
-        }) else {
-            panic!("TtCreate did not return a tt");
-        };
-        assert_eq!(tt_view_state(&sim, tt), "tt_unpopulated");
-
-        let start = sim.trace().len();
-        sim.run(&Action::TtPopulate { tt }).unwrap();
-        let wc = &pools(&sim)[0];
+    fn placements_and_types_read_like_the_kernel() {
         assert_eq!(
-            (wc.name.as_str(), wc.npages, wc.nrefills, wc.nfrees),
-            ("wc", 492, 1, 0)
+            placement_caching(placement::FLAG_WC | placement::FLAG_TT),
+            "WC"
         );
-        assert_eq!(wc.slug(), "wc");
-        assert_eq!(zones(&sim)[0].used_mem, 81_920);
-        let v = self::tt(&sim, tt).unwrap();
-        assert_eq!(
-            (v.state, v.caching_name, v.present()),
-            ("tt_unbound", "tt_wc", 20)
-        );
-        let trace = trace_since(&sim, start, 1000);
-        assert_eq!(trace.omitted, 0);
-        assert!(matches!(&trace.head[0], TraceLine::Action { .. }));
-        assert!(trace.head.iter().any(|l| matches!(
-            l,
-            TraceLine::Call {
-                symbol: "ttm_pool_populate",
-                depth: 0,
-                ..
-            }
-        )));
-
-        sim.run(&Action::TtUnpopulate { tt }).unwrap();
-        assert_eq!(pools(&sim)[0].npages, 512);
-        assert_eq!(zones(&sim)[0].used_mem, 0);
-        let v = self::tt(&sim, tt).unwrap();
-        assert_eq!((v.state, v.present()), ("tt_unpopulated", 0));
-
-        let short = trace_since(&sim, 0, 9);
-        assert_eq!(short.head.len() + short.tail.len(), 9);
-        assert!(short.omitted > 0);
-    }
-
-    fn tt_view_state(sim: &Sim, id: u32) -> &'static str {
-        tt(sim, id).map_or("none", |t| t.state)
-    }
-
-    #[test]
-    fn slugs_are_stable_ids() {
+        assert_eq!(placement_caching(0), "-");
+        assert_eq!(mem_type_name(2), "VRAM");
         assert_eq!(slug("wc dma"), "wc-dma");
-        assert_eq!(slug("kernel"), "kernel");
+    }
+
+    /// The cells the page draws for the pool-refill walkthrough (spec W3, W4).
+    #[test]
+    fn pool_refill_cells() {
+        let run = catalog::load("pool-refill")
+            .unwrap()
+            .unwrap()
+            .run()
+            .unwrap();
+        let populate_end = run.steps[1].end_event;
+        let sim = Rc::new(run.sim);
+        let mut s = Stepper::new(sim.clone());
+        s.seek(populate_end);
+        let t = &tts(s.state())[0];
+        assert_eq!((t.state, t.present), ("tt_unbound", 20));
+        assert!(t.cells.iter().all(|&c| c == Cell::Wc as u8));
+        let wc = pool_cells(s.state(), s.state().pools[0].list.iter().copied());
+        assert_eq!(wc.len(), 492);
+        s.forward(Zoom::Action);
+        assert_eq!(s.pos(), s.len());
+        assert_eq!(s.state().pools[0].npages, 512);
+        assert!(tts(s.state())[0]
+            .cells
+            .iter()
+            .all(|&c| c == Cell::Absent as u8));
+        let seen = funcs_seen(&sim);
+        assert!(seen.iter().any(|(_, n)| *n == "ttm_page_pool_fill_locked"));
+        let (sym, url, driver) = call_symbol(sim.config().driver.kind, Func::PoolPopulate, &[0]);
+        assert_eq!(sym, "ttm_pool_populate");
+        assert!(!driver);
+        assert_eq!(
+            url.as_deref(),
+            Some("https://elixir.bootlin.com/linux/v3.3/A/ident/ttm_pool_populate")
+        );
     }
 }
