@@ -202,6 +202,68 @@ impl Sim {
         }
     }
 
+    /// What page `i` of a BO holds when its memory is `m`: on-card memory has contents of its own;
+    /// otherwise the tt's page (or its swap file while swapped out).
+    pub(crate) fn bo_page_content(&self, bo: u32, m: &MemReg, i: u32) -> u32 {
+        use crate::state::{CONTENT_STALE, CONTENT_ZERO};
+        if self.fixed(m.mem_type) {
+            return *self
+                .state
+                .io_contents
+                .get(&(m.mem_type, m.start + i as u64))
+                .unwrap_or(&CONTENT_STALE);
+        }
+        let Some(tt) = self.state.bos[bo as usize].tt else {
+            return CONTENT_ZERO;
+        };
+        let t = &self.state.tts[tt as usize];
+        match t.pages.get(i as usize).copied().flatten() {
+            Some(pfn) => self.page_content(pfn),
+            None => t
+                .swap_storage
+                .and_then(|f| {
+                    self.state.swap_files[f as usize]
+                        .contents
+                        .get(i as usize)
+                        .copied()
+                })
+                .unwrap_or(CONTENT_ZERO),
+        }
+    }
+
+    /// Write `v` into page `i` of the BO as held in memory `m` (see [`Sim::bo_page_content`]).
+    pub(crate) fn bo_set_page_content(&mut self, bo: u32, m: &MemReg, i: u32, v: u32) {
+        if self.fixed(m.mem_type) {
+            let page = m.start + i as u64;
+            let old = *self
+                .state
+                .io_contents
+                .get(&(m.mem_type, page))
+                .unwrap_or(&crate::state::CONTENT_STALE);
+            if old != v {
+                self.d(Delta::IoContent {
+                    mem_type: m.mem_type,
+                    page,
+                    old,
+                    new: v,
+                });
+            }
+        } else if let Some(tt) = self.state.bos[bo as usize].tt {
+            if let Some(pfn) = self.state.tts[tt as usize].pages[i as usize] {
+                self.set_content(pfn, v);
+            }
+        }
+    }
+
+    /// The copy a memcpy or GPU move performs: every page from `from` to `to`.
+    pub(crate) fn bo_copy_contents(&mut self, bo: u32, from: &MemReg, to: &MemReg) {
+        let n = self.state.bos[bo as usize].num_pages;
+        for i in 0..n {
+            let v = self.bo_page_content(bo, from, i);
+            self.bo_set_page_content(bo, to, i, v);
+        }
+    }
+
     /// Make `m` the BO's memory (node ownership moves with it).
     fn set_mem(&mut self, bo: u32, m: MemReg) {
         self.bo_set(bo, BoField::MemType, m.mem_type as u64);
@@ -888,6 +950,9 @@ impl Sim {
                     }
                 }
             }
+        }
+        if copy {
+            self.bo_copy_contents(bo, &old, &new);
         }
         self.set_mem(bo, new);
         if self.fixed(new.mem_type) {

@@ -224,6 +224,9 @@ fn describe_delta(st: &State, d: &Delta) -> String {
             format!("Memory type {mem_type} is initialised ({size} pages).")
         }
         Delta::FenceNew { id } => format!("The GPU emits fence {id}."),
+        Delta::IoContent { mem_type, page, .. } => {
+            format!("Page {page} of memory type {mem_type} (on the card) is written.")
+        }
     }
 }
 

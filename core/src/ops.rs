@@ -209,6 +209,14 @@ pub enum Action {
         /// Buffer object.
         bo: u32,
     },
+    /// The GPU or CPU writes recognisable data into every page of the BO where it is now: on-card
+    /// memory, or the tt's pages (which must be populated).
+    BoWrite {
+        /// Buffer object.
+        bo: u32,
+        /// Pattern seed (0..1023 are distinguishable).
+        seed: u32,
+    },
     /// The GPU passes a fence.
     FenceSignal {
         /// Fence id.
@@ -303,6 +311,7 @@ impl Action {
             Action::BoUnreserve { bo } => format!("unreserve BO {bo}"),
             Action::GpuExec { bo } => format!("GPU uses BO {bo}"),
             Action::FenceSignal { fence } => format!("fence {fence} signals"),
+            Action::BoWrite { bo, seed } => format!("write data #{seed} into BO {bo}"),
         }
     }
 }
@@ -497,6 +506,23 @@ impl Sim {
                 self.user_bo(*bo, None)
             }
             Action::BoReserve { bo, .. } => self.user_bo(*bo, None),
+            Action::BoWrite { bo, .. } => {
+                self.user_bo(*bo, None)?;
+                let b = &self.state.bos[*bo as usize];
+                let fixed = self.state.managers[b.mem.mem_type as usize].flags
+                    & crate::bo::MEMTYPE_FIXED
+                    != 0;
+                let populated = b.tt.is_some_and(|t| {
+                    self.state.tts[t as usize].state != crate::consts::TtState::Unpopulated
+                });
+                if fixed || populated {
+                    Ok(())
+                } else {
+                    invalid(format!(
+                        "BO {bo} has no pages to write yet: fault, kmap or validate it first"
+                    ))
+                }
+            }
             Action::BoUnreserve { bo } => self.user_bo(*bo, true),
             Action::EvictMm { mem_type } => {
                 if *mem_type == 0
@@ -727,6 +753,13 @@ impl Sim {
             }
             Action::FenceSignal { fence } => {
                 self.fence_signal(fence);
+                Output::Done
+            }
+            Action::BoWrite { bo, seed } => {
+                let mem = self.state.bos[bo as usize].mem;
+                for i in 0..self.state.bos[bo as usize].num_pages {
+                    self.bo_set_page_content(bo, &mem, i, crate::tt::data_tag(seed, i));
+                }
                 Output::Done
             }
         })

@@ -345,6 +345,17 @@ pub enum Delta {
         /// GMR page budget.
         max_pages: u64,
     },
+    /// A page of on-card (FIXED) memory changes contents (VRAM holds data of its own).
+    IoContent {
+        /// Memory type.
+        mem_type: u8,
+        /// Page offset in the memory type.
+        page: u64,
+        /// Contents before.
+        old: u32,
+        /// Contents after.
+        new: u32,
+    },
     /// A fence is emitted (it gets the next id).
     FenceNew {
         /// Its id.
@@ -668,6 +679,9 @@ pub struct State {
     pub ddestroy: VecDeque<u32>,
     /// Every fence ever emitted.
     pub fences: Vec<Fence>,
+    /// Contents of on-card memory pages by (memory type, page); absent means never written
+    /// ([`CONTENT_STALE`]: whatever the card held).
+    pub io_contents: std::collections::BTreeMap<(u8, u64), u32>,
 }
 
 fn zone(name: &str, zone_mem: u64) -> MemZone {
@@ -752,6 +766,7 @@ impl State {
             swap_lru: VecDeque::new(),
             ddestroy: VecDeque::new(),
             fences: Vec::new(),
+            io_contents: Default::default(),
         }
     }
 
@@ -913,6 +928,19 @@ impl State {
                     };
                 } else {
                     *m = Manager::empty();
+                }
+            }
+            Delta::IoContent {
+                mem_type,
+                page,
+                old,
+                new,
+            } => {
+                let v = if fwd { new } else { old };
+                if v == CONTENT_STALE {
+                    self.io_contents.remove(&(mem_type, page));
+                } else {
+                    self.io_contents.insert((mem_type, page), v);
                 }
             }
             Delta::FenceNew { id } => {

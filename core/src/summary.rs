@@ -96,6 +96,9 @@ pub struct BoSummary {
     pub swap_lru_pos: Option<usize>,
     /// Busy with an unsignalled fence.
     pub busy: bool,
+    /// What the BO's pages hold: "seed N" (all written by data write N), "zeros", "stale"
+    /// (whatever the memory held before), "mixed", or "none" (no pages yet).
+    pub data: String,
 }
 
 /// Everything the runner prints and scenarios query.
@@ -201,6 +204,7 @@ pub fn summarize(sim: &Sim, st: &crate::state::State, n_findings: usize) -> Summ
                     .position(|&x| x == b.id),
                 swap_lru_pos: st.list(LIST_SWAP).iter().position(|&x| x == b.id),
                 busy: b.fence.is_some_and(|f| !st.fences[f as usize].signaled),
+                data: bo_data(st, b),
             })
             .collect(),
         pages_out_of_system: st.pages_out_of_system(),
@@ -262,5 +266,48 @@ impl Summary {
                 .ok_or_else(|| format!("{path:?}: no field {p:?}"))?;
         }
         Ok(cur)
+    }
+}
+
+/// Classify what a buffer object holds (for "does the data survive?").
+fn bo_data(st: &crate::state::State, b: &crate::bo_state::Bo) -> String {
+    use crate::state::{CONTENT_STALE, CONTENT_ZERO};
+    let fixed = st.managers[b.mem.mem_type as usize].flags & crate::bo::MEMTYPE_FIXED != 0;
+    let tt = b.tt.map(|t| &st.tts[t as usize]);
+    let page = |i: u32| -> Option<u32> {
+        if fixed {
+            return Some(
+                *st.io_contents
+                    .get(&(b.mem.mem_type, b.mem.start + i as u64))
+                    .unwrap_or(&CONTENT_STALE),
+            );
+        }
+        let t = tt?;
+        match t.pages.get(i as usize).copied().flatten() {
+            Some(pfn) => st.phys.page(pfn).map(|p| p.content),
+            None => t
+                .swap_storage
+                .and_then(|f| st.swap_files[f as usize].contents.get(i as usize).copied()),
+        }
+    };
+    let all: Option<Vec<u32>> = (0..b.num_pages).map(page).collect();
+    let Some(all) = all else {
+        return "none".to_string();
+    };
+    if all.iter().all(|&c| c == CONTENT_ZERO) {
+        return "zeros".to_string();
+    }
+    if all.iter().all(|&c| c == CONTENT_STALE) {
+        return "stale".to_string();
+    }
+    let seed = (all[0] >> 20) & 0x3ff;
+    let consistent = all
+        .iter()
+        .enumerate()
+        .all(|(i, &c)| c == crate::tt::data_tag(seed, i as u32));
+    if consistent {
+        format!("seed {seed}")
+    } else {
+        "mixed".to_string()
     }
 }

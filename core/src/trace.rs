@@ -367,6 +367,7 @@ const T_LRU: u8 = 15;
 const T_NODE: u8 = 16;
 const T_MANINIT: u8 = 17;
 const T_FENCENEW: u8 = 18;
+const T_IOCONTENT: u8 = 19;
 
 impl Trace {
     /// Number of events.
@@ -688,6 +689,18 @@ impl Trace {
             Delta::FenceNew { id } => {
                 self.begin(T_FENCENEW);
                 put(&mut self.bytes, id as u64);
+            }
+            Delta::IoContent {
+                mem_type,
+                page,
+                old,
+                new,
+            } => {
+                self.begin(T_IOCONTENT);
+                self.bytes.push(mem_type);
+                put(&mut self.bytes, page);
+                put(&mut self.bytes, old as u64);
+                put(&mut self.bytes, new as u64);
             }
             Delta::DmaPoolNew { id, ptype, zero } => {
                 self.begin(T_DMANEW);
@@ -1121,6 +1134,12 @@ impl Reader<'_> {
             }
             T_FENCENEW => Event::Delta(Delta::FenceNew {
                 id: self.v()? as u32,
+            }),
+            T_IOCONTENT => Event::Delta(Delta::IoContent {
+                mem_type: self.byte()?,
+                page: self.v()?,
+                old: self.v()? as u32,
+                new: self.v()? as u32,
             }),
             T_DMANEW => Event::Delta(Delta::DmaPoolNew {
                 id: self.v()? as u16,

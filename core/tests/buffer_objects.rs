@@ -625,3 +625,58 @@ fn o4_agp_rebind_leaks_the_kept_memory_object() {
         assert_eq!(tt_of(&s, bo).agp_mem, if leak { 2 } else { 1 });
     }
 }
+
+fn data(s: &Sim, bo: u32) -> String {
+    s.summary().bos[bo as usize].data.clone()
+}
+
+#[test]
+fn data_written_in_vram_survives_eviction_swap_and_return() {
+    // radeon: VRAM → GTT by a blit (the eviction), GTT → SYSTEM → shmem (swap-out), back to GTT.
+    let mut s = sim();
+    let bo = bo_create(&mut s, 8, "vram");
+    assert_eq!(data(&s, bo), "stale", "fresh VRAM holds whatever was there");
+    s.run(&Action::BoWrite { bo, seed: 5 }).unwrap();
+    assert_eq!(data(&s, bo), "seed 5");
+    s.run(&Action::EvictMm { mem_type: 2 }).unwrap();
+    assert_eq!(
+        data(&s, bo),
+        "seed 5",
+        "the blit copied it into the GTT pages"
+    );
+    s.run(&Action::BoSwapout).unwrap();
+    assert_eq!(data(&s, bo), "seed 5", "in the swap file");
+    validate(&mut s, bo, "vram");
+    assert_eq!(data(&s, bo), "seed 5", "and back in VRAM");
+}
+
+#[test]
+fn memcpy_moves_carry_data_and_vram_is_not_cleared() {
+    // vmwgfx has no move callback: VRAM ↔ SYSTEM moves are ttm_bo_move_memcpy.
+    let mut s = sim_with(|c| c.driver.kind = DriverKind::Vmwgfx);
+    let a = bo_create(&mut s, 4, "vram");
+    s.run(&Action::BoWrite { bo: a, seed: 9 }).unwrap();
+    validate(&mut s, a, "sys");
+    assert_eq!(data(&s, a), "seed 9", "copied into the tt's pages");
+    // A new BO in the VRAM A left behind sees A's old bytes: TTM does not clear VRAM.
+    let b = bo_create(&mut s, 4, "vram");
+    assert_eq!(s.state().bos[b as usize].mem.start, 0);
+    assert_eq!(data(&s, b), "seed 9");
+}
+
+#[test]
+fn d8_loses_bo_data() {
+    let mut s = sim();
+    let bo = bo_create(&mut s, 4, "gtt");
+    s.run(&Action::BoWrite { bo, seed: 3 }).unwrap();
+    s.run(&Action::BoSwapout).unwrap();
+    // Re-validating into SYSTEM puts the still-SWAPPED BO back on the swap LRU (D8 setup).
+    validate(&mut s, bo, "cpu");
+    s.run(&Action::BoSwapout).unwrap();
+    validate(&mut s, bo, "gtt");
+    assert_eq!(
+        data(&s, bo),
+        "zeros",
+        "the second, empty swap file was read back"
+    );
+}

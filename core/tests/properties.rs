@@ -52,6 +52,7 @@ fn action() -> impl Strategy<Value = Action> {
         1 => (0u32..6).prop_map(|bo| Action::BoUnreserve { bo }),
         1 => (0u32..6).prop_map(|bo| Action::GpuExec { bo }),
         1 => (0u32..8).prop_map(|fence| Action::FenceSignal { fence }),
+        1 => (0u32..6, 0u32..20).prop_map(|(bo, seed)| Action::BoWrite { bo, seed }),
     ]
 }
 

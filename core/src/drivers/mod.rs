@@ -382,7 +382,10 @@ pub(crate) fn move_to_visible_vram(sim: &mut Sim, bo: u32, vram: Placement) -> K
 /// (radeon_move_blit / nouveau_bo_move_m2mf).
 pub(crate) fn gpu_copy(sim: &mut Sim, bo: u32, evict: bool, new: MemReg) -> KResult {
     let fence = sim.fence_emit();
-    let from = sim.state.bos[bo as usize].mem.mem_type as u64;
+    let old = sim.state.bos[bo as usize].mem;
+    // The GPU copies every page (the model shows the result at once; the fence says when).
+    sim.bo_copy_contents(bo, &old, &new);
+    let from = old.mem_type as u64;
     sim.enter(
         Func::DrvCopy,
         &[
