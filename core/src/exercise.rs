@@ -143,6 +143,19 @@ pub fn questions(run: &Run) -> Vec<Question> {
                     Answer::Choice { options, correct },
                 )
             })
+        } else if let Some((was, now)) = after.bos.iter().find_map(|b| {
+            let o = before.bos.get(b.id as usize)?;
+            (o.data.starts_with("seed") && (o.mem_type != b.mem_type || o.tt != b.tt))
+                .then_some((o, b))
+        }) {
+            Some(q(
+                format!(
+                    "BO {} holds data #{}. After \"{label}\", does it still?",
+                    was.id,
+                    was.data.trim_start_matches("seed ")
+                ),
+                Answer::YesNo(now.data == was.data),
+            ))
         } else if let Some(t) = swapped_in {
             let lost = after
                 .findings

@@ -71,3 +71,14 @@ fn random_problems_are_reproducible_and_self_consistent() {
     let (_, q3) = random_problem(7, 3);
     assert!(q3.iter().any(|q| q.prompt.contains("evicted")), "{q3:#?}");
 }
+
+#[test]
+fn moving_a_bo_with_data_asks_whether_the_data_survives() {
+    // swap-cycle-bo writes data #12 into BO 0 in VRAM; the eviction to GTT copies it (a blit).
+    let qs = questions(&run("swap-cycle-bo"));
+    let q = qs
+        .iter()
+        .find(|q| q.prompt.starts_with("BO 0 holds data #12"))
+        .expect("a data question");
+    assert_eq!(q.answer, Answer::YesNo(true));
+}
