@@ -68,7 +68,7 @@ pub use page_alloc_dma::{dma_page_alloc_debugfs, dma_pool_type};
 pub use scenario::{Run, Scenario, ScenarioError, Step};
 pub use sim::{FaultCounters, Sim, SimError, SimResult};
 pub use state::{Delta, Loc, State, Tt, TtBackend};
-pub use stepper::{Landmark, Stepper, Zoom};
+pub use stepper::{Landmark, Movement, Place, Stepper, Zoom};
 pub use summary::Summary;
 pub use sysfs::SysfsOutcome;
 pub use trace::{Event, Finding, Trace};

@@ -62,6 +62,48 @@ impl Landmark {
     }
 }
 
+/// Where a page is, coarsely: what an animation moves cells between.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Place {
+    /// System memory.
+    System,
+    /// A normal pool (index).
+    Pool(u8),
+    /// A DMA pool (id).
+    DmaPool(u16),
+    /// A tt (id).
+    Tt(u32),
+    /// Lost by a kernel defect.
+    Leaked,
+}
+
+impl Place {
+    fn of(l: crate::state::Loc) -> Option<Place> {
+        use crate::state::Loc;
+        Some(match l {
+            Loc::Fresh | Loc::Free => Place::System,
+            Loc::Pool { pool, .. } => Place::Pool(pool),
+            Loc::Dma { pool, .. } => Place::DmaPool(pool),
+            Loc::Tt { tt, .. } => Place::Tt(tt),
+            Loc::Leaked => Place::Leaked,
+            Loc::Local { .. } => return None,
+        })
+    }
+}
+
+/// Pages that went from one place to another between two positions (for animating travel).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Movement {
+    /// Where they were.
+    pub from: Place,
+    /// Where they are.
+    pub to: Place,
+    /// The pages, in the order they arrived.
+    pub pfns: Vec<u64>,
+    /// Their tt slots at the destination (or at the source when leaving a tt), in the same order.
+    pub slots: Vec<Option<u32>>,
+}
+
 /// An open call at the current position.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Frame {
@@ -326,6 +368,68 @@ impl Stepper {
             .filter_map(|e| match e {
                 Event::Delta(d) => Some(d),
                 _ => None,
+            })
+            .collect()
+    }
+
+    /// Which pages travelled where between position `from` and the current one, grouped by
+    /// (source, destination); a page's route through a function's private list is skipped, and a
+    /// page that comes back to where it was is not listed.
+    pub fn movements_since(&self, from: u64) -> Vec<Movement> {
+        use crate::state::Loc;
+        use std::collections::BTreeMap;
+        /// One page's route: first known place, last place, their slots, when it arrived.
+        struct Journey {
+            from: Option<(Place, Option<u32>)>,
+            to: Option<(Place, Option<u32>)>,
+            arrived: usize,
+        }
+        let at = |l: Loc| {
+            let slot = match l {
+                Loc::Tt { slot, .. } => Some(slot),
+                _ => None,
+            };
+            Place::of(l).map(|p| (p, slot))
+        };
+        let mut routes: BTreeMap<u64, Journey> = BTreeMap::new();
+        for (order, d) in self.diff_since(from).into_iter().enumerate() {
+            if let Delta::PageMove { pfn, from, to } = d {
+                let j = routes.entry(pfn).or_insert(Journey {
+                    from: None,
+                    to: None,
+                    arrived: order,
+                });
+                if j.from.is_none() {
+                    j.from = at(from);
+                }
+                if let Some(dest) = at(to) {
+                    j.to = Some(dest);
+                    j.arrived = order;
+                }
+            }
+        }
+        let mut groups: BTreeMap<(Place, Place), Vec<(usize, u64, Option<u32>)>> = BTreeMap::new();
+        for (pfn, j) in routes {
+            if let (Some((a, sa)), Some((b, sb))) = (j.from, j.to) {
+                if a != b {
+                    let slot = if matches!(b, Place::Tt(_)) { sb } else { sa };
+                    groups
+                        .entry((a, b))
+                        .or_default()
+                        .push((j.arrived, pfn, slot));
+                }
+            }
+        }
+        groups
+            .into_iter()
+            .map(|((from, to), mut v)| {
+                v.sort();
+                Movement {
+                    from,
+                    to,
+                    pfns: v.iter().map(|x| x.1).collect(),
+                    slots: v.iter().map(|x| x.2).collect(),
+                }
             })
             .collect()
     }
