@@ -408,7 +408,9 @@ impl Stepper {
                 }
             }
         }
-        let mut groups: BTreeMap<(Place, Place), Vec<(usize, u64, Option<u32>)>> = BTreeMap::new();
+        // (arrival order, pfn, slot) per route.
+        type Arrivals = Vec<(usize, u64, Option<u32>)>;
+        let mut groups: BTreeMap<(Place, Place), Arrivals> = BTreeMap::new();
         for (pfn, j) in routes {
             if let (Some((a, sa)), Some((b, sb))) = (j.from, j.to) {
                 if a != b {
