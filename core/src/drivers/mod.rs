@@ -204,16 +204,35 @@ pub(crate) trait BoDriver: Sync {
     fn mem_types(&self, sim: &Sim) -> Vec<(u8, u64)>;
     /// `ttm_tt_create`: which tt subclass (the core allocates it).
     fn tt_kind(&self, sim: &Sim) -> TtKind;
-    /// `ttm_tt_populate` (E3 wrappers; E2 = ttm_pool_populate).
-    fn tt_populate(&self, sim: &mut Sim, tt: u32) -> KResult;
-    /// `ttm_tt_unpopulate`.
-    fn tt_unpopulate(&self, sim: &mut Sim, tt: u32);
-    /// The backend's bind of a tt at `mem`.
-    fn backend_bind(&self, sim: &mut Sim, tt: u32, mem: MemReg) -> KResult;
-    /// The backend's unbind.
-    fn backend_unbind(&self, sim: &mut Sim, tt: u32);
-    /// The backend's destroy (before the tt object is freed).
-    fn backend_destroy(&self, sim: &mut Sim, tt: u32);
+    /// `ttm_tt_populate` (E3 wrappers; E2 = ttm_pool_populate). Default: the wrapper radeon and
+    /// nouveau share (AGP, swiotlb DMA pool, or pool + PCI DMA mapping).
+    fn tt_populate(&self, sim: &mut Sim, tt: u32) -> KResult {
+        pci_populate(sim, tt)
+    }
+    /// `ttm_tt_unpopulate`. Default: the radeon/nouveau mirror of [`BoDriver::tt_populate`].
+    fn tt_unpopulate(&self, sim: &mut Sim, tt: u32) {
+        pci_unpopulate(sim, tt)
+    }
+    /// The backend's bind of a tt at `mem`. Default: the AGP backend on AGP; radeon's GART and
+    /// nouveau's sgdma writes (traced by the core) need no model state.
+    fn backend_bind(&self, sim: &mut Sim, tt: u32, _mem: MemReg) -> KResult {
+        if sim.cfg.agp {
+            return agp::bind(sim, tt);
+        }
+        Ok(())
+    }
+    /// The backend's unbind (default as [`BoDriver::backend_bind`]).
+    fn backend_unbind(&self, sim: &mut Sim, tt: u32) {
+        if sim.cfg.agp {
+            agp::unbind(sim, tt);
+        }
+    }
+    /// The backend's destroy, before the tt object is freed (default as [`BoDriver::backend_bind`]).
+    fn backend_destroy(&self, sim: &mut Sim, tt: u32) {
+        if sim.cfg.agp {
+            agp::destroy(sim, tt);
+        }
+    }
     /// `evict_flags`: where an evicted BO goes.
     fn evict_flags(&self, sim: &Sim, bo: u32) -> Placement;
     /// `move`: None when the driver has no move callback (then TTM uses memcpy).

@@ -50,35 +50,6 @@ impl BoDriver for Nouveau {
         }
     }
 
-    fn tt_populate(&self, sim: &mut Sim, tt: u32) -> KResult {
-        super::pci_populate(sim, tt)
-    }
-
-    fn tt_unpopulate(&self, sim: &mut Sim, tt: u32) {
-        super::pci_unpopulate(sim, tt)
-    }
-
-    /// nv04_sgdma_bind writes (bus address | 3) PTEs from (offset >> 12) + 2; nv50_sgdma_bind only
-    /// records the dma_address array (the VM mapping happens in move_notify).
-    fn backend_bind(&self, sim: &mut Sim, tt: u32, _mem: MemReg) -> KResult {
-        if sim.cfg.agp {
-            return super::agp::bind(sim, tt);
-        }
-        Ok(())
-    }
-
-    fn backend_unbind(&self, sim: &mut Sim, tt: u32) {
-        if sim.cfg.agp {
-            super::agp::unbind(sim, tt);
-        }
-    }
-
-    fn backend_destroy(&self, sim: &mut Sim, tt: u32) {
-        if sim.cfg.agp {
-            super::agp::destroy(sim, tt);
-        }
-    }
-
     /// nouveau_bo_evict_flags: VRAM → TT (busy TT, SYSTEM); otherwise SYSTEM.
     fn evict_flags(&self, sim: &Sim, bo: u32) -> Placement {
         if sim.state.bos[bo as usize].mem.mem_type as u32 == PL_VRAM {

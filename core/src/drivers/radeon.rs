@@ -59,34 +59,6 @@ impl BoDriver for Radeon {
         }
     }
 
-    fn tt_populate(&self, sim: &mut Sim, tt: u32) -> KResult {
-        super::pci_populate(sim, tt)
-    }
-
-    fn tt_unpopulate(&self, sim: &mut Sim, tt: u32) {
-        super::pci_unpopulate(sim, tt)
-    }
-
-    /// radeon_ttm_backend_bind → radeon_gart_bind at offset = start × PAGE_SIZE (or ttm_agp_bind).
-    fn backend_bind(&self, sim: &mut Sim, tt: u32, _mem: MemReg) -> KResult {
-        if sim.cfg.agp {
-            return super::agp::bind(sim, tt);
-        }
-        Ok(())
-    }
-
-    fn backend_unbind(&self, sim: &mut Sim, tt: u32) {
-        if sim.cfg.agp {
-            super::agp::unbind(sim, tt);
-        }
-    }
-
-    fn backend_destroy(&self, sim: &mut Sim, tt: u32) {
-        if sim.cfg.agp {
-            super::agp::destroy(sim, tt);
-        }
-    }
-
     /// radeon_evict_flags: VRAM → GTT if the GFX ring is ready, else CPU; others → CPU;
     /// non-radeon BOs (ghosts) → SYSTEM with any caching.
     fn evict_flags(&self, sim: &Sim, bo: u32) -> Placement {
