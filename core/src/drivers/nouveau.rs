@@ -40,6 +40,11 @@ impl BoDriver for Nouveau {
         })
     }
 
+    /// AGP GART → ttm_agp_tt_create; else nouveau_sgdma_create_ttm with the backend chosen by
+    /// nouveau_sgdma_init: nv50 on NV50+, nv04 (PDMA) before (the nv41/nv44 ones are disabled).
+    /// nv04_sgdma_bind writes (bus address | 3) PTEs from (offset >> 12) + 2; nv50_sgdma_bind only
+    /// records the dma_address array (the VM mapping happens in move_notify). Both are traced by
+    /// the core; their entries are not model state.
     fn tt_kind(&self, sim: &Sim) -> TtKind {
         if sim.cfg.agp {
             TtKind::Agp
