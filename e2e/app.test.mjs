@@ -3,7 +3,7 @@
 //   node e2e/serve.mjs dist &   BASE_URL=http://127.0.0.1:PORT/ node --test e2e/
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -407,4 +407,185 @@ test('every built-in walkthrough opens, steps and jumps without errors', async (
     await page.getByTestId('back-action').click();
     await page.getByTestId('back').click();
   }
+});
+
+// ---- chart, scenario files and editor, machine form, compare, benchmark -------------------------
+
+test('chart: pool sizes and zone usage over the trace; clicking it moves the position', async (t) => {
+  const page = await openWalk(t);
+  const chart = page.getByTestId('chart');
+  await chart.waitFor();
+  assert.equal(await chart.getAttribute('role'), 'img');
+  assert.match(await chart.getAttribute('aria-label'), /Chart of pool sizes and zone usage over the whole trace/);
+  assert.match(await chart.getAttribute('aria-label'), /wc pool: 0 pages to 512 pages/);
+  assert.ok(Number(await chart.getAttribute('data-samples')) > 3);
+  const summary = await text(page.getByTestId('chart-summary'));
+  assert.match(summary, /wc pool: 0 pages to 512 pages/);
+  assert.match(summary, /kernel zone used_mem: 0 B to /);
+  const before = await text(page.getByTestId('position'));
+  const box = await chart.boundingBox();
+  await chart.click({ position: { x: box.width * 0.75, y: box.height * 0.3 } });
+  const after = await text(page.getByTestId('position'));
+  assert.notEqual(after, before, 'the event counter changed');
+  const [pos, len] = await position(page);
+  assert.ok(pos > len / 2 && pos < len, `clicked at 3/4: ${pos} of ${len}`);
+  assert.match(await chart.getAttribute('aria-label'), new RegExp(`cursor at event ${pos.toLocaleString('en-US')}`));
+  await page.getByTestId('chart-panel').screenshot({ path: join(artifacts, 'chart.png') });
+});
+
+async function openEditor(page) {
+  const details = page.locator('details.editor');
+  if (!(await details.evaluate((e) => e.open))) await details.locator('summary').click();
+}
+
+const scenarioFile = (name, body) => ({ name, mimeType: 'application/json', buffer: Buffer.from(body) });
+const GOOD = JSON.stringify({
+  format: 'ttm-lab-scenario', version: 1, name: 'my-file', title: 'My own scenario from a file',
+  goal: 'Two tts from a file.',
+  steps: [
+    { do: { action: 'tt_create', pages: 8, caching: 'uncached' } },
+    { do: { action: 'tt_populate', tt: 0 } },
+  ],
+}, null, 2);
+const BROKEN = '{\n  "format": "ttm-lab-scenario",\n  "version": 1,\n  "title": "broken",\n  "steps": [\n    { "do": { "action": "tt_populate", "tt": 7 } }\n  ]\n}\n';
+
+test('scenario files: load a valid file, a broken one keeps the view; the editor text survives a reload', async (t) => {
+  const page = await openWalk(t);
+  const input = page.getByTestId('load-file');
+  await input.setInputFiles(scenarioFile('mine.json', GOOD));
+  await page.getByText('My own scenario from a file').waitFor();
+  assert.equal(await text(page.getByTestId('walk-title')), 'My own scenario from a file');
+  assert.match(await text(page.getByTestId('position')), /^Event 0 of \d+/);
+  await page.getByRole('button', { name: /^Go to the end of step 2: / }).click();
+  await expectPool(page, 'uc', { nrefills: 1 });
+
+  await input.setInputFiles(scenarioFile('broken.json', BROKEN));
+  const err = page.getByTestId('load-error');
+  await err.waitFor();
+  assert.match(await text(err), /broken\.json/);
+  assert.match(await text(err), /line 6, column \d+ at steps\[0\]\.do: there is no tt 7/);
+  assert.match(await text(err), /unchanged/);
+  assert.equal(await text(page.getByTestId('walk-title')), 'My own scenario from a file', 'previous walkthrough still shown');
+  await page.getByTestId('load-bar').screenshot({ path: join(artifacts, 'load-error.png') });
+
+  // The editor holds the loaded scenario; a broken edit shows its place and keeps the last good run.
+  await openEditor(page);
+  const editor = page.getByTestId('editor');
+  assert.match(await editor.inputValue(), /My own scenario from a file/);
+  await editor.fill(GOOD.replace('My own scenario from a file', 'Edited title').replace('"tt": 0', '"tt": oops'));
+  await page.getByTestId('run-editor').click();
+  assert.match(await text(page.getByTestId('load-error')), /The editor's scenario was not loaded: line \d+, column \d+/);
+  assert.equal(await text(page.getByTestId('walk-title')), 'My own scenario from a file');
+  await page.reload();
+  await page.getByTestId('load-bar').waitFor();
+  await openEditor(page);
+  await page.screenshot({ path: join(artifacts, 'editor-reloaded.png'), fullPage: true });
+  assert.match(await page.getByTestId('editor').inputValue(), /Edited title[\s\S]*"tt": oops/, 'typed text kept');
+  await page.getByTestId('editor').fill(GOOD.replace('My own scenario from a file', 'Edited title'));
+  await page.getByTestId('run-editor').click();
+  await page.getByText('Edited title').first().waitFor();
+  assert.equal(await text(page.getByTestId('walk-title')), 'Edited title');
+  await page.screenshot({ path: join(artifacts, 'editor.png'), fullPage: true });
+});
+
+test('machine form: re-run on another era, the URL restores it; broken values keep the view', async (t) => {
+  const page = await openWalk(t);
+  assert.match(await text(page.getByTestId('machine')), /E3 · faithful · radeon/);
+  await page.getByTestId('m-era').selectOption('E1');
+  await page.getByTestId('m-fidelity').selectOption('Fixed');
+  await page.getByTestId('m-driver').selectOption('nouveau');
+  await page.getByTestId('m-apply').click();
+  await page.waitForFunction(() => /E1 · fixed · nouveau/.test(document.querySelector('[data-testid=machine]').textContent));
+  assert.match(page.url(), /&driver=nouveau&era=E1&fidelity=Fixed/);
+  await page.screenshot({ path: join(artifacts, 'machine-form.png'), fullPage: true });
+  // Invalid combination: swiotlb needs E3.
+  await page.getByTestId('m-swiotlb').check();
+  await page.getByTestId('m-apply').click();
+  assert.match(await text(page.getByTestId('machine-error')), /swiotlb: the DMA-aware pool exists only in era E3/);
+  assert.match(await text(page.getByTestId('machine')), /E1 · fixed · nouveau/);
+  await page.getByTestId('m-ram').fill('lots');
+  await page.getByTestId('m-apply').click();
+  assert.match(await text(page.getByTestId('machine-error')), /RAM "lots" is not a whole number of MiB/);
+
+  // URL round trip.
+  const url = page.url();
+  await page.goto(url);
+  await page.getByTestId('controls').waitFor();
+  assert.match(await text(page.getByTestId('machine')), /E1 · fixed · nouveau/);
+  assert.equal(await page.getByTestId('m-era').inputValue(), 'E1');
+  // Broken machine values: a message, the walkthrough's own machine.
+  await page.goto(`${baseUrl}?walkthrough=${WALK}&step=0&zoom=call&era=E9&swiotlb=true`);
+  await page.getByTestId('controls').waitFor();
+  assert.match(await text(page.getByRole('alert')), /The era parameter "E9" is not E0, E1, E2 or E3/);
+  assert.match(await text(page.getByTestId('machine')), /E3 · faithful · radeon/);
+  await page.goto(`${baseUrl}?walkthrough=${WALK}&step=0&zoom=call&era=E1&swiotlb=true`);
+  await page.getByTestId('controls').waitFor();
+  assert.match(await text(page.getByRole('alert')), /cannot run this walkthrough \(machine\.swiotlb: /);
+  assert.match(await text(page.getByTestId('machine')), /E3 · faithful · radeon/);
+});
+
+test('compare: E3 (A) vs E1 (B) on cpu-fault-after-seed diverges first at step 2', async (t) => {
+  const page = await openApp(t, { query: '?walkthrough=cpu-fault-after-seed&step=0&zoom=call' });
+  await page.getByTestId('m-era').selectOption('E1');
+  await page.getByTestId('m-compare').click();
+  const cmp = page.getByTestId('compare');
+  await cmp.waitFor();
+  assert.match(await text(page.getByTestId('first-divergence')), /^First divergence: step 2 \(/);
+  assert.equal(await page.getByTestId('compare-row-1').getAttribute('data-first-divergence'), 'true');
+  assert.equal(await page.getByTestId('compare-row-0').getAttribute('data-differs'), 'false');
+  assert.match(await text(page.getByTestId('compare-row-1')), /first divergence/);
+  assert.match(await text(page.getByTestId('compare-a')), /^A: .*E3/);
+  assert.match(await text(page.getByTestId('compare-b')), /^B: .*E1/);
+  // One cursor: at step 2 A has all 100 pages, B only the prefaulted ones.
+  assert.match(await text(page.getByTestId('compare-a').getByTestId('tt-detail')), /100 of 100 pages present/);
+  assert.doesNotMatch(await text(page.getByTestId('compare-b').getByTestId('tt-detail')), /100 of 100 pages present/);
+  assert.match(await text(page.getByTestId('compare-differences')), /→/);
+  await cmp.screenshot({ path: join(artifacts, 'compare.png') });
+  await page.getByTestId('compare-row-0').getByRole('button').click();
+  assert.equal(await page.getByTestId('compare-step').inputValue(), '0');
+  assert.match(await text(page.getByTestId('compare-a').getByTestId('tt-detail')), /0 of 100 pages present/);
+  await page.getByTestId('close-compare').click();
+  assert.equal(await cmp.count(), 0);
+});
+
+test('benchmark mode: a 262,144-page walkthrough plays; frame times, first render and sizes are recorded', async (t) => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  t.after(() => page.close());
+  await page.goto(`${baseUrl}?bench=1`);
+  const out = page.getByTestId('bench');
+  await out.waitFor({ timeout: 120_000 });
+  const figures = JSON.parse(await text(out));
+  assert.equal(figures.tt_pages, 262144);
+  assert.ok(figures.frames > 0);
+  assert.equal(typeof figures.events_played, 'number');
+  for (const k of ['load_to_first_interactive_render_ms', 'frame_ms_mean', 'frame_ms_p50', 'frame_ms_p95', 'frame_ms_max']) {
+    assert.equal(typeof figures[k], 'number', k);
+  }
+  assert.match(await text(page.getByTestId('tt-detail')), /of 262,144 pages present/);
+  assert.deepEqual(errors, []);
+  await page.screenshot({ path: join(artifacts, 'bench.png'), fullPage: true });
+  const { distSizes } = await import('./sizes.mjs');
+  const report = {
+    measured_at: new Date().toISOString(),
+    browser: browser.version(),
+    ...figures,
+    dist: distSizes(join(here, '..', 'dist')),
+  };
+  writeFileSync(join(artifacts, 'bench.json'), JSON.stringify(report, null, 2) + '\n');
+  t.diagnostic(JSON.stringify(report));
+});
+
+test('drag and drop: a scenario file dropped on the page is loaded', async (t) => {
+  const page = await openWalk(t);
+  const body = GOOD.replace('My own scenario from a file', 'Dropped scenario');
+  const dt = await page.evaluateHandle((b) => {
+    const d = new DataTransfer();
+    d.items.add(new File([b], 'dropped.json', { type: 'application/json' }));
+    return d;
+  }, body);
+  await page.locator('.page').dispatchEvent('drop', { dataTransfer: dt });
+  await page.getByTestId('walk-title').filter({ hasText: 'Dropped scenario' }).waitFor();
+  assert.match(await text(page.getByTestId('position')), /^Event 0 of \d+/);
 });

@@ -97,7 +97,8 @@ pub struct BoSummary {
     /// Busy with an unsignalled fence.
     pub busy: bool,
     /// What the BO's pages hold: "seed N" (all written by data write N), "zeros", "stale"
-    /// (whatever the memory held before), "mixed", or "none" (no pages yet).
+    /// (whatever the memory held before), "mixed", "partial" (only some pages exist, before the
+    /// seed) or "none" (no pages yet).
     pub data: String,
 }
 
@@ -290,9 +291,12 @@ fn bo_data(st: &crate::state::State, b: &crate::bo_state::Bo) -> String {
                 .and_then(|f| st.swap_files[f as usize].contents.get(i as usize).copied()),
         }
     };
-    let all: Option<Vec<u32>> = (0..b.num_pages).map(page).collect();
-    let Some(all) = all else {
+    let pages: Vec<Option<u32>> = (0..b.num_pages).map(page).collect();
+    if pages.iter().all(Option::is_none) {
         return "none".to_string();
+    }
+    let Some(all) = pages.into_iter().collect::<Option<Vec<u32>>>() else {
+        return "partial".to_string();
     };
     if all.iter().all(|&c| c == CONTENT_ZERO) {
         return "zeros".to_string();

@@ -10,7 +10,8 @@ use gloo_events::{EventListener, EventListenerOptions};
 use gloo_timers::callback::Interval;
 use ttm_core::narrate::narrate;
 use ttm_core::scenario::StepRecord;
-use ttm_core::{catalog, Func, Landmark, MachineConfig, Stepper, Zoom};
+use ttm_core::series::Sample;
+use ttm_core::{catalog, Func, Landmark, MachineConfig, Run, Scenario, Stepper, Zoom};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
@@ -35,8 +36,14 @@ const NARRATE_MAX: u64 = 200_000;
 
 /// A loaded walkthrough: the run and a cursor over its trace.
 pub struct Walk {
-    /// Catalog name (URL).
+    /// Catalog name (URL) or the file's `name`.
     pub name: String,
+    /// A built-in walkthrough (its name goes into the URL).
+    pub builtin: bool,
+    /// The scenario as loaded (with its own machine).
+    pub scenario: Scenario,
+    /// The machine this run used (the scenario's, or the one chosen in the form).
+    pub machine: MachineConfig,
     /// Title.
     pub title: String,
     /// Goal paragraph.
@@ -49,7 +56,14 @@ pub struct Walk {
     pub stepper: RefCell<Stepper>,
     /// Functions called in the trace (breakpoint choices), with their displayed symbols.
     pub funcs: Vec<(Func, &'static str)>,
+    /// Pool and zone figures over the whole trace (for the chart), computed once.
+    pub series: Rc<Vec<Sample>>,
+    /// Names of the accounting zones.
+    pub zone_names: Rc<Vec<String>>,
 }
+
+/// Samples of the chart.
+const CHART_POINTS: usize = 800;
 
 impl Walk {
     /// Run a built-in walkthrough.
@@ -62,20 +76,51 @@ impl Walk {
                 )
             })?
             .map_err(|e| format!("The walkthrough {name:?} cannot be read: {e}"))?;
-        let run = scenario
-            .run()
-            .map_err(|e| format!("The walkthrough {name:?} cannot run: {e}"))?;
+        Walk::run(scenario, true, None)
+            .map_err(|e| format!("The walkthrough {name:?} cannot run: {e}"))
+    }
+
+    /// Run a scenario, on its own machine or on `machine`.
+    pub fn run(
+        scenario: Scenario,
+        builtin: bool,
+        machine: Option<MachineConfig>,
+    ) -> Result<Walk, String> {
+        let run = match machine {
+            Some(m) => {
+                m.validate().map_err(|e| format!("machine.{e}"))?;
+                scenario.run_with(m)
+            }
+            None => scenario.run(),
+        }
+        .map_err(|e| e.to_string())?;
+        Ok(Walk::from_run(run, scenario, builtin))
+    }
+
+    /// Wrap a finished run.
+    pub fn from_run(run: Run, scenario: Scenario, builtin: bool) -> Walk {
         let sim = Rc::new(run.sim);
         let funcs = crate::view::funcs_seen(&sim);
-        Ok(Walk {
-            name: name.to_string(),
+        let series = Rc::new(ttm_core::series::series(&sim, CHART_POINTS));
+        let zone_names = Rc::new(sim.state().zones.iter().map(|z| z.name.clone()).collect());
+        Walk {
+            name: if scenario.name.is_empty() {
+                "scenario".to_string()
+            } else {
+                scenario.name.clone()
+            },
+            builtin,
+            machine: sim.config().clone(),
+            scenario,
             title: run.scenario.title.clone(),
             goal: run.scenario.goal.clone(),
             steps: run.steps,
             mismatches: run.mismatches.len(),
             stepper: RefCell::new(Stepper::new(sim)),
             funcs,
-        })
+            series,
+            zone_names,
+        }
     }
 
     /// The step whose events hold position `pos` (the step just done at a boundary).
@@ -172,6 +217,40 @@ pub struct Lab {
     pub event: String,
     /// Counters at the start of the narrated span, to mark what changed.
     pub before: Option<Before>,
+    /// Why the last file, drop or editor run was not loaded (the view is kept).
+    pub load_error: Option<String>,
+    /// The scenario editor's text (kept in localStorage).
+    pub editor: String,
+    /// Why the last machine change was not applied (the view is kept).
+    pub machine_error: Option<String>,
+    /// Compare mode: the current scenario under two machines.
+    pub compare: Option<Rc<Compare>>,
+    /// The step the comparison shows.
+    pub compare_step: usize,
+    /// Benchmark mode (`?bench=1`).
+    pub bench: bool,
+    /// The benchmark's figures (JSON), once measured.
+    pub bench_result: Option<String>,
+}
+
+/// One side of a comparison.
+pub struct Side {
+    /// The machine in words.
+    pub label: String,
+    /// A cursor over this side's run.
+    pub stepper: RefCell<Stepper>,
+}
+
+/// The current scenario run under machines A and B, aligned by step.
+pub struct Compare {
+    /// Run A (the current machine).
+    pub a: Side,
+    /// Run B (the machine chosen in the form).
+    pub b: Side,
+    /// The aligned steps with what differs after each.
+    pub rows: Vec<ttm_core::compare::Row>,
+    /// The first step that differs.
+    pub first_divergence: Option<usize>,
 }
 
 /// Pool and zone counters at the start of the narrated span.
@@ -215,6 +294,35 @@ pub enum Msg {
     CycleTheme,
     /// Dismiss the URL notices.
     DismissNotices,
+    /// Load a scenario text (from a file, a drop or the editor); the first field names the source.
+    LoadText(String, String),
+    /// The editor's text changed.
+    EditorInput(String),
+    /// Run the editor's text.
+    RunEditor,
+    /// Re-run the current scenario on another machine (or say why the form's values cannot be used).
+    SetMachine(Result<MachineConfig, String>),
+    /// Compare the current machine (A) with another (B).
+    Compare(Result<MachineConfig, String>),
+    /// Show step i of the comparison.
+    CompareStep(usize),
+    /// Leave compare mode.
+    CloseCompare,
+    /// The benchmark finished (its figures as JSON).
+    BenchDone(String),
+}
+
+/// A scenario error in words: "line L, column C at path: message" (no place when unknown).
+pub fn scenario_error(e: &ttm_core::ScenarioError) -> String {
+    if e.line == 0 {
+        if e.path.is_empty() {
+            e.message.clone()
+        } else {
+            format!("{}: {}", e.path, e.message)
+        }
+    } else {
+        e.to_string()
+    }
 }
 
 fn landmark_name(l: Landmark) -> &'static str {
@@ -255,7 +363,48 @@ impl Lab {
             did_label: String::new(),
             event: String::new(),
             before: None,
+            load_error: None,
+            editor: local_storage()
+                .and_then(|s| s.get_item(EDITOR_KEY).ok().flatten())
+                .unwrap_or_default(),
+            machine_error: None,
+            compare: None,
+            compare_step: 0,
+            bench: false,
+            bench_result: None,
         }
+    }
+
+    /// Show a freshly run walkthrough at position 0.
+    fn set_walk(&mut self, walk: Walk) {
+        self.walk = Some(Rc::new(walk));
+        self.playing = false;
+        self.status = None;
+        self.breakpoint = None;
+        self.notices.clear();
+        self.compare = None;
+        self.load_error = None;
+        self.machine_error = None;
+        self.refresh();
+    }
+
+    fn set_editor(&mut self, text: String) {
+        if let Some(store) = local_storage() {
+            let _ = store.set_item(EDITOR_KEY, &text);
+        }
+        self.editor = text;
+    }
+
+    /// Move both sides of the comparison to the end of step `i`.
+    fn show_compare_step(&mut self, i: usize) {
+        if let Some(c) = &self.compare {
+            if let Some(r) = c.rows.get(i) {
+                c.a.stepper.borrow_mut().seek(r.events_a.1);
+                c.b.stepper.borrow_mut().seek(r.events_b.1);
+                self.compare_step = i;
+            }
+        }
+        self.version += 1;
     }
 
     /// The page as the URL asks for it; broken parameters become notices.
@@ -265,6 +414,23 @@ impl Lab {
             .and_then(|w| w.location().search().ok())
             .unwrap_or_default();
         let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
+        let get = |k: &str| params.as_ref().and_then(|p| p.get(k));
+        if get("bench").is_some_and(|v| v == "1") {
+            lab.bench = true;
+            lab.speed = SPEEDS.len() - 1;
+            match serde_json::from_str::<Scenario>(crate::bench::SCENARIO)
+                .map_err(|e| e.to_string())
+                .and_then(|sc| Walk::run(sc, false, None))
+            {
+                Ok(w) => lab.set_walk(w),
+                Err(e) => lab.notices.push(format!("The benchmark cannot run: {e}")),
+            }
+            return lab;
+        }
+        let machine_pairs: Vec<(String, String)> = url::MACHINE_KEYS
+            .iter()
+            .filter_map(|k| get(k).map(|v| (k.to_string(), v)))
+            .collect();
         let pairs: Vec<(String, String)> = ["walkthrough", "step", "zoom"]
             .iter()
             .filter_map(|k| {
@@ -281,7 +447,28 @@ impl Lab {
         }
         match &q.walkthrough {
             Some(name) => match Walk::load(name) {
-                Ok(walk) => {
+                Ok(mut walk) => {
+                    if !machine_pairs.is_empty() {
+                        let mut m = walk.machine.clone();
+                        let mut ok = true;
+                        for (k, v) in &machine_pairs {
+                            if let Err(e) = url::apply_machine(&mut m, k, v) {
+                                lab.notices.push(e);
+                                ok = false;
+                            }
+                        }
+                        if ok {
+                            match Walk::run(walk.scenario.clone(), true, Some(m)) {
+                                Ok(w) => walk = w,
+                                Err(e) => lab.notices.push(format!(
+                                    "The machine in the URL cannot run this walkthrough ({e}); showing its own machine."
+                                )),
+                            }
+                        }
+                    }
+                    if lab.editor.is_empty() {
+                        lab.set_editor(walk.scenario.to_json());
+                    }
                     let len = walk.stepper.borrow().len();
                     let mut target = q.step.unwrap_or(0);
                     if target > len {
@@ -384,15 +571,104 @@ impl Reducible for Lab {
         match msg {
             Msg::Load(name) => match Walk::load(&name) {
                 Ok(walk) => {
-                    lab.walk = Some(Rc::new(walk));
-                    lab.playing = false;
-                    lab.status = None;
-                    lab.breakpoint = None;
-                    lab.notices.clear();
-                    lab.refresh();
+                    lab.set_editor(walk.scenario.to_json());
+                    lab.set_walk(walk);
                 }
                 Err(e) => lab.notices = vec![e],
             },
+            Msg::LoadText(source, text) => {
+                match Scenario::from_json(&text)
+                    .map_err(|e| scenario_error(&e))
+                    .and_then(|sc| Walk::run(sc, false, None))
+                {
+                    Ok(walk) => {
+                        lab.set_editor(text);
+                        lab.set_walk(walk);
+                    }
+                    Err(e) => {
+                        lab.load_error = Some(format!(
+                            "{source} was not loaded: {e}. {}",
+                            if lab.walk.is_some() {
+                                "The walkthrough shown is unchanged."
+                            } else {
+                                "Nothing was opened."
+                            }
+                        ))
+                    }
+                }
+            }
+            Msg::EditorInput(text) => lab.set_editor(text),
+            Msg::RunEditor => {
+                let text = lab.editor.clone();
+                return self.reduce(Msg::LoadText("The editor's scenario".into(), text));
+            }
+            Msg::SetMachine(cfg) => {
+                let Some(w) = lab.walk.clone() else {
+                    return self;
+                };
+                match cfg.and_then(|m| Walk::run(w.scenario.clone(), w.builtin, Some(m))) {
+                    Ok(nw) => {
+                        let pos = w.stepper.borrow().pos();
+                        lab.set_walk(nw);
+                        lab.with_stepper(|s| {
+                            s.seek(pos.min(s.len()));
+                            None
+                        });
+                    }
+                    Err(e) => {
+                        lab.machine_error = Some(format!(
+                            "This machine cannot be used: {e}. The run shown is unchanged."
+                        ))
+                    }
+                }
+            }
+            Msg::Compare(cfg) => {
+                let Some(w) = lab.walk.clone() else {
+                    return self;
+                };
+                let result = cfg.and_then(|b| {
+                    b.validate().map_err(|e| format!("machine.{e}"))?;
+                    ttm_core::compare::compare_configs(&w.scenario, w.machine.clone(), b)
+                        .map_err(|e| scenario_error(&e))
+                });
+                match result {
+                    Ok((ra, rb, c)) => {
+                        let side = |r: Run| Side {
+                            label: machine_label(r.sim.config()),
+                            stepper: RefCell::new(Stepper::new(Rc::new(r.sim))),
+                        };
+                        lab.compare = Some(Rc::new(Compare {
+                            a: side(ra),
+                            b: side(rb),
+                            rows: c.rows,
+                            first_divergence: c.first_divergence,
+                        }));
+                        lab.machine_error = None;
+                        lab.playing = false;
+                        let first = c.first_divergence.unwrap_or(0);
+                        lab.show_compare_step(first);
+                    }
+                    Err(e) => {
+                        lab.machine_error = Some(format!(
+                            "These machines cannot be compared: {e}. The view is unchanged."
+                        ))
+                    }
+                }
+            }
+            Msg::CompareStep(i) => lab.show_compare_step(i),
+            Msg::CloseCompare => lab.compare = None,
+            Msg::BenchDone(json) => {
+                lab.playing = false;
+                let (pos, len) = lab.walk.as_ref().map_or((0, 0), |w| {
+                    let s = w.stepper.borrow();
+                    (s.pos(), s.len())
+                });
+                // The figures, plus how far the play got (zoom: call) in the trace.
+                lab.bench_result = Some(format!(
+                    "{},\n  \"events_played\": {pos},\n  \"trace_events\": {len}\n}}",
+                    json.trim_end().trim_end_matches('}').trim_end()
+                ));
+            }
             Msg::Step(fwd, zoom) => {
                 let z = zoom.unwrap_or(lab.zoom);
                 lab.playing = false;
@@ -521,6 +797,8 @@ impl Reducible for Lab {
 
 /// Where the theme choice is remembered.
 const THEME_KEY: &str = "ttm-lab-theme";
+/// Where the scenario editor's text is kept.
+const EDITOR_KEY: &str = "ttm-lab-editor";
 
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
@@ -533,7 +811,7 @@ fn media_matches(query: &str) -> bool {
 }
 
 /// "64 MiB · x86-64 · E3 · faithful · radeon".
-fn machine_label(cfg: &MachineConfig) -> String {
+pub fn machine_label(cfg: &MachineConfig) -> String {
     let arch = match cfg.arch {
         ttm_core::Arch::X86_64 => "x86-64",
         ttm_core::Arch::X86_32Highmem => "x86-32 highmem",
@@ -617,22 +895,55 @@ pub fn App() -> Html {
         });
     }
 
-    // The URL follows the view (replaceState: stepping does not flood the history).
-    let pos = lab.walk.as_ref().map(|w| w.stepper.borrow().pos());
+    // The URL follows the view (replaceState: stepping does not flood the history). A scenario
+    // from a file or the editor has no URL: the address drops back to the bare page.
+    let query = lab.walk.as_ref().filter(|_| !lab.bench).map(|w| {
+        if w.builtin {
+            format!(
+                "{}{}",
+                url::format(&w.name, w.stepper.borrow().pos(), lab.zoom),
+                url::machine_params(&w.scenario.machine, &w.machine)
+            )
+        } else {
+            web_sys::window()
+                .and_then(|w| w.location().pathname().ok())
+                .unwrap_or_else(|| "./".into())
+        }
+    });
+    use_effect_with(query, move |query| {
+        if let Some(q) = query {
+            if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(q));
+            }
+        }
+    });
+
+    // Benchmark mode: time to the first interactive render, then play and time the frames.
     {
-        let name = lab.walk.as_ref().map(|w| w.name.clone());
-        use_effect_with((name, pos, lab.zoom), move |(name, pos, zoom)| {
-            if let (Some(name), Some(pos)) = (name, pos) {
-                if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
-                    let _ = h.replace_state_with_url(
-                        &wasm_bindgen::JsValue::NULL,
-                        "",
-                        Some(&url::format(name, *pos, *zoom)),
-                    );
-                }
+        let d = lab.dispatcher();
+        let bench = lab.bench && lab.walk.is_some();
+        use_effect_with(bench, move |&bench| {
+            if bench {
+                crate::bench::start(d);
             }
         });
     }
+
+    // Drag and drop a scenario file anywhere on the page.
+    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let ondrop = {
+        let d = lab.dispatcher();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if let Some(f) = e
+                .data_transfer()
+                .and_then(|t| t.files())
+                .and_then(|l| l.get(0))
+            {
+                read_file(f, d.clone());
+            }
+        })
+    };
 
     // The theme attribute on <html>.
     use_effect_with(lab.theme, |theme| {
@@ -657,7 +968,7 @@ pub fn App() -> Html {
 
     html! {
         <div class="page" data-reduced-motion={lab.reduced_motion.to_string()}
-            data-theme-choice={lab.theme.name()}>
+            data-theme-choice={lab.theme.name()} {ondragover} {ondrop}>
             <header class="masthead">
                 <div>
                     <h1>{ "TTM Lab" }</h1>
@@ -691,8 +1002,26 @@ pub fn App() -> Html {
                 </div>
             }
 
+            { crate::editor::load_bar(&lab) }
+
+            if let Some(json) = &lab.bench_result {
+                <section class="panel bench" aria-labelledby="bench-h">
+                    <h2 id="bench-h">{ "Benchmark figures" }</h2>
+                    <pre data-testid="bench">{ json }</pre>
+                </section>
+            } else if lab.bench {
+                <p class="hint" data-testid="bench-running">{ "Benchmark running: playing the walkthrough and timing animation frames…" }</p>
+            }
+
             if let Some(walk) = &lab.walk {
                 { panels::walkthrough(&lab, walk) }
+                <crate::machine::MachineForm machine={walk.machine.clone()}
+                    error={lab.machine_error.clone().map(AttrValue::from)}
+                    on_apply={{ let d = lab.dispatcher(); Callback::from(move |m| d.dispatch(Msg::SetMachine(m))) }}
+                    on_compare={{ let d = lab.dispatcher(); Callback::from(move |m| d.dispatch(Msg::Compare(m))) }} />
+                if let Some(c) = &lab.compare {
+                    { panels::compare(&lab, c) }
+                }
             } else {
                 <section class="panel intro" data-testid="intro">
                     <h2>{ "No walkthrough open" }</h2>
@@ -764,6 +1093,19 @@ fn Picker(props: &PickerProps) -> Html {
             <span class="hint">{ format!("{} built-in walkthrough{}", entries.len(), if entries.len() == 1 { "" } else { "s" }) }</span>
         </form>
     }
+}
+
+/// Read a dropped or chosen file and load it as a scenario.
+pub fn read_file(file: web_sys::File, d: UseReducerDispatcher<Lab>) {
+    let name = file.name();
+    wasm_bindgen_futures::spawn_local(async move {
+        let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+        let source = format!("The file {:?}", url::clip(&name));
+        match text.ok().and_then(|t| t.as_string()) {
+            Some(t) => d.dispatch(Msg::LoadText(source, t)),
+            None => d.dispatch(Msg::LoadText(source, String::new())),
+        }
+    });
 }
 
 /// Callback helpers for the panels.

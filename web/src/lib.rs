@@ -4,9 +4,16 @@
 //! renders what the core reports; [`view`] turns the core's state into plain display rows, [`app`]
 //! holds the view state (walkthrough, position, zoom, play) and turns input into stepper calls,
 //! [`panels`] and [`canvas`] draw the state at the current position, [`url`] reads and writes the URL.
+//! [`chart`] plots `ttm_core::series` over the whole trace (plotters on a canvas), [`editor`] loads
+//! scenario files and edits scenario JSON, [`machine`] is the machine form (re-run and compare), and
+//! [`bench`] is the `?bench=1` measurement mode.
 
 pub mod app;
+pub mod bench;
 pub mod canvas;
+pub mod chart;
+pub mod editor;
+pub mod machine;
 pub mod panels;
 pub mod url;
 pub mod view;

@@ -7,10 +7,12 @@ use ttm_core::bo_state::ManagerKind;
 use ttm_core::{State, Zoom};
 use yew::prelude::*;
 
+use crate::app::Compare;
 use crate::app::{
     landmark_label, on_breakpoint, on_seek, zoom_label, Lab, Msg, Walk, LANDMARKS, SPEEDS, ZOOMS,
 };
 use crate::canvas::CellGrid;
+use crate::chart::TraceChart;
 use crate::view::{self, group_digits, human_bytes, percent, CELL_LEGEND};
 
 type Handle = UseReducerHandle<Lab>;
@@ -28,6 +30,9 @@ pub fn walkthrough(lab: &Handle, walk: &Rc<Walk>) -> Html {
     html! {
         <>
             { controls(lab, walk, s.pos(), s.len()) }
+            <TraceChart series={walk.series.clone()} zones={walk.zone_names.clone()}
+                pos={s.pos()} len={s.len()} theme={theme.clone()}
+                on_seek={{ let d = lab.dispatcher(); Callback::from(move |p| d.dispatch(Msg::Seek(p))) }} />
             <main class="layout">
                 <div class="column">
                     { narration(lab, s.pos()) }
@@ -575,5 +580,108 @@ fn range_text(st: &State, b: &ttm_core::bo_state::Bo) -> String {
         (true, true) => format!("GMR id {} ({} pages)", b.mem.start, b.num_pages),
         (true, false) => format!("[{}, {})", b.mem.start, b.mem.start + b.num_pages as u64),
         (false, _) => format!("{} pages", b.num_pages),
+    }
+}
+
+/// Compare mode: the aligned steps, one step cursor, and both runs' pools, zones and tt pages.
+pub fn compare(lab: &Handle, c: &Rc<Compare>) -> Html {
+    let theme = AttrValue::from(lab.theme.name());
+    let i = lab.compare_step.min(c.rows.len().saturating_sub(1));
+    let row = c.rows.get(i);
+    let n = c.rows.len();
+    let on_range = {
+        let d = lab.dispatcher();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            if let Ok(v) = input.value().parse::<usize>() {
+                d.dispatch(Msg::CompareStep(v));
+            }
+        })
+    };
+    let side = |name: &str, s: &crate::app::Side, events: Option<(u64, u64)>| {
+        let st = s.stepper.borrow();
+        let state = st.state();
+        html! {
+            <div class="column compare-side" data-testid={format!("compare-{}", name.to_lowercase())}>
+                <h3>{ format!("{name}: {}", s.label) }</h3>
+                <p class="hint">{ match events {
+                    Some((a, b)) => format!("events {a}–{b} of {} (end of the step)", st.len()),
+                    None => String::new(),
+                } }</p>
+                <table class="compact">
+                    <thead><tr><th scope="col">{ "pool" }</th><th scope="col">{ "refills" }</th><th scope="col">{ "freed" }</th><th scope="col">{ "size" }</th></tr></thead>
+                    <tbody>
+                        { for state.pools.iter().map(|p| html! {
+                            <tr><th scope="row"><code>{ &p.name }</code></th>
+                                <td class="num">{ p.nrefills }</td><td class="num">{ p.nfrees }</td>
+                                <td class="num" data-testid={format!("c-pool-{}", view::slug(&p.name))}>{ p.npages }</td></tr>
+                        }) }
+                    </tbody>
+                </table>
+                <ul class="plain">
+                    { for state.zones.iter().map(|z| html! {
+                        <li data-testid={format!("c-zone-{}", view::slug(&z.name))}>
+                            <code>{ &z.name }</code>{ format!(" zone: {} bytes used of {}", group_digits(z.used_mem), human_bytes(z.zone_mem)) }
+                        </li>
+                    }) }
+                </ul>
+                { pages(state, &theme) }
+            </div>
+        }
+    };
+    html! {
+        <section class="panel compare" aria-labelledby="compare-h" data-testid="compare">
+            <div class="row">
+                <h2 id="compare-h">{ "Compare two machines, step by step" }</h2>
+                <button type="button" class="small" data-testid="close-compare" onclick={cb(lab, || Msg::CloseCompare)}>{ "Close comparison" }</button>
+            </div>
+            <p data-testid="first-divergence" class={classes!(c.first_divergence.is_some().then_some("divergence-note"))}>
+                { match c.first_divergence {
+                    Some(d) => format!("First divergence: step {} ({}).", d + 1, c.rows[d].label),
+                    None => "The two machines agree after every step.".to_string(),
+                } }
+            </p>
+            <div class="scrub">
+                <label for="compare-step">{ format!("Step {} of {}", i + 1, n) }</label>
+                <input id="compare-step" type="range" min="0" max={n.saturating_sub(1).to_string()} step="1"
+                    value={i.to_string()} data-testid="compare-step" oninput={on_range}
+                    aria-valuetext={row.map(|r| format!("step {}: {}", r.step + 1, r.label)).unwrap_or_default()} />
+            </div>
+            <ol class="compare-rows" data-testid="compare-rows">
+                { for c.rows.iter().enumerate().map(|(k, r)| {
+                    let first = c.first_divergence == Some(k);
+                    let differs = !r.differences.is_empty();
+                    html! {
+                        <li class={classes!(differs.then_some("differs"), first.then_some("first"), (k == i).then_some("current"))}
+                            data-testid={format!("compare-row-{k}")} data-differs={differs.to_string()}
+                            data-first-divergence={first.to_string()}>
+                            <button type="button" class="link" aria-current={(k == i).then_some("step")}
+                                onclick={cb(lab, move || Msg::CompareStep(k))}>
+                                { format!("{}. {}", k + 1, r.label) }
+                            </button>
+                            { format!(" · A {} · B {}", r.result_a, r.result_b) }
+                            if first { <span class="badge">{ "first divergence" }</span> }
+                            if differs {
+                                <span class="hint">{ format!(" {} difference{}", r.differences.len(), if r.differences.len() == 1 { "" } else { "s" }) }</span>
+                            }
+                        </li>
+                    }
+                }) }
+            </ol>
+            if let Some(r) = row {
+                if !r.differences.is_empty() {
+                    <details class="differences" open=true>
+                        <summary>{ format!("What differs after step {} (A → B)", r.step + 1) }</summary>
+                        <ul class="mono" data-testid="compare-differences">
+                            { for r.differences.iter().map(|d| html! { <li>{ d }</li> }) }
+                        </ul>
+                    </details>
+                }
+            }
+            <div class="layout">
+                { side("A", &c.a, row.map(|r| r.events_a)) }
+                { side("B", &c.b, row.map(|r| r.events_b)) }
+            </div>
+        </section>
     }
 }

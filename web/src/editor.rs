@@ -1,0 +1,61 @@
+//! Loading scenarios: a "Load file" button, drag and drop (handled on the page), and a small editor
+//! of the current scenario's JSON whose text is kept in localStorage. Parsing and running are
+//! `ttm_core::Scenario::from_json` and `Scenario::run`; a broken file or edit only shows its error.
+
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::app::{read_file, Lab, Msg};
+
+/// The load bar: file button, editor (collapsed), and the last load error.
+pub fn load_bar(lab: &UseReducerHandle<Lab>) -> Html {
+    let onchange = {
+        let d = lab.dispatcher();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(f) = input.files().and_then(|l| l.get(0)) {
+                read_file(f, d.clone());
+            }
+            // Choosing the same file again loads it again.
+            input.set_value("");
+        })
+    };
+    let oninput = {
+        let d = lab.dispatcher();
+        Callback::from(move |e: InputEvent| {
+            let t: HtmlTextAreaElement = e.target_unchecked_into();
+            d.dispatch(Msg::EditorInput(t.value()));
+        })
+    };
+    let run = {
+        let d = lab.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(Msg::RunEditor))
+    };
+    html! {
+        <section class="panel load-bar" aria-label="Load a scenario" data-testid="load-bar">
+            <div class="row">
+                <label class="file-button" data-testid="load-file-label">
+                    { "Load file…" }
+                    <input type="file" accept=".json,application/json" data-testid="load-file"
+                        aria-label="Load a scenario file (JSON)" {onchange} />
+                </label>
+                <span class="hint">{ "or drop a scenario .json file anywhere on the page (format: docs/scenarios.md)" }</span>
+            </div>
+            if let Some(e) = &lab.load_error {
+                <p class="error load-error" role="alert" data-testid="load-error">{ e }</p>
+            }
+            <details class="editor">
+                <summary>{ "Scenario editor (JSON, kept in this browser)" }</summary>
+                <label for="scenario-editor" class="sr-only">{ "Scenario JSON" }</label>
+                <textarea id="scenario-editor" data-testid="editor" spellcheck="false" rows="14"
+                    value={lab.editor.clone()} {oninput} />
+                <div class="row">
+                    <button type="button" class="primary" data-testid="run-editor" onclick={run}>
+                        { "Run this scenario" }
+                    </button>
+                    <span class="hint">{ "Your text is saved as you type; a broken edit shows its line and column and keeps the last good run." }</span>
+                </div>
+            </details>
+        </section>
+    }
+}
