@@ -376,7 +376,8 @@ test('1280x720: the main views, no horizontal scrolling', async (t) => {
     bs.filter((b) => !(b.getAttribute('aria-label') || b.textContent).trim()).map((b) => b.outerHTML),
   );
   assert.deepEqual(unnamed, []);
-  const canvases = await page.locator('canvas').evaluateAll((cs) => cs.map((c) => [c.getAttribute('role'), c.getAttribute('aria-label')]));
+  // (The travel overlay is decoration: aria-hidden, not an image.)
+  const canvases = await page.locator('canvas:not([aria-hidden=true])').evaluateAll((cs) => cs.map((c) => [c.getAttribute('role'), c.getAttribute('aria-label')]));
   assert.ok(canvases.length >= 1);
   for (const [role, label] of canvases) {
     assert.equal(role, 'img');
@@ -588,4 +589,152 @@ test('drag and drop: a scenario file dropped on the page is loaded', async (t) =
   await page.locator('.page').dispatchEvent('drop', { dataTransfer: dt });
   await page.getByTestId('walk-title').filter({ hasText: 'Dropped scenario' }).waitFor();
   assert.match(await text(page.getByTestId('position')), /^Event 0 of \d+/);
+});
+
+// ---- pages travel (issue 6) ----------------------------------------------------------------------
+
+const animating = (page) => page.getByTestId('travel').getAttribute('data-animating');
+
+test('pages travel: the refill batch flies from system memory to the pool and the tt, once per step', async (t) => {
+  const page = await openWalk(t, { viewport: { width: 1280, height: 1250 } });
+  const travel = page.getByTestId('travel');
+  assert.equal(await travel.getAttribute('aria-hidden'), 'true');
+  await button(page, 'Next refill').click();
+  // A jump over more than one action is not animated.
+  assert.equal(await animating(page), 'false');
+  // Scroll so that the pool strip, "system memory" and the tt grid are all on the screen, then
+  // step by action with the keyboard (a click would scroll the controls back into view).
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  const scrollToPages = () => page.evaluate(() => {
+    const top = document.querySelector('[data-testid=pages]').getBoundingClientRect().top + window.scrollY;
+    window.scrollTo(0, top - 640);
+  });
+  await scrollToPages();
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.waitForFunction(() => document.querySelector('[data-testid=travel]').dataset.animating === 'true');
+  assert.equal(await travel.getAttribute('data-moves'), '512', 'the 512 pages of the refill travel');
+  // The narration is not re-rendered while the pages fly.
+  await page.evaluate(() => {
+    window.__narrationMutations = 0;
+    new MutationObserver((m) => (window.__narrationMutations += m.length)).observe(
+      document.querySelector('[data-testid=narration]'), { subtree: true, childList: true, characterData: true });
+  });
+  await page.waitForTimeout(120);
+  await page.screenshot({ path: join(artifacts, 'anim-refill-early.png') });
+  await page.waitForTimeout(130);
+  await page.screenshot({ path: join(artifacts, 'anim-refill-mid.png') });
+  await page.waitForFunction(() => document.querySelector('[data-testid=travel]').dataset.animating === 'false', null, { timeout: 5000 });
+  assert.equal(await page.evaluate(() => window.__narrationMutations), 0);
+  await expectPool(page, 'wc', { npages: 492, nrefills: 1 });
+
+  // Unpopulate: the 20 pages go back from the tt to the pool.
+  await scrollToPages();
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.waitForFunction(() => document.querySelector('[data-testid=travel]').dataset.animating === 'true');
+  assert.equal(await travel.getAttribute('data-moves'), '20');
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: join(artifacts, 'anim-unpopulate-mid.png') });
+  await page.waitForFunction(() => document.querySelector('[data-testid=travel]').dataset.animating === 'false', null, { timeout: 5000 });
+});
+
+test('pages travel: nothing is animated under prefers-reduced-motion', async (t) => {
+  const page = await openWalk(t, { media: { reducedMotion: 'reduce' } });
+  await page.evaluate(() => {
+    window.__animated = false;
+    const el = document.querySelector('[data-testid=travel]');
+    new MutationObserver(() => {
+      if (el.dataset.animating === 'true') window.__animated = true;
+    }).observe(el, { attributes: true });
+  });
+  await button(page, 'Next refill').click();
+  await page.getByTestId('forward-action').click();
+  await page.getByTestId('back-action').click();
+  await page.getByTestId('forward').click();
+  await page.waitForTimeout(700);
+  assert.equal(await page.evaluate(() => window.__animated), false);
+  assert.equal(await animating(page), 'false');
+});
+
+// ---- scenario in the URL, editor drafts ------------------------------------------------------------
+
+test('URL: a scenario from a file is carried in the URL; reloading restores the same step and narration', async (t) => {
+  const page = await openWalk(t);
+  await page.getByTestId('load-file').setInputFiles(scenarioFile('mine.json', GOOD.replace('Two tts', 'Unicode ✓ é')));
+  await page.getByTestId('walk-title').filter({ hasText: 'My own scenario from a file' }).waitFor();
+  await page.getByTestId('zoom-change').click();
+  for (let i = 0; i < 30; i++) await page.getByTestId('forward').click();
+  const url = page.url();
+  assert.match(url, /\?scenario=[A-Za-z0-9_-]+&step=\d+&zoom=change$/);
+  const snapshot = async () => ({
+    title: await text(page.getByTestId('walk-title')),
+    goal: await text(page.getByTestId('goal')),
+    position: await text(page.getByTestId('position')),
+    narration: await text(page.getByTestId('narration')),
+    machine: await text(page.getByTestId('machine')),
+    pools: await text(page.getByTestId('pools')),
+  });
+  const before = await snapshot();
+  assert.match(before.goal, /Unicode ✓ é/);
+  await page.reload();
+  await page.getByTestId('controls').waitFor();
+  assert.deepEqual(await snapshot(), before);
+  assert.equal(page.url(), url);
+  assert.equal(await page.getByRole('alert').count(), 0);
+});
+
+test('URL: a broken scenario parameter shows a clear message and the default view', async (t) => {
+  const page = await openApp(t, { query: '?scenario=not*base64&step=3' });
+  assert.match(await text(page.getByRole('alert')), /The scenario in the URL cannot be used \(.*not base64url.*\); showing the default view/);
+  assert.match(await text(page.getByTestId('intro')), /No walkthrough open/);
+  // Valid base64url, but not a scenario.
+  await page.goto(`${baseUrl}?scenario=${Buffer.from('{"format": "nope"}').toString('base64url')}`);
+  await page.getByRole('alert').waitFor();
+  assert.match(await text(page.getByRole('alert')), /The scenario in the URL cannot be used/);
+  assert.match(await text(page.getByTestId('intro')), /No walkthrough open/);
+});
+
+test('editor: a typed draft survives opening another walkthrough and a reload, and can be restored', async (t) => {
+  const page = await openWalk(t);
+  await openEditor(page);
+  const editor = page.getByTestId('editor');
+  const draft = GOOD.replace('My own scenario from a file', 'My unsaved draft');
+  await editor.fill(draft);
+  assert.equal(await page.getByTestId('draft-note').count(), 0, 'no note while the draft is in the editor');
+  await page.getByTestId('walkthrough-select').selectOption('eviction-order');
+  await button(page, 'Open').click();
+  await page.getByTestId('walk-title').filter({ hasNotText: 'A WC tt is populated' }).waitFor();
+  assert.doesNotMatch(await editor.inputValue(), /My unsaved draft/, 'the editor shows the opened walkthrough');
+  assert.match(await text(page.getByTestId('draft-note')), /Your own draft \(\d+ lines\) is kept/);
+  await page.reload();
+  await page.getByTestId('controls').waitFor();
+  await page.getByTestId('load-bar').screenshot({ path: join(artifacts, 'draft-kept.png') });
+  await page.getByTestId('restore-draft').click();
+  await openEditor(page);
+  assert.equal(await page.getByTestId('editor').inputValue(), draft);
+  assert.equal(await page.getByTestId('draft-note').count(), 0);
+  // Loading a file does not lose it either.
+  await page.getByTestId('load-file').setInputFiles(scenarioFile('other.json', GOOD));
+  await page.getByTestId('walk-title').filter({ hasText: 'My own scenario from a file' }).waitFor();
+  await page.getByTestId('restore-draft').click();
+  assert.equal(await page.getByTestId('editor').inputValue(), draft);
+});
+
+test('pages travel: swap-out sends the contents to swap and the pages away; swap-in brings them back', async (t) => {
+  const page = await openApp(t, { query: '?walkthrough=swap-cycle-bo&step=0&zoom=action', viewport: { width: 1280, height: 1250 } });
+  await page.getByTestId('controls').waitFor();
+  await page.getByRole('button', { name: /^Go to the end of step 3: / }).click();
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  const travel = page.getByTestId('travel');
+  for (const name of ['swapout', 'swapin']) {
+    await page.evaluate(() => {
+      const top = document.querySelector('[data-testid=pages]').getBoundingClientRect().top + window.scrollY;
+      window.scrollTo(0, top - 640);
+    });
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.waitForFunction(() => document.querySelector('[data-testid=travel]').dataset.animating === 'true');
+    assert.ok(Number(await travel.getAttribute('data-moves')) > 0, `${name}: pages moved`);
+    await page.waitForTimeout(180);
+    await page.screenshot({ path: join(artifacts, `anim-${name}.png`) });
+    await page.waitForFunction(() => document.querySelector('[data-testid=travel]').dataset.animating === 'false', null, { timeout: 5000 });
+  }
 });

@@ -42,6 +42,8 @@ pub struct Walk {
     pub builtin: bool,
     /// The scenario as loaded (with its own machine).
     pub scenario: Scenario,
+    /// The scenario's JSON (for the URL of a scenario that is not built in).
+    pub json: String,
     /// The machine this run used (the scenario's, or the one chosen in the form).
     pub machine: MachineConfig,
     /// Title.
@@ -111,6 +113,11 @@ impl Walk {
             },
             builtin,
             machine: sim.config().clone(),
+            json: if builtin {
+                String::new()
+            } else {
+                scenario.to_json()
+            },
             scenario,
             title: run.scenario.title.clone(),
             goal: run.scenario.goal.clone(),
@@ -221,6 +228,9 @@ pub struct Lab {
     pub load_error: Option<String>,
     /// The scenario editor's text (kept in localStorage).
     pub editor: String,
+    /// What the user last typed in the editor (kept in localStorage under its own key, so that
+    /// opening a walkthrough or a file, which fills the editor, never loses it).
+    pub draft: Option<String>,
     /// Why the last machine change was not applied (the view is kept).
     pub machine_error: Option<String>,
     /// Compare mode: the current scenario under two machines.
@@ -231,6 +241,8 @@ pub struct Lab {
     pub bench: bool,
     /// The benchmark's figures (JSON), once measured.
     pub bench_result: Option<String>,
+    /// Pages travelling since the last small move (the overlay animates them).
+    pub travel: Option<Rc<crate::travel::Travel>>,
 }
 
 /// One side of a comparison.
@@ -296,8 +308,12 @@ pub enum Msg {
     DismissNotices,
     /// Load a scenario text (from a file, a drop or the editor); the first field names the source.
     LoadText(String, String),
-    /// The editor's text changed.
+    /// The editor's text changed (the user typed).
     EditorInput(String),
+    /// Put the user's kept draft back into the editor.
+    RestoreDraft,
+    /// Forget the user's kept draft.
+    DiscardDraft,
     /// Run the editor's text.
     RunEditor,
     /// Re-run the current scenario on another machine (or say why the form's values cannot be used).
@@ -367,17 +383,22 @@ impl Lab {
             editor: local_storage()
                 .and_then(|s| s.get_item(EDITOR_KEY).ok().flatten())
                 .unwrap_or_default(),
+            draft: local_storage()
+                .and_then(|s| s.get_item(DRAFT_KEY).ok().flatten())
+                .filter(|d| !d.trim().is_empty()),
             machine_error: None,
             compare: None,
             compare_step: 0,
             bench: false,
             bench_result: None,
+            travel: None,
         }
     }
 
     /// Show a freshly run walkthrough at position 0.
     fn set_walk(&mut self, walk: Walk) {
         self.walk = Some(Rc::new(walk));
+        self.travel = None;
         self.playing = false;
         self.status = None;
         self.breakpoint = None;
@@ -445,8 +466,25 @@ impl Lab {
         if let Some(z) = q.zoom {
             lab.zoom = z;
         }
-        match &q.walkthrough {
-            Some(name) => match Walk::load(name) {
+        // A scenario from a file or the editor travels in the URL as base64url JSON.
+        let loaded = match get("scenario") {
+            Some(b64) => Some(
+                url::decode_scenario(&b64)
+                    .and_then(|text| Scenario::from_json(&text).map_err(|e| scenario_error(&e)))
+                    .and_then(|sc| Walk::run(sc, false, None))
+                    .map_err(|e| {
+                        format!(
+                            "The scenario in the URL cannot be used ({}); showing the default view.",
+                            url::clip(&e)
+                        )
+                    }),
+            ),
+            None => q.walkthrough.as_ref().map(|name| {
+                Walk::load(name).map_err(|e| format!("{e} Pick one of the walkthroughs below."))
+            }),
+        };
+        match loaded {
+            Some(loaded) => match loaded {
                 Ok(mut walk) => {
                     if !machine_pairs.is_empty() {
                         let mut m = walk.machine.clone();
@@ -458,7 +496,7 @@ impl Lab {
                             }
                         }
                         if ok {
-                            match Walk::run(walk.scenario.clone(), true, Some(m)) {
+                            match Walk::run(walk.scenario.clone(), walk.builtin, Some(m)) {
                                 Ok(w) => walk = w,
                                 Err(e) => lab.notices.push(format!(
                                     "The machine in the URL cannot run this walkthrough ({e}); showing its own machine."
@@ -481,9 +519,7 @@ impl Lab {
                     lab.walk = Some(Rc::new(walk));
                     lab.refresh();
                 }
-                Err(e) => lab
-                    .notices
-                    .push(format!("{e} Pick one of the walkthroughs below.")),
+                Err(e) => lab.notices.push(e),
             },
             None if q.step.is_some() || q.zoom.is_some() => lab
                 .notices
@@ -557,9 +593,90 @@ impl Lab {
         let Some(walk) = &self.walk else {
             return;
         };
+        let walk = walk.clone();
+        let (from, from_action, swapped) = {
+            let s = walk.stepper.borrow();
+            (s.pos(), s.action_index(), swapped_tts(s.state()))
+        };
         let status = f(&mut walk.stepper.borrow_mut());
         self.status = status;
+        self.travel = self.travel_since(&walk, from, from_action, &swapped);
         self.refresh();
+    }
+
+    /// The pages that travelled in the move from `from` to the current position, for the
+    /// overlay; None for jumps (more than one action at once), for reduced motion, and when
+    /// playing too fast for an animation to be seen.
+    fn travel_since(
+        &self,
+        walk: &Walk,
+        from: u64,
+        from_action: Option<usize>,
+        swapped_before: &[bool],
+    ) -> Option<Rc<crate::travel::Travel>> {
+        if self.bench || self.reduced_motion || media_matches("(prefers-reduced-motion: reduce)") {
+            return None;
+        }
+        let duration = if self.playing {
+            (f64::from(SPEEDS[self.speed].0) * 0.85).min(TRAVEL_MS)
+        } else {
+            TRAVEL_MS
+        };
+        if duration < 120.0 {
+            return None;
+        }
+        let mut s = walk.stepper.borrow_mut();
+        let to = s.pos();
+        let rank = |a: Option<usize>| a.map_or(0, |i| i + 1);
+        if to == from
+            || rank(s.action_index()).abs_diff(rank(from_action)) > 1
+            || to.abs_diff(from) > TRAVEL_MAX_EVENTS
+        {
+            return None;
+        }
+        let moves = if to > from {
+            s.movements_since(from)
+        } else {
+            // Backwards: the same journeys, reversed.
+            s.seek(from);
+            let m = s.movements_since(to);
+            s.seek(to);
+            m.into_iter()
+                .map(|m| ttm_core::Movement {
+                    from: m.to,
+                    to: m.from,
+                    ..m
+                })
+                .collect()
+        };
+        let st = s.state();
+        let after = swapped_tts(st);
+        // Page cells only when a tt's contents went to or came back from swap (a big tt's cells
+        // cost a pass over its pages).
+        let view = if after.as_slice() != swapped_before {
+            crate::view::tts(st)
+        } else {
+            Vec::new()
+        };
+        let mut swap_out = Vec::new();
+        let mut swap_in = Vec::new();
+        for (i, t) in view.iter().enumerate() {
+            let was = swapped_before.get(i).copied().unwrap_or(false);
+            let now = after.get(i).copied().unwrap_or(false);
+            let slots = |pick: &dyn Fn(u8) -> bool| -> Vec<u32> {
+                (0..t.cells.len() as u32)
+                    .filter(|&k| pick(t.cells[k as usize]))
+                    .collect()
+            };
+            const SWAPPED: u8 = crate::view::Cell::Swapped as u8;
+            const ABSENT: u8 = crate::view::Cell::Absent as u8;
+            if now && !was {
+                swap_out.push((t.id, slots(&|c| c == SWAPPED)));
+            } else if was && !now {
+                swap_in.push((t.id, slots(&|c| c != SWAPPED && c != ABSENT)));
+            }
+        }
+        crate::travel::build(st, &moves, &swap_out, &swap_in, duration).map(Rc::new)
     }
 }
 
@@ -597,7 +714,24 @@ impl Reducible for Lab {
                     }
                 }
             }
-            Msg::EditorInput(text) => lab.set_editor(text),
+            Msg::EditorInput(text) => {
+                if let Some(store) = local_storage() {
+                    let _ = store.set_item(DRAFT_KEY, &text);
+                }
+                lab.draft = Some(text.clone()).filter(|d| !d.trim().is_empty());
+                lab.set_editor(text);
+            }
+            Msg::RestoreDraft => {
+                if let Some(d) = lab.draft.clone() {
+                    lab.set_editor(d);
+                }
+            }
+            Msg::DiscardDraft => {
+                if let Some(store) = local_storage() {
+                    let _ = store.remove_item(DRAFT_KEY);
+                }
+                lab.draft = None;
+            }
             Msg::RunEditor => {
                 let text = lab.editor.clone();
                 return self.reduce(Msg::LoadText("The editor's scenario".into(), text));
@@ -795,10 +929,22 @@ impl Reducible for Lab {
     }
 }
 
+/// How long pages take to travel after a step (ms).
+const TRAVEL_MS: f64 = 500.0;
+/// Moves spanning more events than this are jumps (no travel is computed).
+const TRAVEL_MAX_EVENTS: u64 = 1 << 20;
+
+/// The SWAPPED flag of every tt, by id.
+fn swapped_tts(st: &ttm_core::State) -> Vec<bool> {
+    st.tts.iter().map(|t| t.swapped()).collect()
+}
+
 /// Where the theme choice is remembered.
 const THEME_KEY: &str = "ttm-lab-theme";
 /// Where the scenario editor's text is kept.
 const EDITOR_KEY: &str = "ttm-lab-editor";
+/// Where the user's own typing in the editor is kept (never overwritten by a load).
+const DRAFT_KEY: &str = "ttm-lab-editor-draft";
 
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
@@ -896,19 +1042,18 @@ pub fn App() -> Html {
     }
 
     // The URL follows the view (replaceState: stepping does not flood the history). A scenario
-    // from a file or the editor has no URL: the address drops back to the bare page.
+    // from a file or the editor is carried in the URL itself (`?scenario=<base64url JSON>`).
     let query = lab.walk.as_ref().filter(|_| !lab.bench).map(|w| {
-        if w.builtin {
-            format!(
-                "{}{}",
-                url::format(&w.name, w.stepper.borrow().pos(), lab.zoom),
-                url::machine_params(&w.scenario.machine, &w.machine)
-            )
+        let pos = w.stepper.borrow().pos();
+        let head = if w.builtin {
+            url::format(&w.name, pos, lab.zoom)
         } else {
-            web_sys::window()
-                .and_then(|w| w.location().pathname().ok())
-                .unwrap_or_else(|| "./".into())
-        }
+            url::format_scenario(&w.json, pos, lab.zoom)
+        };
+        format!(
+            "{head}{}",
+            url::machine_params(&w.scenario.machine, &w.machine)
+        )
     });
     use_effect_with(query, move |query| {
         if let Some(q) = query {
@@ -1028,6 +1173,8 @@ pub fn App() -> Html {
                     <p>{ "Choose a walkthrough above and press Open. Each one runs a short scenario on the simulated machine and lets you step through every kernel call it makes, forwards and backwards." }</p>
                 </section>
             }
+
+            <crate::travel::TravelLayer travel={lab.travel.clone()} />
 
             <footer class="footer">
                 { "Every number on this page comes from the ttm-core model of Linux 3.3 TTM; the page only renders it. Keys: Space play/pause · ←/→ step · Shift+←/→ by action · Home/End · −/+ speed." }

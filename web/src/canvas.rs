@@ -36,6 +36,9 @@ pub struct GridProps {
     /// What a cell is called in the hover text ("slot", "position").
     #[prop_or(AttrValue::Static("slot"))]
     pub noun: AttrValue,
+    /// Anchor name for the travel overlay (`tt-0`, `pool-2`, `dma-1`).
+    #[prop_or_default]
+    pub anchor: AttrValue,
 }
 
 /// The canvas grid.
@@ -106,7 +109,8 @@ pub fn CellGrid(props: &GridProps) -> Html {
     };
     html! {
         <canvas ref={canvas} class="grid" role="img" aria-label={props.label.clone()} {onmousemove}
-            data-testid={props.testid.clone()} data-cells={props.cells.len().to_string()} />
+            data-testid={props.testid.clone()} data-cells={props.cells.len().to_string()}
+            data-anchor={(!props.anchor.is_empty()).then(|| props.anchor.clone())} />
     }
 }
 
@@ -163,6 +167,9 @@ fn draw(el: &HtmlCanvasElement, cells: &[u8], max_cell: u32) -> (u32, u32) {
     let _ = el
         .style()
         .set_property("height", &format!("{}px", rows * size));
+    // The layout, for the travel overlay (crate::travel) to find a cell on the screen.
+    let _ = el.set_attribute("data-size", &size.to_string());
+    let _ = el.set_attribute("data-cols", &cols.to_string());
 
     let style = window.get_computed_style(el).ok().flatten();
     let mut colours = [[128u8, 128, 128, 255]; 8];

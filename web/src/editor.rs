@@ -1,6 +1,8 @@
 //! Loading scenarios: a "Load file" button, drag and drop (handled on the page), and a small editor
 //! of the current scenario's JSON whose text is kept in localStorage. Parsing and running are
 //! `ttm_core::Scenario::from_json` and `Scenario::run`; a broken file or edit only shows its error.
+//! What the user types is also kept as a draft under its own key: opening a walkthrough or a file
+//! fills the editor with that scenario, and "Restore my draft" brings the typing back.
 
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -41,6 +43,23 @@ pub fn load_bar(lab: &UseReducerHandle<Lab>) -> Html {
                 </label>
                 <span class="hint">{ "or drop a scenario .json file anywhere on the page (format: docs/scenarios.md)" }</span>
             </div>
+            if let Some(d) = lab.draft.as_ref().filter(|d| **d != lab.editor) {
+                <div class="draft-note" role="status" data-testid="draft-note">
+                    <span>{ format!(
+                        "Your own draft ({} line{}) is kept in this browser; the editor shows the scenario opened since.",
+                        d.lines().count(),
+                        if d.lines().count() == 1 { "" } else { "s" }
+                    ) }</span>
+                    <button type="button" class="small" data-testid="restore-draft"
+                        onclick={{ let dd = lab.dispatcher(); Callback::from(move |_: MouseEvent| dd.dispatch(Msg::RestoreDraft)) }}>
+                        { "Restore my draft" }
+                    </button>
+                    <button type="button" class="small" data-testid="discard-draft"
+                        onclick={{ let dd = lab.dispatcher(); Callback::from(move |_: MouseEvent| dd.dispatch(Msg::DiscardDraft)) }}>
+                        { "Discard it" }
+                    </button>
+                </div>
+            }
             if let Some(e) = &lab.load_error {
                 <p class="error load-error" role="alert" data-testid="load-error">{ e }</p>
             }

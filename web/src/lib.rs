@@ -6,7 +6,7 @@
 //! [`panels`] and [`canvas`] draw the state at the current position, [`url`] reads and writes the URL.
 //! [`chart`] plots `ttm_core::series` over the whole trace (plotters on a canvas), [`editor`] loads
 //! scenario files and edits scenario JSON, [`machine`] is the machine form (re-run and compare), and
-//! [`bench`] is the `?bench=1` measurement mode.
+//! [`bench`] is the `?bench=1` measurement mode, and [`travel`] animates pages between places.
 
 pub mod app;
 pub mod bench;
@@ -15,6 +15,7 @@ pub mod chart;
 pub mod editor;
 pub mod machine;
 pub mod panels;
+pub mod travel;
 pub mod url;
 pub mod view;
 

@@ -279,6 +279,15 @@ fn pages(st: &State, theme: &AttrValue) -> Html {
     html! {
         <section class="panel" aria-labelledby="pages-h" data-testid="pages">
             <h2 id="pages-h">{ "Pages of each " }<code>{ "ttm_tt" }</code></h2>
+            // Where pages come from and go to outside the pools and tts (anchors of the travel overlay).
+            <ul class="places" aria-label="Places outside the pools and tts">
+                <li class="place system" data-anchor="system" data-testid="place-system"
+                    title="Pages owned by the kernel's page allocator (alloc_page / __free_page)">{ "system memory" }</li>
+                <li class="place swap" data-anchor="swap" data-testid="place-swap"
+                    title="The shmem swap storage of swapped-out tts">{ "swap (shmem)" }</li>
+                <li class="place leaked" data-anchor="leaked"
+                    title="Pages lost by a kernel defect">{ "leaked" }</li>
+            </ul>
             if tts.is_empty() {
                 <p class="empty-note">{ "No tt exists yet." }</p>
             }
@@ -299,7 +308,7 @@ fn pages(st: &State, theme: &AttrValue) -> Html {
                         </p>
                         <div class="grid-box">
                             <CellGrid cells={Rc::new(t.cells)} pfns={Rc::new(t.pfns)} label={summary} theme={theme.clone()}
-                                testid={format!("tt-grid-{}", t.id)} max_cell={22} />
+                                testid={format!("tt-grid-{}", t.id)} anchor={format!("tt-{}", t.id)} max_cell={22} />
                         </div>
                     </div>
                 }
@@ -343,7 +352,7 @@ fn pools(lab: &Handle, st: &State, theme: &AttrValue) -> Html {
                             }
                         };
                         html! {
-                            <tr data-testid={format!("pool-{}", view::slug(&p.name))}>
+                            <tr data-testid={format!("pool-{}", view::slug(&p.name))} data-anchor={format!("pool-{i}-row")}>
                                 <th scope="row"><code>{ &p.name }</code></th>
                                 { cell(p.nrefills, was.map(|w| w.1), "nrefills") }
                                 { cell(p.nfrees, was.map(|w| w.2), "nfrees") }
@@ -368,8 +377,8 @@ fn pools(lab: &Handle, st: &State, theme: &AttrValue) -> Html {
                         </tr>
                     </thead>
                     <tbody>
-                        { for st.dma_pools.iter().map(|p| html! {
-                            <tr data-testid={format!("dma-pool-{}", view::slug(&p.name))}>
+                        { for st.dma_pools.iter().enumerate().map(|(i, p)| html! {
+                            <tr data-testid={format!("dma-pool-{}", view::slug(&p.name))} data-anchor={format!("dma-{i}-row")}>
                                 <th scope="row"><code>{ &p.name }</code></th>
                                 <td class="num">{ p.nrefills }</td>
                                 <td class="num">{ p.nfrees }</td>
@@ -381,7 +390,7 @@ fn pools(lab: &Handle, st: &State, theme: &AttrValue) -> Html {
                 </table>
             }
             <div class="strips">
-                { for st.pools.iter().filter(|p| !p.list.is_empty()).map(|p| {
+                { for st.pools.iter().enumerate().filter(|(_, p)| !p.list.is_empty()).map(|(i, p)| {
                     let cells = view::pool_cells(st, p.list.iter().copied());
                     let pfns: Vec<Option<u64>> = p.list.iter().map(|&x| Some(x)).collect();
                     let label = format!("{} pool: {} pages, head first", p.name, p.list.len());
@@ -389,11 +398,11 @@ fn pools(lab: &Handle, st: &State, theme: &AttrValue) -> Html {
                         <div class="strip">
                             <p class="strip-label">{ label.clone() }</p>
                             <div class="grid-box"><CellGrid cells={Rc::new(cells)} pfns={Rc::new(pfns)} noun="position"
-                                label={label} max_cell={8} theme={theme.clone()} /></div>
+                                label={label} max_cell={8} theme={theme.clone()} anchor={format!("pool-{i}")} /></div>
                         </div>
                     }
                 }) }
-                { for st.dma_pools.iter().filter(|p| !p.free.is_empty()).map(|p| {
+                { for st.dma_pools.iter().enumerate().filter(|(_, p)| !p.free.is_empty()).map(|(i, p)| {
                     let cells = view::pool_cells(st, p.free.iter().copied());
                     let pfns: Vec<Option<u64>> = p.free.iter().map(|&x| Some(x)).collect();
                     let label = format!("{} DMA pool: {} free pages, head first", p.name, p.free.len());
@@ -401,7 +410,7 @@ fn pools(lab: &Handle, st: &State, theme: &AttrValue) -> Html {
                         <div class="strip">
                             <p class="strip-label">{ label.clone() }</p>
                             <div class="grid-box"><CellGrid cells={Rc::new(cells)} pfns={Rc::new(pfns)} noun="position"
-                                label={label} max_cell={8} theme={theme.clone()} /></div>
+                                label={label} max_cell={8} theme={theme.clone()} anchor={format!("dma-{i}")} /></div>
                         </div>
                     }
                 }) }

@@ -1,4 +1,6 @@
-//! The page's URL state: `?walkthrough=<name>&step=<position>&zoom=<action|call|change>`.
+//! The page's URL state: `?walkthrough=<name>&step=<position>&zoom=<action|call|change>`, or
+//! `?scenario=<base64url of the scenario's UTF-8 JSON>&step=…&zoom=…` for a scenario from a file or
+//! the editor.
 //! Parsing never fails: anything broken becomes a message for the page and a sensible default.
 
 use ttm_core::{DriverKind, Era, Fidelity, MachineConfig, Zoom};
@@ -82,6 +84,75 @@ pub fn clip(v: &str) -> String {
 pub fn format(walkthrough: &str, step: u64, zoom: Zoom) -> String {
     format!(
         "?walkthrough={walkthrough}&step={step}&zoom={}",
+        zoom_name(zoom)
+    )
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Base64url (RFC 4648 section 5) of `bytes`, without padding.
+pub fn base64url_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..=chunk.len() {
+            out.push(B64[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+/// The bytes of base64url text (padding and surrounding blanks allowed; `+` and `/` accepted too).
+pub fn base64url_decode(text: &str) -> Result<Vec<u8>, String> {
+    let t = text.trim().trim_end_matches('=');
+    let mut out = Vec::with_capacity(t.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for (i, c) in t.bytes().enumerate() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            _ => {
+                return Err(format!(
+                    "character {} ({:?}) is not base64url",
+                    i + 1,
+                    c as char
+                ))
+            }
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    if t.len() % 4 == 1 {
+        return Err("its length is not that of base64url text".into());
+    }
+    Ok(out)
+}
+
+/// The scenario JSON in a `scenario` parameter.
+pub fn decode_scenario(param: &str) -> Result<String, String> {
+    let bytes = base64url_decode(param)?;
+    String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())
+}
+
+/// The query string for a scenario that is not built in.
+pub fn format_scenario(json: &str, step: u64, zoom: Zoom) -> String {
+    format!(
+        "?scenario={}&step={step}&zoom={}",
+        base64url_encode(json.as_bytes()),
         zoom_name(zoom)
     )
 }
@@ -211,6 +282,32 @@ mod tests {
         assert_eq!(q, "&driver=nouveau&era=E1&fidelity=Fixed");
         assert!(apply_machine(&mut m, "era", "E9").is_err());
         assert!(apply_machine(&mut m, "ram_mib", "lots").is_err());
+    }
+
+    #[test]
+    fn base64url_round_trip() {
+        for s in [
+            "",
+            "f",
+            "fo",
+            "foo",
+            "foob",
+            "fooba",
+            "foobar",
+            "é → ü ✓ {\"a\": 1}",
+        ] {
+            let e = base64url_encode(s.as_bytes());
+            assert!(!e.contains(['+', '/', '=']), "{e}");
+            assert_eq!(decode_scenario(&e).unwrap(), s);
+        }
+        assert_eq!(base64url_encode(b"foobar"), "Zm9vYmFy");
+        assert_eq!(base64url_encode(b"fo"), "Zm8");
+        assert_eq!(base64url_encode(&[0xfb, 0xff]), "-_8");
+        assert_eq!(base64url_decode("Zm8=").unwrap(), b"fo");
+        assert!(base64url_decode("Zm9v!").is_err());
+        assert!(base64url_decode("Zm9vY").is_err());
+        assert!(decode_scenario(&base64url_encode(&[0xff, 0xfe])).is_err());
+        assert!(format_scenario("{}", 3, Zoom::Call).starts_with("?scenario=e30&step=3&zoom=call"));
     }
 
     #[test]

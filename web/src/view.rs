@@ -38,7 +38,8 @@ pub const CELL_LEGEND: [(Cell, &str, &str); 6] = [
     (Cell::Swapped, "--cell-swapped", "swapped out"),
 ];
 
-fn attr_cell(st: &State, pfn: u64) -> Cell {
+/// The colour of a page by its kernel mapping attribute.
+pub fn attr_cell(st: &State, pfn: u64) -> Cell {
     match st.phys.page(pfn).map(|p| p.attr) {
         Some(Attr::Wc) => Cell::Wc,
         Some(Attr::Uc) => Cell::Uc,
