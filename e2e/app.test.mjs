@@ -738,3 +738,153 @@ test('pages travel: swap-out sends the contents to swap and the pages away; swap
     await page.waitForFunction(() => document.querySelector('[data-testid=travel]').dataset.animating === 'false', null, { timeout: 5000 });
   }
 });
+
+// ---- Embed mode, the postMessage API and the Content-Security-Policy (docs/embedding.md) ----
+
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+
+/** A second loopback server for dist/ with the CSP header on every response and the host page. */
+async function cspServer(t) {
+  const { spawn } = await import('node:child_process');
+  const proc = spawn(process.execPath, [
+    join(here, 'serve.mjs'), join(here, '..', 'dist'), '0',
+    '--header', `Content-Security-Policy: ${CSP}`,
+    '--file', `/host.html=${join(here, 'host', 'host.html')}`,
+    '--file', `/host.js=${join(here, 'host', 'host.js')}`,
+    '--file', `/favicon.ico=${join(here, '..', 'static', 'favicon.svg')}`,
+  ], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => proc.kill());
+  return await new Promise((ok, fail) => {
+    proc.stdout.once('data', (d) => ok(String(d).trim().split('\n')[0]));
+    proc.once('exit', (c) => fail(new Error(`serve.mjs exited ${c}`)));
+  });
+}
+
+/** A page that fails the test on console errors (any frame), page errors and CSP violations. */
+async function watchedPage(t, viewport = { width: 1100, height: 900 }) {
+  const page = await browser.newPage({ viewport });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
+  });
+  t.after(async () => {
+    await page.close();
+    assert.deepEqual(errors, [], 'the page logged errors');
+  });
+  return page;
+}
+
+test('embed: range, forced theme, clamping message and the Open in TTM Lab link', async (t) => {
+  const page = await watchedPage(t, { width: 900, height: 700 });
+  await page.goto(baseUrl + '?embed=1&walkthrough=pool-refill&from=3&to=40&theme=dark');
+  const embed = page.getByTestId('embed');
+  await embed.waitFor({ timeout: 15_000 });
+  assert.equal(await embed.getAttribute('data-pos'), '3');
+  assert.equal(await page.locator('html').getAttribute('data-theme'), 'dark');
+  assert.equal(await page.getByTestId('picker').count(), 0, 'no picker in the embed');
+  assert.equal(await page.getByTestId('url-notice').count(), 0);
+  const link = page.getByTestId('open-full');
+  assert.equal(await link.getAttribute('target'), '_blank');
+  assert.match(await link.getAttribute('href'), /walkthrough=pool-refill&step=3/);
+  await page.getByTestId('end').click();
+  assert.equal(await embed.getAttribute('data-pos'), '40');
+  assert.ok(await page.getByTestId('forward').isDisabled());
+  await page.screenshot({ path: join(artifacts, 'embed-dark.png') });
+  // Out of range and broken values: clamped, and said so.
+  await page.goto(baseUrl + '?embed=1&walkthrough=pool-refill&from=abc&to=999999&theme=pink');
+  await embed.waitFor();
+  const notice = await text(page.getByTestId('url-notice'));
+  assert.match(notice, /from parameter "abc"/);
+  assert.match(notice, /to parameter 999999 is past the end/);
+  assert.match(notice, /theme parameter "pink"/);
+  await page.screenshot({ path: join(artifacts, 'embed-clamped.png') });
+  await page.goto(baseUrl + '?embed=1&walkthrough=no-such-walk');
+  await page.getByTestId('url-notice').waitFor();
+  assert.match(await text(page.getByTestId('url-notice')), /no-such-walk/);
+});
+
+test('embed: autoplay with loop wraps around its range', async (t) => {
+  const page = await watchedPage(t);
+  await page.goto(baseUrl + '?embed=1&walkthrough=pool-refill&from=5&to=9&autoplay=1&loop=1');
+  const embed = page.getByTestId('embed');
+  await embed.waitFor({ timeout: 15_000 });
+  assert.equal(await embed.getAttribute('data-playing'), 'true');
+  await page.waitForFunction(() => document.querySelector('[data-testid=embed]').dataset.pos === '9', null, { timeout: 10_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid=embed]').dataset.pos === '5', null, { timeout: 10_000 });
+  assert.equal(await embed.getAttribute('data-playing'), 'true');
+});
+
+test('the full app offers an iframe snippet for the current step', async (t) => {
+  const page = await openApp(t, { query: `?walkthrough=${WALK}&step=30` });
+  await page.getByTestId('embed-button').click();
+  const code = await page.getByTestId('embed-snippet').inputValue();
+  assert.match(code, /^<iframe title="TTM Lab: [^"]+" width="\d+" height="\d+"/);
+  const src = code.match(/src="([^"]+)"/)[1].replaceAll('&amp;', '&');
+  const u = new URL(src);
+  assert.equal(u.searchParams.get('embed'), '1');
+  assert.equal(u.searchParams.get('walkthrough'), WALK);
+  const [from, to] = [Number(u.searchParams.get('from')), Number(u.searchParams.get('to'))];
+  assert.ok(from <= 30 && 30 <= to, `${from}..${to} holds 30`);
+  await page.getByTestId('embed-snippet').screenshot({ path: join(artifacts, 'embed-snippet.png') });
+});
+
+test('embed in a host page under the CSP: goto/play/pause messages, step events, bad messages ignored', async (t) => {
+  const base = await cspServer(t);
+  const page = await watchedPage(t);
+  const violations = [];
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+  const src = './?embed=1&walkthrough=pool-refill&from=3&to=40&theme=light';
+  const res = await page.goto(`${base}host.html?src=${encodeURIComponent(src)}`);
+  assert.equal(res.headers()['content-security-policy'], CSP);
+  const frame = page.frameLocator('#lab');
+  const embed = frame.getByTestId('embed');
+  await embed.waitFor({ timeout: 15_000 });
+  await page.waitForFunction(() => window.events.some((e) => e.step === 3));
+  const first = await page.evaluate(() => window.events.at(-1));
+  assert.equal(first.of > 40, true);
+  assert.equal(typeof first.action, 'string');
+  // goto
+  await page.evaluate(() => window.send({ type: 'ttm-lab', command: 'goto', step: 20 }));
+  await page.waitForFunction(() => window.events.some((e) => e.step === 20));
+  assert.equal(await embed.getAttribute('data-pos'), '20');
+  // Wrong shapes: ignored, no panic.
+  for (const m of [null, 42, 'goto', [1, 2], { type: 'other', command: 'goto', step: 5 },
+    { type: 'ttm-lab', command: 'goto', step: -1 }, { type: 'ttm-lab', command: 'goto', step: 'x' },
+    { type: 'ttm-lab', command: 'goto', step: 1.5 }, { type: 'ttm-lab', command: 'explode' }, { type: 'ttm-lab' }]) {
+    await page.evaluate((msg) => window.send(msg), m);
+  }
+  await page.waitForTimeout(200);
+  assert.equal(await embed.getAttribute('data-pos'), '20');
+  // goto out of range: clamped to the range.
+  await page.evaluate(() => window.send({ type: 'ttm-lab', command: 'goto', step: 1000000 }));
+  await page.waitForFunction(() => window.events.at(-1).step === 40);
+  // play / pause
+  await page.evaluate(() => window.send({ type: 'ttm-lab', command: 'goto', step: 3 }));
+  await page.evaluate(() => window.send({ type: 'ttm-lab', command: 'play' }));
+  await page.waitForFunction(() => window.events.at(-1).step > 4, null, { timeout: 10_000 });
+  await page.evaluate(() => window.send({ type: 'ttm-lab', command: 'pause' }));
+  assert.equal(await embed.getAttribute('data-playing'), 'false');
+  const paused = await embed.getAttribute('data-pos');
+  await page.waitForTimeout(1200);
+  assert.equal(await embed.getAttribute('data-pos'), paused, 'paused: no more moves');
+  await page.screenshot({ path: join(artifacts, 'embed-host-csp.png') });
+  assert.deepEqual(violations, []);
+});
+
+test('export: the pages at this step as PNG and the whole trace as JSON', async (t) => {
+  const page = await openApp(t, { query: `?walkthrough=${WALK}&step=120` });
+  await page.getByTestId('controls').waitFor();
+  const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
+  assert.match(png.suggestedFilename(), /^ttm-lab-pool-refill-step-120\.png$/);
+  const pngPath = join(artifacts, 'export-step.png');
+  await png.saveAs(pngPath);
+  assert.deepEqual([...readFileSync(pngPath).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG file');
+  const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+  assert.equal(json.suggestedFilename(), 'ttm-lab-pool-refill-trace.json');
+  const jsonPath = join(artifacts, 'export-trace.json');
+  await json.saveAs(jsonPath);
+  const events = JSON.parse(readFileSync(jsonPath, 'utf8'));
+  const len = Number(await page.getByTestId('scrubber').getAttribute('max'));
+  assert.equal(events.length, len, 'one entry per trace event');
+});

@@ -1,13 +1,30 @@
 // Minimal static file server for the built site (dist/), bound to loopback on a free port.
-//   node e2e/serve.mjs <dir> [port]
+//   node e2e/serve.mjs <dir> [port] [--header "Name: value"]... [--file /url/path=local/file]...
+// --header adds a response header to every response (e.g. a Content-Security-Policy); --file serves
+// an extra local file at a URL path (e.g. an embedding host page next to the site).
 // Prints its base URL ("http://127.0.0.1:PORT/") as the first line of stdout, then serves until killed.
 // Serves .wasm as application/wasm (needed by WebAssembly.instantiateStreaming).
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
-const root = resolve(process.argv[2] ?? 'dist');
-const port = Number(process.argv[3] ?? 0);
+const positional = [];
+const headers = {};
+const files = {};
+for (let i = 2; i < process.argv.length; i++) {
+  const a = process.argv[i];
+  if (a === '--header') {
+    const h = process.argv[++i] ?? '';
+    const at = h.indexOf(':');
+    headers[h.slice(0, at).trim().toLowerCase()] = h.slice(at + 1).trim();
+  } else if (a === '--file') {
+    const f = process.argv[++i] ?? '';
+    const at = f.indexOf('=');
+    files[f.slice(0, at)] = resolve(f.slice(at + 1));
+  } else positional.push(a);
+}
+const root = resolve(positional[0] ?? 'dist');
+const port = Number(positional[1] ?? 0);
 const types = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -24,8 +41,8 @@ const types = {
 const server = createServer(async (req, res) => {
   try {
     const path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
-    let file = normalize(join(root, path));
-    if (file !== root && !file.startsWith(root + sep)) {
+    let file = files[path] ?? normalize(join(root, path));
+    if (!files[path] && file !== root && !file.startsWith(root + sep)) {
       res.writeHead(403).end();
       return;
     }
@@ -34,6 +51,7 @@ const server = createServer(async (req, res) => {
     res.writeHead(200, {
       'content-type': types[extname(file)] ?? 'application/octet-stream',
       'cache-control': 'no-store',
+      ...headers,
     });
     res.end(req.method === 'HEAD' ? undefined : body);
   } catch {

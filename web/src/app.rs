@@ -243,6 +243,21 @@ pub struct Lab {
     pub bench_result: Option<String>,
     /// Pages travelling since the last small move (the overlay animates them).
     pub travel: Option<Rc<crate::travel::Travel>>,
+    /// Embed mode (`?embed=1`): the step range and looping.
+    pub embed: Option<Embed>,
+    /// The full app's "Embed" snippet is shown.
+    pub show_snippet: bool,
+}
+
+/// Embed mode: the stage limited to the positions `[from, to]` of the trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Embed {
+    /// First position of the range.
+    pub from: u64,
+    /// Last position of the range.
+    pub to: u64,
+    /// Play from `from` again after `to`.
+    pub looping: bool,
 }
 
 /// One side of a comparison.
@@ -326,6 +341,12 @@ pub enum Msg {
     CloseCompare,
     /// The benchmark finished (its figures as JSON).
     BenchDone(String),
+    /// Play (no-op when playing).
+    Play,
+    /// Pause (no-op when paused).
+    Pause,
+    /// Show or hide the embed snippet.
+    ToggleSnippet,
 }
 
 /// A scenario error in words: "line L, column C at path: message" (no place when unknown).
@@ -392,6 +413,8 @@ impl Lab {
             bench: false,
             bench_result: None,
             travel: None,
+            embed: None,
+            show_snippet: false,
         }
     }
 
@@ -448,6 +471,22 @@ impl Lab {
             }
             return lab;
         }
+        let embed = get("embed").is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
+        if embed {
+            lab.embed = Some(Embed {
+                from: 0,
+                to: 0,
+                looping: false,
+            });
+            match get("theme").as_deref().map(str::trim) {
+                Some(t @ ("light" | "dark" | "auto")) => lab.theme = Theme::from_name(t),
+                Some(t) => lab.notices.push(format!(
+                    "The theme parameter {:?} is not light, dark or auto; using auto.",
+                    url::clip(t)
+                )),
+                None => lab.theme = Theme::Auto,
+            }
+        }
         let machine_pairs: Vec<(String, String)> = url::MACHINE_KEYS
             .iter()
             .filter_map(|k| get(k).map(|v| (k.to_string(), v)))
@@ -462,7 +501,7 @@ impl Lab {
             })
             .collect();
         let q = url::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        lab.notices = q.problems.clone();
+        lab.notices.extend(q.problems.clone());
         if let Some(z) = q.zoom {
             lab.zoom = z;
         }
@@ -504,12 +543,24 @@ impl Lab {
                             }
                         }
                     }
-                    if lab.editor.is_empty() {
+                    if lab.editor.is_empty() && !embed {
                         lab.set_editor(walk.scenario.to_json());
                     }
                     let len = walk.stepper.borrow().len();
                     let mut target = q.step.unwrap_or(0);
-                    if target > len {
+                    if embed {
+                        let (from, to, problems) =
+                            url::embed_range(get("from").as_deref(), get("to").as_deref(), len);
+                        lab.notices.extend(problems);
+                        lab.embed = Some(Embed {
+                            from,
+                            to,
+                            looping: get("loop").is_some_and(|v| v == "1" || v == "true"),
+                        });
+                        target = q.step.filter(|s| (from..=to).contains(s)).unwrap_or(from);
+                        lab.playing =
+                            get("autoplay").is_some_and(|v| v == "1" || v == "true") && from < to;
+                    } else if target > len {
                         lab.notices.push(format!(
                             "Step {target} is past the end of this walkthrough ({len} events); showing the end."
                         ));
@@ -521,6 +572,10 @@ impl Lab {
                 }
                 Err(e) => lab.notices.push(e),
             },
+            None if embed => lab.notices.push(
+                "This embed names no walkthrough or scenario (add walkthrough=NAME or scenario=…)."
+                    .into(),
+            ),
             None if q.step.is_some() || q.zoom.is_some() => lab
                 .notices
                 .push("The URL gives a step but no walkthrough; pick one below.".into()),
@@ -599,6 +654,13 @@ impl Lab {
             (s.pos(), s.action_index(), swapped_tts(s.state()))
         };
         let status = f(&mut walk.stepper.borrow_mut());
+        if let Some(e) = self.embed {
+            let mut s = walk.stepper.borrow_mut();
+            let p = s.pos().clamp(e.from, e.to);
+            if p != s.pos() {
+                s.seek(p);
+            }
+        }
         self.status = status;
         self.travel = self.travel_since(&walk, from, from_action, &swapped);
         self.refresh();
@@ -837,14 +899,14 @@ impl Reducible for Lab {
                 let Some(walk) = &lab.walk else {
                     return self;
                 };
-                let at_end = {
-                    let s = walk.stepper.borrow();
-                    s.pos() == s.len()
-                };
+                let (start, end) = lab
+                    .embed
+                    .map_or((0, walk.stepper.borrow().len()), |e| (e.from, e.to));
+                let at_end = walk.stepper.borrow().pos() >= end;
                 if !lab.playing && at_end {
                     // Play from the start again.
                     lab.with_stepper(|s| {
-                        s.seek(0);
+                        s.seek(start);
                         None
                     });
                 }
@@ -855,15 +917,26 @@ impl Reducible for Lab {
                     return self;
                 }
                 let z = lab.zoom;
-                lab.with_stepper(|s| {
-                    s.forward(z);
-                    None
-                });
-                if let Some(walk) = &lab.walk {
-                    let s = walk.stepper.borrow();
-                    if s.pos() == s.len() {
-                        lab.playing = false;
+                let Some(walk) = lab.walk.clone() else {
+                    return self;
+                };
+                let end = lab.embed.map_or(walk.stepper.borrow().len(), |e| e.to);
+                match lab.embed {
+                    // Looping embed at the end of its range: back to its start.
+                    Some(e) if e.looping && walk.stepper.borrow().pos() >= e.to => {
+                        lab.with_stepper(|s| {
+                            s.seek(e.from);
+                            None
+                        });
                     }
+                    _ => lab.with_stepper(|s| {
+                        s.forward(z);
+                        None
+                    }),
+                }
+                let at_end = walk.stepper.borrow().pos() >= end;
+                if at_end && !lab.embed.is_some_and(|e| e.looping) {
+                    lab.playing = false;
                 }
             }
             Msg::Speed(faster) => {
@@ -924,6 +997,10 @@ impl Reducible for Lab {
                 }
             }
             Msg::DismissNotices => lab.notices.clear(),
+            Msg::Play if !lab.playing => return self.reduce(Msg::TogglePlay),
+            Msg::Pause if lab.playing => lab.playing = false,
+            Msg::Play | Msg::Pause => return self,
+            Msg::ToggleSnippet => lab.show_snippet = !lab.show_snippet,
         }
         Rc::new(lab)
     }
@@ -1002,6 +1079,162 @@ fn key_msg(e: &KeyboardEvent) -> Option<Msg> {
     })
 }
 
+/// The full app's query string for `w` at `pos` (walkthrough or scenario, step, zoom, machine).
+pub fn full_query(w: &Walk, pos: u64, zoom: Zoom) -> String {
+    let head = if w.builtin {
+        url::format(&w.name, pos, zoom)
+    } else {
+        url::format_scenario(&w.json, pos, zoom)
+    };
+    format!(
+        "{head}{}",
+        url::machine_params(&w.scenario.machine, &w.machine)
+    )
+}
+
+/// The embed's query string for `w` over `[from, to]`.
+pub fn embed_query(w: &Walk, from: u64, to: u64) -> String {
+    let head = if w.builtin {
+        format!("?embed=1&walkthrough={}", w.name)
+    } else {
+        format!(
+            "?embed=1&scenario={}",
+            url::base64url_encode(w.json.as_bytes())
+        )
+    };
+    format!(
+        "{head}&from={from}&to={to}{}",
+        url::machine_params(&w.scenario.machine, &w.machine)
+    )
+}
+
+/// A host page's command (`{type: "ttm-lab", command: "goto" | "play" | "pause", step}`); None
+/// for anything else.
+pub fn host_command(data: &wasm_bindgen::JsValue) -> Option<Msg> {
+    if !data.is_object() {
+        return None;
+    }
+    let field = |k: &str| js_sys::Reflect::get(data, &wasm_bindgen::JsValue::from_str(k)).ok();
+    if field("type")?.as_string()? != "ttm-lab" {
+        return None;
+    }
+    match field("command")?.as_string()?.as_str() {
+        "goto" => {
+            let n = field("step")?.as_f64()?;
+            (n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n < 9.0e15)
+                .then_some(Msg::Seek(n as u64))
+        }
+        "play" => Some(Msg::Play),
+        "pause" => Some(Msg::Pause),
+        _ => None,
+    }
+}
+
+/// Tell the parent window about the position (embed mode).
+fn post_step(step: u64, of: u64, action: &str) {
+    let Some(w) = web_sys::window() else { return };
+    let Ok(Some(parent)) = w.parent() else { return };
+    let msg = js_sys::Object::new();
+    for (k, v) in [
+        ("type", wasm_bindgen::JsValue::from_str("ttm-lab")),
+        ("event", "step".into()),
+        ("step", (step as f64).into()),
+        ("of", (of as f64).into()),
+        ("action", action.into()),
+    ] {
+        let _ = js_sys::Reflect::set(&msg, &k.into(), &v);
+    }
+    let _ = parent.post_message(&msg, "*");
+}
+
+/// The label of the action at `pos` (for step events).
+pub fn action_label(w: &Walk, pos: u64) -> String {
+    match w.step_at(pos) {
+        Some(i) => w.steps[i].label.clone(),
+        None if pos == 0 => "boot".into(),
+        None => "device setup".into(),
+    }
+}
+
+/// Copy every `data-style` attribute to the element's `style.cssText` (CSSOM; allowed under a
+/// strict style-src).
+fn apply_data_styles() {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(list) = doc.query_selector_all("[data-style]") else {
+        return;
+    };
+    for i in 0..list.length() {
+        let Some(el) = list
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
+            continue;
+        };
+        let want = el.get_attribute("data-style").unwrap_or_default();
+        let style = el.style();
+        if el.get_attribute("data-style-applied").as_deref() != Some(want.as_str()) {
+            style.set_css_text(&want);
+            let _ = el.set_attribute("data-style-applied", &want);
+        }
+    }
+}
+
+/// Offer `href` as a download named `name` (a temporary `<a download>`).
+fn download(name: &str, href: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(a) = doc
+        .create_element("a")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    else {
+        return;
+    };
+    a.set_href(href);
+    a.set_download(name);
+    if let Some(body) = doc.body() {
+        let _ = body.append_child(&a);
+        a.click();
+        let _ = body.remove_child(&a);
+    }
+}
+
+/// Download the pages canvas at the current position as PNG.
+fn export_png(name: &str, pos: u64) {
+    let canvas = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| {
+            d.query_selector("[data-testid=pages] canvas.grid, canvas.grid")
+                .ok()
+                .flatten()
+        })
+        .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok());
+    if let Some(url) = canvas.and_then(|c| c.to_data_url_with_type("image/png").ok()) {
+        download(&format!("ttm-lab-{name}-step-{pos}.png"), &url);
+    }
+}
+
+/// Download the run's whole trace (every `ttm_core::Event`) as JSON.
+fn export_json(w: &Walk) {
+    let events: Vec<ttm_core::Event> = w.stepper.borrow().sim().trace().events().collect();
+    let Ok(text) = serde_json::to_string(&events) else {
+        return;
+    };
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("application/json");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    if let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) {
+        download(&format!("ttm-lab-{}-trace.json", w.name), &url);
+        let _ = web_sys::Url::revoke_object_url(&url);
+    }
+}
+
 /// The application.
 #[component]
 pub fn App() -> Html {
@@ -1041,20 +1274,48 @@ pub fn App() -> Html {
         });
     }
 
+    // Inline styles (bar widths, marks, swatches) are rendered as `data-style` and applied through
+    // the CSSOM after each render: a `style` attribute is refused under `style-src 'self'`
+    // (docs/embedding.md), CSSOM changes are not.
+    use_effect(apply_data_styles);
+
+    // Embed mode: commands from the host page (postMessage), and a step event on every move.
+    {
+        let d = lab.dispatcher();
+        use_effect_with(lab.embed.is_some(), move |&embed| {
+            let listener = web_sys::window().filter(|_| embed).map(|w| {
+                EventListener::new(&w, "message", move |ev| {
+                    if let Some(msg) = ev
+                        .dyn_ref::<web_sys::MessageEvent>()
+                        .and_then(|m| host_command(&m.data()))
+                    {
+                        d.dispatch(msg);
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    let step_event = lab.embed.and(lab.walk.as_ref()).map(|w| {
+        let s = w.stepper.borrow();
+        (s.pos(), s.len(), action_label(w, s.pos()))
+    });
+    use_effect_with(step_event, |ev| {
+        if let Some((pos, len, action)) = ev {
+            post_step(*pos, *len, action);
+        }
+    });
+
     // The URL follows the view (replaceState: stepping does not flood the history). A scenario
     // from a file or the editor is carried in the URL itself (`?scenario=<base64url JSON>`).
-    let query = lab.walk.as_ref().filter(|_| !lab.bench).map(|w| {
-        let pos = w.stepper.borrow().pos();
-        let head = if w.builtin {
-            url::format(&w.name, pos, lab.zoom)
-        } else {
-            url::format_scenario(&w.json, pos, lab.zoom)
-        };
-        format!(
-            "{head}{}",
-            url::machine_params(&w.scenario.machine, &w.machine)
-        )
-    });
+    let query = lab
+        .walk
+        .as_ref()
+        .filter(|_| !lab.bench && lab.embed.is_none())
+        .map(|w| {
+            let pos = w.stepper.borrow().pos();
+            full_query(w, pos, lab.zoom)
+        });
     use_effect_with(query, move |query| {
         if let Some(q) = query {
             if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
@@ -1111,6 +1372,39 @@ pub fn App() -> Html {
         Theme::Dark => "Theme: dark",
     };
 
+    if let Some(e) = lab.embed {
+        if let Some(w) = &lab.walk {
+            return panels::embed(&lab, w, e);
+        }
+        // An embed that could not open its walkthrough: only the messages.
+        return html! {
+            <div class="page embed" data-testid="embed">
+                <div class="notice" role="alert" data-testid="url-notice">
+                    <ul>{ for lab.notices.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
+                </div>
+                <p class="hint">{ "This TTM Lab embed has nothing to show." }</p>
+            </div>
+        };
+    }
+
+    let snippet = lab.walk.as_ref().filter(|_| lab.show_snippet).map(|w| {
+        let s = w.stepper.borrow();
+        let (pos, len) = (s.pos(), s.len());
+        let (from, to) = match w.step_at(pos) {
+            Some(i) => (w.steps[i].first_event, w.steps[i].end_event.max(pos)),
+            None => (0, pos.max(w.steps.first().map_or(len, |f| f.first_event))),
+        };
+        let base = web_sys::window()
+            .and_then(|w| w.location().href().ok())
+            .unwrap_or_default();
+        let base = base.split(['?', '#']).next().unwrap_or_default().to_string();
+        format!(
+            "<iframe title=\"TTM Lab: {}\" width=\"900\" height=\"640\" loading=\"lazy\" src=\"{base}{}\"></iframe>",
+            w.title.replace('"', "&quot;").replace('<', "&lt;"),
+            embed_query(w, from, to).replace('&', "&amp;")
+        )
+    });
+
     html! {
         <div class="page" data-reduced-motion={lab.reduced_motion.to_string()}
             data-theme-choice={lab.theme.name()} {ondragover} {ondrop}>
@@ -1133,6 +1427,18 @@ pub fn App() -> Html {
                         onclick={send(|| Msg::CycleTheme)}>
                         { format!("◐ Theme: {}", lab.theme.name()) }
                     </button>
+                    if lab.walk.is_some() {
+                        <button type="button" data-testid="embed-button" aria-expanded={lab.show_snippet.to_string()}
+                            onclick={send(|| Msg::ToggleSnippet)}>{ "Embed" }</button>
+                        <button type="button" data-testid="export-png" title="Download the pages at this step as PNG"
+                            onclick={{ let w = lab.walk.clone(); Callback::from(move |_: MouseEvent| if let Some(w) = &w {
+                                export_png(&w.name, w.stepper.borrow().pos());
+                            }) }}>{ "PNG" }</button>
+                        <button type="button" data-testid="export-json" title="Download the whole trace as JSON"
+                            onclick={{ let w = lab.walk.clone(); Callback::from(move |_: MouseEvent| if let Some(w) = &w {
+                                export_json(w);
+                            }) }}>{ "Trace JSON" }</button>
+                    }
                 </div>
             </header>
 
@@ -1145,6 +1451,18 @@ pub fn App() -> Html {
                     <button type="button" onclick={send(|| Msg::DismissNotices)}
                         aria-label="Dismiss the URL message">{ "Dismiss" }</button>
                 </div>
+            }
+
+            if let Some(code) = snippet {
+                <section class="panel snippet" aria-labelledby="snippet-h">
+                    <h2 id="snippet-h">{ "Embed this walkthrough" }</h2>
+                    <label for="embed-snippet">{ "Copy this into your page (the current step's range):" }</label>
+                    <textarea id="embed-snippet" readonly=true rows="4" data-testid="embed-snippet"
+                        onfocus={Callback::from(|e: FocusEvent| {
+                            if let Some(t) = e.target_dyn_into::<web_sys::HtmlTextAreaElement>() { t.select(); }
+                        })}
+                        value={code} />
+                </section>
             }
 
             { crate::editor::load_bar(&lab) }

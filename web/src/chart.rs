@@ -283,7 +283,7 @@ pub fn TraceChart(props: &ChartProps) -> Html {
             <ul class="chart-summary" data-testid="chart-summary" aria-label="Minimum and maximum of each line">
                 { for summary.iter().map(|(c, t)| {
                     let (r, g, b) = COLOURS[*c];
-                    html! { <li><span class="swatch" style={format!("background: rgb({r}, {g}, {b})")} />{ t }</li> }
+                    html! { <li><span class="swatch" data-style={format!("background: rgb({r}, {g}, {b})")} />{ t }</li> }
                 }) }
                 <li><span class="swatch cursor" />{ format!("current position: event {}", group_digits(props.pos)) }</li>
             </ul>

@@ -7,10 +7,10 @@ use ttm_core::bo_state::ManagerKind;
 use ttm_core::{State, Zoom};
 use yew::prelude::*;
 
-use crate::app::Compare;
 use crate::app::{
     landmark_label, on_breakpoint, on_seek, zoom_label, Lab, Msg, Walk, LANDMARKS, SPEEDS, ZOOMS,
 };
+use crate::app::{Compare, Embed};
 use crate::canvas::CellGrid;
 use crate::chart::TraceChart;
 use crate::view::{self, group_digits, human_bytes, percent, CELL_LEGEND};
@@ -47,6 +47,73 @@ pub fn walkthrough(lab: &Handle, walk: &Rc<Walk>) -> Html {
                 </div>
             </main>
         </>
+    }
+}
+
+/// Embed mode: the stage (narration, pages, pools, zones) and the step controls over `[from, to]`.
+pub fn embed(lab: &Handle, walk: &Rc<Walk>, e: Embed) -> Html {
+    let s = walk.stepper.borrow();
+    let st = s.state();
+    let (pos, len) = (s.pos(), s.len());
+    let theme = AttrValue::from(lab.theme.name());
+    let open = format!("./{}", crate::app::full_query(walk, pos, lab.zoom));
+    let position = format!(
+        "Event {pos} of {len} (range {}–{}) · {}",
+        e.from,
+        e.to,
+        crate::app::action_label(walk, pos)
+    );
+    let (play_text, play_label) = if lab.playing {
+        ("⏸ Pause", "Pause")
+    } else {
+        ("▶ Play", "Play")
+    };
+    html! {
+        <div class="page embed" data-testid="embed" data-pos={pos.to_string()}
+            data-playing={lab.playing.to_string()}>
+            <header class="embed-head">
+                <h1 class="embed-title" data-testid="walk-title">{ &walk.title }</h1>
+                <a href={open} target="_blank" rel="noopener" data-testid="open-full">{ "Open in TTM Lab ↗" }</a>
+            </header>
+            if !lab.notices.is_empty() {
+                <div class="notice" role="alert" data-testid="url-notice">
+                    <ul>{ for lab.notices.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
+                </div>
+            }
+            <section class="panel controls-bar" aria-label="Stepping controls" data-testid="controls">
+                <div class="row">
+                    <div class="buttons" role="group" aria-label="Move">
+                        <button type="button" aria-label="Jump to the start of the range" data-testid="start"
+                            disabled={pos <= e.from} onclick={cb(lab, || Msg::Start)}>{ "Start" }</button>
+                        <button type="button" aria-label="Back one call" data-testid="back"
+                            disabled={pos <= e.from} onclick={cb(lab, || Msg::Step(false, None))}>{ "‹ Back" }</button>
+                        <button type="button" class="primary play" aria-label={play_label} data-testid="play"
+                            aria-pressed={lab.playing.to_string()} onclick={cb(lab, || Msg::TogglePlay)}>{ play_text }</button>
+                        <button type="button" aria-label="Next call" data-testid="forward"
+                            disabled={pos >= e.to} onclick={cb(lab, || Msg::Step(true, None))}>{ "Next ›" }</button>
+                        <button type="button" aria-label="Jump to the end of the range" data-testid="end"
+                            disabled={pos >= e.to} onclick={cb(lab, || Msg::End)}>{ "End" }</button>
+                    </div>
+                </div>
+                <div class="scrub">
+                    <label for="scrubber" class="sr-only">{ "Position in the range" }</label>
+                    <input id="scrubber" type="range" min={e.from.to_string()} max={e.to.to_string()} step="1"
+                        value={pos.to_string()} data-testid="scrubber" aria-valuetext={position.clone()}
+                        oninput={on_seek(lab.dispatcher())} />
+                </div>
+                <p class="position" data-testid="position">{ position }</p>
+            </section>
+            <main class="layout">
+                <div class="column">
+                    { narration(lab, pos) }
+                    { pages(st, &theme) }
+                </div>
+                <div class="column">
+                    { pools(lab, st, &theme) }
+                    { zones(lab, st) }
+                </div>
+            </main>
+        </div>
     }
 }
 
@@ -147,7 +214,7 @@ fn controls(lab: &Handle, walk: &Walk, pos: u64, len: u64) -> Html {
                     oninput={on_seek(lab.dispatcher())} />
                 <div class="ticks" aria-hidden="true">
                     { for ticks(walk, len).into_iter().map(|(i, left, labelled)| html! {
-                        <span class={classes!("tick", (!labelled).then_some("bare"))} style={format!("left: {left:.3}%")}
+                        <span class={classes!("tick", (!labelled).then_some("bare"))} data-style={format!("left: {left:.3}%")}
                             title={format!("step {}: {}", i + 1, walk.steps[i].label)}>
                             { if labelled { (i + 1).to_string() } else { String::new() } }
                         </span>
@@ -245,7 +312,7 @@ fn call_stack(walk: &Walk) -> Html {
             } else {
                 <ol class="stack" data-testid="call-stack">
                     { for frames.iter().enumerate().map(|(depth, f)| html! {
-                        <li style={format!("--depth: {depth}")} class={classes!(f.driver.then_some("driver"))}>
+                        <li data-style={format!("--depth: {depth}")} class={classes!(f.driver.then_some("driver"))}>
                             if let Some(url) = &f.url {
                                 <a href={url.clone()} target="_blank" rel="noopener noreferrer"
                                     title={format!("{} in the Linux v3.3 source (new tab)", f.symbol)}>{ f.symbol }</a>
@@ -268,7 +335,7 @@ fn legend() -> Html {
     html! {
         <ul class="legend" aria-label="Cell colours">
             { for CELL_LEGEND.iter().map(|(_, var, label)| html! {
-                <li><span class="swatch" style={format!("background: var({var})")} />{ *label }</li>
+                <li><span class="swatch" data-style={format!("background: var({var})")} />{ *label }</li>
             }) }
         </ul>
     }
@@ -441,7 +508,7 @@ fn zones(lab: &Handle, st: &State) -> Html {
                 let id = view::slug(&z.name);
                 let of = z.zone_mem;
                 let mark = |v: u64, class: &'static str, name: &'static str| html! {
-                    <span class={classes!("mark", class)} style={format!("left: {:.3}%", percent(v, of))}
+                    <span class={classes!("mark", class)} data-style={format!("left: {:.3}%", percent(v, of))}
                         title={format!("{name} = {}", group_digits(v))} />
                 };
                 html! {
@@ -459,7 +526,7 @@ fn zones(lab: &Handle, st: &State) -> Html {
                         </div>
                         <div class="bar marked" role="img"
                             aria-label={format!("{} zone: used_mem {} of swap_limit {}, max_mem {}, emer_mem {}", z.name, group_digits(z.used_mem), group_digits(z.swap_limit), group_digits(z.max_mem), group_digits(z.emer_mem))}>
-                            <span class="fill" style={format!("width: {:.3}%", percent(z.used_mem, of))} />
+                            <span class="fill" data-style={format!("width: {:.3}%", percent(z.used_mem, of))} />
                             { mark(z.swap_limit, "swap", "swap_limit") }
                             { mark(z.max_mem, "max", "max_mem") }
                             { mark(z.emer_mem, "emer", "emer_mem") }
@@ -524,7 +591,7 @@ fn bos(st: &State) -> Html {
                                 } else {
                                     format!("bo {}: pages [{start}, {})", n.bo, start + n.len)
                                 };
-                                html! { <span class="range" style={format!("left: {l:.3}%; width: max({w:.3}%, 3px); --hue: {}", (n.bo * 67 + 210) % 360)}
+                                html! { <span class="range" data-style={format!("left: {l:.3}%; width: max({w:.3}%, 3px); --hue: {}", (n.bo * 67 + 210) % 360)}
                                     title={what}>{ format!("bo {}", n.bo) }</span> }
                             }) }
                         </div>

@@ -251,6 +251,40 @@ pub fn machine_params(base: &MachineConfig, m: &MachineConfig) -> String {
     out
 }
 
+/// The step range of an embed (`from`, `to`: positions in a trace of `len` events), clamped to
+/// `[0, len]` with `from <= to`; each correction is a message for the page.
+pub fn embed_range(from: Option<&str>, to: Option<&str>, len: u64) -> (u64, u64, Vec<String>) {
+    let mut problems = Vec::new();
+    let mut read = |key: &str, v: Option<&str>, default: u64| -> u64 {
+        let Some(v) = v else { return default };
+        match v.trim().parse::<u64>() {
+            Ok(n) if n > len => {
+                problems.push(format!(
+                    "The {key} parameter {n} is past the end of the trace ({len} events); using {len}."
+                ));
+                len
+            }
+            Ok(n) => n,
+            Err(_) => {
+                problems.push(format!(
+                    "The {key} parameter {:?} is not a whole number; using {default}.",
+                    clip(v)
+                ));
+                default
+            }
+        }
+    };
+    let a = read("from", from, 0);
+    let b = read("to", to, len);
+    if a > b {
+        problems.push(format!(
+            "The range from {a} to {b} is backwards; showing {b} to {a}."
+        ));
+        return (b, a, problems);
+    }
+    (a, b, problems)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,6 +342,16 @@ mod tests {
         assert!(base64url_decode("Zm9vY").is_err());
         assert!(decode_scenario(&base64url_encode(&[0xff, 0xfe])).is_err());
         assert!(format_scenario("{}", 3, Zoom::Call).starts_with("?scenario=e30&step=3&zoom=call"));
+    }
+
+    #[test]
+    fn embed_ranges_are_clamped() {
+        assert_eq!(embed_range(Some("3"), Some("40"), 100), (3, 40, vec![]));
+        assert_eq!(embed_range(None, None, 100), (0, 100, vec![]));
+        let (a, b, p) = embed_range(Some("x"), Some("900"), 100);
+        assert_eq!((a, b, p.len()), (0, 100, 2));
+        let (a, b, p) = embed_range(Some("50"), Some("10"), 100);
+        assert_eq!((a, b, p.len()), (10, 50, 1));
     }
 
     #[test]
