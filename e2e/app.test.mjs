@@ -888,3 +888,40 @@ test('export: the pages at this step as PNG and the whole trace as JSON', async 
   const len = Number(await page.getByTestId('scrubber').getAttribute('max'));
   assert.equal(events.length, len, 'one entry per trace event');
 });
+
+test('book: a chapter embeds a live walkthrough; the host page follows its steps', async (t) => {
+  // The book (docs/book, built by scripts/test.sh into dist/book/) sits next to the app.
+  const page = await watchedPage(t, { width: 1280, height: 900 });
+  const offsite = [];
+  page.on('request', (r) => { if (!r.url().startsWith(baseUrl)) offsite.push(r.url()); });
+  page.on('requestfailed', (r) => offsite.push(`failed: ${r.url()} ${r.failure()?.errorText}`));
+  await page.goto(baseUrl + 'book/page-pools.html');
+  assert.match(await page.title(), /Page pools/);
+  const iframe = page.locator('iframe.ttm-lab').first();
+  assert.match(await iframe.getAttribute('src'), /^\.\.\/index\.html\?embed=1&walkthrough=pool-refill&from=18&to=2097$/);
+  assert.match(await iframe.getAttribute('title'), /^TTM Lab walkthrough: /);
+  await iframe.scrollIntoViewIfNeeded();
+  const embed = page.frameLocator('iframe.ttm-lab >> nth=0').getByTestId('embed');
+  await embed.waitFor({ timeout: 15_000 });
+  const caption = page.getByTestId('lab-caption').first();
+  const captionAt = (step) => page.waitForFunction(
+    (s) => document.querySelector('[data-testid=lab-caption]').dataset.step === s, String(step), { timeout: 10_000 });
+  // The embed reports its starting position; the host shows it.
+  await captionAt(18);
+  assert.match(await text(caption), /^Position 18 of 2097 · /);
+  // The host page's own "next step" button drives the frame, and the caption follows.
+  await page.getByTestId('lab-next').first().click();
+  await captionAt(19);
+  assert.equal(await embed.getAttribute('data-pos'), '19');
+  // The frame's own controls: the host hears that step change too.
+  await page.frameLocator('iframe.ttm-lab >> nth=0').getByTestId('forward').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=lab-caption]').dataset.step) > 19);
+  assert.equal(await caption.getAttribute('data-step'), await embed.getAttribute('data-pos'));
+  // A "jump to" button of the host page: the end of populate (W3).
+  await page.getByTestId('lab-stop').first().click();
+  await captionAt(1913);
+  assert.equal(await embed.getAttribute('data-pos'), '1913');
+  assert.match(await text(caption), /^Position 1913 of 2097 · /);
+  await page.screenshot({ path: join(artifacts, 'book-page-pools.png') });
+  assert.deepEqual(offsite, [], 'the book loads nothing from other origins');
+});

@@ -3,7 +3,7 @@
 #
 #   scripts/setup.sh [serve|test]     (default: serve)
 #
-# serve: wasm32 target, wasm-bindgen-cli, trunk, npm packages (binaryen's wasm-opt), crate sources.
+# serve: wasm32 target, wasm-bindgen-cli, trunk, mdbook, npm packages (binaryen's wasm-opt), crate sources.
 # test:  all of the above + rustfmt/clippy, wasm-pack, Debian chromium + chromium-driver.
 #
 # Installs only what is missing or at the wrong version (pins: scripts/versions.sh, package.json,
@@ -88,6 +88,8 @@ cargo_tool() {
 # No --locked for wasm-bindgen-cli: its lockfile pins a webpki-roots the registry does not offer.
 cargo_tool wasm-bindgen wasm-bindgen-cli "$WASM_BINDGEN_VERSION" "wasm-bindgen $WASM_BINDGEN_VERSION"
 cargo_tool trunk trunk "$TRUNK_VERSION" "trunk $TRUNK_VERSION" --locked
+# mdBook builds the documentation book docs/book (both modes: serve.sh and test.sh build it).
+cargo_tool mdbook mdbook "$MDBOOK_VERSION" "mdbook v$MDBOOK_VERSION" --locked
 if [ "$mode" = test ]; then
     cargo_tool wasm-pack wasm-pack "$WASM_PACK_VERSION" "wasm-pack $WASM_PACK_VERSION" --locked
 fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Full check, in order, stopping at the first failure:
 #   setup, rustfmt, clippy (native + wasm32), native tests, core's wasm tests in headless Chromium,
-#   release build of the site into dist/, browser end-to-end tests against dist/ served on loopback.
+#   release build of the site into dist/, the documentation book into dist/book/ (mdBook),
+#   browser end-to-end tests against dist/ served on loopback.
 # The last line printed is the e2e summary: "e2e: N passed, M failed".
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -33,7 +34,7 @@ on_exit() {
 trap on_exit EXIT
 
 n=0
-total=8
+total=9
 # step <title> <command...>: header, run (set -e stops the script on failure), duration.
 step() {
     local title=$1 t
@@ -86,6 +87,8 @@ step "native tests" cargo test "${locked[@]}" --workspace
 step "core wasm tests (headless Chromium)" \
     wasm-pack test --headless --chrome --chromedriver "$CHROMEDRIVER" --mode no-install core
 step "release build (trunk -> dist/)" trunk build --release --offline "${locked[@]}"
+# After trunk (which empties dist/): the book lands next to the app, its iframes use ../index.html.
+step "book (mdbook -> dist/book/)" mdbook build docs/book -d "$ROOT/dist/book"
 step "e2e (dist/ on loopback, Playwright + Chromium)" e2e
 
 log ""

@@ -3,6 +3,7 @@
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
 WASM_PACK_VERSION=0.15.1
+MDBOOK_VERSION=0.5.4            # the documentation book docs/book (mdBook 0.5 needs Rust >= 1.88)
 # npm packages are pinned (exactly) in package.json + package-lock.json; setup.sh checks that these agree.
 BINARYEN_VERSION=132            # npm binaryen 132.0.0 -> node_modules/.bin/wasm-opt "version_132" (Trunk.toml [tools])
 PLAYWRIGHT_CORE_VERSION=1.65.1  # npm playwright-core; drives the system Chromium, downloads no browser
