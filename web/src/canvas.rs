@@ -41,13 +41,11 @@ pub struct GridProps {
     pub anchor: AttrValue,
 }
 
-/// The canvas grid.
-#[component]
-pub fn CellGrid(props: &GridProps) -> Html {
-    let canvas = use_node_ref();
+/// A counter that changes whenever the window is resized: canvases put it in their effect
+/// dependencies to redraw at the new size.
+#[hook]
+pub fn use_resize_count() -> u32 {
     let resized = use_state(|| 0u32);
-    // (cell size, columns) of the last drawing, for the hover text.
-    let layout = use_mut_ref(|| (1u32, 1u32));
     {
         let resized = resized.clone();
         use_effect_with((), move |_| {
@@ -57,6 +55,16 @@ pub fn CellGrid(props: &GridProps) -> Html {
             move || drop(listener)
         });
     }
+    *resized
+}
+
+/// The canvas grid.
+#[component]
+pub fn CellGrid(props: &GridProps) -> Html {
+    let canvas = use_node_ref();
+    let resized = use_resize_count();
+    // (cell size, columns) of the last drawing, for the hover text.
+    let layout = use_mut_ref(|| (1u32, 1u32));
     {
         let canvas = canvas.clone();
         let layout = layout.clone();
@@ -65,7 +73,7 @@ pub fn CellGrid(props: &GridProps) -> Html {
                 props.cells.clone(),
                 props.max_cell,
                 props.theme.clone(),
-                *resized,
+                resized,
             ),
             move |(cells, max_cell, _, _)| {
                 if let Some(el) = canvas.cast::<HtmlCanvasElement>() {

@@ -4,7 +4,6 @@
 
 use std::rc::Rc;
 
-use gloo_events::EventListener;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use ttm_core::series::Sample;
@@ -190,17 +189,8 @@ fn span(v: impl Iterator<Item = u64>, fmt: fn(u64) -> String) -> String {
 #[component]
 pub fn TraceChart(props: &ChartProps) -> Html {
     let canvas = use_node_ref();
-    let resized = use_state(|| 0u32);
+    let resized = crate::canvas::use_resize_count();
     let area = use_mut_ref(|| (0i32, 1i32));
-    {
-        let resized = resized.clone();
-        use_effect_with((), move |_| {
-            let listener = web_sys::window().map(|w| {
-                EventListener::new(&w, "resize", move |_| resized.set(resized.wrapping_add(1)))
-            });
-            move || drop(listener)
-        });
-    }
     {
         let canvas = canvas.clone();
         let area = area.clone();
@@ -210,7 +200,7 @@ pub fn TraceChart(props: &ChartProps) -> Html {
                 props.pos,
                 props.len,
                 props.theme.clone(),
-                *resized,
+                resized,
             ),
             move |(series, pos, len, _, _)| {
                 if let Some(el) = canvas.cast::<HtmlCanvasElement>() {
