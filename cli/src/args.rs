@@ -12,6 +12,8 @@ USAGE:
     ttm-lab diff FILE --a KEY=VALUE... --b KEY=VALUE...
     ttm-lab check DIR
     ttm-lab list
+    ttm-lab quiz FILE [--all] [--json]
+    ttm-lab problem SEED [--difficulty N]
     ttm-lab help [COMMAND]  |  ttm-lab --help  |  ttm-lab --version
 
 COMMANDS:
@@ -38,6 +40,10 @@ COMMANDS:
              (BOOL is true/false, yes/no, on/off or 1/0)
     check    Run every *.json file in DIR and print PASS or FAIL for each.
     list     List the built-in walkthroughs (the scenarios/ files embedded in the program).
+    quiz     Print the answer key of a scenario's exercises: the question at each step marked
+             \"ask\", the model's answer and why (--all: the best question of every step).
+    problem  Print a seeded random problem (a scenario file whose steps all ask); the same SEED
+             and difficulty (1, 2 or 3; default 1) always give the same problem.
 
 FILE is a path to a scenario file, or the name of a built-in walkthrough (see list) when no
 such file exists.
@@ -55,6 +61,7 @@ EXAMPLES:
     ttm-lab debugfs scenarios/dma-pool.json
     ttm-lab diff scenarios/cpu-fault-after-seed.json --a era=E1 --b era=E3
     ttm-lab check scenarios
+    ttm-lab problem 17 --difficulty 2 > p.json && ttm-lab quiz p.json
 
 The scenario format is described in docs/scenarios.md.
 ";
@@ -128,6 +135,29 @@ Print the name and title of every built-in walkthrough. A name can be given inst
 run, debugfs and diff.
 ";
 
+/// Help text of `ttm-lab quiz --help`.
+const QUIZ_HELP: &str = "\
+ttm-lab quiz FILE [--all] [--json]
+
+Run the scenario FILE and print its exercises (\"predict, then reveal\"): for each step marked
+with \"ask\" (docs/scenarios.md), the question asked before the step runs, the options, the
+model's answer and the explanation. The answers come from running the model, so this is the
+answer key a teacher hands out last.
+
+    --all    the most telling question of every step, marked or not (to choose steps to mark)
+    --json   print the questions as JSON (step, prompt, answer, explanation)
+";
+
+/// Help text of `ttm-lab problem --help`.
+const PROBLEM_HELP: &str = "\
+ttm-lab problem SEED [--difficulty N]
+
+Print a random problem as a scenario file: SEED (0 to 18446744073709551615) and the difficulty
+(1: pool arithmetic; 2: plus the pool limit and the shrinker; 3: buffer objects competing for
+VRAM; default 1) choose it, and the same pair always gives the same problem, here and in the web
+app (?problem=SEED&difficulty=N). Every step asks; `ttm-lab quiz` prints the answers.
+";
+
 /// What the user asked for.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {
@@ -169,6 +199,22 @@ pub enum Command {
     },
     /// `list`: the built-in walkthroughs.
     List,
+    /// `quiz FILE [--all] [--json]`.
+    Quiz {
+        /// Scenario file.
+        file: PathBuf,
+        /// Every step, not only the marked ones.
+        all: bool,
+        /// JSON output.
+        json: bool,
+    },
+    /// `problem SEED [--difficulty N]`.
+    Problem {
+        /// The seed.
+        seed: u64,
+        /// 1, 2 or 3.
+        difficulty: u8,
+    },
 }
 
 /// The help text of a command, if it is one.
@@ -179,6 +225,8 @@ fn help_for(cmd: &str) -> Option<&'static str> {
         "diff" => DIFF_HELP,
         "check" => CHECK_HELP,
         "list" => LIST_HELP,
+        "quiz" => QUIZ_HELP,
+        "problem" => PROBLEM_HELP,
         _ => return None,
     })
 }
@@ -217,6 +265,18 @@ pub fn parse(argv: &[String]) -> Result<Command, String> {
             Ok(Command::Debugfs { file, step })
         }
         "diff" => parse_diff(rest),
+        "quiz" => {
+            let (file, step, flags) = file_step_flags(cmd, rest, &["--all", "--json"])?;
+            if step.is_some() {
+                return Err("quiz: unknown option \"--step\"".into());
+            }
+            Ok(Command::Quiz {
+                file,
+                all: flags.contains(&"--all"),
+                json: flags.contains(&"--json"),
+            })
+        }
+        "problem" => parse_problem(rest),
         "list" => match rest {
             [] => Ok(Command::List),
             _ => Err(format!("list takes no arguments, got {}", rest.join(" "))),
@@ -232,7 +292,7 @@ pub fn parse(argv: &[String]) -> Result<Command, String> {
             )),
         },
         other => Err(format!(
-            "unknown command {other:?}; the commands are run, debugfs, diff, check, list"
+            "unknown command {other:?}; the commands are run, debugfs, diff, check, list, quiz, problem"
         )),
     }
 }
@@ -273,6 +333,39 @@ fn file_step_flags<'f>(
 fn parse_step(v: &str) -> Result<usize, String> {
     v.parse()
         .map_err(|_| format!("--step needs a step number (0, 1, ...), not {v:?}"))
+}
+
+/// `problem SEED [--difficulty N]` (also `-d N`, `--difficulty=N`).
+fn parse_problem(rest: &[String]) -> Result<Command, String> {
+    let mut seed = None;
+    let mut difficulty = 1u8;
+    let mut it = rest.iter();
+    let level = |v: &str| match v.trim() {
+        "1" => Ok(1),
+        "2" => Ok(2),
+        "3" => Ok(3),
+        _ => Err(format!("problem: the difficulty is 1, 2 or 3, not {v:?}")),
+    };
+    while let Some(a) = it.next() {
+        if a == "--difficulty" || a == "-d" {
+            difficulty = level(it.next().ok_or("problem: --difficulty needs 1, 2 or 3")?)?;
+        } else if let Some(v) = a.strip_prefix("--difficulty=") {
+            difficulty = level(v)?;
+        } else if a.starts_with('-') && a.len() > 1 {
+            return Err(format!("problem: unknown option {a:?}"));
+        } else if seed.is_none() {
+            seed = Some(a.trim().parse::<u64>().map_err(|_| {
+                format!(
+                    "problem: the seed is a whole number from 0 to {}, not {a:?}",
+                    u64::MAX
+                )
+            })?);
+        } else {
+            return Err(format!("problem: more than one SEED ({a:?})"));
+        }
+    }
+    let seed = seed.ok_or("problem needs a SEED (a whole number): ttm-lab problem 17")?;
+    Ok(Command::Problem { seed, difficulty })
 }
 
 /// `diff FILE --a KEY=VALUE... --b KEY=VALUE...`: overrides belong to the last `--a` / `--b`.

@@ -6,6 +6,8 @@
 //! * `ttm-lab diff FILE --a KEY=VALUE... --b KEY=VALUE...` runs the steps on two machines and shows
 //!   where their states part.
 //! * `ttm-lab check DIR` runs every scenario file of a directory.
+//! * `ttm-lab quiz FILE [--all] [--json]` prints the answer key of a scenario's exercises.
+//! * `ttm-lab problem SEED [--difficulty N]` prints a seeded random problem as a scenario file.
 //! * `ttm-lab list` names the built-in walkthroughs, which may be given instead of a FILE.
 //!
 //! Arguments are parsed by hand (see [`args`]) to keep the dependencies to `ttm-core` and
@@ -69,6 +71,16 @@ fn main() -> ExitCode {
         Command::Diff { file, a, b } => diff::cmd_diff(&file, &a, &b),
         Command::Check { dir } => cmd_check(&dir),
         Command::List => cmd_list(),
+        Command::Quiz { file, all, json } => cmd_quiz(&file, all, json),
+        Command::Problem { seed, difficulty } => {
+            println!(
+                "{}",
+                ttm_core::exercise::random_problem(seed, difficulty)
+                    .0
+                    .to_json()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     };
     match result {
         Ok(code) => code,
@@ -107,6 +119,50 @@ pub fn load(file: &Path) -> Result<Scenario, CliError> {
 pub fn run(file: &Path, sc: &Scenario) -> Result<Run, CliError> {
     sc.run()
         .map_err(|e| CliError(format!("{}: {e}", file.display())))
+}
+
+/// `ttm-lab quiz`: the exercises of a scenario with the model's answers.
+fn cmd_quiz(file: &Path, all: bool, json: bool) -> Result<ExitCode, CliError> {
+    use ttm_core::exercise::{all_questions, questions, Answer};
+    let sc = load(file)?;
+    let run = run(file, &sc)?;
+    let (qs, missing) = if all {
+        (all_questions(&run), Vec::new())
+    } else {
+        questions(&run)
+    };
+    if json {
+        let text = serde_json::to_string_pretty(&qs)
+            .map_err(|e| CliError(format!("cannot print the questions: {e}")))?;
+        println!("{text}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if qs.is_empty() {
+        println!(
+            "{}: no step {}; ttm-lab quiz --all shows what each step could ask.",
+            file.display(),
+            if all {
+                "allows a question"
+            } else {
+                "is marked \"ask\""
+            }
+        );
+    }
+    for q in &qs {
+        println!("Before step {} ({}):", q.step, run.steps[q.step].label);
+        println!("  Q: {}", q.prompt);
+        if let Answer::Choice { options, .. } = &q.answer {
+            for (i, o) in options.iter().enumerate() {
+                println!("     {}. {o}", i + 1);
+            }
+        }
+        println!("  A: {}", q.answer_text());
+        println!("  Why: {}", q.explanation);
+    }
+    for u in &missing {
+        println!("Step {}: {u}", u.step);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Check that `--step N` names a step of the run.

@@ -293,3 +293,48 @@ fn built_in_walkthroughs_run_by_name() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["name"], "pool-refill");
 }
+
+#[test]
+fn quiz_prints_the_answer_key_of_the_marked_steps() {
+    // pool-refill marks steps 1 and 2: W3 (492 pages left in the wc pool) and W4 (512).
+    let o = ttm_lab(&["quiz", &scenario("pool-refill")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("Before step 1 (populate tt 0):"), "{out}");
+    assert!(
+        out.contains("  A: 492\n") && out.contains("  A: 512\n"),
+        "{out}"
+    );
+    assert_eq!(out.matches("  Q: ").count(), 2);
+    let o = ttm_lab(&["quiz", "pool-refill", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v[0]["answer"]["Number"], 492);
+    // --all also asks at the unmarked step 0 (the new tt's state).
+    let all = stdout(&ttm_lab(&["quiz", "pool-refill", "--all"]));
+    assert!(all.contains("Before step 0"), "{all}");
+    assert!(!ttm_lab(&["quiz", "pool-refill", "--step", "1"])
+        .status
+        .success());
+}
+
+#[test]
+fn problem_prints_a_reproducible_scenario_whose_quiz_runs() {
+    let a = stdout(&ttm_lab(&["problem", "17", "--difficulty", "2"]));
+    let b = stdout(&ttm_lab(&["problem", "17", "-d", "2"]));
+    assert_eq!(a, b, "same seed, same problem");
+    assert_ne!(a, stdout(&ttm_lab(&["problem", "18", "-d", "2"])));
+    let f = scratch("problem-17.json", &a);
+    let o = ttm_lab(&["quiz", f.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("  Q: "), "{}", stdout(&o));
+    for bad in [
+        vec!["problem"],
+        vec!["problem", "x"],
+        vec!["problem", "1", "-d", "4"],
+        vec!["problem", "-1"],
+    ] {
+        let o = ttm_lab(&bad);
+        assert_eq!(o.status.code(), Some(1), "{bad:?}");
+        assert!(stderr(&o).contains("problem"), "{bad:?}: {}", stderr(&o));
+    }
+}

@@ -5,7 +5,7 @@ use crate::config::{DriverConfig, MachineConfig};
 use crate::consts::Caching;
 use crate::narrate::narrate;
 use crate::ops::Action;
-use crate::scenario::{Run, Scenario, Step, FORMAT, VERSION};
+use crate::scenario::{Run, Scenario, Step, StepRecord, FORMAT, VERSION};
 use crate::summary::{summarize, Summary};
 use serde::{Deserialize, Serialize};
 
@@ -68,126 +68,299 @@ impl Question {
     }
 }
 
-/// At most one question per step, the most telling first: does it fail, which BO is evicted, does
-/// swapped data come back, how many pages a pool holds, what a zone's used_mem becomes.
-pub fn questions(run: &Run) -> Vec<Question> {
-    let boot = summarize(&run.sim, run.sim.boot_state(), 0);
-    let mut out = Vec::new();
-    let mut before: &Summary = &boot;
-    let mut state_before = run.sim.boot_state().clone();
-    for rec in &run.steps {
-        let after = &rec.after;
-        let why = {
-            let n = narrate(&run.sim, &state_before, rec.first_event, rec.end_event);
-            match &rec.say {
-                Some(s) => format!("{s} ({n})"),
-                None => n,
+/// What a marked step asks about (the scenario's `"ask"`, docs/scenarios.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ask {
+    /// The most telling question the step allows (the first kind below that applies).
+    Auto,
+    /// What the step returns (only when it fails: "ok" is no puzzle).
+    Result,
+    /// Which buffer object is evicted (or how many).
+    Evicted,
+    /// Whether a buffer object's data survives a move.
+    Data,
+    /// Whether a swapped-out tt gets its own contents back.
+    Swap,
+    /// How many pages a pool holds afterwards.
+    Pool,
+    /// Which memory type a buffer object ends up in.
+    Placement,
+    /// Which state a tt ends up in.
+    TtState,
+    /// How many pages a tt holds afterwards.
+    Pages,
+    /// A zone's used_mem afterwards.
+    Zone,
+}
+
+impl Ask {
+    /// Every kind, in the order `Auto` tries them.
+    pub const KINDS: [Ask; 9] = [
+        Ask::Result,
+        Ask::Evicted,
+        Ask::Data,
+        Ask::Swap,
+        Ask::Pool,
+        Ask::Placement,
+        Ask::TtState,
+        Ask::Pages,
+        Ask::Zone,
+    ];
+
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Ask::Auto => "auto",
+            Ask::Result => "result",
+            Ask::Evicted => "evicted",
+            Ask::Data => "data",
+            Ask::Swap => "swap",
+            Ask::Pool => "pool",
+            Ask::Placement => "placement",
+            Ask::TtState => "tt_state",
+            Ask::Pages => "pages",
+            Ask::Zone => "zone",
+        }
+    }
+}
+
+/// The kernel's name of memory type `t`.
+fn mem_type_name(t: u8) -> String {
+    use crate::consts::placement::*;
+    match u32::from(t) {
+        PL_SYSTEM => "TTM_PL_SYSTEM".into(),
+        PL_TT => "TTM_PL_TT".into(),
+        PL_VRAM => "TTM_PL_VRAM".into(),
+        PL_PRIV0 => "TTM_PL_PRIV0".into(),
+        n => format!("memory type {n}"),
+    }
+}
+
+/// A choice question whose options are `options` plus `answer` if missing.
+fn choice(mut options: Vec<String>, answer: &str) -> Answer {
+    if !options.iter().any(|o| o == answer) {
+        options.push(answer.to_string());
+    }
+    let correct = options.iter().position(|o| o == answer).unwrap_or(0);
+    Answer::Choice { options, correct }
+}
+
+/// The question of kind `kind` (not `Auto`) the step `rec` allows, given the summary before it;
+/// None when the step gives that kind nothing to ask.
+fn question_of(
+    kind: Ask,
+    rec: &StepRecord,
+    before: &Summary,
+    has_priv0: bool,
+) -> Option<(String, Answer)> {
+    let after = &rec.after;
+    let label = &rec.label;
+    match kind {
+        Ask::Auto => None,
+        Ask::Result => (rec.result != "ok").then(|| {
+            let options = ["ok", "-ENOMEM", "-EBUSY", "-EINVAL"].map(String::from).to_vec();
+            (
+                format!("What does \"{label}\" return?"),
+                choice(options, &rec.result),
+            )
+        }),
+        Ask::Evicted => {
+            let evicted: Vec<u32> = after
+                .bos
+                .iter()
+                .filter(|b| b.evicted && before.bos.get(b.id as usize).is_none_or(|o| !o.evicted))
+                .map(|b| b.id)
+                .collect();
+            match evicted.as_slice() {
+                [] => None,
+                [victim] => {
+                    let options: Vec<String> = before
+                        .bos
+                        .iter()
+                        .filter(|b| b.alive && !b.ghost)
+                        .map(|b| format!("BO {}", b.id))
+                        .collect();
+                    let answer = format!("BO {victim}");
+                    options.contains(&answer).then(|| {
+                        (
+                            format!("\"{label}\" needs room: which buffer object is evicted?"),
+                            choice(options, &answer),
+                        )
+                    })
+                }
+                many => Some((
+                    format!("\"{label}\" needs room: how many buffer objects are evicted?"),
+                    Answer::Number(many.len() as u64),
+                )),
             }
-        };
-        let q = |prompt: String, answer: Answer| Question {
-            step: rec.index,
-            prompt,
-            answer,
-            explanation: why.clone(),
-        };
-        let label = &rec.label;
-        let evicted: Vec<u32> = after
-            .bos
-            .iter()
-            .filter(|b| b.evicted && before.bos.get(b.id as usize).is_none_or(|o| !o.evicted))
-            .map(|b| b.id)
-            .collect();
-        let swapped_in = after
+        }
+        Ask::Data => after.bos.iter().find_map(|now| {
+            let was = before.bos.get(now.id as usize)?;
+            (was.data.starts_with("seed") && (was.mem_type != now.mem_type || was.tt != now.tt))
+                .then(|| {
+                    (
+                        format!(
+                            "BO {} holds data #{}. After \"{label}\", does it still?",
+                            was.id,
+                            was.data.trim_start_matches("seed ")
+                        ),
+                        Answer::YesNo(now.data == was.data),
+                    )
+                })
+        }),
+        Ask::Swap => after
             .tts
             .iter()
-            .find(|t| !t.swapped && before.tts.get(t.id as usize).is_some_and(|o| o.swapped));
-        let pool = after
+            .find(|t| !t.swapped && before.tts.get(t.id as usize).is_some_and(|o| o.swapped))
+            .map(|t| {
+                let lost = after.findings.iter().any(|f| f == "D8SwapStorageOverwritten");
+                (
+                    format!(
+                        "tt {} was swapped out. After \"{label}\", are its contents the ones written before the swap-out?",
+                        t.id
+                    ),
+                    Answer::YesNo(!lost),
+                )
+            }),
+        Ask::Pool => after
             .pools
             .iter()
             .zip(&before.pools)
-            .find(|(a, b)| a.npages != b.npages);
-        let zone = after
+            .find(|(a, b)| a.npages != b.npages)
+            .map(|(p, _)| {
+                (
+                    format!("After \"{label}\", how many pages will the {} pool hold?", p.name),
+                    Answer::Number(p.npages),
+                )
+            }),
+        Ask::Placement => after.bos.iter().find_map(|now| {
+            let was = before.bos.get(now.id as usize)?;
+            (now.alive && !now.ghost && was.mem_type != now.mem_type).then(|| {
+                let mut options: Vec<String> = [0, 1, 2].map(mem_type_name).to_vec();
+                if has_priv0 {
+                    options.push(mem_type_name(3));
+                }
+                (
+                    format!(
+                        "BO {} is in {}. Where will it be after \"{label}\"?",
+                        now.id,
+                        mem_type_name(was.mem_type)
+                    ),
+                    choice(options, &mem_type_name(now.mem_type)),
+                )
+            })
+        }),
+        Ask::TtState => after.tts.iter().find_map(|now| {
+            let was = before.tts.get(now.id as usize);
+            (was.is_none_or(|w| w.state != now.state)).then(|| {
+                let options = ["tt_unpopulated", "tt_unbound", "tt_bound", "destroyed"]
+                    .map(String::from)
+                    .to_vec();
+                (
+                    format!("After \"{label}\", which state will tt {} be in?", now.id),
+                    choice(options, &now.state),
+                )
+            })
+        }),
+        Ask::Pages => after.tts.iter().find_map(|now| {
+            let was = before.tts.get(now.id as usize)?;
+            (was.pages != now.pages).then(|| {
+                (
+                    format!(
+                        "tt {} holds {} of its {} pages. How many will it hold after \"{label}\"?",
+                        now.id, was.pages, now.num_pages
+                    ),
+                    Answer::Number(u64::from(now.pages)),
+                )
+            })
+        }),
+        Ask::Zone => after
             .zones
             .iter()
             .zip(&before.zones)
-            .find(|(a, b)| a.used_mem != b.used_mem);
-        let question = if rec.result != "ok" {
-            let mut options: Vec<String> = ["ok", "-ENOMEM", "-EBUSY", "-EINVAL"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect();
-            if !options.contains(&rec.result) {
-                options.push(rec.result.clone());
-            }
-            let correct = options.iter().position(|o| *o == rec.result).unwrap_or(0);
-            Some(q(
-                format!("What does \"{label}\" return?"),
-                Answer::Choice { options, correct },
-            ))
-        } else if evicted.len() > 1 {
-            Some(q(
-                format!("\"{label}\" needs room: how many buffer objects are evicted?"),
-                Answer::Number(evicted.len() as u64),
-            ))
-        } else if let [victim] = evicted.as_slice() {
-            let options: Vec<String> = before
-                .bos
-                .iter()
-                .filter(|b| b.alive && !b.ghost)
-                .map(|b| format!("BO {}", b.id))
-                .collect();
-            let correct = options.iter().position(|o| *o == format!("BO {victim}"));
-            correct.map(|correct| {
-                q(
-                    format!("\"{label}\" needs room: which buffer object is evicted?"),
-                    Answer::Choice { options, correct },
-                )
-            })
-        } else if let Some((was, now)) = after.bos.iter().find_map(|b| {
-            let o = before.bos.get(b.id as usize)?;
-            (o.data.starts_with("seed") && (o.mem_type != b.mem_type || o.tt != b.tt))
-                .then_some((o, b))
-        }) {
-            Some(q(
-                format!(
-                    "BO {} holds data #{}. After \"{label}\", does it still?",
-                    was.id,
-                    was.data.trim_start_matches("seed ")
-                ),
-                Answer::YesNo(now.data == was.data),
-            ))
-        } else if let Some(t) = swapped_in {
-            let lost = after
-                .findings
-                .iter()
-                .any(|f| f == "D8SwapStorageOverwritten");
-            Some(q(
-                format!(
-                    "tt {} was swapped out. After \"{label}\", are its contents the ones written before the swap-out?",
-                    t.id
-                ),
-                Answer::YesNo(!lost),
-            ))
-        } else if let Some((p, _)) = pool {
-            Some(q(
-                format!(
-                    "After \"{label}\", how many pages will the {} pool hold?",
-                    p.name
-                ),
-                Answer::Number(p.npages),
-            ))
-        } else {
-            zone.map(|(z, _)| {
-                q(
+            .find(|(a, b)| a.used_mem != b.used_mem)
+            .map(|(z, _)| {
+                (
                     format!(
                         "After \"{label}\", what will the {} zone's used_mem be, in bytes?",
                         z.name
                     ),
                     Answer::Number(z.used_mem),
                 )
-            })
+            }),
+    }
+}
+
+/// A marked step that has no question of the kind it asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unanswerable {
+    /// Step index.
+    pub step: usize,
+    /// The kind asked for.
+    pub kind: Ask,
+}
+
+impl std::fmt::Display for Unanswerable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let why = match self.kind {
+            Ask::Auto => "it changes nothing a question could ask about",
+            Ask::Result => "it succeeds (only a failing step asks for its result)",
+            Ask::Evicted => "no buffer object is evicted",
+            Ask::Data => "no buffer object holding data moves",
+            Ask::Swap => "no swapped-out tt comes back",
+            Ask::Pool => "no pool changes size",
+            Ask::Placement => "no buffer object changes memory type",
+            Ask::TtState => "no tt changes state",
+            Ask::Pages => "no tt gains or loses pages",
+            Ask::Zone => "no zone's used_mem changes",
         };
-        out.extend(question);
+        write!(
+            f,
+            "nothing to ask of kind \"{}\" here: {why}",
+            self.kind.name()
+        )
+    }
+}
+
+/// The questions of a run: one per step that `pick` chooses a kind for.
+fn collect(run: &Run, pick: impl Fn(usize) -> Option<Ask>) -> (Vec<Question>, Vec<Unanswerable>) {
+    let boot = summarize(&run.sim, run.sim.boot_state(), 0);
+    let has_priv0 = run.sim.config().driver.kind == crate::config::DriverKind::Vmwgfx;
+    let mut out = Vec::new();
+    let mut missing = Vec::new();
+    let mut before: &Summary = &boot;
+    let mut state_before = run.sim.boot_state().clone();
+    for rec in &run.steps {
+        if let Some(kind) = pick(rec.index) {
+            let kinds: &[Ask] = if kind == Ask::Auto {
+                &Ask::KINDS
+            } else {
+                std::slice::from_ref(&kind)
+            };
+            match kinds
+                .iter()
+                .find_map(|&k| question_of(k, rec, before, has_priv0))
+            {
+                Some((prompt, answer)) => {
+                    // Why: the step's narration (from the state before it) and the walkthrough's text.
+                    let n = narrate(&run.sim, &state_before, rec.first_event, rec.end_event);
+                    out.push(Question {
+                        step: rec.index,
+                        prompt,
+                        answer,
+                        explanation: match &rec.say {
+                            Some(s) => format!("{s} ({n})"),
+                            None => n,
+                        },
+                    });
+                }
+                None => missing.push(Unanswerable {
+                    step: rec.index,
+                    kind,
+                }),
+            }
+        }
         // Advance the "before" views.
         for e in run
             .sim
@@ -199,9 +372,25 @@ pub fn questions(run: &Run) -> Vec<Question> {
                 state_before.apply(&d);
             }
         }
-        before = after;
+        before = &rec.after;
     }
-    out
+    (out, missing)
+}
+
+/// The exercises of a run: a question at each step the scenario marks with `"ask"`, answered by
+/// the model. The second list names marked steps that give nothing of the asked kind (another
+/// machine may run the same scenario differently).
+pub fn questions(run: &Run) -> (Vec<Question>, Vec<Unanswerable>) {
+    if run.scenario.steps.iter().all(|s| s.ask.is_none()) {
+        return (Vec::new(), Vec::new());
+    }
+    collect(run, |i| run.scenario.steps.get(i).and_then(|s| s.ask))
+}
+
+/// The most telling question of every step that allows one (for authors choosing which steps to
+/// mark, and `ttm-lab questions --all`).
+pub fn all_questions(run: &Run) -> Vec<Question> {
+    collect(run, |_| Some(Ask::Auto)).0
 }
 
 /// A tiny deterministic generator (xorshift64*), so a seed gives the same problem everywhere.
@@ -233,6 +422,7 @@ pub fn random_problem(seed: u64, difficulty: u8) -> (Scenario, Vec<Question>) {
         action: a,
         say: None,
         expect: Default::default(),
+        ask: None,
     };
     if difficulty >= 3 {
         machine.driver = DriverConfig {
@@ -285,7 +475,7 @@ pub fn random_problem(seed: u64, difficulty: u8) -> (Scenario, Vec<Question>) {
         }
         steps.push(step(Action::TtUnpopulate { tt: 1 }));
     }
-    let sc = Scenario {
+    let mut sc = Scenario {
         format: FORMAT.to_string(),
         version: VERSION,
         name: format!("random-{seed}-{difficulty}"),
@@ -294,6 +484,10 @@ pub fn random_problem(seed: u64, difficulty: u8) -> (Scenario, Vec<Question>) {
         machine,
         steps,
     };
-    let qs = sc.run().map(|r| questions(&r)).unwrap_or_default();
+    // Every step that allows a question asks it.
+    let qs = sc.run().map(|r| all_questions(&r)).unwrap_or_default();
+    for q in &qs {
+        sc.steps[q.step].ask = Some(Ask::Auto);
+    }
     (sc, qs)
 }

@@ -53,6 +53,10 @@ pub struct Step {
     /// kernel's error name such as "-ENOMEM"), mapped to the expected JSON value.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub expect: BTreeMap<String, serde_json::Value>,
+    /// "Predict, then reveal" (issue 7): ask the reader about this step before it runs; the
+    /// model answers. `"auto"` picks the most telling question, a kind picks one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask: Option<crate::exercise::Ask>,
 }
 
 /// A scenario that cannot be run, and where the problem is.
@@ -252,12 +256,19 @@ impl Scenario {
                 after,
             });
         }
-        Ok(Run {
+        let run = Run {
             scenario: self.clone(),
             sim,
             steps,
             mismatches,
-        })
+        };
+        // A file's marked steps must have something to ask on the file's own machine.
+        if text.is_some() {
+            if let Some(u) = crate::exercise::questions(&run).1.first() {
+                return Err(err(format!("steps[{}].ask", u.step), u.to_string()));
+            }
+        }
+        Ok(run)
     }
 }
 

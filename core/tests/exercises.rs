@@ -1,6 +1,6 @@
 //! Exercises (issue 7): questions are answered by the model; random problems are reproducible.
 
-use ttm_core::exercise::{questions, random_problem, Answer};
+use ttm_core::exercise::{all_questions, questions, random_problem, Answer, Ask};
 use ttm_core::*;
 
 fn run(name: &str) -> ttm_core::Run {
@@ -9,7 +9,9 @@ fn run(name: &str) -> ttm_core::Run {
 
 #[test]
 fn pool_refill_asks_for_the_w3_and_w4_pool_sizes() {
-    let qs = questions(&run("pool-refill"));
+    let (qs, missing) = questions(&run("pool-refill"));
+    assert!(missing.is_empty());
+    assert_eq!(qs.len(), 2, "pool-refill marks steps 1 and 2");
     let pool: Vec<(usize, &Answer)> = qs.iter().map(|q| (q.step, &q.answer)).collect();
     // W3: after the populate the wc pool holds 492; W4: after the unpopulate 512.
     assert!(pool.contains(&(1, &Answer::Number(492))), "{qs:#?}");
@@ -23,7 +25,7 @@ fn pool_refill_asks_for_the_w3_and_w4_pool_sizes() {
 #[test]
 fn a_failing_step_asks_for_its_error() {
     // W10: the populate over max_mem returns -ENOMEM.
-    let qs = questions(&run("accounting-limit-d1"));
+    let qs = questions(&run("accounting-limit-d1")).0;
     let q = qs
         .iter()
         .find(|q| matches!(q.answer, Answer::Choice { .. }) && q.prompt.contains("return"))
@@ -35,7 +37,7 @@ fn a_failing_step_asks_for_its_error() {
 #[test]
 fn eviction_asks_which_bo_goes() {
     // W19: C needs room, the LRU head A (BO 0) is evicted.
-    let qs = questions(&run("eviction-order"));
+    let qs = questions(&run("eviction-order")).0;
     let q = qs
         .iter()
         .find(|q| q.prompt.contains("evicted"))
@@ -45,7 +47,7 @@ fn eviction_asks_which_bo_goes() {
 
 #[test]
 fn double_swapout_asks_whether_data_survives() {
-    let qs = questions(&run("double-swapout-d8"));
+    let qs = questions(&run("double-swapout-d8")).0;
     let q = qs
         .iter()
         .find(|q| matches!(q.answer, Answer::YesNo(_)))
@@ -62,6 +64,12 @@ fn random_problems_are_reproducible_and_self_consistent() {
         assert_eq!(a, b);
         assert_eq!(qa, qb);
         assert!(!qa.is_empty(), "difficulty {difficulty} has questions");
+        let marked: Vec<usize> = (0..a.steps.len())
+            .filter(|&i| a.steps[i].ask == Some(Ask::Auto))
+            .collect();
+        assert_eq!(marked, qa.iter().map(|q| q.step).collect::<Vec<_>>());
+        // The problem is a valid scenario file: it survives a round trip through JSON.
+        assert_eq!(ttm_core::Scenario::from_json(&a.to_json()).unwrap(), a);
         for q in &qa {
             assert!(q.check(&q.answer_text()), "{q:?}");
         }
@@ -75,10 +83,82 @@ fn random_problems_are_reproducible_and_self_consistent() {
 #[test]
 fn moving_a_bo_with_data_asks_whether_the_data_survives() {
     // swap-cycle-bo writes data #12 into BO 0 in VRAM; the eviction to GTT copies it (a blit).
-    let qs = questions(&run("swap-cycle-bo"));
+    let qs = questions(&run("swap-cycle-bo")).0;
     let q = qs
         .iter()
         .find(|q| q.prompt.starts_with("BO 0 holds data #12"))
         .expect("a data question");
     assert_eq!(q.answer, Answer::YesNo(true));
+}
+
+#[test]
+fn only_marked_steps_ask() {
+    // tt-lifecycle marks steps 1 (bind) and 3 (unbind) with "tt_state" (spec 2.2: populate and
+    // bind leave tt_bound; unbind leaves tt_unbound with its pages).
+    let r = run("tt-lifecycle");
+    let (qs, _) = questions(&r);
+    let got: Vec<(usize, String)> = qs.iter().map(|q| (q.step, q.answer_text())).collect();
+    assert_eq!(
+        got,
+        vec![(1, "tt_bound".to_string()), (3, "tt_unbound".to_string())]
+    );
+    assert!(qs[0].check("tt_bound") && qs[0].check("3") && !qs[0].check("tt_unbound"));
+    // Unmarked: the author's view lists more steps than are marked.
+    assert!(all_questions(&r).len() > qs.len());
+    // A scenario without marks asks nothing.
+    let mut sc = r.scenario.clone();
+    for s in &mut sc.steps {
+        s.ask = None;
+    }
+    assert!(questions(&sc.run().unwrap()).0.is_empty());
+}
+
+#[test]
+fn the_seed_commit_changes_the_answer_of_the_fault_question() {
+    // W15 before the seed (E1): the first fault populates the 16 prefaulted pages only; after it
+    // (E3) ttm_tt_populate fills all 100 pages first.
+    let before = questions(&run("cpu-fault-before-seed")).0;
+    let after = questions(&run("cpu-fault-after-seed")).0;
+    assert_eq!(before[0].answer, Answer::Number(16));
+    assert_eq!(after[0].answer, Answer::Number(100));
+    assert!(before[0].prompt.contains("0 of its 100 pages"));
+}
+
+#[test]
+fn a_mark_that_cannot_be_asked_is_a_scenario_error_with_its_place() {
+    // Step 0 only creates a tt: no pool changes size, so "pool" cannot be asked there.
+    let text = r#"{
+  "format": "ttm-lab-scenario",
+  "version": 1,
+  "title": "marks",
+  "steps": [
+    { "do": { "action": "tt_create", "pages": 4, "caching": "wc" }, "ask": "pool" },
+    { "do": { "action": "tt_populate", "tt": 0 }, "ask": "pool" }
+  ]
+}"#;
+    let e = ttm_core::Scenario::from_json(text).unwrap_err();
+    assert_eq!(e.path, "steps[0].ask");
+    assert_eq!(e.line, 6);
+    assert!(e.message.contains("no pool changes size"), "{e}");
+    // An unknown kind is a parse error naming the field.
+    let bad = text.replace(
+        "\"ask\": \"pool\" },\n    { \"do\": { \"action\": \"tt_populate\"",
+        "\"ask\": \"poool\" },\n    { \"do\": { \"action\": \"tt_populate\"",
+    );
+    let e = ttm_core::Scenario::from_json(&bad).unwrap_err();
+    assert_eq!(e.path, "steps[0].ask");
+    assert!(e.message.contains("unknown variant"), "{e}");
+    // Marked correctly, step 1 asks for the W3-like refill: 512 - 4 = 508 pages stay in the pool.
+    let good = text.replacen("\"ask\": \"pool\" },", "\"ask\": \"tt_state\" },", 1);
+    let sc = ttm_core::Scenario::from_json(&good).unwrap();
+    let qs = questions(&sc.run().unwrap()).0;
+    assert_eq!(qs[1].answer, Answer::Number(508));
+}
+
+#[test]
+fn every_kind_has_a_name_that_parses_back() {
+    for k in Ask::KINDS.iter().chain([Ask::Auto].iter()) {
+        let v: Ask = serde_json::from_str(&format!("\"{}\"", k.name())).unwrap();
+        assert_eq!(v, *k);
+    }
 }

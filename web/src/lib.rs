@@ -15,9 +15,11 @@ pub mod chart;
 pub mod editor;
 pub mod machine;
 pub mod panels;
+pub mod snapshot;
 pub mod travel;
 pub mod url;
 pub mod view;
+pub mod zip;
 
 /// Render the application into the page's `#app` element (falls back to `<body>`).
 pub fn mount() {
