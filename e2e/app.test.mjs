@@ -235,13 +235,21 @@ test('keyboard: arrows, Shift+arrows, Home/End, +/- and Space; focus is visible'
   await page.screenshot({ path: join(artifacts, 'keyboard-focus.png') });
 });
 
-test('play runs to the end and stops; pause stops it', async (t) => {
+test('play stops before a marked step to ask; without exercises it runs to the end; pause stops it', async (t) => {
   const page = await openWalk(t);
   await page.getByTestId('zoom-action').click();
   for (let i = 0; i < 3; i++) await page.getByTestId('faster').click();
   await button(page, 'Play (Space)').click();
   assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'true');
   assert.equal(await page.getByTestId('narration').getAttribute('aria-live'), 'off', 'silent while playing');
+  // pool-refill marks step 2 (the populate): play stops just before it and asks.
+  await page.getByTestId('exercise').waitFor({ timeout: 10_000 });
+  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
+  assert.match(await text(page.getByTestId('position')), / · step 1 of 3: /);
+  // Exercises off: play runs through to the end.
+  await page.getByTestId('exercises-toggle').uncheck();
+  assert.equal(await page.getByTestId('exercise').count(), 0);
+  await button(page, 'Play (Space)').click();
   await page.getByRole('button', { name: 'Play (Space)', exact: true }).waitFor({ timeout: 10_000 });
   const [pos, len] = await position(page);
   assert.equal(pos, len, 'play stopped at the end');
@@ -826,6 +834,13 @@ test('the full app offers an iframe snippet for the current step', async (t) => 
   assert.equal(u.searchParams.get('walkthrough'), WALK);
   const [from, to] = [Number(u.searchParams.get('from')), Number(u.searchParams.get('to'))];
   assert.ok(from <= 30 && 30 <= to, `${from}..${to} holds 30`);
+  // The range holds the exercise before step 2, so the embed asks it too.
+  assert.equal(u.searchParams.get('exercises'), '1');
+  // Copy puts the snippet on the clipboard.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(baseUrl).origin });
+  await page.getByTestId('embed-copy').click();
+  assert.equal(await text(page.getByTestId('embed-copy-status')), 'Copied.');
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), code);
   await page.getByTestId('embed-snippet').screenshot({ path: join(artifacts, 'embed-snippet.png') });
 });
 
@@ -872,21 +887,91 @@ test('embed in a host page under the CSP: goto/play/pause messages, step events,
   assert.deepEqual(violations, []);
 });
 
-test('export: the pages at this step as PNG and the whole trace as JSON', async (t) => {
-  const page = await openApp(t, { query: `?walkthrough=${WALK}&step=120` });
+/** Reads a ZIP's central directory: [{name, size}] (STORE archives, as the app writes them). */
+function zipEntries(buf) {
+  const eocd = buf.length - 22;
+  assert.equal(buf.readUInt32LE(eocd), 0x06054b50, 'end of central directory');
+  const count = buf.readUInt16LE(eocd + 10);
+  let at = buf.readUInt32LE(eocd + 16);
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    assert.equal(buf.readUInt32LE(at), 0x02014b50, 'central directory entry');
+    const size = buf.readUInt32LE(at + 24);
+    const nameLen = buf.readUInt16LE(at + 28);
+    const extra = buf.readUInt16LE(at + 30);
+    const comment = buf.readUInt16LE(at + 32);
+    const local = buf.readUInt32LE(at + 42);
+    const name = buf.subarray(at + 46, at + 46 + nameLen).toString('utf8');
+    const dataAt = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    out.push({ name, size, data: buf.subarray(dataAt, dataAt + size) });
+    at += 46 + nameLen + extra + comment;
+  }
+  return out;
+}
+
+test('export: this position as PNG and SVG, steps as a ZIP of frames, the trace as JSON', async (t) => {
+  const page = await openApp(t, { query: `?walkthrough=${WALK}&step=1913` });
   await page.getByTestId('controls').waitFor();
-  const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
-  assert.match(png.suggestedFilename(), /^ttm-lab-pool-refill-step-120\.png$/);
-  const pngPath = join(artifacts, 'export-step.png');
-  await png.saveAs(pngPath);
-  assert.deepEqual([...readFileSync(pngPath).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG file');
-  const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
-  assert.equal(json.suggestedFilename(), 'ttm-lab-pool-refill-trace.json');
-  const jsonPath = join(artifacts, 'export-trace.json');
-  await json.saveAs(jsonPath);
-  const events = JSON.parse(readFileSync(jsonPath, 'utf8'));
+  await page.getByTestId('export-button').click();
+  const download = async (testid, file) => {
+    const [d] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
+    const path = join(artifacts, file);
+    await d.saveAs(path);
+    return [d.suggestedFilename(), readFileSync(path)];
+  };
+  const [pngName, png] = await download('export-png', 'export-step.png');
+  assert.equal(pngName, 'ttm-lab-pool-refill-event-1913.png');
+  assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG file');
+  // 960 CSS px at 2x.
+  assert.equal(png.readUInt32BE(16), 1920, 'PNG width');
+  const [svgName, svg] = await download('export-svg', 'export-step.svg');
+  assert.equal(svgName, 'ttm-lab-pool-refill-event-1913.svg');
+  const doc = svg.toString('utf8');
+  assert.match(doc, /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  // W3 at the end of the populate: 20 of 20 pages in tt 0, 492 left in the wc pool.
+  assert.match(doc, /20 of 20 pages/);
+  assert.match(doc, /wc pool: 492 pages/);
+  assert.match(doc, /Step 2 of 3: populate tt 0/);
+  // The SVG is a well-formed image the browser can draw.
+  const drawn = await page.evaluate(async (text) => {
+    const img = new Image();
+    img.src = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
+    await img.decode();
+    return [img.naturalWidth, img.naturalHeight];
+  }, doc);
+  assert.equal(drawn[0], 960);
+  assert.ok(drawn[1] > 300, `height ${drawn[1]}`);
+
+  // Steps 1-3, one frame per action: before step 1 and after each step = 4 frames.
+  await page.getByTestId('frames-from').selectOption('0');
+  await page.getByTestId('frames-to').selectOption('2');
+  assert.equal(await text(page.getByTestId('frames-count')), '4 frames');
+  const [zipName, zip] = await download('export-frames', 'export-frames.zip');
+  assert.equal(zipName, 'ttm-lab-pool-refill-steps-1-3-png.zip');
+  const entries = zipEntries(zip);
+  assert.deepEqual(entries.map((e) => e.name),
+    ['pool-refill-0001.png', 'pool-refill-0002.png', 'pool-refill-0003.png', 'pool-refill-0004.png', 'frames.json']);
+  for (const e of entries.slice(0, 4)) assert.deepEqual([...e.data.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  const index = JSON.parse(entries[4].data.toString('utf8'));
+  assert.equal(index.walkthrough, 'pool-refill');
+  assert.deepEqual(index.frames.map((f) => f.event).slice(2), [1913, 2097], 'frames end at the ends of steps 2 and 3');
+  assert.match(index.frames[3].step, /^Step 3 of 3: unpopulate tt 0 · event 2,097 of 2,097$/);
+  // SVG frames by change, and a range too long for one ZIP is refused before downloading.
+  await page.getByTestId('frames-format').selectOption('svg');
+  await page.getByTestId('frames-from').selectOption('2');
+  const [, svgZip] = await download('export-frames', 'export-frames-svg.zip');
+  assert.ok(zipEntries(svgZip).every((e) => e.name === 'frames.json' || e.data.toString('utf8').startsWith('<svg')));
+  await page.getByTestId('frames-from').selectOption('0');
+  await page.getByTestId('frames-zoom').selectOption('change');
+  assert.match(await text(page.getByTestId('frames-count')), /more than 500 frames/);
+  assert.equal(await page.getByTestId('export-frames').isDisabled(), true);
+
+  const [jsonName, json] = await download('export-json', 'export-trace.json');
+  assert.equal(jsonName, 'ttm-lab-pool-refill-trace.json');
+  const events = JSON.parse(json.toString('utf8'));
   const len = Number(await page.getByTestId('scrubber').getAttribute('max'));
   assert.equal(events.length, len, 'one entry per trace event');
+  await page.getByTestId('export-panel').screenshot({ path: join(artifacts, 'export-panel.png') });
 });
 
 test('book: a chapter embeds a live walkthrough; the host page follows its steps', async (t) => {
@@ -898,7 +983,7 @@ test('book: a chapter embeds a live walkthrough; the host page follows its steps
   await page.goto(baseUrl + 'book/page-pools.html');
   assert.match(await page.title(), /Page pools/);
   const iframe = page.locator('iframe.ttm-lab').first();
-  assert.match(await iframe.getAttribute('src'), /^\.\.\/index\.html\?embed=1&walkthrough=pool-refill&from=18&to=2097$/);
+  assert.match(await iframe.getAttribute('src'), /^\.\.\/index\.html\?embed=1&walkthrough=pool-refill&from=18&to=2097&exercises=1$/);
   assert.match(await iframe.getAttribute('title'), /^TTM Lab walkthrough: /);
   await iframe.scrollIntoViewIfNeeded();
   const embed = page.frameLocator('iframe.ttm-lab >> nth=0').getByTestId('embed');
@@ -924,4 +1009,171 @@ test('book: a chapter embeds a live walkthrough; the host page follows its steps
   assert.match(await text(caption), /^Position 1913 of 2097 · /);
   await page.screenshot({ path: join(artifacts, 'book-page-pools.png') });
   assert.deepEqual(offsite, [], 'the book loads nothing from other origins');
+});
+
+test('exercises: predict the wc pool before each step, get the model’s answer and why, then see it happen', async (t) => {
+  const page = await openWalk(t);
+  assert.equal(await text(page.getByTestId('ask-mark-1')), '? predict');
+  // Forward by action: the end of the device setup, then the end of step 1, just before step 2,
+  // the first marked step (W3).
+  await page.getByTestId('forward-action').click();
+  assert.equal(await page.getByTestId('exercise').count(), 0);
+  await page.getByTestId('forward-action').click();
+  const card = page.getByTestId('exercise');
+  await card.waitFor();
+  assert.equal(await card.getAttribute('data-step'), '1');
+  assert.equal(await text(page.getByTestId('exercise-prompt')),
+    'After "populate tt 0", how many pages will the wc pool hold?');
+  assert.match(await text(page.getByTestId('position')), / · step 1 of 3: /, 'step 2 has not run');
+  // The chart does not give the answer away while the question waits.
+  assert.equal(await page.getByTestId('chart-hidden').count(), 1);
+  assert.doesNotMatch(await text(page.getByTestId('chart-summary')), /492|512/);
+  await page.getByTestId('exercise-input').fill('500');
+  await page.getByTestId('exercise-check').click();
+  assert.equal(await page.getByTestId('chart-hidden').count(), 0);
+  assert.match(await text(page.getByTestId('chart-summary')), /wc pool: 0 pages to 512 pages/);
+  assert.equal(await text(page.getByTestId('exercise-result').locator('strong')),
+    '✗ Not quite: you said 500; the model says 492.');
+  assert.ok((await text(page.getByTestId('exercise-why'))).length > 40, 'an explanation');
+  assert.equal(await text(page.getByTestId('exercise-score')), 'Score: 0 right of 1 answered · 2 questions in this walkthrough');
+  assert.equal(await text(page.getByTestId('ask-mark-1')), '✗ predicted');
+  await page.screenshot({ path: join(artifacts, 'exercise-wrong.png') });
+  await page.getByTestId('exercise-reveal').click();
+  await expectPool(page, 'wc', { npages: 492, nrefills: 1 });
+  // The next step is marked too (W4): answered right this time, with a separator.
+  await card.waitFor();
+  assert.equal(await card.getAttribute('data-step'), '2');
+  await page.getByTestId('exercise-input').fill('5 12');
+  await page.getByTestId('exercise-input').press('Enter');
+  assert.equal(await text(page.getByTestId('exercise-result').locator('strong')), '✓ Right: 512.');
+  assert.equal(await text(page.getByTestId('exercise-score')), 'Score: 1 right of 2 answered · 2 questions in this walkthrough');
+  await page.screenshot({ path: join(artifacts, 'exercise-right.png') });
+  await page.getByTestId('exercise-reveal').click();
+  await expectPool(page, 'wc', { npages: 512 });
+  const [pos, len] = await position(page);
+  assert.equal(pos, len);
+  // Going back shows the answer given; answered questions no longer stop a forward move.
+  await page.getByTestId('back-action').click();
+  assert.equal(await text(page.getByTestId('exercise-result').locator('strong')), '✓ Right: 512.');
+  await page.getByTestId('start').click();
+  await page.getByTestId('zoom-change').click();
+  for (let i = 0; i < 40; i++) await page.keyboard.press('ArrowRight');
+  assert.ok((await position(page))[0] > 25, 'stepping by change went past the answered questions');
+});
+
+test('exercises: a choice question (which BO is evicted, W19) and skipping', async (t) => {
+  const page = await openApp(t, { query: '?walkthrough=eviction-order' });
+  await page.getByTestId('controls').waitFor();
+  // Device setup, step 1, step 2: then the question before step 3.
+  for (let i = 0; i < 3; i++) await page.getByTestId('forward-action').click();
+  await page.getByTestId('exercise').waitFor();
+  assert.match(await text(page.getByTestId('exercise-prompt')), /which buffer object is evicted\?$/);
+  const options = await page.getByTestId('exercise').locator('.choices button').allTextContents();
+  assert.deepEqual(options, ['BO 0', 'BO 1']);
+  await page.getByTestId('exercise-choice-0').click();
+  assert.equal(await text(page.getByTestId('exercise-result').locator('strong')), '✓ Right: BO 0.');
+  await page.getByTestId('exercise-reveal').click();
+  // The next marked step (A comes back): skip it without answering.
+  await page.getByTestId('exercise').waitFor();
+  await page.getByTestId('exercise-skip').click();
+  const [pos, len] = await position(page);
+  assert.equal(pos, len);
+  assert.equal(await text(page.getByTestId('ask-mark-3')), '? predict');
+});
+
+test('random problems: a seed in the URL, answers checked against the state, links for a class', async (t) => {
+  const page = await openApp(t, { query: '?problem=17&difficulty=1' });
+  await page.getByTestId('controls').waitFor();
+  assert.equal(await text(page.getByTestId('walk-title')), 'Random problem 17 (difficulty 1)');
+  assert.match(page.url(), /\?problem=17&difficulty=1&step=0&zoom=/);
+  // Answer every question badly on purpose, then check the model's answer against what the page
+  // shows once the step has run.
+  let pools = 0;
+  for (let k = 0; k < 10; k++) {
+    const [pos, len] = await position(page);
+    if (pos === len) break;
+    await page.getByTestId('forward-action').click();
+    if (await page.getByTestId('exercise').count() === 0) continue;
+    const prompt = await text(page.getByTestId('exercise-prompt'));
+    if (await page.getByTestId('exercise-input').count()) {
+      await page.getByTestId('exercise-input').fill('999999');
+      await page.getByTestId('exercise-check').click();
+    } else {
+      await page.getByTestId('exercise').locator('.choices button').first().click();
+    }
+    const verdict = await text(page.getByTestId('exercise-result').locator('strong'));
+    const said = verdict.match(/(?:the model says|Right:) (.+)\.$/)[1];
+    await page.getByTestId('exercise-reveal').click();
+    const pool = prompt.match(/how many pages will the (\w+) pool hold\?/);
+    if (pool) {
+      await expectPool(page, pool[1], { npages: Number(said) });
+      pools += 1;
+    }
+  }
+  assert.ok(pools >= 1, 'difficulty 1 asks about a pool');
+  // The form: another seed and difficulty.
+  await page.getByTestId('problem-seed').fill('x');
+  assert.equal(await page.getByTestId('problem-open').isDisabled(), true);
+  assert.match(await text(page.getByTestId('problem-error')), /whole number/);
+  await page.getByTestId('problem-seed').fill('23');
+  await page.getByTestId('problem-level').selectOption('3');
+  await page.getByTestId('problem-open').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=walk-title]').textContent.includes('23'));
+  assert.equal(await text(page.getByTestId('walk-title')), 'Random problem 23 (difficulty 3)');
+  assert.match(page.url(), /\?problem=23&difficulty=3&/);
+  await page.getByTestId('problem-class').fill('3');
+  await page.getByTestId('problem-links-make').click();
+  const links = (await page.getByTestId('problem-links').inputValue()).split('\n');
+  assert.equal(links.length, 3);
+  assert.match(links[1], /^Student 2: http:\/\/127\.0\.0\.1:\d+\/\?problem=24&difficulty=3$/);
+  await page.getByTestId('problem-form').screenshot({ path: join(artifacts, 'problem-form.png') });
+  // A student's link opens their own problem.
+  const student = await openApp(t, { query: links[1].replace(/^Student 2: http:\/\/[^/]+\//, '') });
+  await student.getByTestId('controls').waitFor();
+  assert.equal(await text(student.getByTestId('walk-title')), 'Random problem 24 (difficulty 3)');
+});
+
+test('random problems: broken URL values are explained, never a panic', async (t) => {
+  for (const [q, says] of [['?problem=abc', /not a whole number/], ['?problem=5&difficulty=9', /not 1, 2 or 3/],
+    ['?difficulty=2', /no problem seed/]]) {
+    const page = await openApp(t, { query: q });
+    await page.getByTestId('url-notice').waitFor();
+    assert.match(await text(page.getByTestId('url-notice')), says, q);
+  }
+});
+
+test('book: every chapter has exercises; an answer in a frame is scored by the host page', async (t) => {
+  const page = await watchedPage(t, { width: 1280, height: 900 });
+  for (const chapter of ['tt-lifecycle', 'page-pools', 'accounting-and-swap', 'placement-and-eviction', 'drivers', 'seed-commit']) {
+    await page.goto(`${baseUrl}book/${chapter}.html`);
+    const asks = await page.locator('iframe.ttm-lab[src*="exercises=1"]').count();
+    assert.ok(asks >= 1, `${chapter} embeds an exercise`);
+  }
+  await page.goto(baseUrl + 'book/page-pools.html');
+  await page.locator('iframe.ttm-lab').first().scrollIntoViewIfNeeded();
+  const frame = page.frameLocator('iframe.ttm-lab >> nth=0');
+  await frame.getByTestId('embed').waitFor({ timeout: 15_000 });
+  for (let i = 0; i < 20 && await frame.getByTestId('exercise').count() === 0; i++) {
+    await frame.getByTestId('forward').click();
+  }
+  assert.match(await text(frame.getByTestId('exercise-prompt')), /wc pool hold\?$/);
+  await frame.getByTestId('exercise-input').fill('492');
+  await frame.getByTestId('exercise-check').click();
+  assert.equal(await text(frame.getByTestId('exercise-result').locator('strong')), '✓ Right: 492.');
+  const score = page.getByTestId('lab-score').first();
+  await page.waitForFunction(() => document.querySelector('[data-testid=lab-score]').dataset.answered === '1');
+  assert.equal(await text(score), 'Your predictions here: 1 right of 1');
+  await page.locator('iframe.ttm-lab').first().screenshot({ path: join(artifacts, 'book-exercise.png') });
+});
+
+test('exercises: what a failing step returns (W10), with the result hidden until answered', async (t) => {
+  const page = await openApp(t, { query: '?walkthrough=accounting-limit-d1' });
+  await page.getByTestId('controls').waitFor();
+  for (let i = 0; i < 3; i++) await page.getByTestId('forward-action').click();
+  await page.getByTestId('exercise').waitFor();
+  assert.equal(await text(page.getByTestId('exercise-prompt')), 'What does "populate tt 0" return?');
+  assert.doesNotMatch(await text(page.getByRole('list', { name: 'Steps of the walkthrough' })), /ENOMEM/, 'the steps list hides the result');
+  await page.getByRole('button', { name: '-ENOMEM', exact: true }).click();
+  assert.equal(await text(page.getByTestId('exercise-result').locator('strong')), '✓ Right: -ENOMEM.');
+  assert.match(await text(page.getByRole('list', { name: 'Steps of the walkthrough' })), /→ -ENOMEM/);
 });

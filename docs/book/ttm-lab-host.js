@@ -2,7 +2,8 @@
 // Every <iframe class="ttm-lab"> gets a caption and host controls right below it:
 // - the caption shows the embed's position, as reported by its {type: "ttm-lab", event: "step"} messages;
 // - the buttons post {type: "ttm-lab", command: "goto" | "play" | "pause"} to that iframe;
-// - data-stops="POS:label,POS:label" on the iframe adds "jump to" buttons for interesting positions.
+// - data-stops="POS:label,POS:label" on the iframe adds "jump to" buttons for interesting positions;
+// - {type: "ttm-lab", event: "answer", step, correct} messages (embeds with exercises=1) keep a score.
 // Message shapes: docs/embedding.md ("postMessage API"). Uses no storage, cookies or network.
 (function () {
   'use strict';
@@ -29,12 +30,18 @@
     c.dataset.step = String(lab.step);
     c.dataset.of = String(lab.of);
     c.textContent = `Position ${lab.step} of ${lab.of} · ${lab.action}`;
+    if (lab.answered > 0) {
+      lab.score.hidden = false;
+      lab.score.dataset.right = String(lab.right);
+      lab.score.dataset.answered = String(lab.answered);
+      lab.score.textContent = `Your predictions here: ${lab.right} right of ${lab.answered}`;
+    }
     lab.prev.disabled = false;
     lab.next.disabled = false;
   }
 
   function setup(frame, index) {
-    const lab = { frame, step: null, of: null, action: '' };
+    const lab = { frame, step: null, of: null, action: '', right: 0, answered: 0 };
     const host = el('div', { class: 'ttm-lab-host', 'data-testid': 'lab-host', 'data-index': String(index) });
     lab.caption = el('p', { class: 'ttm-lab-caption', 'data-testid': 'lab-caption', 'aria-live': 'polite' });
     const bar = el('div', { class: 'ttm-lab-buttons', role: 'group', 'aria-label': 'Walkthrough controls (host page)' });
@@ -61,7 +68,9 @@
       b.addEventListener('click', () => post(lab, { type: 'ttm-lab', command: 'goto', step: pos }));
       bar.append(b);
     }
-    host.append(lab.caption, bar);
+    lab.score = el('p', { class: 'ttm-lab-score', 'data-testid': 'lab-score', 'aria-live': 'polite' });
+    lab.score.hidden = true;
+    host.append(lab.caption, bar, lab.score);
     frame.insertAdjacentElement('afterend', host);
     show(lab);
     labs.push(lab);
@@ -69,7 +78,16 @@
 
   window.addEventListener('message', (e) => {
     const d = e.data;
-    if (!d || typeof d !== 'object' || d.type !== 'ttm-lab' || d.event !== 'step') return;
+    if (!d || typeof d !== 'object' || d.type !== 'ttm-lab') return;
+    if (d.event === 'answer' && typeof d.correct === 'boolean') {
+      const lab = labs.find((l) => l.frame.contentWindow === e.source);
+      if (!lab) return;
+      lab.answered += 1;
+      if (d.correct) lab.right += 1;
+      if (lab.step !== null) show(lab);
+      return;
+    }
+    if (d.event !== 'step') return;
     if (!Number.isInteger(d.step) || !Number.isInteger(d.of)) return;
     const lab = labs.find((l) => l.frame.contentWindow === e.source);
     if (!lab) return;

@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use gloo_events::{EventListener, EventListenerOptions};
 use gloo_timers::callback::Interval;
+use ttm_core::exercise::Question;
 use ttm_core::narrate::narrate;
 use ttm_core::scenario::StepRecord;
 use ttm_core::series::Sample;
@@ -62,6 +63,11 @@ pub struct Walk {
     pub series: Rc<Vec<Sample>>,
     /// Names of the accounting zones.
     pub zone_names: Rc<Vec<String>>,
+    /// The exercises: a question before each step the scenario marks with `ask`, answered by
+    /// the model (`ttm_core::exercise::questions`).
+    pub questions: Vec<Question>,
+    /// The seed and difficulty of a random problem (its URL is `?problem=&difficulty=`).
+    pub problem: Option<(u64, u8)>,
 }
 
 /// Samples of the chart.
@@ -101,6 +107,7 @@ impl Walk {
 
     /// Wrap a finished run.
     pub fn from_run(run: Run, scenario: Scenario, builtin: bool) -> Walk {
+        let questions = ttm_core::exercise::questions(&run).0;
         let sim = Rc::new(run.sim);
         let funcs = crate::view::funcs_seen(&sim);
         let series = Rc::new(ttm_core::series::series(&sim, CHART_POINTS));
@@ -127,7 +134,26 @@ impl Walk {
             funcs,
             series,
             zone_names,
+            questions,
+            problem: None,
         }
+    }
+
+    /// A seeded random problem (`ttm_core::exercise::random_problem`).
+    pub fn problem(seed: u64, difficulty: u8) -> Result<Walk, String> {
+        let (scenario, _) = ttm_core::exercise::random_problem(seed, difficulty);
+        let mut w = Walk::run(scenario, false, None)
+            .map_err(|e| format!("Problem {seed} cannot run: {e}"))?;
+        w.problem = Some((seed, difficulty));
+        Ok(w)
+    }
+
+    /// The exercise asked at `pos` (just before its step runs), with its index.
+    pub fn question_at(&self, pos: u64) -> Option<(usize, &Question)> {
+        self.questions
+            .iter()
+            .enumerate()
+            .find(|(_, q)| self.steps.get(q.step).is_some_and(|s| s.first_event == pos))
     }
 
     /// The step whose events hold position `pos` (the step just done at a boundary).
@@ -247,6 +273,21 @@ pub struct Lab {
     pub embed: Option<Embed>,
     /// The full app's "Embed" snippet is shown.
     pub show_snippet: bool,
+    /// The export panel is shown.
+    pub show_export: bool,
+    /// Exercises are asked (the full app: on unless `exercises=0`; embeds: only with `exercises=1`).
+    pub exercises: bool,
+    /// The reader's answers, by question index (reset when another walkthrough opens).
+    pub answers: Rc<std::collections::BTreeMap<usize, Answered>>,
+}
+
+/// An answer the reader gave to an exercise.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answered {
+    /// What they answered.
+    pub given: String,
+    /// Whether the model agrees.
+    pub correct: bool,
 }
 
 /// Embed mode: the stage limited to the positions `[from, to]` of the trace.
@@ -347,6 +388,14 @@ pub enum Msg {
     Pause,
     /// Show or hide the embed snippet.
     ToggleSnippet,
+    /// Show or hide the export panel.
+    ToggleExport,
+    /// Ask the exercises or not.
+    ToggleExercises,
+    /// The reader's answer to exercise `i`.
+    Answer(usize, String),
+    /// Open the random problem of a seed and difficulty.
+    OpenProblem(u64, u8),
 }
 
 /// A scenario error in words: "line L, column C at path: message" (no place when unknown).
@@ -415,6 +464,9 @@ impl Lab {
             travel: None,
             embed: None,
             show_snippet: false,
+            show_export: false,
+            exercises: true,
+            answers: Rc::default(),
         }
     }
 
@@ -429,7 +481,47 @@ impl Lab {
         self.compare = None;
         self.load_error = None;
         self.machine_error = None;
+        self.answers = Rc::default();
         self.refresh();
+    }
+
+    /// Step forward at zoom `z`, stopping at the first unanswered exercise on the way (a move
+    /// that starts at one passes it: that is "reveal"). True when it stopped at one.
+    fn forward(&mut self, z: Zoom) -> bool {
+        let Some(walk) = self.walk.clone() else {
+            return false;
+        };
+        let stops: Vec<u64> = if self.exercises {
+            walk.questions
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !self.answers.contains_key(i))
+                .filter_map(|(_, q)| walk.steps.get(q.step).map(|s| s.first_event))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut stopped = false;
+        self.with_stepper(|s| {
+            let from = s.pos();
+            s.forward(z);
+            let to = s.pos();
+            if let Some(&b) = stops.iter().filter(|&&b| from < b && b < to).min() {
+                s.seek(b);
+                stopped = true;
+            }
+            None
+        });
+        stopped || (self.exercises && self.pending_question().is_some())
+    }
+
+    /// The unanswered exercise at the current position, if exercises are on.
+    pub fn pending_question(&self) -> Option<usize> {
+        let walk = self.walk.as_ref().filter(|_| self.exercises)?;
+        let pos = walk.stepper.borrow().pos();
+        walk.question_at(pos)
+            .map(|(i, _)| i)
+            .filter(|i| !self.answers.contains_key(i))
     }
 
     fn set_editor(&mut self, text: String) {
@@ -487,6 +579,25 @@ impl Lab {
                 None => lab.theme = Theme::Auto,
             }
         }
+        // Exercises: asked in the full app unless exercises=0; in an embed only with exercises=1.
+        lab.exercises = match get("exercises").as_deref().map(str::trim) {
+            Some("1" | "true" | "yes" | "on") => true,
+            Some("0" | "false" | "no" | "off") => false,
+            Some(v) => {
+                lab.notices.push(format!(
+                    "The exercises parameter {:?} is not 1 or 0; {}.",
+                    url::clip(v),
+                    if embed { "not asking" } else { "asking" }
+                ));
+                !embed
+            }
+            None => !embed,
+        };
+        let problem = url::parse_problem(get("problem").as_deref(), get("difficulty").as_deref())
+            .unwrap_or_else(|e| {
+                lab.notices.push(e);
+                None
+            });
         let machine_pairs: Vec<(String, String)> = url::MACHINE_KEYS
             .iter()
             .filter_map(|k| get(k).map(|v| (k.to_string(), v)))
@@ -518,9 +629,13 @@ impl Lab {
                         )
                     }),
             ),
-            None => q.walkthrough.as_ref().map(|name| {
-                Walk::load(name).map_err(|e| format!("{e} Pick one of the walkthroughs below."))
-            }),
+            None => match problem {
+                Some((seed, d)) => Some(Walk::problem(seed, d)),
+                None => q.walkthrough.as_ref().map(|name| {
+                    Walk::load(name)
+                        .map_err(|e| format!("{e} Pick one of the walkthroughs below."))
+                }),
+            },
         };
         match loaded {
             Some(loaded) => match loaded {
@@ -536,7 +651,12 @@ impl Lab {
                         }
                         if ok {
                             match Walk::run(walk.scenario.clone(), walk.builtin, Some(m)) {
-                                Ok(w) => walk = w,
+                                Ok(w) => {
+                                    walk = Walk {
+                                        problem: walk.problem,
+                                        ..w
+                                    }
+                                }
                                 Err(e) => lab.notices.push(format!(
                                     "The machine in the URL cannot run this walkthrough ({e}); showing its own machine."
                                 )),
@@ -805,7 +925,10 @@ impl Reducible for Lab {
                 match cfg.and_then(|m| Walk::run(w.scenario.clone(), w.builtin, Some(m))) {
                     Ok(nw) => {
                         let pos = w.stepper.borrow().pos();
-                        lab.set_walk(nw);
+                        lab.set_walk(Walk {
+                            problem: w.problem,
+                            ..nw
+                        });
                         lab.with_stepper(|s| {
                             s.seek(pos.min(s.len()));
                             None
@@ -868,14 +991,14 @@ impl Reducible for Lab {
             Msg::Step(fwd, zoom) => {
                 let z = zoom.unwrap_or(lab.zoom);
                 lab.playing = false;
-                lab.with_stepper(|s| {
-                    if fwd {
-                        s.forward(z)
-                    } else {
-                        s.backward(z)
-                    }
-                    None
-                });
+                if fwd {
+                    lab.forward(z);
+                } else {
+                    lab.with_stepper(|s| {
+                        s.backward(z);
+                        None
+                    });
+                }
             }
             Msg::Start => {
                 lab.playing = false;
@@ -929,10 +1052,12 @@ impl Reducible for Lab {
                             None
                         });
                     }
-                    _ => lab.with_stepper(|s| {
-                        s.forward(z);
-                        None
-                    }),
+                    _ => {
+                        if lab.forward(z) {
+                            // An exercise: wait for the reader's prediction.
+                            lab.playing = false;
+                        }
+                    }
                 }
                 let at_end = walk.stepper.borrow().pos() >= end;
                 if at_end && !lab.embed.is_some_and(|e| e.looping) {
@@ -1001,6 +1126,29 @@ impl Reducible for Lab {
             Msg::Pause if lab.playing => lab.playing = false,
             Msg::Play | Msg::Pause => return self,
             Msg::ToggleSnippet => lab.show_snippet = !lab.show_snippet,
+            Msg::ToggleExport => lab.show_export = !lab.show_export,
+            Msg::ToggleExercises => lab.exercises = !lab.exercises,
+            Msg::Answer(i, given) => {
+                let Some(q) = lab.walk.as_ref().and_then(|w| w.questions.get(i)) else {
+                    return self;
+                };
+                if given.trim().is_empty() || lab.answers.contains_key(&i) {
+                    return self;
+                }
+                let correct = q.check(&given);
+                let step = q.step;
+                Rc::make_mut(&mut lab.answers).insert(i, Answered { given, correct });
+                if lab.embed.is_some() {
+                    post_answer(step, correct);
+                }
+            }
+            Msg::OpenProblem(seed, difficulty) => match Walk::problem(seed, difficulty) {
+                Ok(walk) => {
+                    lab.set_editor(walk.scenario.to_json());
+                    lab.set_walk(walk);
+                }
+                Err(e) => lab.notices = vec![e],
+            },
         }
         Rc::new(lab)
     }
@@ -1081,7 +1229,9 @@ fn key_msg(e: &KeyboardEvent) -> Option<Msg> {
 
 /// The full app's query string for `w` at `pos` (walkthrough or scenario, step, zoom, machine).
 pub fn full_query(w: &Walk, pos: u64, zoom: Zoom) -> String {
-    let head = if w.builtin {
+    let head = if let Some((seed, d)) = w.problem {
+        url::format_problem(seed, d, pos, zoom)
+    } else if w.builtin {
         url::format(&w.name, pos, zoom)
     } else {
         url::format_scenario(&w.json, pos, zoom)
@@ -1094,7 +1244,9 @@ pub fn full_query(w: &Walk, pos: u64, zoom: Zoom) -> String {
 
 /// The embed's query string for `w` over `[from, to]`.
 pub fn embed_query(w: &Walk, from: u64, to: u64) -> String {
-    let head = if w.builtin {
+    let head = if let Some((seed, d)) = w.problem {
+        format!("?embed=1&problem={seed}&difficulty={d}")
+    } else if w.builtin {
         format!("?embed=1&walkthrough={}", w.name)
     } else {
         format!(
@@ -1147,6 +1299,23 @@ fn post_step(step: u64, of: u64, action: &str) {
     let _ = parent.post_message(&msg, "*");
 }
 
+/// Tell the parent window about an answer (embed mode): `{type: "ttm-lab", event: "answer",
+/// step, correct}`, so a course page can keep score.
+fn post_answer(step: usize, correct: bool) {
+    let Some(w) = web_sys::window() else { return };
+    let Ok(Some(parent)) = w.parent() else { return };
+    let msg = js_sys::Object::new();
+    for (k, v) in [
+        ("type", wasm_bindgen::JsValue::from_str("ttm-lab")),
+        ("event", "answer".into()),
+        ("step", (step as f64).into()),
+        ("correct", correct.into()),
+    ] {
+        let _ = js_sys::Reflect::set(&msg, &k.into(), &v);
+    }
+    let _ = parent.post_message(&msg, "*");
+}
+
 /// The label of the action at `pos` (for step events).
 pub fn action_label(w: &Walk, pos: u64) -> String {
     match w.step_at(pos) {
@@ -1178,60 +1347,6 @@ fn apply_data_styles() {
             style.set_css_text(&want);
             let _ = el.set_attribute("data-style-applied", &want);
         }
-    }
-}
-
-/// Offer `href` as a download named `name` (a temporary `<a download>`).
-fn download(name: &str, href: &str) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let Some(a) = doc
-        .create_element("a")
-        .ok()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-    else {
-        return;
-    };
-    a.set_href(href);
-    a.set_download(name);
-    if let Some(body) = doc.body() {
-        let _ = body.append_child(&a);
-        a.click();
-        let _ = body.remove_child(&a);
-    }
-}
-
-/// Download the pages canvas at the current position as PNG.
-fn export_png(name: &str, pos: u64) {
-    let canvas = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| {
-            d.query_selector("[data-testid=pages] canvas.grid, canvas.grid")
-                .ok()
-                .flatten()
-        })
-        .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok());
-    if let Some(url) = canvas.and_then(|c| c.to_data_url_with_type("image/png").ok()) {
-        download(&format!("ttm-lab-{name}-step-{pos}.png"), &url);
-    }
-}
-
-/// Download the run's whole trace (every `ttm_core::Event`) as JSON.
-fn export_json(w: &Walk) {
-    let events: Vec<ttm_core::Event> = w.stepper.borrow().sim().trace().events().collect();
-    let Ok(text) = serde_json::to_string(&events) else {
-        return;
-    };
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type("application/json");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
-        return;
-    };
-    if let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) {
-        download(&format!("ttm-lab-{}-trace.json", w.name), &url);
-        let _ = web_sys::Url::revoke_object_url(&url);
     }
 }
 
@@ -1398,10 +1513,18 @@ pub fn App() -> Html {
             .and_then(|w| w.location().href().ok())
             .unwrap_or_default();
         let base = base.split(['?', '#']).next().unwrap_or_default().to_string();
+        // Ask the exercises of the range in the embed too, if the reader has them on.
+        let ask = lab.exercises
+            && w.questions.iter().any(|q| {
+                w.steps
+                    .get(q.step)
+                    .is_some_and(|s| (from..to).contains(&s.first_event))
+            });
         format!(
-            "<iframe title=\"TTM Lab: {}\" width=\"900\" height=\"640\" loading=\"lazy\" src=\"{base}{}\"></iframe>",
+            "<iframe title=\"TTM Lab: {}\" width=\"900\" height=\"640\" loading=\"lazy\" src=\"{base}{}{}\"></iframe>",
             w.title.replace('"', "&quot;").replace('<', "&lt;"),
-            embed_query(w, from, to).replace('&', "&amp;")
+            embed_query(w, from, to).replace('&', "&amp;"),
+            if ask { "&amp;exercises=1" } else { "" }
         )
     });
 
@@ -1430,20 +1553,16 @@ pub fn App() -> Html {
                     if lab.walk.is_some() {
                         <button type="button" data-testid="embed-button" aria-expanded={lab.show_snippet.to_string()}
                             onclick={send(|| Msg::ToggleSnippet)}>{ "Embed" }</button>
-                        <button type="button" data-testid="export-png" title="Download the pages at this step as PNG"
-                            onclick={{ let w = lab.walk.clone(); Callback::from(move |_: MouseEvent| if let Some(w) = &w {
-                                export_png(&w.name, w.stepper.borrow().pos());
-                            }) }}>{ "PNG" }</button>
-                        <button type="button" data-testid="export-json" title="Download the whole trace as JSON"
-                            onclick={{ let w = lab.walk.clone(); Callback::from(move |_: MouseEvent| if let Some(w) = &w {
-                                export_json(w);
-                            }) }}>{ "Trace JSON" }</button>
+                        <button type="button" data-testid="export-button" aria-expanded={lab.show_export.to_string()}
+                            onclick={send(|| Msg::ToggleExport)}>{ "Export" }</button>
                     }
                 </div>
             </header>
 
             <Picker current={lab.walk.as_ref().map(|w| AttrValue::from(w.name.clone()))}
                 on_load={{ let d = lab.dispatcher(); Callback::from(move |n: String| d.dispatch(Msg::Load(n))) }} />
+            <crate::exercise::ProblemForm current={lab.walk.as_ref().and_then(|w| w.problem)}
+                on_open={{ let d = lab.dispatcher(); Callback::from(move |(s, l)| d.dispatch(Msg::OpenProblem(s, l))) }} />
 
             if !lab.notices.is_empty() {
                 <div class="notice" role="alert" data-testid="url-notice">
@@ -1461,8 +1580,13 @@ pub fn App() -> Html {
                         onfocus={Callback::from(|e: FocusEvent| {
                             if let Some(t) = e.target_dyn_into::<web_sys::HtmlTextAreaElement>() { t.select(); }
                         })}
-                        value={code} />
+                        value={code.clone()} />
+                    <crate::export::CopyButton text={AttrValue::from(code)} testid="embed-copy" what="the embed snippet" />
                 </section>
+            }
+
+            if let Some(w) = lab.walk.as_ref().filter(|_| lab.show_export) {
+                <crate::export::ExportPanel key={format!("{:p}", Rc::as_ptr(w))} walk={w.clone()} />
             }
 
             { crate::editor::load_bar(&lab) }

@@ -45,6 +45,10 @@ pub struct ChartProps {
     pub theme: AttrValue,
     /// Seek request (a trace position).
     pub on_seek: Callback<u64>,
+    /// Draw nothing after this position (an exercise is waiting: the lines must not give the
+    /// answer away).
+    #[prop_or_default]
+    pub hide_after: Option<u64>,
 }
 
 fn rgb((r, g, b): (u8, u8, u8)) -> RGBColor {
@@ -190,13 +194,21 @@ fn span(v: impl Iterator<Item = u64>, fmt: fn(u64) -> String) -> String {
 pub fn TraceChart(props: &ChartProps) -> Html {
     let canvas = use_node_ref();
     let resized = crate::canvas::use_resize_count();
+    // The samples drawn and summarised: all of them, or those up to `hide_after`.
+    let shown = use_memo(
+        (props.series.clone(), props.hide_after),
+        |(series, hide)| match hide {
+            Some(p) => series.iter().filter(|x| x.pos <= *p).cloned().collect(),
+            None => series.to_vec(),
+        },
+    );
     let area = use_mut_ref(|| (0i32, 1i32));
     {
         let canvas = canvas.clone();
         let area = area.clone();
         use_effect_with(
             (
-                props.series.clone(),
+                shown.clone(),
                 props.pos,
                 props.len,
                 props.theme.clone(),
@@ -221,7 +233,7 @@ pub fn TraceChart(props: &ChartProps) -> Html {
             on_seek.emit((frac * len as f64).round() as u64);
         })
     };
-    let s = &props.series;
+    let s = &*shown;
     let pages = |v: u64| format!("{} pages", group_digits(v));
     let mut summary: Vec<(usize, String)> = (0..4)
         .map(|i| {
@@ -267,6 +279,9 @@ pub fn TraceChart(props: &ChartProps) -> Html {
     html! {
         <section class="panel chart-panel" aria-labelledby="chart-h" data-testid="chart-panel">
             <h2 id="chart-h">{ "Over the whole trace" }</h2>
+            if props.hide_after.is_some() {
+                <p class="hint" data-testid="chart-hidden">{ "The rest of the trace is hidden until you answer the question above." }</p>
+            }
             <canvas ref={canvas} class="trace-chart" role="img" aria-label={label}
                 data-testid="chart" data-samples={s.len().to_string()} {onclick}
                 title="Click to jump to this position" height={HEIGHT.to_string()} />

@@ -13,6 +13,8 @@ pub mod bench;
 pub mod canvas;
 pub mod chart;
 pub mod editor;
+pub mod exercise;
+pub mod export;
 pub mod machine;
 pub mod panels;
 pub mod snapshot;

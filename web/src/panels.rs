@@ -30,8 +30,10 @@ pub fn walkthrough(lab: &Handle, walk: &Rc<Walk>) -> Html {
     html! {
         <>
             { controls(lab, walk, s.pos(), s.len()) }
+            { exercise(lab, walk, s.pos()) }
             <TraceChart series={walk.series.clone()} zones={walk.zone_names.clone()}
                 pos={s.pos()} len={s.len()} theme={theme.clone()}
+                hide_after={lab.pending_question().map(|_| s.pos())}
                 on_seek={{ let d = lab.dispatcher(); Callback::from(move |p| d.dispatch(Msg::Seek(p))) }} />
             <main class="layout">
                 <div class="column">
@@ -105,6 +107,7 @@ pub fn embed(lab: &Handle, walk: &Rc<Walk>, e: Embed) -> Html {
             </section>
             <main class="layout">
                 <div class="column">
+                    { exercise(lab, walk, pos) }
                     { narration(lab, pos) }
                     { pages(st, &theme) }
                 </div>
@@ -117,8 +120,34 @@ pub fn embed(lab: &Handle, walk: &Rc<Walk>, e: Embed) -> Html {
     }
 }
 
+/// The exercise card at a marked step's start (when exercises are on).
+fn exercise(lab: &Handle, walk: &Walk, pos: u64) -> Html {
+    let Some((i, q)) = walk.question_at(pos).filter(|_| lab.exercises) else {
+        return Html::default();
+    };
+    let right = lab.answers.values().filter(|a| a.correct).count();
+    let on_answer = {
+        let d = lab.dispatcher();
+        Callback::from(move |(i, text): (usize, String)| d.dispatch(Msg::Answer(i, text)))
+    };
+    let on_reveal = {
+        let d = lab.dispatcher();
+        Callback::from(move |()| d.dispatch(Msg::Step(true, Some(Zoom::Action))))
+    };
+    html! {
+        <crate::exercise::ExerciseCard key={i} index={i} total={walk.questions.len()}
+            question={q.clone()} answered={lab.answers.get(&i).cloned()}
+            score={(right, lab.answers.len())} {on_answer} {on_reveal} />
+    }
+}
+
 fn goal(lab: &Handle, walk: &Walk, pos: u64) -> Html {
     let current = walk.step_at(pos);
+    // While a question waits, the results of its step and later ones would give it away.
+    let hide_from = lab
+        .pending_question()
+        .and_then(|i| walk.questions.get(i))
+        .map(|q| q.step);
     html! {
         <section class="panel goal" aria-labelledby="goal-h">
             <h2 id="goal-h" data-testid="walk-title">{ &walk.title }</h2>
@@ -135,8 +164,18 @@ fn goal(lab: &Handle, walk: &Walk, pos: u64) -> Html {
                                 onclick={cb(lab, move || Msg::Seek(end))}>
                                 { format!("{}. {}", i + 1, st.label) }
                             </button>
-                            if st.result != "ok" {
+                            if st.result != "ok" && hide_from.is_none_or(|h| i < h) {
                                 <span class="result">{ format!(" → {}", st.result) }</span>
+                            }
+                            if let Some(k) = walk.questions.iter().position(|q| q.step == i).filter(|_| lab.exercises) {
+                                <span class="ask-mark" title="An exercise is asked before this step"
+                                    data-testid={format!("ask-mark-{i}")}>
+                                    { match lab.answers.get(&k) {
+                                        Some(a) if a.correct => " ✓ predicted",
+                                        Some(_) => " ✗ predicted",
+                                        None => " ? predict",
+                                    } }
+                                </span>
                             }
                         </li>
                     }
@@ -245,6 +284,15 @@ fn controls(lab: &Handle, walk: &Walk, pos: u64, len: u64) -> Html {
                         data-testid="next-call" onclick={cb(lab, || Msg::RunToBreakpoint(true))}>{ "run to next call ›" }</button>
                 </div>
             </div>
+            if !walk.questions.is_empty() {
+                <div class="row">
+                    <label class="exercises-toggle">
+                        <input type="checkbox" data-testid="exercises-toggle" checked={lab.exercises}
+                            onchange={{ let d = lab.dispatcher(); Callback::from(move |_: Event| d.dispatch(Msg::ToggleExercises)) }} />
+                        { format!(" Exercises: stop before the {} marked step(s) and ask me to predict", walk.questions.len()) }
+                    </label>
+                </div>
+            }
             <p class="status" role="status" data-testid="status">{ lab.status.clone().unwrap_or_default() }</p>
         </section>
     }

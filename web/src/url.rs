@@ -157,6 +157,44 @@ pub fn format_scenario(json: &str, step: u64, zoom: Zoom) -> String {
     )
 }
 
+/// The query of a seeded random problem at `step` (`?problem=17&difficulty=2&step=…`).
+pub fn format_problem(seed: u64, difficulty: u8, step: u64, zoom: Zoom) -> String {
+    format!(
+        "?problem={seed}&difficulty={difficulty}&step={step}&zoom={}",
+        zoom_name(zoom)
+    )
+}
+
+/// The seed and difficulty of `?problem=SEED&difficulty=N` (difficulty 1 when absent). None
+/// without a `problem` parameter; a message for values that cannot be used.
+pub fn parse_problem(
+    seed: Option<&str>,
+    difficulty: Option<&str>,
+) -> Result<Option<(u64, u8)>, String> {
+    let Some(seed) = seed else {
+        return match difficulty {
+            Some(_) => {
+                Err("The URL gives a difficulty but no problem seed (add problem=SEED).".into())
+            }
+            None => Ok(None),
+        };
+    };
+    let seed = seed.trim().parse::<u64>().map_err(|_| {
+        format!(
+            "The problem seed {:?} is not a whole number from 0 to {}.",
+            clip(seed),
+            u64::MAX
+        )
+    })?;
+    let difficulty = match difficulty.map(str::trim) {
+        None | Some("1") => 1,
+        Some("2") => 2,
+        Some("3") => 3,
+        Some(d) => return Err(format!("The difficulty {:?} is not 1, 2 or 3.", clip(d))),
+    };
+    Ok(Some((seed, difficulty)))
+}
+
 /// The machine parameters of the URL.
 pub const MACHINE_KEYS: [&str; 7] = [
     "driver", "era", "fidelity", "ram_mib", "swiotlb", "agp", "accel",
@@ -360,5 +398,31 @@ mod tests {
         assert_eq!((q.step, q.zoom, q.walkthrough), (None, None, None));
         assert_eq!(q.problems.len(), 3);
         assert_eq!(clip(&"x".repeat(50)).chars().count(), 41);
+    }
+
+    #[test]
+    fn problem_parameters() {
+        assert_eq!(parse_problem(None, None), Ok(None));
+        assert_eq!(parse_problem(Some("17"), None), Ok(Some((17, 1))));
+        assert_eq!(parse_problem(Some(" 17 "), Some("3")), Ok(Some((17, 3))));
+        assert_eq!(
+            parse_problem(Some("18446744073709551615"), Some("2")),
+            Ok(Some((u64::MAX, 2)))
+        );
+        for (seed, d, says) in [
+            (Some("-1"), None, "not a whole number"),
+            (Some("x"), None, "not a whole number"),
+            (Some("18446744073709551616"), None, "not a whole number"),
+            (Some("1"), Some("4"), "not 1, 2 or 3"),
+            (Some("1"), Some(""), "not 1, 2 or 3"),
+            (None, Some("2"), "no problem seed"),
+        ] {
+            let e = parse_problem(seed, d).unwrap_err();
+            assert!(e.contains(says), "{seed:?} {d:?}: {e}");
+        }
+        assert_eq!(
+            format_problem(17, 2, 5, Zoom::Action),
+            "?problem=17&difficulty=2&step=5&zoom=action"
+        );
     }
 }

@@ -1,0 +1,499 @@
+//! Export (issue 7): the current step as PNG or SVG, a step range as an image sequence (a ZIP of
+//! PNG or SVG frames with a `frames.json` index), and the whole trace as JSON (the events the
+//! command-line runner prints with `--json --trace`).
+//!
+//! The pictures are [`crate::snapshot`] scenes in the page's current colours; a separate
+//! [`Stepper`] walks the range, so exporting never moves the view. Which positions become frames
+//! is the stepper's business (its zoom levels); this module only names and packs them.
+
+use std::rc::Rc;
+
+use ttm_core::narrate::narrate;
+use ttm_core::{Stepper, Zoom};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::app::{machine_label, Walk};
+use crate::snapshot::{self, Caption, Palette, Scene};
+use crate::view::group_digits;
+
+/// At most this many frames in one image sequence.
+pub const MAX_FRAMES: usize = 500;
+/// Spans longer than this are described by their size (narrating them would stall the page).
+const NARRATE_MAX: u64 = 200_000;
+
+/// Picture file format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// PNG (drawn on a canvas).
+    Png,
+    /// SVG (text).
+    Svg,
+}
+
+impl Format {
+    fn ext(self) -> &'static str {
+        match self {
+            Format::Png => "png",
+            Format::Svg => "svg",
+        }
+    }
+}
+
+/// The words under the picture at the stepper's position: the step, the machine, and what the
+/// step (or the part of it done so far) did.
+pub fn caption(walk: &Walk, s: &mut Stepper) -> Caption {
+    let pos = s.pos();
+    let len = s.len();
+    let n = walk.steps.len();
+    let (step, span, say) = match walk.step_at(pos) {
+        Some(i) => {
+            let st = &walk.steps[i];
+            let done = pos == st.end_event;
+            (
+                format!(
+                    "Step {} of {n}: {}{} · event {} of {}",
+                    i + 1,
+                    st.label,
+                    if done { "" } else { " (in progress)" },
+                    group_digits(pos),
+                    group_digits(len)
+                ),
+                (st.first_event, pos),
+                st.say.clone().filter(|_| done),
+            )
+        }
+        None if pos == 0 => (
+            format!(
+                "Boot state, before step 1 · event 0 of {}",
+                group_digits(len)
+            ),
+            (0, 0),
+            None,
+        ),
+        None => (
+            format!(
+                "Device setup, before step 1 · event {} of {}",
+                group_digits(pos),
+                group_digits(len)
+            ),
+            (0, pos),
+            None,
+        ),
+    };
+    let narration = match say {
+        Some(text) => text,
+        None if span.1 - span.0 > NARRATE_MAX => format!(
+            "{} events: too many to summarise here.",
+            group_digits(span.1 - span.0)
+        ),
+        None if span.0 == span.1 => String::new(),
+        None => {
+            let sim = s.sim().clone();
+            s.seek(span.0);
+            let text = narrate(&sim, s.state(), span.0, span.1);
+            s.seek(pos);
+            text
+        }
+    };
+    Caption {
+        title: walk.title.clone(),
+        step,
+        machine: machine_label(s.sim().config()),
+        narration,
+    }
+}
+
+/// The page's colours (its CSS custom properties, so a dark page exports dark pictures).
+fn palette() -> Palette {
+    let style = web_sys::window().and_then(|w| {
+        let root = w.document()?.document_element()?;
+        w.get_computed_style(&root).ok().flatten()
+    });
+    match style {
+        Some(style) => Palette::from_lookup(|name| style.get_property_value(name).ok()),
+        None => Palette::light(),
+    }
+}
+
+/// The scene at the stepper's position.
+fn scene_at(walk: &Walk, s: &mut Stepper, palette: &Palette) -> Scene {
+    let caption = caption(walk, s);
+    snapshot::scene(s.state(), &caption, palette)
+}
+
+/// A PNG data URL of `scene` at `scale` device pixels per CSS pixel.
+fn png_data_url(scene: &Scene, scale: f64) -> Result<String, String> {
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let canvas: web_sys::HtmlCanvasElement = doc
+        .create_element("canvas")
+        .map_err(|_| "cannot create a canvas")?
+        .dyn_into()
+        .map_err(|_| "not a canvas")?;
+    canvas.set_width((scene.width * scale).ceil() as u32);
+    canvas.set_height((scene.height * scale).ceil() as u32);
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into().ok())
+        .ok_or("this browser gives no 2D canvas")?;
+    let _ = ctx.scale(scale, scale);
+    snapshot::paint(scene, &ctx);
+    canvas
+        .to_data_url_with_type("image/png")
+        .map_err(|_| "the canvas cannot be read back".to_string())
+}
+
+/// The bytes of a base64 data URL.
+fn data_url_bytes(url: &str) -> Result<Vec<u8>, String> {
+    let b64 = url
+        .split_once(',')
+        .map(|(_, b)| b)
+        .ok_or("not a data URL")?;
+    let bin = web_sys::window()
+        .ok_or("no window")?
+        .atob(b64)
+        .map_err(|_| "bad base64 from the canvas")?;
+    Ok(bin.chars().map(|c| c as u8).collect())
+}
+
+/// Offer `href` as a download named `name` (a temporary `<a download>`).
+fn download(name: &str, href: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(a) = doc
+        .create_element("a")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    else {
+        return;
+    };
+    a.set_href(href);
+    a.set_download(name);
+    if let Some(body) = doc.body() {
+        let _ = body.append_child(&a);
+        a.click();
+        let _ = body.remove_child(&a);
+    }
+}
+
+/// Offer bytes (or text) of type `mime` as a download named `name`.
+fn download_blob(name: &str, mime: &str, data: &js_sys::Uint8Array) {
+    let parts = js_sys::Array::of1(data);
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    if let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) {
+        download(name, &url);
+        let _ = web_sys::Url::revoke_object_url(&url);
+    }
+}
+
+/// Download the picture of the current position.
+pub fn export_step(walk: &Walk, format: Format) -> Result<(), String> {
+    let mut s = Stepper::new(walk.stepper.borrow().sim().clone());
+    let pos = walk.stepper.borrow().pos();
+    s.seek(pos);
+    let scene = scene_at(walk, &mut s, &palette());
+    let name = format!("ttm-lab-{}-event-{pos}.{}", walk.name, format.ext());
+    match format {
+        Format::Png => download(&name, &png_data_url(&scene, 2.0)?),
+        Format::Svg => download_blob(
+            &name,
+            "image/svg+xml",
+            &js_sys::Uint8Array::from(scene.to_svg().as_bytes()),
+        ),
+    }
+    Ok(())
+}
+
+/// The positions of an image sequence over steps `first..=last` (0-based): the position before
+/// step `first`, then every stop of the stepper at `zoom` up to the end of step `last`.
+pub fn frame_positions(
+    walk: &Walk,
+    first: usize,
+    last: usize,
+    zoom: Zoom,
+) -> Result<Vec<u64>, String> {
+    let (Some(a), Some(b)) = (walk.steps.get(first), walk.steps.get(last)) else {
+        return Err("Choose steps of this walkthrough.".into());
+    };
+    if first > last {
+        return Err("The first step comes after the last one.".into());
+    }
+    let mut s = Stepper::new(walk.stepper.borrow().sim().clone());
+    s.seek(a.first_event);
+    let mut out = vec![s.pos()];
+    while s.pos() < b.end_event {
+        s.forward(zoom);
+        out.push(s.pos().min(b.end_event));
+        if out.len() > MAX_FRAMES {
+            return Err(format!(
+                "Steps {}–{} make more than {MAX_FRAMES} frames at this step size; choose fewer steps or step by action.",
+                first + 1,
+                last + 1
+            ));
+        }
+    }
+    out.dedup();
+    Ok(out)
+}
+
+/// Download steps `first..=last` as a ZIP of frames (PNG at 960 px wide, or SVG), with
+/// `frames.json` naming each frame's event and caption. Returns the number of frames.
+pub fn export_sequence(
+    walk: &Walk,
+    first: usize,
+    last: usize,
+    zoom: Zoom,
+    format: Format,
+) -> Result<usize, String> {
+    let positions = frame_positions(walk, first, last, zoom)?;
+    let palette = palette();
+    let mut s = Stepper::new(walk.stepper.borrow().sim().clone());
+    let mut files = Vec::with_capacity(positions.len() + 1);
+    let mut index = Vec::with_capacity(positions.len());
+    for (k, &pos) in positions.iter().enumerate() {
+        s.seek(pos);
+        let caption = caption(walk, &mut s);
+        let scene = snapshot::scene(s.state(), &caption, &palette);
+        let file = format!("{}-{:04}.{}", walk.name, k + 1, format.ext());
+        let bytes = match format {
+            Format::Png => data_url_bytes(&png_data_url(&scene, 1.0)?)?,
+            Format::Svg => scene.to_svg().into_bytes(),
+        };
+        index.push(serde_json::json!({
+            "file": file,
+            "event": pos,
+            "step": caption.step,
+        }));
+        files.push((file, bytes));
+    }
+    let meta = serde_json::json!({
+        "walkthrough": walk.name,
+        "title": walk.title,
+        "machine": machine_label(s.sim().config()),
+        "frames": index,
+    });
+    files.push((
+        "frames.json".to_string(),
+        serde_json::to_vec_pretty(&meta).unwrap_or_default(),
+    ));
+    let zip = crate::zip::store(&files);
+    download_blob(
+        &format!(
+            "ttm-lab-{}-steps-{}-{}-{}.zip",
+            walk.name,
+            first + 1,
+            last + 1,
+            format.ext()
+        ),
+        "application/zip",
+        &js_sys::Uint8Array::from(zip.as_slice()),
+    );
+    Ok(positions.len())
+}
+
+/// Download the run's whole trace (every `ttm_core::Event`) as JSON.
+pub fn export_json(w: &Walk) {
+    let events: Vec<ttm_core::Event> = w.stepper.borrow().sim().trace().events().collect();
+    let Ok(text) = serde_json::to_string(&events) else {
+        return;
+    };
+    download_blob(
+        &format!("ttm-lab-{}-trace.json", w.name),
+        "application/json",
+        &js_sys::Uint8Array::from(text.as_bytes()),
+    );
+}
+
+/// Properties of [`ExportPanel`].
+#[derive(Properties, Clone)]
+pub struct ExportProps {
+    /// The open walkthrough.
+    pub walk: Rc<Walk>,
+}
+
+impl PartialEq for ExportProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.walk, &other.walk)
+    }
+}
+
+/// The export panel: this step as PNG or SVG, a range of steps as an image sequence, the trace.
+#[component]
+pub fn ExportPanel(props: &ExportProps) -> Html {
+    let walk = props.walk.clone();
+    let n = walk.steps.len();
+    let first = use_state(|| 0usize);
+    let last = use_state(|| n.saturating_sub(1));
+    let zoom = use_state(|| Zoom::Action);
+    let format = use_state(|| Format::Png);
+    let status = use_state(|| None::<Result<String, String>>);
+    let frames = frame_positions(&walk, *first, *last, *zoom);
+    let frames_text = match &frames {
+        Ok(f) => format!("{} frames", f.len()),
+        Err(e) => e.clone(),
+    };
+    let step_button = |f: Format, label: &'static str, testid: &'static str| {
+        let walk = walk.clone();
+        let status = status.clone();
+        html! {
+            <button type="button" data-testid={testid}
+                title={format!("Download the picture of this position as {label}")}
+                onclick={Callback::from(move |_: MouseEvent| {
+                    status.set(export_step(&walk, f).err().map(Err));
+                })}>{ label }</button>
+        }
+    };
+    let pick = |state: UseStateHandle<usize>| {
+        Callback::from(move |e: Event| {
+            if let Some(v) = e
+                .target_dyn_into::<web_sys::HtmlSelectElement>()
+                .and_then(|s| s.value().parse::<usize>().ok())
+            {
+                state.set(v);
+            }
+        })
+    };
+    let step_options = |selected: usize| {
+        html! {
+            { for walk.steps.iter().enumerate().map(|(i, st)| html! {
+                <option value={i.to_string()} selected={i == selected}>
+                    { format!("{}. {}", i + 1, st.label) }
+                </option>
+            }) }
+        }
+    };
+    let on_zoom = {
+        let zoom = zoom.clone();
+        Callback::from(move |e: Event| {
+            if let Some(z) = e
+                .target_dyn_into::<web_sys::HtmlSelectElement>()
+                .and_then(|s| crate::url::zoom_from(&s.value()))
+            {
+                zoom.set(z);
+            }
+        })
+    };
+    let on_format = {
+        let format = format.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                format.set(if s.value() == "svg" {
+                    Format::Svg
+                } else {
+                    Format::Png
+                });
+            }
+        })
+    };
+    let on_sequence = {
+        let walk = walk.clone();
+        let status = status.clone();
+        let (first, last, zoom, format) = (*first, *last, *zoom, *format);
+        Callback::from(move |_: MouseEvent| {
+            status.set(Some(export_sequence(&walk, first, last, zoom, format).map(
+                |k| format!("Downloaded {k} frames and frames.json in one ZIP."),
+            )));
+        })
+    };
+    html! {
+        <section class="panel export" aria-labelledby="export-h" data-testid="export-panel">
+            <h2 id="export-h">{ "Export" }</h2>
+            <div class="row">
+                <span>{ "This position: " }</span>
+                { step_button(Format::Png, "PNG", "export-png") }
+                { step_button(Format::Svg, "SVG", "export-svg") }
+                <span class="hint">{ " · the whole trace: " }</span>
+                <button type="button" data-testid="export-json" title="Download the whole trace as JSON"
+                    onclick={{ let walk = walk.clone(); Callback::from(move |_: MouseEvent| export_json(&walk)) }}>
+                    { "Trace JSON" }</button>
+            </div>
+            if n > 0 {
+                <fieldset class="sequence">
+                    <legend>{ "Image sequence" }</legend>
+                    <label>{ "From " }
+                        <select data-testid="frames-from" onchange={pick(first.clone())}>{ step_options(*first) }</select>
+                    </label>
+                    <label>{ " to " }
+                        <select data-testid="frames-to" onchange={pick(last.clone())}>{ step_options(*last) }</select>
+                    </label>
+                    <label>{ " one frame per " }
+                        <select data-testid="frames-zoom" onchange={on_zoom}>
+                            { for crate::app::ZOOMS.iter().map(|&z| html! {
+                                <option value={crate::url::zoom_name(z)} selected={z == *zoom}>
+                                    { crate::app::zoom_label(z) }
+                                </option>
+                            }) }
+                        </select>
+                    </label>
+                    <label>{ " as " }
+                        <select data-testid="frames-format" onchange={on_format}>
+                            <option value="png" selected={*format == Format::Png}>{ "PNG" }</option>
+                            <option value="svg" selected={*format == Format::Svg}>{ "SVG" }</option>
+                        </select>
+                    </label>
+                    <button type="button" data-testid="export-frames" disabled={frames.is_err()}
+                        onclick={on_sequence}>{ "Download ZIP" }</button>
+                    <p class="hint" data-testid="frames-count">{ frames_text }</p>
+                </fieldset>
+            }
+            if let Some(r) = &*status {
+                <p class={classes!(if r.is_ok() { "hint" } else { "error" })} role="status"
+                    data-testid="export-status">
+                    { match r { Ok(m) => m.clone(), Err(e) => format!("Export failed: {e}") } }
+                </p>
+            }
+        </section>
+    }
+}
+
+/// Properties of [`CopyButton`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct CopyProps {
+    /// The text to copy.
+    pub text: AttrValue,
+    /// `data-testid` of the button.
+    pub testid: AttrValue,
+    /// What is copied, for the button's accessible name ("the embed snippet").
+    pub what: AttrValue,
+}
+
+/// A "Copy" button: puts `text` on the clipboard and says whether that worked.
+#[component]
+pub fn CopyButton(props: &CopyProps) -> Html {
+    let said = use_state(|| None::<&'static str>);
+    let onclick = {
+        let text = props.text.to_string();
+        let said = said.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(w) = web_sys::window() else { return };
+            let promise = w.navigator().clipboard().write_text(&text);
+            let said = said.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+                said.set(Some(if ok {
+                    "Copied."
+                } else {
+                    "The browser refused the clipboard: select the text and press Ctrl+C."
+                }));
+            });
+        })
+    };
+    html! {
+        <>
+            <button type="button" data-testid={props.testid.clone()} {onclick}
+                aria-label={format!("Copy {}", props.what)}>{ "Copy" }</button>
+            if let Some(m) = *said {
+                <span class="hint" role="status" data-testid={format!("{}-status", props.testid)}>{ format!(" {m}") }</span>
+            }
+        </>
+    }
+}
