@@ -162,3 +162,27 @@ fn every_kind_has_a_name_that_parses_back() {
         assert_eq!(v, *k);
     }
 }
+
+#[test]
+fn seed_17_gives_the_problem_worked_by_hand() {
+    // xorshift64* from state 17 * 0x9e3779b97f4a7c15 | 1, computed independently: tt sizes
+    // 1 + x % 700 = 276 and 1 + y % 300 = 192, caching index 0 (wc). The wasm test checks the
+    // same, so a link gives every student's browser the same problem.
+    let (sc, qs) = random_problem(17, 2);
+    assert!(matches!(
+        sc.steps[0].action,
+        Action::TtCreate {
+            pages: 276,
+            caching: ttm_core::Caching::Wc,
+            ..
+        }
+    ));
+    assert!(matches!(
+        sc.steps[2].action,
+        Action::TtCreate { pages: 192, .. }
+    ));
+    // W3-style arithmetic: the 276-page populate refills the empty wc pool once (512) and takes
+    // 276, leaving 236.
+    let q = qs.iter().find(|q| q.step == 1).expect("the populate asks");
+    assert_eq!(q.answer, Answer::Number(236), "{q:?}");
+}

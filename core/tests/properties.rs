@@ -268,4 +268,45 @@ proptest! {
             prop_assert!(s.state().phys.leaked.is_empty(), "fixed mode lost pages");
         }
     }
+
+    /// Exercises never panic, and the model's answer to every question is accepted by its own
+    /// check, on any sequence of actions on any machine.
+    #[test]
+    fn every_question_accepts_its_own_answer(cfg in config(), actions in prop::collection::vec(action(), 1..20)) {
+        let mut s = Sim::new(cfg.clone()).expect("generated configs are valid");
+        let mut steps = Vec::new();
+        for a in actions {
+            let a = fixup(&s, a);
+            if s.run(&a).is_err_and(|e| matches!(e, ttm_core::SimError::Invalid(_))) {
+                continue;
+            }
+            steps.push(ttm_core::scenario::Step { action: a, say: None, expect: Default::default(), ask: None });
+        }
+        let sc = ttm_core::Scenario {
+            format: ttm_core::scenario::FORMAT.into(),
+            version: ttm_core::scenario::VERSION,
+            name: "p".into(),
+            title: "p".into(),
+            goal: String::new(),
+            machine: cfg,
+            steps,
+        };
+        let run = sc.run().expect("the actions ran once already");
+        let qs = ttm_core::exercise::all_questions(&run);
+        for w in qs.windows(2) {
+            prop_assert!(w[0].step < w[1].step, "one question per step, in order");
+        }
+        for q in &qs {
+            prop_assert!(q.check(&q.answer_text()), "{q:?}");
+            prop_assert!(!q.check(""), "an empty answer is never right");
+        }
+    }
+
+    /// Any seed and difficulty make a problem that loads as a scenario file and asks something.
+    #[test]
+    fn random_problems_load_and_ask(seed in any::<u64>(), difficulty in 1u8..=3) {
+        let (sc, qs) = ttm_core::exercise::random_problem(seed, difficulty);
+        prop_assert!(!qs.is_empty());
+        prop_assert_eq!(ttm_core::Scenario::from_json(&sc.to_json()).unwrap(), sc);
+    }
 }

@@ -1466,6 +1466,22 @@ pub fn App() -> Html {
         })
     };
 
+    // A question that has just come up is brought into view (the full app only: an embed must
+    // not scroll its host page).
+    let asking = lab.pending_question().filter(|_| lab.embed.is_none());
+    use_effect_with(asking, |asking| {
+        if asking.is_some() {
+            if let Some(card) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.query_selector("[data-testid=exercise]").ok().flatten())
+            {
+                let opts = web_sys::ScrollIntoViewOptions::new();
+                opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                card.scroll_into_view_with_scroll_into_view_options(&opts);
+            }
+        }
+    });
+
     // The theme attribute on <html>.
     use_effect_with(lab.theme, |theme| {
         if let Some(root) = web_sys::window()

@@ -209,14 +209,15 @@ pub fn ProblemForm(props: &ProblemProps) -> Html {
         })
     };
     html! {
-        <section class="panel problem" aria-labelledby="problem-h" data-testid="problem-form">
-            <h2 id="problem-h">{ "Random problem" }</h2>
+        <details class="panel problem" data-testid="problem-form" open={props.current.is_some()}>
+            <summary>{ "Random problem: a fresh exercise from a seed, one link per student" }</summary>
             <form class="row" {onsubmit}>
                 <label for="problem-seed">{ "Seed " }</label>
                 <input id="problem-seed" type="text" inputmode="numeric" size="12" data-testid="problem-seed"
                     value={(*seed).clone()} oninput={text_input(seed.clone())}
                     aria-invalid={parsed.is_err().to_string()} />
-                <button type="button" data-testid="problem-random" onclick={on_random}>{ "🎲" }</button>
+                <button type="button" data-testid="problem-random" onclick={on_random}
+                    title="Pick a random seed">{ "Random seed" }</button>
                 <label for="problem-level">{ " Difficulty " }</label>
                 <select id="problem-level" data-testid="problem-level" onchange={on_level}>
                     { for LEVELS.iter().map(|&(v, name)| html! {
@@ -247,7 +248,7 @@ pub fn ProblemForm(props: &ProblemProps) -> Html {
                     value={text.clone()} />
                 <CopyButton text={AttrValue::from(text.clone())} testid="problem-links-copy" what="the class links" />
             }
-        </section>
+        </details>
     }
 }
 
