@@ -1282,38 +1282,36 @@ pub fn host_command(data: &wasm_bindgen::JsValue) -> Option<Msg> {
     }
 }
 
-/// Tell the parent window about the position (embed mode).
-fn post_step(step: u64, of: u64, action: &str) {
+/// Post `{type: "ttm-lab", ...fields}` to the parent window (embed mode; docs/embedding.md).
+fn post_to_parent(fields: &[(&str, wasm_bindgen::JsValue)]) {
     let Some(w) = web_sys::window() else { return };
     let Ok(Some(parent)) = w.parent() else { return };
     let msg = js_sys::Object::new();
-    for (k, v) in [
-        ("type", wasm_bindgen::JsValue::from_str("ttm-lab")),
-        ("event", "step".into()),
-        ("step", (step as f64).into()),
-        ("of", (of as f64).into()),
-        ("action", action.into()),
-    ] {
-        let _ = js_sys::Reflect::set(&msg, &k.into(), &v);
+    let _ = js_sys::Reflect::set(&msg, &"type".into(), &"ttm-lab".into());
+    for (k, v) in fields {
+        let _ = js_sys::Reflect::set(&msg, &(*k).into(), v);
     }
     let _ = parent.post_message(&msg, "*");
 }
 
-/// Tell the parent window about an answer (embed mode): `{type: "ttm-lab", event: "answer",
-/// step, correct}`, so a course page can keep score.
+/// Tell the parent window about the position: `{event: "step", step, of, action}`.
+fn post_step(step: u64, of: u64, action: &str) {
+    post_to_parent(&[
+        ("event", "step".into()),
+        ("step", (step as f64).into()),
+        ("of", (of as f64).into()),
+        ("action", action.into()),
+    ]);
+}
+
+/// Tell the parent window about an answer: `{event: "answer", step, correct}`, so a course page
+/// can keep score.
 fn post_answer(step: usize, correct: bool) {
-    let Some(w) = web_sys::window() else { return };
-    let Ok(Some(parent)) = w.parent() else { return };
-    let msg = js_sys::Object::new();
-    for (k, v) in [
-        ("type", wasm_bindgen::JsValue::from_str("ttm-lab")),
+    post_to_parent(&[
         ("event", "answer".into()),
         ("step", (step as f64).into()),
         ("correct", correct.into()),
-    ] {
-        let _ = js_sys::Reflect::set(&msg, &k.into(), &v);
-    }
-    let _ = parent.post_message(&msg, "*");
+    ]);
 }
 
 /// The label of the action at `pos` (for step events).

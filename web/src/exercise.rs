@@ -8,6 +8,15 @@ use yew::prelude::*;
 use crate::app::Answered;
 use crate::export::CopyButton;
 
+/// An `oninput` that keeps a text field's value in `state`.
+fn text_input(state: UseStateHandle<String>) -> Callback<InputEvent> {
+    Callback::from(move |e: InputEvent| {
+        if let Some(t) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+            state.set(t.value());
+        }
+    })
+}
+
 /// Properties of [`ExerciseCard`].
 #[derive(Properties, PartialEq, Clone)]
 pub struct CardProps {
@@ -44,14 +53,7 @@ pub fn ExerciseCard(props: &CardProps) -> Html {
     };
     let input: Html = match &q.answer {
         Answer::Number(_) => {
-            let oninput = {
-                let typed = typed.clone();
-                Callback::from(move |e: InputEvent| {
-                    if let Some(t) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
-                        typed.set(t.value());
-                    }
-                })
-            };
+            let oninput = text_input(typed.clone());
             let onsubmit = {
                 let cb = props.on_answer.clone();
                 let typed = typed.clone();
@@ -153,13 +155,6 @@ pub fn ProblemForm(props: &ProblemProps) -> Html {
         .parse::<u64>()
         .ok()
         .filter(|n| (1..=MAX_CLASS).contains(n));
-    let text_input = |state: UseStateHandle<String>| {
-        Callback::from(move |e: InputEvent| {
-            if let Some(t) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
-                state.set(t.value());
-            }
-        })
-    };
     let onsubmit = {
         let on_open = props.on_open.clone();
         let seed = seed.clone();
