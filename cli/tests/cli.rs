@@ -309,9 +309,9 @@ fn quiz_prints_the_answer_key_of_the_marked_steps() {
     let o = ttm_lab(&["quiz", "pool-refill", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v[0]["answer"]["Number"], 492);
-    // --all also asks at the unmarked step 0 (the new tt's state).
-    let all = stdout(&ttm_lab(&["quiz", "pool-refill", "--all"]));
-    assert!(all.contains("Before step 0"), "{all}");
+    // --all also asks at unmarked steps: tt-lifecycle marks 1 and 3, and its step 5 destroys the tt.
+    let all = stdout(&ttm_lab(&["quiz", "tt-lifecycle", "--all"]));
+    assert!(all.contains("Before step 5 (destroy tt 0)"), "{all}");
     assert!(!ttm_lab(&["quiz", "pool-refill", "--step", "1"])
         .status
         .success());

@@ -252,8 +252,13 @@ fn question_of(
             })
         }),
         Ask::TtState => after.tts.iter().find_map(|now| {
-            let was = before.tts.get(now.id as usize);
-            (was.is_none_or(|w| w.state != now.state)).then(|| {
+            // A new tt counts only when it is more than unpopulated (a BO created in GTT comes
+            // with a bound tt); "a new tt has no pages" is no puzzle.
+            let changed = match before.tts.get(now.id as usize) {
+                Some(w) => w.state != now.state,
+                None => now.state != "tt_unpopulated",
+            };
+            changed.then(|| {
                 let options = ["tt_unpopulated", "tt_unbound", "tt_bound", "destroyed"]
                     .map(String::from)
                     .to_vec();

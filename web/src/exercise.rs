@@ -96,7 +96,7 @@ pub fn ExerciseCard(props: &CardProps) -> Html {
             <h2 id="exercise-h">
                 { format!("Predict, then reveal · question {} of {}", i + 1, props.total) }
             </h2>
-            <p class="prompt" data-testid="exercise-prompt">{ &q.prompt }</p>
+            <p class="prompt" data-testid="exercise-prompt" aria-live="polite">{ &q.prompt }</p>
             if let Some(a) = &props.answered {
                 <div role="status" data-testid="exercise-result"
                     class={classes!("verdict", if a.correct { "right" } else { "wrong" })}>
