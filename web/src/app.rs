@@ -515,6 +515,21 @@ impl Lab {
         stopped || (self.exercises && self.pending_question().is_some())
     }
 
+    /// The first unanswered exercise at or after the current position (exercises on): what
+    /// happens after its boundary would give its answer away, so the chart and the steps list stop
+    /// there. (question index, boundary position)
+    pub fn next_question(&self) -> Option<(usize, u64)> {
+        let walk = self.walk.as_ref().filter(|_| self.exercises)?;
+        let pos = walk.stepper.borrow().pos();
+        walk.questions
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.answers.contains_key(i))
+            .filter_map(|(i, q)| walk.steps.get(q.step).map(|s| (i, s.first_event)))
+            .filter(|&(_, b)| b >= pos)
+            .min_by_key(|&(_, b)| b)
+    }
+
     /// The unanswered exercise at the current position, if exercises are on.
     pub fn pending_question(&self) -> Option<usize> {
         let walk = self.walk.as_ref().filter(|_| self.exercises)?;

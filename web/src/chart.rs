@@ -45,10 +45,13 @@ pub struct ChartProps {
     pub theme: AttrValue,
     /// Seek request (a trace position).
     pub on_seek: Callback<u64>,
-    /// Draw nothing after this position (an exercise is waiting: the lines must not give the
+    /// Draw nothing after this position (an exercise waits there: the lines must not give its
     /// answer away).
     #[prop_or_default]
     pub hide_after: Option<u64>,
+    /// "Show the whole trace" while part of it is hidden (turns the exercises off).
+    #[prop_or_default]
+    pub on_unhide: Callback<()>,
 }
 
 fn rgb((r, g, b): (u8, u8, u8)) -> RGBColor {
@@ -280,7 +283,12 @@ pub fn TraceChart(props: &ChartProps) -> Html {
         <section class="panel chart-panel" aria-labelledby="chart-h" data-testid="chart-panel">
             <h2 id="chart-h">{ "Over the whole trace" }</h2>
             if props.hide_after.is_some() {
-                <p class="hint" data-testid="chart-hidden">{ "The rest of the trace is hidden until you answer the question above." }</p>
+                <p class="hint" data-testid="chart-hidden">
+                    { "The rest of the trace is hidden until you answer the next question. " }
+                    <button type="button" class="link" data-testid="chart-unhide"
+                        onclick={{ let cb = props.on_unhide.clone(); Callback::from(move |_: MouseEvent| cb.emit(())) }}>
+                        { "Show the whole trace (exercises off)" }</button>
+                </p>
             }
             <canvas ref={canvas} class="trace-chart" role="img" aria-label={label}
                 data-testid="chart" data-samples={s.len().to_string()} {onclick}

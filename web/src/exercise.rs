@@ -94,7 +94,7 @@ pub fn ExerciseCard(props: &CardProps) -> Html {
         <section class="panel exercise" aria-labelledby="exercise-h" data-testid="exercise"
             data-step={q.step.to_string()}>
             <h2 id="exercise-h">
-                { format!("Predict, then reveal · question {} of {}", i + 1, props.total) }
+                { format!("Predict, then reveal · question {} of {} · before step {}", i + 1, props.total, q.step + 1) }
             </h2>
             <p class="prompt" data-testid="exercise-prompt" aria-live="polite">{ &q.prompt }</p>
             if let Some(a) = &props.answered {

@@ -33,7 +33,8 @@ pub fn walkthrough(lab: &Handle, walk: &Rc<Walk>) -> Html {
             { exercise(lab, walk, s.pos()) }
             <TraceChart series={walk.series.clone()} zones={walk.zone_names.clone()}
                 pos={s.pos()} len={s.len()} theme={theme.clone()}
-                hide_after={lab.pending_question().map(|_| s.pos())}
+                hide_after={lab.next_question().map(|(_, b)| b)}
+                on_unhide={{ let d = lab.dispatcher(); Callback::from(move |()| d.dispatch(Msg::ToggleExercises)) }}
                 on_seek={{ let d = lab.dispatcher(); Callback::from(move |p| d.dispatch(Msg::Seek(p))) }} />
             <main class="layout">
                 <div class="column">
@@ -143,10 +144,10 @@ fn exercise(lab: &Handle, walk: &Walk, pos: u64) -> Html {
 
 fn goal(lab: &Handle, walk: &Walk, pos: u64) -> Html {
     let current = walk.step_at(pos);
-    // While a question waits, the results of its step and later ones would give it away.
+    // Until a question is answered, the results of its step and later ones would give it away.
     let hide_from = lab
-        .pending_question()
-        .and_then(|i| walk.questions.get(i))
+        .next_question()
+        .and_then(|(i, _)| walk.questions.get(i))
         .map(|q| q.step);
     html! {
         <section class="panel goal" aria-labelledby="goal-h">
