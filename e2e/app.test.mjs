@@ -1077,9 +1077,14 @@ test('exercises: a choice question (which BO is evicted, W19) and skipping', asy
   assert.match(await text(page.getByTestId('exercise-prompt')), /which buffer object is evicted\?$/);
   const options = await page.getByTestId('exercise').locator('.choices button').allTextContents();
   assert.deepEqual(options, ['BO 0', 'BO 1']);
-  await page.getByTestId('exercise-choice-0').click();
+  // By keyboard: Tab to the first choice, Enter answers; focus moves to "Run step", Enter runs it.
+  await page.getByTestId('exercise-choice-0').focus();
+  await page.keyboard.press('Enter');
   assert.equal(await text(page.getByTestId('exercise-result').locator('strong')), '✓ Right: BO 0.');
-  await page.getByTestId('exercise-reveal').click();
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'exercise-reveal');
+  const before = (await position(page))[0];
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((b) => Number(document.querySelector('[data-testid=position]').textContent.match(/^Event (\d+)/)[1]) > b, before);
   // The next marked step (A comes back): skip it without answering.
   await page.getByTestId('exercise').waitFor();
   await page.getByTestId('exercise-skip').click();

@@ -41,6 +41,20 @@ pub struct CardProps {
 #[component]
 pub fn ExerciseCard(props: &CardProps) -> Html {
     let typed = use_state(String::new);
+    // Once answered, the control that was used is gone: keyboard focus moves to "Run step".
+    let run_ref = use_node_ref();
+    let was_answered = use_mut_ref(|| props.answered.is_some());
+    {
+        let run_ref = run_ref.clone();
+        use_effect_with(props.answered.is_some(), move |&answered| {
+            if answered && !*was_answered.borrow() {
+                if let Some(b) = run_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = b.focus();
+                }
+            }
+            *was_answered.borrow_mut() = answered;
+        });
+    }
     let q = &props.question;
     let i = props.index;
     let answer = |text: String| {
@@ -107,7 +121,8 @@ pub fn ExerciseCard(props: &CardProps) -> Html {
                     }
                     <p class="why" data-testid="exercise-why">{ &q.explanation }</p>
                 </div>
-                <button type="button" class="primary" data-testid="exercise-reveal" onclick={reveal}>
+                <button type="button" class="primary" data-testid="exercise-reveal" onclick={reveal}
+                    ref={run_ref}>
                     { format!("Run step {} ›", q.step + 1) }</button>
             } else {
                 { input }
