@@ -970,11 +970,17 @@ test('export: this position as PNG and SVG, steps as a ZIP of frames, the trace 
   assert.match(await text(page.getByTestId('frames-count')), /more than 500 frames/);
   assert.equal(await page.getByTestId('export-frames').isDisabled(), true);
 
-  const [jsonName, json] = await download('export-json', 'export-trace.json');
-  assert.equal(jsonName, 'ttm-lab-pool-refill-trace.json');
-  const events = JSON.parse(json.toString('utf8'));
+  // The run as `ttm-lab run pool-refill --json --trace` prints it (ttm_core::scenario::report).
+  const [jsonName, json] = await download('export-json', 'export-run.json');
+  assert.equal(jsonName, 'ttm-lab-pool-refill-run.json');
+  const report = JSON.parse(json.toString('utf8'));
   const len = Number(await page.getByTestId('scrubber').getAttribute('max'));
-  assert.equal(events.length, len, 'one entry per trace event');
+  assert.equal(report.trace.length, len, 'one entry per trace event');
+  assert.equal(report.name, 'pool-refill');
+  assert.equal(report.steps.length, 3);
+  assert.deepEqual(report.mismatches, []);
+  // The final state, W4: all 20 pages back, 512 in the wc pool.
+  assert.equal(report.pools.find((p) => p.name === 'wc').npages, 512);
   await page.getByTestId('export-panel').screenshot({ path: join(artifacts, 'export-panel.png') });
 });
 

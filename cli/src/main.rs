@@ -198,32 +198,8 @@ fn cmd_run(
     };
     let trace_end = step.map_or(run.sim.trace().len(), |n| run.steps[n].end_event);
     if json {
-        let mut v = match serde_json::to_value(&summary) {
-            Ok(serde_json::Value::Object(m)) => m,
-            _ => return Err(CliError("cannot serialize the summary".into())),
-        };
-        v.insert("name".into(), sc.name.clone().into());
-        v.insert("title".into(), sc.title.clone().into());
-        v.insert(
-            "step".into(),
-            step.map_or(serde_json::Value::Null, |n| n.into()),
-        );
-        v.insert(
-            "steps".into(),
-            serde_json::to_value(&run.steps[..shown]).unwrap_or_default(),
-        );
-        v.insert(
-            "mismatches".into(),
-            serde_json::to_value(&run.mismatches).unwrap_or_default(),
-        );
-        if trace {
-            let events: Vec<_> = run.sim.trace().events().take(trace_end as usize).collect();
-            v.insert(
-                "trace".into(),
-                serde_json::to_value(&events).unwrap_or_default(),
-            );
-        }
-        let text = serde_json::to_string_pretty(&serde_json::Value::Object(v))
+        let v = ttm_core::scenario::report(&sc, &run.sim, &run.steps, &run.mismatches, step, trace);
+        let text = serde_json::to_string_pretty(&v)
             .map_err(|e| CliError(format!("cannot serialize the run: {e}")))?;
         println!("{text}");
     } else {

@@ -272,6 +272,53 @@ impl Scenario {
     }
 }
 
+/// The JSON report of a run, as `ttm-lab run FILE --json [--trace]` prints it and the web app
+/// exports it: the state summary's fields at the top level (after step `step`, or at the end),
+/// plus `name`, `title`, `step`, `steps` (the records up to `step`), `mismatches` and, with
+/// `trace`, every trace event up to that point.
+pub fn report(
+    scenario: &Scenario,
+    sim: &Sim,
+    steps: &[StepRecord],
+    mismatches: &[Mismatch],
+    step: Option<usize>,
+    trace: bool,
+) -> serde_json::Value {
+    let step = step.filter(|&n| n < steps.len());
+    let summary = match step {
+        Some(n) => steps[n].after.clone(),
+        None => sim.summary(),
+    };
+    let mut v = match serde_json::to_value(&summary) {
+        Ok(serde_json::Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    let shown = step.map_or(steps.len(), |n| n + 1);
+    v.insert("name".into(), scenario.name.clone().into());
+    v.insert("title".into(), scenario.title.clone().into());
+    v.insert(
+        "step".into(),
+        step.map_or(serde_json::Value::Null, |n| n.into()),
+    );
+    v.insert(
+        "steps".into(),
+        serde_json::to_value(&steps[..shown]).unwrap_or_default(),
+    );
+    v.insert(
+        "mismatches".into(),
+        serde_json::to_value(mismatches).unwrap_or_default(),
+    );
+    if trace {
+        let end = step.map_or(sim.trace().len(), |n| steps[n].end_event);
+        let events: Vec<_> = sim.trace().events().take(end as usize).collect();
+        v.insert(
+            "trace".into(),
+            serde_json::to_value(&events).unwrap_or_default(),
+        );
+    }
+    serde_json::Value::Object(v)
+}
+
 /// Find the 1-based line and column of the value at `path` (`steps[3].do.tt`) in JSON `text`.
 pub fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
     let mut segs = Vec::new();

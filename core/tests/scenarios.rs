@@ -189,3 +189,43 @@ fn before_and_after_the_seed_diverge_at_the_fault() {
         "{d:?}"
     );
 }
+
+#[test]
+fn the_report_is_the_summary_plus_the_run() {
+    // What `ttm-lab run --json [--trace]` prints and the web app exports (issue 7).
+    let run = ttm_core::catalog::load("pool-refill")
+        .unwrap()
+        .unwrap()
+        .run()
+        .unwrap();
+    let full = ttm_core::scenario::report(
+        &run.scenario,
+        &run.sim,
+        &run.steps,
+        &run.mismatches,
+        None,
+        true,
+    );
+    assert_eq!(full["name"], "pool-refill");
+    assert_eq!(full["steps"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        full["trace"].as_array().unwrap().len() as u64,
+        run.sim.trace().len()
+    );
+    // W4 at the end: 512 pages in the wc pool.
+    assert_eq!(full["pools"][0]["npages"], 512);
+    // After step 1 (W3): 492, the records of steps 0 and 1, the trace up to there, no trace without
+    // asking for it.
+    let at1 = ttm_core::scenario::report(
+        &run.scenario,
+        &run.sim,
+        &run.steps,
+        &run.mismatches,
+        Some(1),
+        false,
+    );
+    assert_eq!(at1["pools"][0]["npages"], 492);
+    assert_eq!(at1["step"], 1);
+    assert_eq!(at1["steps"].as_array().unwrap().len(), 2);
+    assert!(at1.get("trace").is_none());
+}

@@ -54,7 +54,7 @@ pub struct Walk {
     /// What each step did.
     pub steps: Vec<StepRecord>,
     /// Expectations of the scenario that did not hold.
-    pub mismatches: usize,
+    pub mismatches: Vec<ttm_core::scenario::Mismatch>,
     /// The cursor (shared; the reducer moves it, renders read it).
     pub stepper: RefCell<Stepper>,
     /// Functions called in the trace (breakpoint choices), with their displayed symbols.
@@ -129,7 +129,7 @@ impl Walk {
             title: run.scenario.title.clone(),
             goal: run.scenario.goal.clone(),
             steps: run.steps,
-            mismatches: run.mismatches.len(),
+            mismatches: run.mismatches,
             stepper: RefCell::new(Stepper::new(sim)),
             funcs,
             series,

@@ -1,6 +1,6 @@
 //! Export (issue 7): the current step as PNG or SVG, a step range as an image sequence (a ZIP of
-//! PNG or SVG frames with a `frames.json` index), and the whole trace as JSON (the events the
-//! command-line runner prints with `--json --trace`).
+//! PNG or SVG frames with a `frames.json` index), and the run as JSON (what the command-line
+//! runner prints with `--json --trace`).
 //!
 //! The pictures are [`crate::snapshot`] scenes in the page's current colours; a separate
 //! [`Stepper`] walks the range, so exporting never moves the view. Which positions become frames
@@ -300,14 +300,16 @@ pub fn export_sequence(
     Ok(positions.len())
 }
 
-/// Download the run's whole trace (every `ttm_core::Event`) as JSON.
+/// Download the run as JSON: the report `ttm-lab run FILE --json --trace` prints (state summary,
+/// step records, mismatches, and every trace event), from the same `ttm_core::scenario::report`.
 pub fn export_json(w: &Walk) {
-    let events: Vec<ttm_core::Event> = w.stepper.borrow().sim().trace().events().collect();
-    let Ok(text) = serde_json::to_string(&events) else {
+    let sim = w.stepper.borrow().sim().clone();
+    let v = ttm_core::scenario::report(&w.scenario, &sim, &w.steps, &w.mismatches, None, true);
+    let Ok(text) = serde_json::to_string_pretty(&v) else {
         return;
     };
     download_blob(
-        &format!("ttm-lab-{}-trace.json", w.name),
+        &format!("ttm-lab-{}-run.json", w.name),
         "application/json",
         &js_sys::Uint8Array::from(text.as_bytes()),
     );
@@ -412,9 +414,9 @@ pub fn ExportPanel(props: &ExportProps) -> Html {
                 { step_button(Format::Png, "PNG", "export-png") }
                 { step_button(Format::Svg, "SVG", "export-svg") }
                 <span class="hint">{ " · the whole trace: " }</span>
-                <button type="button" data-testid="export-json" title="Download the whole trace as JSON"
+                <button type="button" data-testid="export-json" title="Download the run as JSON: the state, the steps and every trace event (ttm-lab run --json --trace)"
                     onclick={{ let walk = walk.clone(); Callback::from(move |_: MouseEvent| export_json(&walk)) }}>
-                    { "Trace JSON" }</button>
+                    { "Run + trace JSON" }</button>
             </div>
             if n > 0 {
                 <fieldset class="sequence">

@@ -182,8 +182,8 @@ fn goal(lab: &Handle, walk: &Walk, pos: u64) -> Html {
                     }
                 }) }
             </ol>
-            if walk.mismatches > 0 {
-                <p class="error">{ format!("{} expectation(s) of this walkthrough did not hold on this build.", walk.mismatches) }</p>
+            if !walk.mismatches.is_empty() {
+                <p class="error">{ format!("{} expectation(s) of this walkthrough did not hold on this build.", walk.mismatches.len()) }</p>
             }
         </section>
     }
