@@ -952,6 +952,8 @@ test('export: this position as PNG and SVG, steps as a ZIP of frames, the trace 
   assert.equal(await text(page.getByTestId('frames-count')), '4 frames');
   const [zipName, zip] = await download('export-frames', 'export-frames.zip');
   assert.equal(zipName, 'ttm-lab-pool-refill-steps-1-3-png.zip');
+  await page.waitForFunction(() => /^Downloaded 4 frames/.test(document.querySelector('[data-testid=export-status]')?.textContent));
+  assert.equal(await page.getByTestId('export-frames').isDisabled(), false, 'ready for another');
   const entries = zipEntries(zip);
   assert.deepEqual(entries.map((e) => e.name),
     ['pool-refill-0001.png', 'pool-refill-0002.png', 'pool-refill-0003.png', 'pool-refill-0004.png', 'frames.json']);
@@ -1104,6 +1106,8 @@ test('random problems: a seed in the URL, answers checked against the state, lin
   await page.getByTestId('controls').waitFor();
   assert.equal(await text(page.getByTestId('walk-title')), 'Random problem 17 (difficulty 1)');
   assert.match(page.url(), /\?problem=17&difficulty=1&step=0&zoom=/);
+  // The picker does not go blank: a problem is not one of its entries.
+  assert.notEqual(await page.getByTestId('walkthrough-select').inputValue(), '');
   // Answer every question badly on purpose, then check the model's answer against what the page
   // shows once the step has run.
   let pools = 0;

@@ -1676,12 +1676,16 @@ fn Picker(props: &PickerProps) -> Html {
             .collect::<Vec<(&'static str, String)>>()
     });
     {
-        // The select shows the open walkthrough (or the first one when none is open).
+        // The select shows the open walkthrough (or the first one when none is open or the open
+        // one is not built in).
         let select = select.clone();
         let first = entries.first().map(|(n, _)| n.to_string());
+        let names: Vec<&'static str> = entries.iter().map(|(n, _)| *n).collect();
         use_effect_with(props.current.clone(), move |current| {
             if let Some(s) = select.cast::<HtmlSelectElement>() {
-                if let Some(v) = current.as_deref().map(str::to_string).or(first) {
+                // A file, an edited scenario or a random problem is not in the list.
+                let builtin = current.as_deref().filter(|c| names.contains(c));
+                if let Some(v) = builtin.map(str::to_string).or(first) {
                     s.set_value(&v);
                 }
             }

@@ -245,21 +245,41 @@ pub fn frame_positions(
     Ok(out)
 }
 
+/// Frames drawn between two yields to the browser (so the page repaints the progress).
+const FRAMES_PER_TICK: usize = 8;
+
+/// Let the browser run (repaint, handle input) before going on: a `setTimeout(0)` promise.
+async fn next_tick() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback(&resolve);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+}
+
 /// Download steps `first..=last` as a ZIP of frames (PNG at 960 px wide, or SVG), with
-/// `frames.json` naming each frame's event and caption. Returns the number of frames.
-pub fn export_sequence(
-    walk: &Walk,
+/// `frames.json` naming each frame's event and caption; `progress(done, total)` is told every few
+/// frames while the page stays responsive. Returns the number of frames.
+pub async fn export_sequence(
+    walk: Rc<Walk>,
     first: usize,
     last: usize,
     zoom: Zoom,
     format: Format,
+    progress: impl Fn(usize, usize),
 ) -> Result<usize, String> {
+    let walk = &*walk;
     let positions = frame_positions(walk, first, last, zoom)?;
     let palette = palette();
     let mut s = Stepper::new(walk.stepper.borrow().sim().clone());
     let mut files = Vec::with_capacity(positions.len() + 1);
     let mut index = Vec::with_capacity(positions.len());
     for (k, &pos) in positions.iter().enumerate() {
+        if k % FRAMES_PER_TICK == 0 {
+            progress(k, positions.len());
+            next_tick().await;
+        }
         s.seek(pos);
         let caption = caption(walk, &mut s);
         let scene = snapshot::scene(s.state(), &caption, &palette);
@@ -396,14 +416,29 @@ pub fn ExportPanel(props: &ExportProps) -> Html {
             }
         })
     };
+    let busy = use_state(|| false);
     let on_sequence = {
         let walk = walk.clone();
         let status = status.clone();
+        let busy = busy.clone();
         let (first, last, zoom, format) = (*first, *last, *zoom, *format);
         Callback::from(move |_: MouseEvent| {
-            status.set(Some(export_sequence(&walk, first, last, zoom, format).map(
-                |k| format!("Downloaded {k} frames and frames.json in one ZIP."),
-            )));
+            if *busy {
+                return;
+            }
+            busy.set(true);
+            let (walk, status, busy) = (walk.clone(), status.clone(), busy.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let shown = status.clone();
+                let progress = move |done: usize, total: usize| {
+                    shown.set(Some(Ok(format!("Drawing frame {} of {total}…", done + 1))));
+                };
+                let result = export_sequence(walk, first, last, zoom, format, progress).await;
+                status.set(Some(result.map(|k| {
+                    format!("Downloaded {k} frames and frames.json in one ZIP.")
+                })));
+                busy.set(false);
+            });
         })
     };
     html! {
@@ -442,7 +477,7 @@ pub fn ExportPanel(props: &ExportProps) -> Html {
                             <option value="svg" selected={*format == Format::Svg}>{ "SVG" }</option>
                         </select>
                     </label>
-                    <button type="button" data-testid="export-frames" disabled={frames.is_err()}
+                    <button type="button" data-testid="export-frames" disabled={frames.is_err() || *busy}
                         onclick={on_sequence}>{ "Download ZIP" }</button>
                     <p class="hint" data-testid="frames-count">{ frames_text }</p>
                 </fieldset>
