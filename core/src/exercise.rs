@@ -214,6 +214,8 @@ fn question_of(
             .iter()
             .find(|t| !t.swapped && before.tts.get(t.id as usize).is_some_and(|o| o.swapped))
             .map(|t| {
+                // The contents survive unless the swap storage was overwritten by a second
+                // swap-out (defect D8, spec 9; swap-out and swap-in are spec 2.8, 2.9).
                 let lost = after.findings.iter().any(|f| f == "D8SwapStorageOverwritten");
                 (
                     format!(
