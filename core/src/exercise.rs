@@ -452,20 +452,15 @@ pub fn random_problem(seed: u64, difficulty: u8) -> (Scenario, Vec<Question>) {
         let a = 1 + rng.below(700) as u32;
         let b = 1 + rng.below(300) as u32;
         let c = caching(&mut rng);
-        steps.push(step(Action::TtCreate {
-            pages: a,
-            caching: c,
-            flags: 0,
-            dma: false,
-        }));
-        steps.push(step(Action::TtPopulate { tt: 0 }));
-        steps.push(step(Action::TtCreate {
-            pages: b,
-            caching: c,
-            flags: 0,
-            dma: false,
-        }));
-        steps.push(step(Action::TtPopulate { tt: 1 }));
+        for (tt, pages) in [(0, a), (1, b)] {
+            steps.push(step(Action::TtCreate {
+                pages,
+                caching: c,
+                flags: 0,
+                dma: false,
+            }));
+            steps.push(step(Action::TtPopulate { tt }));
+        }
         if difficulty >= 2 {
             let max_kib = 4 * (200 + rng.below(600));
             steps.push(step(Action::SysfsWrite {

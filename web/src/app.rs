@@ -488,55 +488,51 @@ impl Lab {
     /// Step forward at zoom `z`, stopping at the first unanswered exercise on the way (a move
     /// that starts at one passes it: that is "reveal"). True when it stopped at one.
     fn forward(&mut self, z: Zoom) -> bool {
-        let Some(walk) = self.walk.clone() else {
-            return false;
+        let from = match &self.walk {
+            Some(w) => w.stepper.borrow().pos(),
+            None => return false,
         };
-        let stops: Vec<u64> = if self.exercises {
-            walk.questions
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !self.answers.contains_key(i))
-                .filter_map(|(_, q)| walk.steps.get(q.step).map(|s| s.first_event))
-                .collect()
-        } else {
-            Vec::new()
-        };
+        // The first unanswered question after the start (one at the start is passed: "reveal").
+        let stop = self.open_question_after(from, false).map(|(_, b)| b);
         let mut stopped = false;
         self.with_stepper(|s| {
-            let from = s.pos();
             s.forward(z);
-            let to = s.pos();
-            if let Some(&b) = stops.iter().filter(|&&b| from < b && b < to).min() {
+            if let Some(b) = stop.filter(|&b| b < s.pos()) {
                 s.seek(b);
                 stopped = true;
             }
             None
         });
-        stopped || (self.exercises && self.pending_question().is_some())
+        stopped || self.pending_question().is_some()
     }
 
-    /// The first unanswered exercise at or after the current position (exercises on): what
-    /// happens after its boundary would give its answer away, so the chart and the steps list stop
-    /// there. (question index, boundary position)
-    pub fn next_question(&self) -> Option<(usize, u64)> {
+    /// The first unanswered exercise whose boundary (the start of its step) is after `pos` (or
+    /// at it, with `inclusive`), when exercises are on: (question index, boundary).
+    fn open_question_after(&self, pos: u64, inclusive: bool) -> Option<(usize, u64)> {
         let walk = self.walk.as_ref().filter(|_| self.exercises)?;
-        let pos = walk.stepper.borrow().pos();
         walk.questions
             .iter()
             .enumerate()
             .filter(|(i, _)| !self.answers.contains_key(i))
             .filter_map(|(i, q)| walk.steps.get(q.step).map(|s| (i, s.first_event)))
-            .filter(|&(_, b)| b >= pos)
+            .filter(|&(_, b)| b > pos || (inclusive && b == pos))
             .min_by_key(|&(_, b)| b)
+    }
+
+    /// The first unanswered exercise at or after the current position: what happens after its
+    /// boundary would give its answer away, so the chart and the steps list stop there.
+    /// (question index, boundary position)
+    pub fn next_question(&self) -> Option<(usize, u64)> {
+        let pos = self.walk.as_ref()?.stepper.borrow().pos();
+        self.open_question_after(pos, true)
     }
 
     /// The unanswered exercise at the current position, if exercises are on.
     pub fn pending_question(&self) -> Option<usize> {
-        let walk = self.walk.as_ref().filter(|_| self.exercises)?;
-        let pos = walk.stepper.borrow().pos();
-        walk.question_at(pos)
+        let pos = self.walk.as_ref()?.stepper.borrow().pos();
+        self.open_question_after(pos, true)
+            .filter(|&(_, b)| b == pos)
             .map(|(i, _)| i)
-            .filter(|i| !self.answers.contains_key(i))
     }
 
     fn set_editor(&mut self, text: String) {
