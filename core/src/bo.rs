@@ -1080,7 +1080,18 @@ impl Sim {
         let r = (|| -> KResult {
             self.bo_wait(bo, false)?;
             let b = &self.state.bos[bo as usize];
-            if b.mem.placement & (FLAG_SYSTEM | FLAG_CACHED) != FLAG_SYSTEM | FLAG_CACHED {
+            // 3.3 tests only the BO's placement. A validate that failed after
+            // ttm_tt_set_placement_caching (the bind failed) leaves a WC/UC tt under a
+            // SYSTEM|CACHED BO, and ttm_tt_swapout then hits its BUG_ON (issue 11, defect 3).
+            // Fixed mode also moves when the tt is not cached, as later kernels test
+            // `bo->ttm->caching_state != tt_cached` (spec 2.8 precondition); the move to
+            // SYSTEM|CACHED sets the tt back to cached.
+            let tt_uncached = !self.faithful()
+                && b.tt
+                    .is_some_and(|t| self.state.tts[t as usize].caching != Caching::Cached);
+            if tt_uncached
+                || b.mem.placement & (FLAG_SYSTEM | FLAG_CACHED) != FLAG_SYSTEM | FLAG_CACHED
+            {
                 let m = MemReg {
                     mem_type: PL_SYSTEM as u8,
                     placement: FLAG_SYSTEM | FLAG_CACHED,

@@ -40,7 +40,7 @@ pub(crate) fn check(sim: &Sim) -> Vec<Finding> {
     st.tts
         .iter()
         .for_each(|t| t.pages.iter().flatten().for_each(|&x| mark(x)));
-    st.phys.local.iter().for_each(|&x| mark(x));
+    st.phys.locals.iter().flatten().for_each(|&x| mark(x));
     st.phys.leaked.iter().for_each(|&x| mark(x));
     if let Some(pfn) = stray {
         out.push(Finding::PageConservation { pfn });

@@ -10,19 +10,20 @@ use crate::trace::Finding;
 
 /// Where `ttm_get_pages` writes pages or `ttm_put_pages` reads them: a tt's page array from `index`
 /// on, or a caller's single local page pointer (the pre-seed `__ttm_tt_get_page`, which holds the
-/// page in a local variable until it is charged).
+/// page on a list of its own until it is charged).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Slots {
     /// `&ttm->pages[index]`.
     Tt { tt: u32, index: u32 },
-    /// A local `struct page *p` of the caller that works for tt `tt`, slot `index`.
-    Local { tt: u32, index: u32 },
+    /// The caller's private list `list` (holding at most one page) while it works for tt `tt`,
+    /// slot `index`.
+    Local { tt: u32, index: u32, list: u8 },
 }
 
 impl Slots {
     fn args(self) -> [u64; 2] {
         match self {
-            Slots::Tt { tt, index } | Slots::Local { tt, index } => [tt as u64, index as u64],
+            Slots::Tt { tt, index } | Slots::Local { tt, index, .. } => [tt as u64, index as u64],
         }
     }
 }
@@ -54,9 +55,15 @@ impl Sim {
                 let pfn = (*self.state.tts[tt as usize].pages.get(slot as usize)?)?;
                 Some((pfn, Loc::Tt { tt, slot }))
             }
-            Slots::Local { .. } => {
-                let pfn = *self.state.phys.local.front()?;
-                (k == 0).then_some((pfn, Loc::Local { end: End::Head }))
+            Slots::Local { list, .. } => {
+                let pfn = *self.local(list).front()?;
+                (k == 0).then_some((
+                    pfn,
+                    Loc::Local {
+                        list,
+                        end: End::Head,
+                    },
+                ))
             }
         }
     }
@@ -84,9 +91,12 @@ impl Sim {
                 }
                 Loc::Tt { tt, slot }
             }
-            Slots::Local { tt, index } => {
-                if k == 0 && self.state.phys.local.is_empty() {
-                    Loc::Local { end: End::Tail }
+            Slots::Local { tt, index, list } => {
+                if k == 0 && self.local(list).is_empty() {
+                    Loc::Local {
+                        list,
+                        end: End::Tail,
+                    }
                 } else {
                     self.finding(Finding::D3ArrayOverrun {
                         tt,
@@ -139,39 +149,25 @@ impl Sim {
                 dma32: pool_dma32,
                 zero,
             };
-            let before = self.state.phys.local.len();
-            let r = self.alloc_new_pages(gfp, cstate, shortfall as u64);
+            // The new pages go on this call's own list (`plist`) and are then copied into the
+            // caller's array (or its single-page list before the seed; more than one page there
+            // only happens after D3, and those are lost).
+            let plist = self.local_open();
+            let r = self.alloc_new_pages(plist, gfp, cstate, shortfall as u64);
             let mut count = got;
-            match dst {
-                Slots::Tt { .. } => {
-                    while let Some(&pfn) = self.state.phys.local.front() {
-                        let to = self.dest_loc(dst, count);
-                        self.d(crate::state::Delta::PageMove {
-                            pfn,
-                            from: Loc::Local { end: End::Head },
-                            to,
-                        });
-                        count += 1;
-                    }
-                }
-                Slots::Local { tt, index } => {
-                    // The new pages already sit on the local list, which stands for the caller's
-                    // single page pointer: one page fits; more only after D3, and those are lost.
-                    count += (self.state.phys.local.len() - before) as u32;
-                    while self.state.phys.local.len() > 1 {
-                        let pfn = self.state.phys.local[0];
-                        self.finding(Finding::D3ArrayOverrun {
-                            tt,
-                            index: index as u64 + 1,
-                        });
-                        self.d(crate::state::Delta::PageMove {
-                            pfn,
-                            from: Loc::Local { end: End::Head },
-                            to: Loc::Leaked,
-                        });
-                    }
-                }
+            while let Some(&pfn) = self.local(plist).front() {
+                let to = self.dest_loc(dst, count);
+                self.d(crate::state::Delta::PageMove {
+                    pfn,
+                    from: Loc::Local {
+                        list: plist,
+                        end: End::Head,
+                    },
+                    to,
+                });
+                count += 1;
             }
+            self.local_close(plist);
             if let Err(e) = r {
                 // "Failed to allocate extra pages for large request": hand everything obtained
                 // in this call back through ttm_put_pages (so it lands in the pool).
@@ -243,19 +239,24 @@ impl Sim {
             };
             let cstate = pool.caching;
             let old_listed = pool.list.len() as u64;
-            let r = self.alloc_new_pages(gfp, cstate, opts.alloc_size);
-            let allocated = self.state.phys.local.len() as u64;
+            let new_pages = self.local_open();
+            let r = self.alloc_new_pages(new_pages, gfp, cstate, opts.alloc_size);
+            let allocated = self.local(new_pages).len() as u64;
             // Splice the new batch at the pool head, keeping its order (spec 3.3).
-            while let Some(&pfn) = self.state.phys.local.back() {
+            while let Some(&pfn) = self.local(new_pages).back() {
                 self.d(crate::state::Delta::PageMove {
                     pfn,
-                    from: Loc::Local { end: End::Tail },
+                    from: Loc::Local {
+                        list: new_pages,
+                        end: End::Tail,
+                    },
                     to: Loc::Pool {
                         pool: pi,
                         end: End::Head,
                     },
                 });
             }
+            self.local_close(new_pages);
             if r.is_ok() {
                 self.count(Ctr::PoolNrefills(pi), 1);
                 self.count(Ctr::PoolNpages(pi), opts.alloc_size as i64);
@@ -301,9 +302,16 @@ impl Sim {
         self.ret(Ok(()))
     }
 
-    /// `ttm_alloc_new_pages` (spec 3.6): allocate `count` pages onto the local list (each pushed at
-    /// the head), setting their caching in batches of up to NUM_PAGES_TO_ALLOC lowmem pages.
-    pub(crate) fn alloc_new_pages(&mut self, gfp: Gfp, cstate: Caching, count: u64) -> KResult {
+    /// `ttm_alloc_new_pages` (spec 3.6): allocate `count` pages onto the caller's private list
+    /// `list` (each pushed at the head), setting their caching in batches of up to
+    /// NUM_PAGES_TO_ALLOC lowmem pages.
+    pub(crate) fn alloc_new_pages(
+        &mut self,
+        list: u8,
+        gfp: Gfp,
+        cstate: Caching,
+        count: u64,
+    ) -> KResult {
         self.enter(
             Func::AllocNewPages,
             &[count, cstate as u64, gfp.dma32 as u64, gfp.zero as u64],
@@ -311,10 +319,16 @@ impl Sim {
         let max_cpages = count.min(self.npta()) as usize;
         let mut batch: Vec<u64> = Vec::with_capacity(max_cpages);
         for _ in 0..count {
-            let Some(p) = self.alloc_page(gfp, Loc::Local { end: End::Head }) else {
+            let Some(p) = self.alloc_page(
+                gfp,
+                Loc::Local {
+                    list,
+                    end: End::Head,
+                },
+            ) else {
                 // Store what was allocated after setting its caching; failing pages are freed.
                 if !batch.is_empty() && self.set_pages_caching(&batch, cstate).is_err() {
-                    self.caching_failure(&batch);
+                    self.caching_failure(list, &batch);
                 }
                 return self.ret(Err(Errno::Enomem));
             };
@@ -325,7 +339,7 @@ impl Sim {
                     if let Err(e) = self.set_pages_caching(&batch, cstate) {
                         // (O9: the kernel unlinks the batch-completing page before it is linked;
                         // the model frees the whole batch, which is what the code means to do.)
-                        self.caching_failure(&batch);
+                        self.caching_failure(list, &batch);
                         return self.ret(Err(e));
                     }
                     batch.clear();
@@ -335,42 +349,48 @@ impl Sim {
         let mut r = Ok(());
         if !batch.is_empty() {
             if let Err(e) = self.set_pages_caching(&batch, cstate) {
-                self.caching_failure(&batch);
+                self.caching_failure(list, &batch);
                 r = Err(e);
             }
         }
         self.ret(r)
     }
 
-    /// `ttm_handle_caching_state_failure`: free the pages whose caching could not be set.
-    fn caching_failure(&mut self, batch: &[u64]) {
+    /// `ttm_handle_caching_state_failure`: free the pages of private list `list` whose caching
+    /// could not be set.
+    fn caching_failure(&mut self, list: u8, batch: &[u64]) {
         for &pfn in batch {
-            let Some(pos) = self.state.phys.local.iter().position(|&p| p == pfn) else {
+            let Some(pos) = self.local(list).iter().position(|&p| p == pfn) else {
                 continue;
             };
             // Move it to the head first so the delta names an end of the list.
-            if pos != 0 {
-                let end = if pos + 1 == self.state.phys.local.len() {
-                    End::Tail
-                } else {
-                    self.rotate_local_to_head(pos);
-                    End::Head
-                };
-                self.free_page(pfn, Loc::Local { end });
+            let end = if pos == 0 {
+                End::Head
+            } else if pos + 1 == self.local(list).len() {
+                End::Tail
             } else {
-                self.free_page(pfn, Loc::Local { end: End::Head });
-            }
+                self.rotate_local_to_head(list, pos);
+                End::Head
+            };
+            self.free_page(pfn, Loc::Local { list, end });
         }
     }
 
-    /// Bring the page at `pos` of the local list to its head (by cycling head pages to the tail).
-    fn rotate_local_to_head(&mut self, pos: usize) {
+    /// Bring the page at `pos` of private list `list` to its head (by cycling head pages to the
+    /// tail).
+    fn rotate_local_to_head(&mut self, list: u8, pos: usize) {
         for _ in 0..pos {
-            let pfn = self.state.phys.local[0];
+            let pfn = self.local(list)[0];
             self.d(crate::state::Delta::PageMove {
                 pfn,
-                from: Loc::Local { end: End::Head },
-                to: Loc::Local { end: End::Tail },
+                from: Loc::Local {
+                    list,
+                    end: End::Head,
+                },
+                to: Loc::Local {
+                    list,
+                    end: End::Tail,
+                },
             });
         }
     }
@@ -424,6 +444,8 @@ impl Sim {
         let batch_max = self.npta();
         let free_all = nr_free == FREE_ALL_PAGES as u64;
         let mut to_free = nr_free.min(batch_max);
+        // The batch being freed is this call's own array (`pages_to_free`).
+        let pages_to_free = self.local_open();
         loop {
             let listed = self.state.pools[pi as usize].list.len() as u64;
             let n = to_free.min(listed);
@@ -438,13 +460,16 @@ impl Sim {
                         pool: pi,
                         end: End::Tail,
                     },
-                    to: Loc::Local { end: End::Tail },
+                    to: Loc::Local {
+                        list: pages_to_free,
+                        end: End::Tail,
+                    },
                 });
             }
             // ttm_pool_update_free_locked
             self.count(Ctr::PoolNpages(pi), -(n as i64));
             self.count(Ctr::PoolNfrees(pi), n as i64);
-            self.pages_put_local();
+            self.pages_put_local(pages_to_free);
             if n >= batch_max {
                 if !free_all {
                     nr_free -= n;
@@ -458,20 +483,28 @@ impl Sim {
                 break;
             }
         }
+        self.local_close(pages_to_free);
         self.exit(nr_free as i64);
         nr_free
     }
 
-    /// `ttm_pages_put`: set the local batch back to write-back in one call and free it.
-    fn pages_put_local(&mut self) {
-        let batch: Vec<u64> = self.state.phys.local.iter().copied().collect();
+    /// `ttm_pages_put`: set the batch on private list `list` back to write-back in one call and
+    /// free it.
+    fn pages_put_local(&mut self, list: u8) {
+        let batch: Vec<u64> = self.local(list).iter().copied().collect();
         self.enter(Func::SetPagesArrayWb, &[batch.len() as u64]);
         for &p in &batch {
             self.set_attr(p, Attr::Wb);
         }
         self.exit(0);
         for &p in &batch {
-            self.free_page(p, Loc::Local { end: End::Head });
+            self.free_page(
+                p,
+                Loc::Local {
+                    list,
+                    end: End::Head,
+                },
+            );
         }
     }
 

@@ -110,13 +110,18 @@ impl Sim {
         self.enter(Func::DmaPagePoolFillLocked, &[pool as u64]);
         let small = self.state.dma_opts.small;
         if small > self.state.dma_pools[pool as usize].npages_free {
-            let r = self.dma_pool_alloc_new_pages(pool, small);
-            let got = self.state.phys.local.len() as i64;
+            // The new pages go on this call's own list (`d_pages`) first.
+            let d_pages = self.local_open();
+            let r = self.dma_pool_alloc_new_pages(pool, d_pages, small);
+            let got = self.local(d_pages).len() as i64;
             if r.is_ok() {
-                while let Some(&pfn) = self.state.phys.local.back() {
+                while let Some(&pfn) = self.local(d_pages).back() {
                     self.d(Delta::PageMove {
                         pfn,
-                        from: Loc::Local { end: End::Tail },
+                        from: Loc::Local {
+                            list: d_pages,
+                            end: End::Tail,
+                        },
                         to: Loc::Dma {
                             pool,
                             end: End::Head,
@@ -126,10 +131,13 @@ impl Sim {
                 self.count(Ctr::DmaNrefills(pool), 1);
                 self.count(Ctr::DmaFree(pool), small as i64);
             } else {
-                while let Some(&pfn) = self.state.phys.local.front() {
+                while let Some(&pfn) = self.local(d_pages).front() {
                     self.d(Delta::PageMove {
                         pfn,
-                        from: Loc::Local { end: End::Head },
+                        from: Loc::Local {
+                            list: d_pages,
+                            end: End::Head,
+                        },
                         to: Loc::Dma {
                             pool,
                             end: End::Tail,
@@ -138,15 +146,16 @@ impl Sim {
                 }
                 self.count(Ctr::DmaFree(pool), got);
             }
+            self.local_close(d_pages);
         }
         let free = self.state.dma_pools[pool as usize].npages_free;
         self.exit(free as i64);
     }
 
-    /// `ttm_dma_pool_alloc_new_pages`: `count` coherent page allocations onto the local list, in
-    /// allocation order, with the pool's caching set in batches (like spec 3.6). Coherent memory is
+    /// `ttm_dma_pool_alloc_new_pages`: `count` coherent page allocations onto the caller's private
+    /// list `list`, in allocation order, with the pool's caching set in batches (like spec 3.6). Coherent memory is
     /// always lowmem, so DMA pool pages are never highmem (the model's reading; UNCONFIRMED detail).
-    fn dma_pool_alloc_new_pages(&mut self, pool: u16, count: u64) -> KResult {
+    fn dma_pool_alloc_new_pages(&mut self, pool: u16, list: u8, count: u64) -> KResult {
         self.enter(Func::DmaPoolAllocNewPages, &[pool as u64, count]);
         let p = &self.state.dma_pools[pool as usize];
         let dma32 = p.ptype & dma_type::IS_DMA32 != 0;
@@ -166,14 +175,20 @@ impl Sim {
         let mut batch = Vec::new();
         let mut r = Ok(());
         for _ in 0..count {
-            let Some(pfn) = self.alloc_page(gfp, Loc::Local { end: End::Tail }) else {
+            let Some(pfn) = self.alloc_page(
+                gfp,
+                Loc::Local {
+                    list,
+                    end: End::Tail,
+                },
+            ) else {
                 r = Err(Errno::Enomem);
                 break;
             };
             batch.push(pfn);
             if batch.len() == max_cpages {
                 if let Err(e) = self.set_pages_caching(&batch, cstate) {
-                    self.dma_free_local_batch(&batch);
+                    self.dma_free_local_batch(list, &batch);
                     return self.ret(Err(e));
                 }
                 batch.clear();
@@ -182,18 +197,25 @@ impl Sim {
         // The pending partial batch (also after an allocation failure) gets its caching set.
         if !batch.is_empty() {
             if let Err(e) = self.set_pages_caching(&batch, cstate) {
-                self.dma_free_local_batch(&batch);
+                self.dma_free_local_batch(list, &batch);
                 r = Err(e);
             }
         }
         self.ret(r)
     }
 
-    /// Free pages of the local list whose caching could not be set (they are the list's tail).
-    fn dma_free_local_batch(&mut self, batch: &[u64]) {
+    /// Free the pages of private list `list` whose caching could not be set (they are the list's
+    /// tail).
+    fn dma_free_local_batch(&mut self, list: u8, batch: &[u64]) {
         for _ in batch {
-            if let Some(&pfn) = self.state.phys.local.back() {
-                self.free_page(pfn, Loc::Local { end: End::Tail });
+            if let Some(&pfn) = self.local(list).back() {
+                self.free_page(
+                    pfn,
+                    Loc::Local {
+                        list,
+                        end: End::Tail,
+                    },
+                );
             }
         }
     }
@@ -292,6 +314,8 @@ impl Sim {
         let free_all = nr_free == crate::consts::FREE_ALL_PAGES as u64;
         let cached = self.state.dma_pools[pool as usize].ptype & dma_type::IS_CACHED != 0;
         let mut to_free = nr_free.min(batch_max);
+        // The batch being freed is this call's own array.
+        let pages_to_free = self.local_open();
         loop {
             let n = to_free.min(self.state.dma_pools[pool as usize].free.len() as u64);
             if n == 0 {
@@ -309,7 +333,10 @@ impl Sim {
                         pool,
                         end: End::Tail,
                     },
-                    to: Loc::Local { end: End::Tail },
+                    to: Loc::Local {
+                        list: pages_to_free,
+                        end: End::Tail,
+                    },
                 });
                 batch.push(pfn);
             }
@@ -323,8 +350,14 @@ impl Sim {
                 self.exit(0);
             }
             for _ in &batch {
-                if let Some(&pfn) = self.state.phys.local.front() {
-                    self.free_page(pfn, Loc::Local { end: End::Head });
+                if let Some(&pfn) = self.local(pages_to_free).front() {
+                    self.free_page(
+                        pfn,
+                        Loc::Local {
+                            list: pages_to_free,
+                            end: End::Head,
+                        },
+                    );
                 }
             }
             if n >= batch_max {
@@ -340,6 +373,7 @@ impl Sim {
                 break;
             }
         }
+        self.local_close(pages_to_free);
         self.exit(nr_free as i64);
         nr_free
     }

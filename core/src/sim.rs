@@ -8,6 +8,7 @@ use crate::func::Func;
 use crate::state::{Delta, Loc, State, CONTENT_ZERO};
 use crate::trace::{Finding, Trace};
 use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
 use std::fmt;
 
 /// Why a user action could not run at all (as opposed to a kernel function returning an error).
@@ -94,6 +95,8 @@ pub struct Sim {
     pub(crate) faults: FaultCounters,
     findings: Vec<(u64, Finding)>,
     standing: Vec<Finding>,
+    /// How many kernel calls that own a private page list are open (see [`Loc::Local`]).
+    locals_open: u8,
 }
 
 impl Sim {
@@ -111,6 +114,7 @@ impl Sim {
             faults: FaultCounters::default(),
             findings: Vec::new(),
             standing: Vec::new(),
+            locals_open: 0,
         };
         // The driver loads: ttm_bo_device_init and its memory-type managers (spec 6.2).
         sim.begin_action(format!(
@@ -226,6 +230,30 @@ impl Sim {
         let r = body(self);
         self.end_action();
         r
+    }
+
+    /// A call starts using a private page list of its own (a local `list_head` or page array):
+    /// the list one deeper than its caller's. Pair with [`Sim::local_close`].
+    pub(crate) fn local_open(&mut self) -> u8 {
+        let l = self.locals_open;
+        self.locals_open += 1;
+        l
+    }
+
+    /// The call that opened list `l` returns; its list must be empty by then.
+    pub(crate) fn local_close(&mut self, l: u8) {
+        debug_assert_eq!(self.locals_open, l + 1, "private lists closed out of order");
+        debug_assert!(
+            self.local(l).is_empty(),
+            "private list {l} still holds pages"
+        );
+        self.locals_open = l;
+    }
+
+    /// The pages on private list `l`, head first.
+    pub(crate) fn local(&self, l: u8) -> &VecDeque<u64> {
+        static EMPTY: VecDeque<u64> = VecDeque::new();
+        self.state.phys.locals.get(l as usize).unwrap_or(&EMPTY)
     }
 
     /// Does the fault plan make this operation fail? Counts the operation.

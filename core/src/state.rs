@@ -53,8 +53,13 @@ pub enum Loc {
         /// Page index in the tt.
         slot: u32,
     },
-    /// A kernel function's private list (a refill batch being allocated, a batch being freed).
+    /// A kernel function's private list or array (a refill batch being allocated, a batch being
+    /// freed, a page held until it is charged). Each call that owns one has its own: `list` is
+    /// its nesting depth among the calls open at that moment, so a nested call (a shrink run
+    /// while a page is being charged) never touches its caller's list.
     Local {
+        /// Which open list (0 = the outermost owner).
+        list: u8,
         /// End of the local list.
         end: End,
     },
@@ -412,8 +417,9 @@ pub struct Phys {
     pub zones: Vec<PhysZone>,
     /// Pages lost to kernel defects, in the order they were lost.
     pub leaked: Vec<u64>,
-    /// Pages on the current function's private list.
-    pub local: VecDeque<u64>,
+    /// The pages on the private lists of the calls that are open, outermost first (see
+    /// [`Loc::Local`]); never ends with an empty list, so equal positions compare equal.
+    pub locals: Vec<VecDeque<u64>>,
 }
 
 impl Phys {
@@ -448,7 +454,7 @@ impl Phys {
         Phys {
             zones,
             leaked: Vec::new(),
-            local: VecDeque::new(),
+            locals: Vec::new(),
         }
     }
 
@@ -995,7 +1001,17 @@ impl State {
             Loc::Pool { pool, end } => pop(&mut self.pools[pool as usize].list, end),
             Loc::Dma { pool, end } => pop(&mut self.dma_pools[pool as usize].free, end),
             Loc::Tt { tt, slot } => self.tts[tt as usize].pages[slot as usize].take(),
-            Loc::Local { end } => pop(&mut self.phys.local, end),
+            Loc::Local { list, end } => {
+                let got = self
+                    .phys
+                    .locals
+                    .get_mut(list as usize)
+                    .and_then(|l| pop(l, end));
+                while self.phys.locals.last().is_some_and(VecDeque::is_empty) {
+                    self.phys.locals.pop();
+                }
+                got
+            }
             Loc::Leaked => self.phys.leaked.pop(),
         };
         debug_assert_eq!(got, Some(pfn), "page {pfn:#x} was not at {at:?}");
@@ -1022,7 +1038,13 @@ impl State {
                 debug_assert!(s.is_none(), "slot {slot} of tt {tt} is occupied");
                 *s = Some(pfn);
             }
-            Loc::Local { end } => push(&mut self.phys.local, end, pfn),
+            Loc::Local { list, end } => {
+                let l = list as usize;
+                if self.phys.locals.len() <= l {
+                    self.phys.locals.resize_with(l + 1, VecDeque::new);
+                }
+                push(&mut self.phys.locals[l], end, pfn);
+            }
             Loc::Leaked => self.phys.leaked.push(pfn),
         }
     }

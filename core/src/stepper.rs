@@ -151,6 +151,14 @@ impl Stepper {
                 Event::Finding(_) => {}
             }
         }
+        // A trace whose length is a multiple of the spacing ends exactly on a checkpoint position,
+        // which the loop above never reaches: store it, so `seek(len)` and `call_stack` at the
+        // end find it (issue 11, defect 1).
+        let len = trace.len();
+        if len > 0 && len.is_multiple_of(STATE_CHECKPOINT_EVERY) {
+            checkpoints.push(state);
+            stacks.push(stack);
+        }
         let state = sim.boot_state().clone();
         Stepper {
             sim,

@@ -851,7 +851,10 @@ impl Reader<'_> {
                 tt: self.v()? as u32,
                 slot: self.slot()? as u32,
             },
-            8 | 9 => Loc::Local { end: self.end(t) },
+            8 | 9 => Loc::Local {
+                end: self.end(t),
+                list: self.v()? as u8,
+            },
             10 => Loc::Leaked,
             _ => return None,
         })
@@ -1195,7 +1198,10 @@ fn put_loc(b: &mut Vec<u8>, regs: &mut Regs, l: Loc) {
             put(b, tt as u64);
             regs.put_slot(b, slot as u64);
         }
-        Loc::Local { end } => b.push(8 | end_bit(end)),
+        Loc::Local { list, end } => {
+            b.push(8 | end_bit(end));
+            put(b, list as u64);
+        }
         Loc::Leaked => b.push(10),
     }
 }

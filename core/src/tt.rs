@@ -349,6 +349,9 @@ impl Sim {
         let mut flags = flags0 | page_flags::SWAPPED;
         if persistent.is_some() {
             flags |= page_flags::PERSISTENT_SWAP;
+        } else if !self.faithful() {
+            // Fixed mode (issue 11, defect 4): the flag describes this swap-out's storage only.
+            flags &= !page_flags::PERSISTENT_SWAP;
         }
         self.set(Var::TtSwap(tt), file as u64 + 1);
         self.set(Var::TtFlags(tt), flags as u64);
@@ -401,8 +404,16 @@ impl Sim {
             self.fput(file);
         }
         self.set(Var::TtSwap(tt), 0);
-        // PERSISTENT_SWAP is never cleared by swapin (spec 2.9).
-        self.set(Var::TtFlags(tt), (flags & !page_flags::SWAPPED) as u64);
+        // PERSISTENT_SWAP is never cleared by swapin (spec 2.9): the next swap-out without a
+        // persistent file then creates a shmem file that destroy never releases (a
+        // SwapFileLeaked finding). Fixed mode clears it with SWAPPED, so the flag always
+        // describes the current storage. This is the model's own fix (UNCONFIRMED that a kernel
+        // did exactly this; later kernels dropped persistent swap storage altogether).
+        let mut cleared = page_flags::SWAPPED;
+        if !self.faithful() {
+            cleared |= page_flags::PERSISTENT_SWAP;
+        }
+        self.set(Var::TtFlags(tt), (flags & !cleared) as u64);
         self.ret(Ok(()))
     }
 
@@ -452,31 +463,35 @@ impl Sim {
     fn tt_get_page_inner(&mut self, tt: u32, index: u32) -> KResult<u64> {
         self.enter(Func::TtGetPageInner, &[tt as u64, index as u64]);
         let e0 = self.cfg.era == Era::E0;
-        loop {
+        // The page is held on this call's own list until it is charged: the charge may shrink
+        // (ttm_bo_swapout → another tt's pages freed), and those nested calls use lists of
+        // their own (issue 11, defect 2).
+        let list = self.local_open();
+        let held = Loc::Local {
+            list,
+            end: End::Head,
+        };
+        let r = loop {
             let t = &self.state.tts[tt as usize];
             if let Some(p) = t.pages[index as usize] {
-                self.exit(p as i64);
-                return Ok(p);
+                break Ok(p);
             }
             let (flags, cstate) = (t.page_flags, t.caching);
-            let local = Slots::Local { tt, index };
+            let local = Slots::Local { tt, index, list };
             if self.get_pages(local, 1, flags, cstate).is_err() {
-                self.exit(Errno::Enomem.code());
-                return Err(Errno::Enomem);
+                break Err(Errno::Enomem);
             }
-            let Some(&p) = self.state.phys.local.front() else {
-                self.exit(Errno::Enomem.code());
-                return Err(Errno::Enomem);
+            let Some(&p) = self.local(list).front() else {
+                break Err(Errno::Enomem);
             };
             if self.mem_global_alloc_page(p).is_err() {
                 if e0 && self.faithful() {
                     // D11: put_page frees it without restoring write-back.
-                    self.free_page(p, Loc::Local { end: End::Head });
+                    self.free_page(p, held);
                 } else {
                     self.put_pages(local, 1, flags, cstate);
                 }
-                self.exit(Errno::Enomem.code());
-                return Err(Errno::Enomem);
+                break Err(Errno::Enomem);
             }
             let slot = if !e0 {
                 index
@@ -491,10 +506,13 @@ impl Sim {
             };
             self.d(Delta::PageMove {
                 pfn: p,
-                from: Loc::Local { end: End::Head },
+                from: held,
                 to: Loc::Tt { tt, slot },
             });
-        }
+        };
+        self.local_close(list);
+        self.exit(r.map_or_else(|e| e.code(), |p| p as i64));
+        r
     }
 
     /// E0/E1 `ttm_tt_free_alloced_pages`: uncharge every page and put it back. E1 puts each page
