@@ -1,0 +1,325 @@
+//! Random machines and random user actions. Actions are generated one at a time against the
+//! machine's current state, so most references name objects that exist (and reach deep paths)
+//! while a share are deliberately wrong (ids past the end, huge sizes, random sysfs text) to
+//! exercise validation.
+
+use crate::rng::Rng;
+use ttm_core::config::{Arch, DriverConfig, DriverKind, Era, FaultPlan, Fidelity, SysfsAttr};
+use ttm_core::config::{SysfsWrite, MAX_RAM, MIN_RAM};
+use ttm_core::{page_flags, Action, Caching, MachineConfig, Sim, MAX_TT_PAGES};
+
+/// Every era, driver variant, fidelity and fault plan the model has.
+pub fn machine(r: &mut Rng) -> MachineConfig {
+    let era = *r.pick(&[Era::E0, Era::E1, Era::E2, Era::E3]);
+    let arch = if r.chance(1, 4) {
+        Arch::X86_32Highmem
+    } else {
+        Arch::X86_64
+    };
+    let mib = *r.pick(&[8u64, 8, 12, 16, 16, 32, 64]);
+    let mut ram_bytes = mib << 20;
+    if arch == Arch::X86_64 && r.chance(1, 200) {
+        // Above 4 GiB: a "dma32" accounting zone and pfns past 0x100000 (D10).
+        ram_bytes = (4 << 30) + (r.range(1, 64) << 20);
+    }
+    let kind = *r.pick(&[DriverKind::Radeon, DriverKind::Nouveau, DriverKind::Vmwgfx]);
+    let vram_mib = r.range(1, 16) as u32;
+    let driver = DriverConfig {
+        kind,
+        vram_mib,
+        visible_vram_mib: r.range(1, vram_mib as u64) as u32,
+        gtt_mib: r.range(1, 32) as u32,
+        accel: r.chance(1, 2),
+        nv50: r.chance(1, 2),
+        gmr_ids: r.range(1, 8) as u32,
+        max_gmr_pages: if r.chance(1, 2) { 0 } else { r.range(1, 600) as u32 },
+    };
+    let mut faults = FaultPlan::default();
+    let lists: [(&mut Vec<u64>, u64); 8] = [
+        (&mut faults.page_alloc, 400),
+        (&mut faults.set_caching, 30),
+        (&mut faults.shmem_create, 10),
+        (&mut faults.shmem_read, 60),
+        (&mut faults.shmem_write, 60),
+        (&mut faults.reserve, 60),
+        (&mut faults.dma_map, 60),
+        (&mut faults.tt_alloc, 8),
+    ];
+    let plan = r.chance(1, 2);
+    for (list, max) in lists {
+        if plan && r.chance(1, 4) {
+            for _ in 0..r.range(1, 3) {
+                list.push(r.range(1, max));
+            }
+        }
+    }
+    let mut sysfs = Vec::new();
+    if r.chance(1, 8) {
+        for _ in 0..r.range(1, 2) {
+            sysfs.push(SysfsWrite {
+                attr: sysfs_attr(r),
+                zone: r.below(2) as usize,
+                value: sysfs_text(r),
+            });
+        }
+    }
+    let mut cfg = MachineConfig {
+        ram_bytes,
+        arch,
+        era,
+        fidelity: if r.chance(1, 2) {
+            Fidelity::Fixed
+        } else {
+            Fidelity::Faithful
+        },
+        need_dma32: r.chance(1, 5),
+        swiotlb: era == Era::E3 && r.chance(1, 3),
+        agp: kind != DriverKind::Vmwgfx && r.chance(1, 4),
+        root: r.chance(1, 3),
+        driver,
+        sysfs,
+        faults,
+        ..MachineConfig::default()
+    };
+    if r.chance(1, 25) {
+        break_config(r, &mut cfg);
+    }
+    cfg
+}
+
+/// Make one setting invalid (the machine must then be refused with a message, never panic).
+fn break_config(r: &mut Rng, cfg: &mut MachineConfig) {
+    match r.below(7) {
+        0 => cfg.ram_bytes = MIN_RAM - 4096,
+        1 => cfg.ram_bytes = MAX_RAM + (1 << 20),
+        2 => cfg.ram_bytes += 1,
+        3 => cfg.driver.visible_vram_mib = cfg.driver.vram_mib + 1,
+        4 => cfg.driver.vram_mib = 0,
+        5 => cfg.swiotlb = cfg.era != Era::E3 || cfg.swiotlb,
+        _ => cfg.sysfs.push(SysfsWrite {
+            attr: SysfsAttr::SwapLimit,
+            zone: 7,
+            value: "1".into(),
+        }),
+    }
+}
+
+fn sysfs_attr(r: &mut Rng) -> SysfsAttr {
+    *r.pick(&[
+        SysfsAttr::PoolMaxSize,
+        SysfsAttr::PoolSmallAllocation,
+        SysfsAttr::PoolAllocationSize,
+        SysfsAttr::DmaPoolMaxSize,
+        SysfsAttr::DmaPoolSmallAllocation,
+        SysfsAttr::DmaPoolAllocationSize,
+        SysfsAttr::EmergencyMemory,
+        SysfsAttr::AvailableMemory,
+        SysfsAttr::SwapLimit,
+    ])
+}
+
+/// What a user might echo into a sysfs file: numbers of every size, signs, hex, blanks,
+/// overflow, non-ASCII digits and random characters.
+pub fn sysfs_text(r: &mut Rng) -> String {
+    match r.below(10) {
+        0..=3 => r.range(0, 70_000).to_string(),
+        4 => format!("  {}\n", r.range(0, 4096)),
+        5 => r.next_u64().to_string(),
+        6 => (*r.pick(&[
+            "",
+            "\n",
+            "-1",
+            "+5",
+            "0x10",
+            "18446744073709551616",
+            "99999999999999999999999",
+            "١٢٣",
+            "4096 KiB",
+            " \t 12",
+        ]))
+        .to_string(),
+        _ => (0..r.range(0, 12))
+            .map(|_| char::from_u32(r.range(1, 0x2FF) as u32).unwrap_or('?'))
+            .collect(),
+    }
+}
+
+/// A count: mostly small, sometimes around the batch size, rarely extreme.
+fn pages(r: &mut Rng) -> u32 {
+    match r.below(1000) {
+        0 => *r.pick(&[0, MAX_TT_PAGES + 1, u32::MAX]),
+        1..=4 => *r.pick(&[MAX_TT_PAGES, 1 << 20, 65_536]),
+        5..=60 => *r.pick(&[511, 512, 513, 1024, 1536]) + r.below(3) as u32,
+        61..=200 => r.range(40, 400) as u32,
+        _ => r.range(1, 40) as u32,
+    }
+}
+
+/// An id among `n` existing objects, or (one time in eight) one that does not exist.
+fn id(r: &mut Rng, n: usize) -> u32 {
+    if n > 0 && !r.chance(1, 8) {
+        r.below(n as u64) as u32
+    } else {
+        *r.pick(&[n as u32, n as u32 + 1, u32::MAX])
+    }
+}
+
+fn caching(r: &mut Rng) -> Caching {
+    *r.pick(&[Caching::Cached, Caching::Wc, Caching::Uncached])
+}
+
+fn big(r: &mut Rng, typical: u64) -> u64 {
+    match r.below(40) {
+        0 => u64::MAX,
+        1 => 0,
+        2 => 1 << 40,
+        _ => r.range(1, typical),
+    }
+}
+
+/// The next action for machine `s`.
+pub fn action(r: &mut Rng, s: &Sim) -> Action {
+    let st = s.state();
+    let (tts, bos, files) = (st.tts.len(), st.bos.len(), st.swap_files.len());
+    let names: Vec<&str> = s.driver_placements().into_iter().map(|(n, _)| n).collect();
+    let placement = |r: &mut Rng| -> String {
+        if names.is_empty() || r.chance(1, 30) {
+            (*r.pick(&["vram", "gtt", "gmr", "nowhere", ""])).to_string()
+        } else {
+            (*r.pick(&names)).to_string()
+        }
+    };
+    let bo_pages = |bo: u32| st.bos.get(bo as usize).map_or(1, |b| b.num_pages.max(1));
+    let weights = [
+        6, 7, 4, 3, 3, 3, 3, 2, 2, 2, 1, 1, 1, 2, 2, 3, 2, 1, 1, 6, 6, 3, 1, 1, 1, 3, 2, 1, 1, 1,
+        2, 2,
+    ];
+    match r.weighted(&weights) {
+        0 => {
+            let any = r.next_u64() as u32;
+            Action::TtCreate {
+                pages: pages(r),
+                caching: caching(r),
+                flags: *r.pick(&[
+                    0,
+                    0,
+                    page_flags::ZERO_ALLOC,
+                    page_flags::DMA32,
+                    page_flags::WRITE,
+                    page_flags::SWAPPED,
+                    any,
+                ]),
+                dma: r.chance(1, 4),
+            }
+        }
+        1 => Action::TtPopulate { tt: id(r, tts) },
+        2 => Action::TtUnpopulate { tt: id(r, tts) },
+        3 => Action::TtBind { tt: id(r, tts) },
+        4 => Action::TtUnbind { tt: id(r, tts) },
+        5 => Action::TtSetCaching {
+            tt: id(r, tts),
+            caching: caching(r),
+        },
+        6 => Action::TtSwapout {
+            tt: id(r, tts),
+            persistent: r.chance(1, 3).then(|| id(r, files)),
+        },
+        7 => Action::TtDestroy { tt: id(r, tts) },
+        8 => {
+            let tt = id(r, tts);
+            let n = st.tts.get(tt as usize).map_or(1, |t| t.num_pages.max(1));
+            Action::TtGetPage {
+                tt,
+                index: if r.chance(1, 10) {
+                    n
+                } else {
+                    r.below(n as u64) as u32
+                },
+            }
+        }
+        9 => Action::TtWrite {
+            tt: id(r, tts),
+            seed: r.below(1024) as u32,
+        },
+        10 => Action::SwapFileCreate { pages: pages(r) },
+        11 => Action::PoolShrink {
+            nr_to_scan: big(r, 1500),
+        },
+        12 => Action::DmaPoolShrink {
+            nr_to_scan: big(r, 1500),
+        },
+        13 => Action::MemCharge {
+            bytes: big(r, 8 << 20),
+        },
+        14 => Action::MemUncharge {
+            bytes: if r.chance(1, 2) {
+                st.obj_charged.min(big(r, 8 << 20))
+            } else {
+                big(r, 8 << 20)
+            },
+        },
+        15 => Action::RunDeferredWork,
+        16 => Action::SysfsWrite {
+            attr: sysfs_attr(r),
+            zone: if r.chance(1, 10) { 5 } else { r.below(2) as usize },
+            value: sysfs_text(r),
+        },
+        17 => Action::PoolFini,
+        18 => Action::PoolInit,
+        19 => Action::BoCreate {
+            pages: if r.chance(1, 2) {
+                r.range(1, 64) as u32
+            } else {
+                pages(r)
+            },
+            placement: placement(r),
+            kernel: r.chance(1, 4),
+            via_ttm_bo_create: r.chance(1, 4),
+        },
+        20 => Action::BoValidate {
+            bo: id(r, bos),
+            placement: placement(r),
+            pin: r.chance(1, 8),
+        },
+        21 => {
+            let bo = id(r, bos);
+            let n = bo_pages(bo);
+            Action::BoFault {
+                bo,
+                page: if r.chance(1, 10) {
+                    n + r.below(3) as u32
+                } else {
+                    r.below(n as u64) as u32
+                },
+            }
+        }
+        22 => {
+            let bo = id(r, bos);
+            let n = bo_pages(bo) as u64;
+            Action::BoKmap {
+                bo,
+                start: r.below(n + 2) as u32,
+                num: r.range(0, n + 1) as u32,
+            }
+        }
+        23 => Action::BoKunmap { bo: id(r, bos) },
+        24 => Action::EvictMm {
+            mem_type: r.below(5) as u8,
+        },
+        25 => Action::BoSwapout,
+        26 => Action::BoUnref { bo: id(r, bos) },
+        27 => Action::BoReserve {
+            bo: id(r, bos),
+            ticket: r.chance(1, 3).then(|| r.below(4)),
+        },
+        28 => Action::BoUnreserve { bo: id(r, bos) },
+        29 => Action::GpuExec { bo: id(r, bos) },
+        30 => Action::FenceSignal {
+            fence: id(r, st.fences.len()),
+        },
+        _ => Action::BoWrite {
+            bo: id(r, bos),
+            seed: r.below(1024) as u32,
+        },
+    }
+}
