@@ -94,14 +94,15 @@ fn main() -> ExitCode {
 /// Read and parse a scenario file, or the built-in walkthrough of that name when no such file
 /// exists; errors name the file and the place in it.
 pub fn load(file: &Path) -> Result<Scenario, CliError> {
-    let text = match std::fs::read_to_string(file) {
-        Ok(t) => t,
+    // Bytes, not text: a file that is not UTF-8 gets the place of its first bad byte.
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
         Err(e) => {
             let builtin = (!file.exists())
                 .then(|| file.to_str().and_then(ttm_core::catalog::get))
                 .flatten();
             match builtin {
-                Some(t) => t.to_string(),
+                Some(t) => t.as_bytes().to_vec(),
                 None => {
                     return Err(CliError(format!(
                         "{}: cannot read: {e} (and there is no built-in walkthrough of that name; see ttm-lab list)",
@@ -111,7 +112,7 @@ pub fn load(file: &Path) -> Result<Scenario, CliError> {
             }
         }
     };
-    Scenario::from_json(&text).map_err(|e| CliError(format!("{}: {e}", file.display())))
+    Scenario::from_bytes(&bytes).map_err(|e| CliError(format!("{}: {e}", file.display())))
 }
 
 /// Run a parsed scenario. The parser has already dry-run it, so an error here is unexpected; it

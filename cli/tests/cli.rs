@@ -30,8 +30,8 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// A scratch file in the target directory (unique per test).
-fn scratch(name: &str, text: &str) -> PathBuf {
+/// A scratch file in the target directory (unique per test), with any bytes.
+fn scratch(name: &str, text: impl AsRef<[u8]>) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-tests");
     std::fs::create_dir_all(&dir).unwrap();
     let p = dir.join(name);
@@ -145,6 +145,38 @@ fn a_broken_file_exits_1_naming_line_and_column() {
     let err = stderr(&o);
     assert!(
         err.contains("line 3, column 12 at steps[0].do: there is no tt 7"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_utf8_exits_1_at_its_first_bad_byte() {
+    // Latin-1 "é" (0xE9) in the title on line 2: `  "title": "caf\xe9",` has it at column 16.
+    let p = scratch(
+        "latin1.json",
+        b"{\"format\": \"ttm-lab-scenario\", \"version\": 1,\n  \"title\": \"caf\xe9\", \"steps\": []}\n",
+    );
+    let o = ttm_lab(&["run", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("latin1.json: line 2, column 16: "), "{err}");
+    assert!(err.contains("not UTF-8") && err.contains("0xE9"), "{err}");
+}
+
+#[test]
+fn a_machine_written_as_an_array_exits_1_at_machine() {
+    let p = scratch(
+        "array-machine.json",
+        r#"{"format": "ttm-lab-scenario", "version": 1, "title": "t",
+  "machine": [67108864, "X86_64", "E1"], "steps": []}"#,
+    );
+    let o = ttm_lab(&["run", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "line 2, column 14 at machine: invalid type: sequence, expected a JSON object"
+        ),
         "{err}"
     );
 }

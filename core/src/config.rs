@@ -60,7 +60,7 @@ pub const LOWMEM_32: u64 = 896 << 20;
 
 /// Operations a scenario can make fail, counted from boot (1 = the first such operation).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(remote = "Self", default, deny_unknown_fields)]
 pub struct FaultPlan {
     /// Fail these system page allocations (alloc_page inside TTM).
     pub page_alloc: Vec<u64>,
@@ -80,6 +80,8 @@ pub struct FaultPlan {
     /// for a ttm_dma_tt dma_address[]; D12).
     pub tt_alloc: Vec<u64>,
 }
+
+object_only!(FaultPlan, "a JSON object (the injected faults)");
 
 /// A sysfs attribute of the memory-accounting or pool kobjects (spec 3.2, 4.2, 5.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -107,7 +109,7 @@ pub enum SysfsAttr {
 
 /// One write to a sysfs attribute, as `echo value > attr` would do it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct SysfsWrite {
     /// The attribute.
     pub attr: SysfsAttr,
@@ -117,6 +119,8 @@ pub struct SysfsWrite {
     /// The text written (parsed by the kernel's store rules, spec 3.2 / 5.2).
     pub value: String,
 }
+
+object_only!(SysfsWrite, "a JSON object (a sysfs write)");
 
 /// Which DRM driver runs the GPU (spec 7).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -133,7 +137,7 @@ pub enum DriverKind {
 
 /// The GPU and its driver: the variants of spec 7 that matter to TTM.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(remote = "Self", default, deny_unknown_fields)]
 pub struct DriverConfig {
     /// The driver.
     pub kind: DriverKind,
@@ -154,6 +158,8 @@ pub struct DriverConfig {
     pub max_gmr_pages: u32,
 }
 
+object_only!(DriverConfig, "a JSON object (the driver)");
+
 impl Default for DriverConfig {
     fn default() -> Self {
         DriverConfig {
@@ -171,7 +177,7 @@ impl Default for DriverConfig {
 
 /// Everything that describes the simulated machine.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(remote = "Self", default, deny_unknown_fields)]
 pub struct MachineConfig {
     /// Total RAM in bytes (a multiple of 4096).
     pub ram_bytes: u64,
@@ -198,6 +204,8 @@ pub struct MachineConfig {
     /// Injected failures.
     pub faults: FaultPlan,
 }
+
+object_only!(MachineConfig, "a JSON object (the machine)");
 
 impl Default for MachineConfig {
     /// The standard configuration of the spec's worked examples (spec 10): x86-64, 64 MiB, non-root, E3.
@@ -231,6 +239,11 @@ pub struct ConfigError {
     pub field: String,
     /// What is wrong, in plain words.
     pub message: String,
+    /// The other field of a conflict between two values (`driver.vram_mib` when the visible
+    /// VRAM is larger than the VRAM). A scenario file that leaves `field` at its default is
+    /// pointed at this one, which it does set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other: Option<String>,
 }
 
 impl fmt::Display for ConfigError {
@@ -248,6 +261,14 @@ impl MachineConfig {
             Err(ConfigError {
                 field: field.to_string(),
                 message,
+                other: None,
+            })
+        };
+        let conflict = |field: &str, other: &str, message: String| {
+            Err(ConfigError {
+                field: field.to_string(),
+                message,
+                other: Some(other.to_string()),
             })
         };
         if !self.ram_bytes.is_multiple_of(PAGE_SIZE) {
@@ -271,8 +292,9 @@ impl MachineConfig {
             );
         }
         if self.swiotlb && self.era != Era::E3 {
-            return err(
+            return conflict(
                 "swiotlb",
+                "era",
                 format!(
                     "the DMA-aware pool exists only in era E3 (3.3/3.4 release), not in {:?}",
                     self.era
@@ -288,18 +310,26 @@ impl MachineConfig {
                 return err(field, format!("{v} MiB is outside 1 .. 4096 MiB"));
             }
         }
-        if d.visible_vram_mib == 0 || d.visible_vram_mib > d.vram_mib {
+        if d.visible_vram_mib == 0 {
             return err(
                 "driver.visible_vram_mib",
+                "0 MiB: at least 1 MiB of VRAM must be CPU-visible".to_string(),
+            );
+        }
+        if d.visible_vram_mib > d.vram_mib {
+            return conflict(
+                "driver.visible_vram_mib",
+                "driver.vram_mib",
                 format!(
-                    "{} MiB must be between 1 and the VRAM size ({} MiB)",
+                    "the CPU-visible VRAM (visible_vram_mib = {} MiB) is larger than the VRAM (vram_mib = {} MiB)",
                     d.visible_vram_mib, d.vram_mib
                 ),
             );
         }
         if d.kind == DriverKind::Vmwgfx && self.agp {
-            return err(
+            return conflict(
                 "agp",
+                "driver.kind",
                 "vmwgfx is a virtual PCI device; it has no AGP".to_string(),
             );
         }

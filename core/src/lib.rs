@@ -26,6 +26,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[macro_use]
+mod object;
+
 pub mod bo;
 pub mod bo_state;
 pub mod catalog;

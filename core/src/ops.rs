@@ -20,7 +20,12 @@ pub const USER_TT_FLAGS: u32 = page_flags::ZERO_ALLOC | page_flags::DMA32 | page
 
 /// A user-level action.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(
+    remote = "Self",
+    tag = "action",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
 pub enum Action {
     /// The driver's `ttm_tt_create` → `ttm_tt_init` / `ttm_dma_tt_init`: a tt of `pages` pages with
     /// `caching` recorded (no pages yet). Flags may hold ZERO_ALLOC, DMA32, WRITE; DMA32 is added
@@ -223,6 +228,11 @@ pub enum Action {
         fence: u32,
     },
 }
+
+object_only!(
+    Action,
+    "a JSON object (an action, with its \"action\" name)"
+);
 
 fn cached() -> Caching {
     Caching::Cached

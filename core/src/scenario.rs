@@ -3,7 +3,7 @@
 //! (path, line, column); actions the kernel refuses run and record the kernel's error.
 //! The format is documented in `docs/scenarios.md`.
 
-use crate::config::MachineConfig;
+use crate::config::{ConfigError, MachineConfig};
 use crate::ops::{Action, Output};
 use crate::sim::{Sim, SimError};
 use crate::summary::Summary;
@@ -18,7 +18,7 @@ pub const VERSION: u32 = 1;
 
 /// A scenario file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct Scenario {
     /// Always "ttm-lab-scenario".
     pub format: String,
@@ -39,9 +39,11 @@ pub struct Scenario {
     pub steps: Vec<Step>,
 }
 
+object_only!(Scenario, "a JSON object (a scenario file)");
+
 /// One step: an action, what to say about it, and values to expect after it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 pub struct Step {
     /// The action.
     #[serde(rename = "do")]
@@ -59,14 +61,17 @@ pub struct Step {
     pub ask: Option<crate::exercise::Ask>,
 }
 
+object_only!(Step, "a JSON object (a step, with its \"do\")");
+
 /// A scenario that cannot be run, and where the problem is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScenarioError {
-    /// JSON path of the offending value (`steps[3].do.tt`), empty for the whole file.
+    /// JSON path of the offending value as [`format_path`] writes it (`steps[3].do`,
+    /// `steps[0].expect["pool.wc.npages"]`), empty for the whole file.
     pub path: String,
-    /// 1-based line, when known.
+    /// 1-based line in the text. 1 when there is no text (a run with another machine).
     pub line: usize,
-    /// 1-based column, when known.
+    /// 1-based column in characters (Unicode scalar values, not bytes) of that line.
     pub column: usize,
     /// What is wrong.
     pub message: String,
@@ -79,10 +84,13 @@ impl fmt::Display for ScenarioError {
         } else {
             format!(" at {}", self.path)
         };
+        // Positions are 1-based; a hand-made error with 0 still prints a real place.
         write!(
             f,
             "line {}, column {}{at}: {}",
-            self.line, self.column, self.message
+            self.line.max(1),
+            self.column.max(1),
+            self.message
         )
     }
 }
@@ -137,37 +145,13 @@ pub struct Run {
 }
 
 impl Scenario {
-    /// Parse a scenario file. Syntax, type and unknown-field errors come with their place.
+    /// Parse a scenario file and dry-run it. Every error is placed: the JSON path and a 1-based
+    /// line and character column in `text` (see [`ScenarioError`]).
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
         let de = &mut serde_json::Deserializer::from_str(text);
-        let sc: Scenario = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.inner();
-            ScenarioError {
-                path: if path == "." || path == "?" {
-                    String::new()
-                } else {
-                    path
-                },
-                line: inner.line(),
-                column: inner.column(),
-                message: inner
-                    .to_string()
-                    .split(" at line")
-                    .next()
-                    .unwrap_or("")
-                    .to_string(),
-            }
-        })?;
-        let err = |path: &str, message: String| {
-            let (line, column) = locate(text, path).unwrap_or((1, 1));
-            ScenarioError {
-                path: path.to_string(),
-                line,
-                column,
-                message,
-            }
-        };
+        let sc: Scenario =
+            serde_path_to_error::deserialize(de).map_err(|e| parse_error(text, e))?;
+        let err = |key: &str, message: String| error_at(Some(text), &[PathSeg::key(key)], message);
         if sc.format != FORMAT {
             return Err(err(
                 "format",
@@ -185,6 +169,16 @@ impl Scenario {
         }
         // Dry run: configuration and every action must make sense for this machine.
         sc.run_checked(Some(text)).map(|_| sc.clone())
+    }
+
+    /// Parse a scenario file from its bytes (as read from disk): text that is not UTF-8 is an
+    /// error at its first bad byte, placed by the line and column it would have in the text;
+    /// UTF-8 text is parsed by [`Scenario::from_json`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Scenario, ScenarioError> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Scenario::from_json(text),
+            Err(e) => Err(not_utf8(bytes, &e)),
+        }
     }
 
     /// Serialize as pretty JSON.
@@ -207,17 +201,9 @@ impl Scenario {
     }
 
     fn run_checked(&self, text: Option<&str>) -> Result<Run, ScenarioError> {
-        let err = |path: String, message: String| {
-            let (line, column) = text.and_then(|t| locate(t, &path)).unwrap_or((0, 0));
-            ScenarioError {
-                path,
-                line,
-                column,
-                message,
-            }
-        };
-        let mut sim = Sim::new(self.machine.clone())
-            .map_err(|e| err(format!("machine.{}", e.field), e.message))?;
+        let in_step =
+            |i: usize, key: &str| vec![PathSeg::key("steps"), PathSeg::Index(i), PathSeg::key(key)];
+        let mut sim = Sim::new(self.machine.clone()).map_err(|e| config_error(text, e))?;
         let mut steps = Vec::with_capacity(self.steps.len());
         let mut mismatches = Vec::new();
         for (i, step) in self.steps.iter().enumerate() {
@@ -225,16 +211,18 @@ impl Scenario {
             let (result, output) = match sim.run(&step.action) {
                 Ok(o) => ("ok".to_string(), Some(o)),
                 Err(SimError::Kernel(e)) => (e.name().to_string(), None),
-                Err(SimError::Invalid(m)) => return Err(err(format!("steps[{i}].do"), m)),
+                Err(SimError::Invalid(m)) => return Err(error_at(text, &in_step(i, "do"), m)),
             };
             let after = sim.summary();
             for (key, expected) in &step.expect {
                 let actual = if key == "result" {
                     serde_json::Value::String(result.clone())
                 } else {
-                    after
-                        .query(key)
-                        .map_err(|m| err(format!("steps[{i}].expect[{key:?}]"), m))?
+                    after.query(key).map_err(|m| {
+                        let mut path = in_step(i, "expect");
+                        path.push(PathSeg::key(key));
+                        error_at(text, &path, m)
+                    })?
                 };
                 if &actual != expected {
                     mismatches.push(Mismatch {
@@ -265,7 +253,7 @@ impl Scenario {
         // A file's marked steps must have something to ask on the file's own machine.
         if text.is_some() {
             if let Some(u) = crate::exercise::questions(&run).1.first() {
-                return Err(err(format!("steps[{}].ask", u.step), u.to_string()));
+                return Err(error_at(text, &in_step(u.step, "ask"), u.to_string()));
             }
         }
         Ok(run)
@@ -319,83 +307,290 @@ pub fn report(
     serde_json::Value::Object(v)
 }
 
-/// Find the 1-based line and column of the value at `path` (`steps[3].do.tt`) in JSON `text`.
-pub fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
-    let mut segs = Vec::new();
-    // A trailing ["quoted key"] names a key that contains dots (expectation paths).
-    let (path, quoted) = match path.find("[\"") {
-        Some(i) if path.ends_with("\"]") => (&path[..i], Some(&path[i + 2..path.len() - 2])),
-        _ => (path, None),
-    };
-    for part in path.split('.').filter(|p| !p.is_empty()) {
-        let mut rest = part;
-        if let Some(i) = rest.find('[') {
-            if i > 0 {
-                segs.push(Seg::Key(rest[..i].to_string()));
-            }
-            rest = &rest[i..];
-            while let Some(end) = rest.find(']') {
-                segs.push(Seg::Index(rest[1..end].parse().ok()?));
-                rest = &rest[end + 1..];
-            }
-        } else {
-            segs.push(Seg::Key(rest.to_string()));
-        }
-    }
-    if let Some(k) = quoted {
-        segs.push(Seg::Key(k.to_string()));
-    }
-    let b = text.as_bytes();
-    let mut pos = 0;
-    for seg in &segs {
-        pos = skip_ws(b, pos);
-        match (seg, b.get(pos)?) {
-            (Seg::Key(k), b'{') => {
-                pos += 1;
-                loop {
-                    pos = skip_ws(b, pos);
-                    if *b.get(pos)? == b'}' {
-                        return None;
-                    }
-                    let (key, after) = read_string(b, pos)?;
-                    pos = skip_ws(b, after);
-                    if *b.get(pos)? != b':' {
-                        return None;
-                    }
-                    pos = skip_ws(b, pos + 1);
-                    if key == *k {
-                        break;
-                    }
-                    pos = skip_ws(b, skip_value(b, pos)?);
-                    if *b.get(pos)? == b',' {
-                        pos += 1;
-                    }
-                }
-            }
-            (Seg::Index(n), b'[') => {
-                pos += 1;
-                for _ in 0..*n {
-                    pos = skip_ws(b, pos);
-                    pos = skip_ws(b, skip_value(b, pos)?);
-                    if *b.get(pos)? != b',' {
-                        return None;
-                    }
-                    pos += 1;
-                }
-                pos = skip_ws(b, pos);
-            }
-            _ => return None,
-        }
-    }
-    let before = &text[..pos.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-    Some((line, column))
+/// One step of a path into a scenario file's JSON.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PathSeg {
+    /// The value of this key of an object (the key as the file spells it, unescaped).
+    Key(String),
+    /// The element at this 0-based index of an array.
+    Index(usize),
 }
 
-enum Seg {
-    Key(String),
-    Index(usize),
+impl PathSeg {
+    /// The segment of object key `key`.
+    pub fn key(key: &str) -> PathSeg {
+        PathSeg::Key(key.to_string())
+    }
+}
+
+/// A path as [`ScenarioError::path`] shows it: `steps[3].do`. A key that is not a plain name
+/// (letters, digits and `_`, not starting with a digit) is written as a JSON string in brackets,
+/// escaped as JSON escapes it: `steps[0].expect["pool.wc.npages"]`, `expect["a\"b"]`.
+pub fn format_path(path: &[PathSeg]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            PathSeg::Key(k) if is_plain_name(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            PathSeg::Key(k) => {
+                out.push('[');
+                out.push_str(&serde_json::Value::String(k.clone()).to_string());
+                out.push(']');
+            }
+            PathSeg::Index(n) => out.push_str(&format!("[{n}]")),
+        }
+    }
+    out
+}
+
+fn is_plain_name(k: &str) -> bool {
+    k.chars().next().is_some_and(|c| !c.is_ascii_digit())
+        && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Find the 1-based line and column (in characters) of the value at `path` in JSON `text`;
+/// `None` when the text has no such value (a key left at its default).
+pub fn locate(text: &str, path: &[PathSeg]) -> Option<(usize, usize)> {
+    let (depth, at) = walk(text.as_bytes(), path);
+    (depth == path.len()).then(|| position(text, at))
+}
+
+/// How many segments of `path` the text has, and the byte offset of the deepest such value.
+fn walk(b: &[u8], path: &[PathSeg]) -> (usize, usize) {
+    let mut pos = skip_ws(b, 0);
+    for (depth, seg) in path.iter().enumerate() {
+        match child(b, pos, seg) {
+            Some(p) => pos = p,
+            None => return (depth, pos),
+        }
+    }
+    (path.len(), pos)
+}
+
+/// Byte offset of the value `seg` names inside the object or array starting at `pos`.
+fn child(b: &[u8], mut pos: usize, seg: &PathSeg) -> Option<usize> {
+    match (seg, b.get(pos)?) {
+        (PathSeg::Key(k), b'{') => {
+            pos += 1;
+            loop {
+                pos = skip_ws(b, pos);
+                let (key, after) = read_string(b, pos)?;
+                pos = skip_ws(b, after);
+                if *b.get(pos)? != b':' {
+                    return None;
+                }
+                pos = skip_ws(b, pos + 1);
+                if key == *k {
+                    return Some(pos);
+                }
+                pos = skip_ws(b, skip_value(b, pos)?);
+                if *b.get(pos)? != b',' {
+                    return None;
+                }
+                pos += 1;
+            }
+        }
+        (PathSeg::Index(n), b'[') => {
+            pos += 1;
+            for _ in 0..*n {
+                pos = skip_ws(b, pos);
+                pos = skip_ws(b, skip_value(b, pos)?);
+                if *b.get(pos)? != b',' {
+                    return None;
+                }
+                pos += 1;
+            }
+            let pos = skip_ws(b, pos);
+            (*b.get(pos)? != b']').then_some(pos)
+        }
+        _ => None,
+    }
+}
+
+/// 1-based line and character column of byte offset `at` of `text` (an offset inside a
+/// character counts as that character; one past the end of a line is its length + 1).
+fn position(text: &str, at: usize) -> (usize, usize) {
+    let b = text.as_bytes();
+    let at = at.min(b.len());
+    let line_start = b[..at]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = 1 + b[..line_start].iter().filter(|&&c| c == b'\n').count();
+    (line, column(text, line_start, at))
+}
+
+/// 1-based character column of byte `at` in the line starting at byte `line_start`.
+fn column(text: &str, line_start: usize, at: usize) -> usize {
+    let rest = text.get(line_start..).unwrap_or("");
+    let line = rest.split('\n').next().unwrap_or("");
+    let at = at.saturating_sub(line_start);
+    1 + line
+        .char_indices()
+        .filter(|(i, c)| i + c.len_utf8() <= at)
+        .count()
+}
+
+/// The byte offset serde_json's (line, column) stands for. serde_json counts the column in bytes
+/// up to and including the byte it stopped at, and column 0 means "just after the line break":
+/// a raw newline in a string is reported at column 0 of the next line. That is the line break
+/// itself, on the line before, just past its last character.
+fn json_offset(text: &str, line: usize, col: usize) -> usize {
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let start = starts[line.clamp(1, starts.len()) - 1];
+    match col {
+        0 => start.saturating_sub(1),
+        _ => start + col - 1,
+    }
+}
+
+/// An error about the value at `path`: at that value in `text` or, when the text does not have
+/// it, at its nearest ancestor that it has (the path then names that ancestor and the message
+/// the missing part). Without a text (a run with another machine): line 1, column 1.
+fn error_at(text: Option<&str>, path: &[PathSeg], message: String) -> ScenarioError {
+    let Some(text) = text else {
+        return ScenarioError {
+            path: format_path(path),
+            line: 1,
+            column: 1,
+            message,
+        };
+    };
+    let (depth, at) = walk(text.as_bytes(), path);
+    let (line, column) = position(text, at);
+    let message = if depth < path.len() {
+        format!("{message} ({} is not in the file)", format_path(path))
+    } else {
+        message
+    };
+    ScenarioError {
+        path: format_path(&path[..depth]),
+        line,
+        column,
+        message,
+    }
+}
+
+/// A machine the model cannot run, at the field's value. A field the file leaves out has its
+/// default value; the error then points at the value in the file it conflicts with
+/// ([`ConfigError::other`]), or else the field's nearest ancestor in the file, and says so.
+fn config_error(text: Option<&str>, e: ConfigError) -> ScenarioError {
+    let machine = |field: &str| {
+        let mut path = vec![PathSeg::key("machine")];
+        path.extend(config_path(field));
+        path
+    };
+    let field = machine(&e.field);
+    let Some(t) = text.filter(|t| locate(t, &field).is_none()) else {
+        return error_at(text, &field, e.message);
+    };
+    let message = format!(
+        "{}; {} is not in the file, so that is its default value",
+        e.message,
+        format_path(&field)
+    );
+    let other = e.other.as_deref().map(machine);
+    let target = other.filter(|o| locate(t, o).is_some()).unwrap_or(field);
+    let (depth, at) = walk(t.as_bytes(), &target);
+    let (line, column) = position(t, at);
+    ScenarioError {
+        path: format_path(&target[..depth]),
+        line,
+        column,
+        message,
+    }
+}
+
+/// The segments of a [`ConfigError::field`] (`driver.vram_mib`, `sysfs[2].zone`): the model
+/// writes those from its own field names and indices, never from the file's text.
+fn config_path(field: &str) -> Vec<PathSeg> {
+    let mut path = Vec::new();
+    for part in field.split('.') {
+        let mut pieces = part.split('[');
+        if let Some(name) = pieces.next().filter(|n| !n.is_empty()) {
+            path.push(PathSeg::key(name));
+        }
+        for index in pieces {
+            match index.trim_end_matches(']').parse() {
+                Ok(n) => path.push(PathSeg::Index(n)),
+                Err(_) => return path,
+            }
+        }
+    }
+    path
+}
+
+/// A serde error: its message (without serde_json's " at line L column C"), its path and its
+/// place as a 1-based character position.
+fn parse_error(text: &str, e: serde_path_to_error::Error<serde_json::Error>) -> ScenarioError {
+    use serde_path_to_error::Segment;
+    let path: Vec<PathSeg> = e
+        .path()
+        .iter()
+        .map_while(|s| match s {
+            Segment::Seq { index } => Some(PathSeg::Index(*index)),
+            Segment::Map { key } => Some(PathSeg::Key(key.clone())),
+            Segment::Enum { variant } => Some(PathSeg::Key(variant.clone())),
+            Segment::Unknown => None,
+        })
+        .collect();
+    let inner = e.into_inner();
+    let full = inner.to_string();
+    let suffix = format!(" at line {} column {}", inner.line(), inner.column());
+    let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+    let (depth, value) = walk(text.as_bytes(), &path);
+    let at = if inner.line() == 0 {
+        // serde_json always places its errors; should one come without a place, use the path's.
+        value
+    } else {
+        let at = json_offset(text, inner.line(), inner.column());
+        // serde_json stops just before an array or object it rejects unread, and after an
+        // unknown key: an error about the value at `path` is never shown before that value.
+        if depth == path.len() {
+            at.max(value)
+        } else {
+            at
+        }
+    };
+    let (line, column) = position(text, at);
+    ScenarioError {
+        path: format_path(&path),
+        line,
+        column,
+        message,
+    }
+}
+
+/// Bytes that are not UTF-8, at the first bad byte.
+fn not_utf8(bytes: &[u8], e: &std::str::Utf8Error) -> ScenarioError {
+    let good = e.valid_up_to();
+    // The text before the bad byte is valid, so the lossy text places it exactly.
+    let (line, column) = position(&String::from_utf8_lossy(bytes), good);
+    let bad = &bytes[good..good + e.error_len().unwrap_or(bytes.len() - good)];
+    let hex: Vec<String> = bad.iter().map(|b| format!("0x{b:02X}")).collect();
+    let what = if bad.len() == 1 { "byte" } else { "bytes" };
+    let message = match e.error_len() {
+        Some(_) => format!(
+            "the file is not UTF-8 text: {what} {} (at byte offset {good}) cannot be read as UTF-8; save it as UTF-8",
+            hex.join(" ")
+        ),
+        None => format!(
+            "the file is not UTF-8 text: it ends in the middle of a character ({what} {} at byte offset {good}); save it as UTF-8",
+            hex.join(" ")
+        ),
+    };
+    ScenarioError {
+        path: String::new(),
+        line,
+        column,
+        message,
+    }
 }
 
 fn skip_ws(b: &[u8], mut p: usize) -> usize {

@@ -133,6 +133,7 @@ impl Sim {
                 return Err(ConfigError {
                     field: format!("sysfs[{i}]"),
                     message: e.to_string(),
+                    other: None,
                 });
             }
         }

@@ -1,7 +1,7 @@
 //! Scenario files: parsing, precise errors, running, expectations; every built-in walkthrough in
 //! `scenarios/` runs and meets its expected values.
 
-use ttm_core::scenario::{locate, Scenario};
+use ttm_core::scenario::{locate, PathSeg, Scenario};
 use ttm_core::*;
 
 const MIN: &str = r#"{"format": "ttm-lab-scenario", "version": 1, "title": "t", "steps": []}"#;
@@ -112,10 +112,13 @@ fn bad_expectation_paths_are_errors_and_wrong_values_are_mismatches() {
 #[test]
 fn locate_walks_nested_paths() {
     let text = "{\"a\": [1, {\"b\": \"x\"}],\n \"c\": {\"d\": [true, null, 3]}}";
-    assert_eq!(locate(text, "a[1].b"), Some((1, 17)));
+    let a1b = [PathSeg::key("a"), PathSeg::Index(1), PathSeg::key("b")];
+    assert_eq!(locate(text, &a1b), Some((1, 17)));
     // Line 2 is ` "c": {"d": [true, null, 3]}}`: the 3 is the 26th character.
-    assert_eq!(locate(text, "c.d[2]"), Some((2, 26)));
-    assert_eq!(locate(text, "c.e"), None);
+    let cd2 = [PathSeg::key("c"), PathSeg::key("d"), PathSeg::Index(2)];
+    assert_eq!(locate(text, &cd2), Some((2, 26)));
+    assert_eq!(locate(text, &[PathSeg::key("c"), PathSeg::key("e")]), None);
+    assert_eq!(locate(text, &[PathSeg::key("a"), PathSeg::Index(2)]), None);
 }
 
 #[test]
