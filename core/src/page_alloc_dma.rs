@@ -230,6 +230,11 @@ impl Sim {
         let t = &self.state.tts[tt as usize];
         let ptype = dma_pool_type(t.page_flags, t.caching);
         let Some(pool) = self.dma_find_pool(ptype) else {
+            if !self.faithful() {
+                self.dma_unpopulate_unpooled(tt, uncharged);
+                self.exit(0);
+                return;
+            }
             // No pool of this type: return without even changing the state (spec 4.4 step 1).
             if t.pages_present() > 0 {
                 self.finding(Finding::DmaUnpopulateNoPool { tt });
@@ -304,6 +309,41 @@ impl Sim {
         }
         self.set(Var::TtState(tt), TtState::Unpopulated as u64);
         self.exit(0);
+    }
+
+    /// Fixed mode's answer to a tt whose caching changed after populate, so that no DMA pool of
+    /// its current type exists (3.4 returns and leaves the pages allocated, charged and the tt
+    /// populated: `DmaUnpopulateNoPool`, which later kernels kept). The model's fix (no kernel
+    /// is known to have done exactly this; UNCONFIRMED): treat the pages as a cached pool
+    /// treats its own: uncharge each, set the batch back to write-back if needed and free it to
+    /// the system, then mark the tt unpopulated. The `npages_in_use` of the pool the pages came
+    /// from is left as it was, because neither the kernel nor the model records which pool that
+    /// was.
+    fn dma_unpopulate_unpooled(&mut self, tt: u32, uncharged: Option<u32>) {
+        let t = &self.state.tts[tt as usize];
+        let caching = t.caching;
+        let slots: Vec<(u32, u64)> = t
+            .pages
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.map(|p| (i as u32, p)))
+            .collect();
+        for &(slot, pfn) in &slots {
+            if uncharged != Some(slot) {
+                self.mem_global_free_page(pfn);
+            }
+        }
+        if caching != Caching::Cached && !slots.is_empty() {
+            self.enter(Func::SetPagesArrayWb, &[slots.len() as u64]);
+            for &(_, pfn) in &slots {
+                self.set_attr(pfn, crate::consts::Attr::Wb);
+            }
+            self.exit(0);
+        }
+        for &(slot, pfn) in &slots {
+            self.free_page(pfn, Loc::Tt { tt, slot });
+        }
+        self.set(Var::TtState(tt), TtState::Unpopulated as u64);
     }
 
     /// `ttm_dma_page_pool_free` (spec 4.4, mirrors 3.8): batches of up to NUM_PAGES_TO_ALLOC from

@@ -251,10 +251,7 @@ proptest! {
             let _ = s.run(&a);
         }
         prop_assert!(replay_matches(&s), "trace replay differs from the live state");
-        // The DMA pool's "no pool for this caching" return is not fixed by later kernels; what
-        // follows from it is kernel behaviour in both modes, so fixed-mode checks stop there.
-        let unfixed = s.findings().iter().position(|(_, f)| matches!(f, Finding::DmaUnpopulateNoPool { .. }));
-        for (_, f) in &s.findings()[..unfixed.unwrap_or(s.findings().len())] {
+        for (_, f) in s.findings() {
             if fixed {
                 prop_assert!(allowed_fixed(era, f), "fixed mode found {f:?}");
             } else {
@@ -264,7 +261,7 @@ proptest! {
                 prop_assert!(documented(era, f) || after_d4, "undocumented finding {f:?}");
             }
         }
-        if fixed && unfixed.is_none() {
+        if fixed {
             prop_assert!(s.state().phys.leaked.is_empty(), "fixed mode lost pages");
         }
     }

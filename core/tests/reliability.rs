@@ -246,3 +246,46 @@ fn a_swap_in_forgets_the_persistent_storage_in_fixed_mode() {
         }
     }
 }
+
+/// Found by ttm-stress (seed 1000451, shrunk): with swiotlb, a radeon BO moved VRAM → GTT gets
+/// a WC tt from the "wc" DMA pool; `ttm_bo_swapout` moves it to SYSTEM|CACHED, which converts
+/// the pages to write-back in place, and `ttm_dma_unpopulate` then finds no "cached" pool and
+/// returns (spec 4.4 step 1): the tt is marked SWAPPED while it still holds its 30 pages, which
+/// stay charged. Faithful mode keeps that (DmaUnpopulateNoPool); fixed mode frees the 30 pages
+/// to the system and uncharges them, so the swapped tt is unpopulated and the zone charges only
+/// the BO's acc_size.
+#[test]
+fn fixed_mode_unpopulates_a_dma_tt_whose_pool_does_not_exist() {
+    for fidelity in [Fidelity::Faithful, Fidelity::Fixed] {
+        let mut cfg = MachineConfig {
+            ram_bytes: 8 << 20,
+            fidelity,
+            swiotlb: true,
+            ..MachineConfig::default()
+        };
+        cfg.driver.accel = false;
+        cfg.driver.vram_mib = 10;
+        cfg.driver.visible_vram_mib = 2;
+        let s = run_all(cfg, &[bo_create(30, "vram"), validate(0, "gtt"), Action::BoSwapout]);
+        let tt = &s.state().tts[s.state().bos[0].tt.unwrap() as usize];
+        assert!(tt.swapped());
+        let no_pool = s
+            .findings()
+            .iter()
+            .any(|(_, f)| matches!(f, trace::Finding::DmaUnpopulateNoPool { .. }));
+        let acc = s.state().bos[0].acc_size;
+        match fidelity {
+            Fidelity::Faithful => {
+                assert!(no_pool);
+                assert_eq!(tt.pages_present(), 30);
+                assert_eq!(s.state().zones[0].used_mem, acc + 30 * 4096);
+            }
+            Fidelity::Fixed => {
+                assert!(!no_pool);
+                assert_eq!((tt.state, tt.pages_present()), (TtState::Unpopulated, 0));
+                assert_eq!(s.state().zones[0].used_mem, acc);
+                assert_conserved(&s);
+            }
+        }
+    }
+}

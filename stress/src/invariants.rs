@@ -94,77 +94,98 @@ pub fn check(cfg: &MachineConfig, st: &State) -> Vec<Violation> {
 
 /// Every handed-out page (below its zone's bump pointer) is in exactly one place: system free
 /// memory, one pool, one DMA pool, one tt slot, one call's private list, or the leaked list.
+/// Counts first (cheap, run after every step); names of places only when something is wrong.
 fn pages(st: &State, out: &mut Vec<Violation>) {
-    let mut places: HashMap<u64, Vec<String>> = HashMap::new();
-    let mut put = |pfn: u64, place: String| places.entry(pfn).or_default().push(place);
-    for (zi, z) in st.phys.zones.iter().enumerate() {
-        for &p in &z.free {
-            put(p, format!("free memory of zone {zi}"));
-        }
-    }
-    for (i, p) in st.pools.iter().enumerate() {
-        for &x in &p.list {
-            put(x, format!("pool {i}"));
-        }
-    }
-    for (i, p) in st.dma_pools.iter().enumerate() {
-        for &x in &p.free {
-            put(x, format!("dma pool {i}"));
-        }
-    }
-    for t in &st.tts {
-        for (slot, x) in t.pages.iter().enumerate() {
-            if let Some(x) = x {
-                put(*x, format!("tt {} slot {slot}", t.id));
-            }
-        }
-    }
-    for (l, list) in st.phys.locals.iter().enumerate() {
-        for &x in list {
-            put(x, format!("private list {l}"));
-        }
-    }
-    for &x in &st.phys.leaked {
-        put(x, "the leaked list".to_string());
-    }
-    let mut handed_out = 0u64;
-    for z in &st.phys.zones {
+    let zones = &st.phys.zones;
+    for z in zones {
         if z.bump < z.start || z.bump > z.end || z.pages.len() as u64 != z.bump - z.start {
             out.push(v(
                 Kind::PagePlace,
-                format!("zone {} bump {:#x} outside [{:#x}, {:#x}] or page records disagree", z.name, z.bump, z.start, z.end),
+                format!(
+                    "zone {} bump {:#x} outside [{:#x}, {:#x}] or page records disagree",
+                    z.name, z.bump, z.start, z.end
+                ),
             ));
-            continue;
-        }
-        handed_out += z.bump - z.start;
-        for pfn in z.start..z.bump {
-            match places.get(&pfn).map_or(0, Vec::len) {
-                1 => {}
-                0 => out.push(v(Kind::PagePlace, format!("page {pfn:#x} is nowhere"))),
-                _ => out.push(v(
-                    Kind::PagePlace,
-                    format!("page {pfn:#x} is in {}", places[&pfn].join(" and ")),
-                )),
-            }
-            if out.len() > 8 {
-                return;
-            }
+            return;
         }
     }
-    if places.len() as u64 != handed_out {
-        let stray = places
-            .keys()
-            .find(|&&p| !st.phys.zones.iter().any(|z| (z.start..z.bump).contains(&p)));
+    let mut seen: Vec<Vec<u8>> = zones.iter().map(|z| vec![0; (z.bump - z.start) as usize]).collect();
+    let mut stray = None;
+    for_each_place(st, |pfn, _| {
+        let slot = zones
+            .iter()
+            .position(|z| (z.start..z.bump).contains(&pfn))
+            .map(|zi| &mut seen[zi][(pfn - zones[zi].start) as usize]);
+        match slot {
+            Some(c) => *c = c.saturating_add(1),
+            None => stray = stray.or(Some(pfn)),
+        }
+    });
+    if let Some(pfn) = stray {
         out.push(v(
             Kind::PagePlace,
-            format!("page {stray:#x?} was never handed out but is referenced"),
+            format!("page {pfn:#x} was never handed out but is referenced"),
         ));
+    }
+    let bad: Vec<u64> = zones
+        .iter()
+        .zip(&seen)
+        .flat_map(|(z, c)| c.iter().enumerate().filter(|x| *x.1 != 1).map(move |(i, _)| z.start + i as u64))
+        .take(4)
+        .collect();
+    for pfn in bad {
+        let mut places = Vec::new();
+        for_each_place(st, |p, place| {
+            if p == pfn {
+                places.push(place());
+            }
+        });
+        let detail = if places.is_empty() {
+            format!("page {pfn:#x} is nowhere")
+        } else {
+            format!("page {pfn:#x} is in {}", places.join(" and "))
+        };
+        out.push(v(Kind::PagePlace, detail));
     }
     if !st.phys.leaked.is_empty() {
         out.push(v(
             Kind::Leaked,
             format!("{} pages on the leaked list", st.phys.leaked.len()),
         ));
+    }
+}
+
+/// Call `f(pfn, name)` for every page reference in the state; `name()` describes the place.
+fn for_each_place(st: &State, mut f: impl FnMut(u64, &dyn Fn() -> String)) {
+    for (zi, z) in st.phys.zones.iter().enumerate() {
+        for &p in &z.free {
+            f(p, &|| format!("free memory of zone {zi}"));
+        }
+    }
+    for (i, p) in st.pools.iter().enumerate() {
+        for &x in &p.list {
+            f(x, &|| format!("pool {i}"));
+        }
+    }
+    for (i, p) in st.dma_pools.iter().enumerate() {
+        for &x in &p.free {
+            f(x, &|| format!("dma pool {i}"));
+        }
+    }
+    for t in &st.tts {
+        for (slot, x) in t.pages.iter().enumerate() {
+            if let Some(x) = *x {
+                f(x, &|| format!("tt {} slot {slot}", t.id));
+            }
+        }
+    }
+    for (l, list) in st.phys.locals.iter().enumerate() {
+        for &x in list {
+            f(x, &|| format!("private list {l}"));
+        }
+    }
+    for &x in &st.phys.leaked {
+        f(x, &|| "the leaked list".to_string());
     }
 }
 

@@ -10,6 +10,11 @@ fn fails_alike(case: &Case, class: &str) -> bool {
     matches!(replay_case(case), Err(f) if f.class == class)
 }
 
+/// The failure of the shrunk case itself (its details name the shrunk steps).
+pub fn failure_of(case: &Case, fallback: &Failure) -> Failure {
+    replay_case(case).err().unwrap_or_else(|| fallback.clone())
+}
+
 /// The smallest case (by the usual ddmin steps) that still fails with `failure`'s class.
 pub fn shrink(case: &Case, failure: &Failure) -> Case {
     let class = failure.class.as_str();

@@ -58,11 +58,9 @@ pub fn text(r: &mut Rng) -> Vec<u8> {
 
 /// Check one text.
 pub fn check(bytes: &[u8]) -> Result<bool, Failure> {
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return Ok(false);
-    };
+    let text = String::from_utf8_lossy(bytes);
     let lines = text.split('\n').count();
-    match guarded(|| Scenario::from_json(text))? {
+    match guarded(|| Scenario::from_bytes(bytes))? {
         Err(e) => {
             let line_len = text
                 .split('\n')
