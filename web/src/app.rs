@@ -279,6 +279,8 @@ pub struct Lab {
     pub exercises: bool,
     /// The reader's answers, by question index (reset when another walkthrough opens).
     pub answers: Rc<std::collections::BTreeMap<usize, Answered>>,
+    /// The URL armed the test-only panic trigger (`debug_panic=` with its token; `crate::panic`).
+    pub debug_panic: bool,
 }
 
 /// An answer the reader gave to an exercise.
@@ -396,6 +398,8 @@ pub enum Msg {
     Answer(usize, String),
     /// Open the random problem of a seed and difficulty.
     OpenProblem(u64, u8),
+    /// Panic (the test trigger `window.__ttmLabPanic()`, defined only when the URL armed it).
+    DebugPanic,
 }
 
 /// A scenario error in words: "line L, column C at path: message" (no place when unknown).
@@ -467,6 +471,7 @@ impl Lab {
             show_export: false,
             exercises: true,
             answers: Rc::default(),
+            debug_panic: false,
         }
     }
 
@@ -574,6 +579,7 @@ impl Lab {
             }
             return lab;
         }
+        lab.debug_panic = get("debug_panic").as_deref() == Some(crate::panic::DEBUG_PANIC_TOKEN);
         let embed = get("embed").is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
         if embed {
             lab.embed = Some(Embed {
@@ -1160,6 +1166,11 @@ impl Reducible for Lab {
                 }
                 Err(e) => lab.notices = vec![e],
             },
+            Msg::DebugPanic => {
+                panic!(
+                    "deliberate panic from window.__ttmLabPanic() (the debug_panic test trigger)"
+                )
+            }
         }
         Rc::new(lab)
     }
@@ -1293,6 +1304,22 @@ pub fn host_command(data: &wasm_bindgen::JsValue) -> Option<Msg> {
     }
 }
 
+/// This embed's own URL (range, theme, machine…) at position `pos`, without the test-only
+/// `debug_panic` (a reload must not re-arm it).
+fn embed_here(pos: u64) -> String {
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    match web_sys::UrlSearchParams::new_with_str(&search) {
+        Ok(p) => {
+            p.delete("debug_panic");
+            p.set("step", &pos.to_string());
+            format!("./?{}", String::from(p.to_string()))
+        }
+        Err(_) => format!("./{search}"),
+    }
+}
+
 /// Post `{type: "ttm-lab", ...fields}` to the parent window (embed mode; docs/embedding.md).
 fn post_to_parent(fields: &[(&str, wasm_bindgen::JsValue)]) {
     let Some(w) = web_sys::window() else { return };
@@ -1332,6 +1359,18 @@ pub fn action_label(w: &Walk, pos: u64) -> String {
         None if pos == 0 => "boot".into(),
         None => "device setup".into(),
     }
+}
+
+/// The position in words, for the panic screen: which walkthrough, scenario or problem, the event
+/// and the step (`walkthrough “pool-refill”, event 12 of 2097 (populate tt 0)`).
+pub fn place_words(w: &Walk, pos: u64) -> String {
+    let what = match w.problem {
+        Some((seed, d)) => format!("random problem {seed} (difficulty {d})"),
+        None if w.builtin => format!("walkthrough “{}”", w.name),
+        None => format!("scenario “{}” (from a file or the editor)", w.name),
+    };
+    let len = w.stepper.borrow().len();
+    format!("{what}, event {pos} of {len} ({})", action_label(w, pos))
 }
 
 /// Copy every `data-style` attribute to the element's `style.cssText` (CSSOM; allowed under a
@@ -1430,6 +1469,16 @@ pub fn App() -> Html {
         }
     });
 
+    // The test-only panic trigger (`?debug_panic=` with its token; crate::panic).
+    {
+        let d = lab.dispatcher();
+        use_effect_with(lab.debug_panic, move |&armed| {
+            if armed {
+                crate::panic::arm(move || d.dispatch(Msg::DebugPanic));
+            }
+        });
+    }
+
     // The URL follows the view (replaceState: stepping does not flood the history). A scenario
     // from a file or the editor is carried in the URL itself (`?scenario=<base64url JSON>`).
     let query = lab
@@ -1440,11 +1489,29 @@ pub fn App() -> Html {
             let pos = w.stepper.borrow().pos();
             full_query(w, pos, lab.zoom)
         });
+    // What the panic screen reloads (crate::panic): the position that has just rendered, at the
+    // URL written below, or for an embed (which never writes its URL) its own URL at this step.
+    let good = lab.walk.as_ref().filter(|_| !lab.bench).map(|w| {
+        let pos = w.stepper.borrow().pos();
+        crate::panic::LastGood {
+            href: match &query {
+                Some(q) => format!("./{q}"),
+                None => embed_here(pos),
+            },
+            place: place_words(w, pos),
+            embed: lab.embed.is_some(),
+        }
+    });
     use_effect_with(query, move |query| {
         if let Some(q) = query {
             if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
                 let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(q));
             }
+        }
+    });
+    use_effect_with(good, |good| {
+        if let Some(g) = good {
+            crate::panic::remember(g.clone());
         }
     });
 
@@ -1770,4 +1837,22 @@ pub const LANDMARKS: [Landmark; 6] = [
 /// Name of a landmark.
 pub fn landmark_label(l: Landmark) -> &'static str {
     landmark_name(l)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn place_words_name_the_walkthrough_event_and_step() {
+        let w = Walk::load("pool-refill").unwrap();
+        let len = w.stepper.borrow().len();
+        assert_eq!(
+            place_words(&w, 0),
+            format!("walkthrough “pool-refill”, event 0 of {len} (boot)")
+        );
+        let (seed, d) = (17, 2);
+        let p = Walk::problem(seed, d).unwrap();
+        assert!(place_words(&p, 0).starts_with("random problem 17 (difficulty 2), event 0 of "));
+    }
 }

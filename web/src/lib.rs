@@ -7,6 +7,8 @@
 //! [`chart`] plots `ttm_core::series` over the whole trace (plotters on a canvas), [`editor`] loads
 //! scenario files and edits scenario JSON, [`machine`] is the machine form (re-run and compare), and
 //! [`bench`] is the `?bench=1` measurement mode, and [`travel`] animates pages between places.
+//! [`panic`] turns a panic (which kills the wasm app) into a message with a link back to the last
+//! position that rendered.
 
 pub mod app;
 pub mod bench;
@@ -17,14 +19,17 @@ pub mod exercise;
 pub mod export;
 pub mod machine;
 pub mod panels;
+pub mod panic;
 pub mod snapshot;
 pub mod travel;
 pub mod url;
 pub mod view;
 pub mod zip;
 
-/// Render the application into the page's `#app` element (falls back to `<body>`).
+/// Install the panic screen, then render the application into the page's `#app` element (falls
+/// back to `<body>`).
 pub fn mount() {
+    panic::install();
     let root = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("app"));
