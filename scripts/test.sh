@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Full check, in order, stopping at the first failure:
-#   setup, rustfmt, clippy (native + wasm32), native tests, core's wasm tests in headless Chromium,
+#   setup, rustfmt, clippy (native + wasm32), native tests, the stress harness's short pass,
+#   core's wasm tests in headless Chromium,
 #   release build of the site into dist/, the documentation book into dist/book/ (mdBook),
 #   browser end-to-end tests against dist/ served on loopback.
 # The last line printed is the e2e summary: "e2e: N passed, M failed".
@@ -34,7 +35,7 @@ on_exit() {
 trap on_exit EXIT
 
 n=0
-total=9
+total=10
 # step <title> <command...>: header, run (set -e stops the script on failure), duration.
 step() {
     local title=$1 t
@@ -84,6 +85,10 @@ step "rustfmt" cargo fmt --all --check
 step "clippy (native, all targets)" cargo clippy "${locked[@]}" --workspace --all-targets -- -D warnings
 step "clippy (ttm-web on wasm32)" cargo clippy "${locked[@]}" -p ttm-web --target wasm32-unknown-unknown -- -D warnings
 step "native tests" cargo test "${locked[@]}" --workspace
+# ttm-stress (stress/, docs/RELIABILITY.md): random sequences and scenario texts against the model,
+# an independent invariant checker, replay/stepper/teardown checks; about a minute on 2 cores.
+step "stress harness, short pass (ttm-stress)" \
+    cargo run "${locked[@]}" --profile stress -q -p ttm-stress -- --sequences 15000 --texts 10000
 step "core wasm tests (headless Chromium)" \
     wasm-pack test --headless --chrome --chromedriver "$CHROMEDRIVER" --mode no-install core
 step "release build (trunk -> dist/)" trunk build --release --offline "${locked[@]}"

@@ -370,3 +370,75 @@ fn problem_prints_a_reproducible_scenario_whose_quiz_runs() {
         assert!(stderr(&o).contains("problem"), "{bad:?}: {}", stderr(&o));
     }
 }
+
+/// Random command lines (issue 11): commands, options and values in any combination, including
+/// missing values, unknown keys, broken numbers, huge steps, directories and missing files. The
+/// runner answers each with exit status 0, 1 or 2 and never panics (a panic exits with 101).
+#[test]
+fn random_command_lines_never_panic() {
+    let pool = scenario("pool-refill");
+    let broken = scratch("random-broken.json", b"{\"format\": [1, 2");
+    let broken = broken.display().to_string();
+    let dir = root().join("scenarios").display().to_string();
+    let words: Vec<&str> = vec![
+        "run",
+        "debugfs",
+        "diff",
+        "check",
+        "list",
+        "quiz",
+        "problem",
+        "help",
+        "--help",
+        "--json",
+        "--trace",
+        "--step",
+        "--a",
+        "--b",
+        "--all",
+        "--difficulty",
+        &pool,
+        &broken,
+        &dir,
+        "pool-refill",
+        "no-such-walkthrough",
+        "/nonexistent/x.json",
+        "0",
+        "1",
+        "-1",
+        "18446744073709551616",
+        "99999",
+        "era=E1",
+        "era=E9",
+        "driver=vmwgfx",
+        "ram_mib=0",
+        "ram_mib=99999999",
+        "fidelity=fixed",
+        "swiotlb=maybe",
+        "=",
+        "",
+        "x=y",
+        "--",
+        "-",
+    ];
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for case in 0..300 {
+        let n = 1 + (next() % 5) as usize;
+        let args: Vec<&str> = (0..n)
+            .map(|_| words[(next() % words.len() as u64) as usize])
+            .collect();
+        let o = ttm_lab(&args);
+        let code = o.status.code();
+        assert!(
+            matches!(code, Some(0..=2)) && !stderr(&o).contains("panicked"),
+            "case {case}: ttm-lab {args:?} exited {code:?}\n{}",
+            stderr(&o)
+        );
+    }
+}

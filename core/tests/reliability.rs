@@ -266,7 +266,10 @@ fn fixed_mode_unpopulates_a_dma_tt_whose_pool_does_not_exist() {
         cfg.driver.accel = false;
         cfg.driver.vram_mib = 10;
         cfg.driver.visible_vram_mib = 2;
-        let s = run_all(cfg, &[bo_create(30, "vram"), validate(0, "gtt"), Action::BoSwapout]);
+        let s = run_all(
+            cfg,
+            &[bo_create(30, "vram"), validate(0, "gtt"), Action::BoSwapout],
+        );
         let tt = &s.state().tts[s.state().bos[0].tt.unwrap() as usize];
         assert!(tt.swapped());
         let no_pool = s

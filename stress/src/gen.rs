@@ -32,7 +32,11 @@ pub fn machine(r: &mut Rng) -> MachineConfig {
         accel: r.chance(1, 2),
         nv50: r.chance(1, 2),
         gmr_ids: r.range(1, 8) as u32,
-        max_gmr_pages: if r.chance(1, 2) { 0 } else { r.range(1, 600) as u32 },
+        max_gmr_pages: if r.chance(1, 2) {
+            0
+        } else {
+            r.range(1, 600) as u32
+        },
     };
     let mut faults = FaultPlan::default();
     let lists: [(&mut Vec<u64>, u64); 8] = [
@@ -261,7 +265,11 @@ pub fn action(r: &mut Rng, s: &Sim) -> Action {
         15 => Action::RunDeferredWork,
         16 => Action::SysfsWrite {
             attr: sysfs_attr(r),
-            zone: if r.chance(1, 10) { 5 } else { r.below(2) as usize },
+            zone: if r.chance(1, 10) {
+                5
+            } else {
+                r.below(2) as usize
+            },
             value: sysfs_text(r),
         },
         17 => Action::PoolFini,

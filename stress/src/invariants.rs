@@ -109,7 +109,10 @@ fn pages(st: &State, out: &mut Vec<Violation>) {
             return;
         }
     }
-    let mut seen: Vec<Vec<u8>> = zones.iter().map(|z| vec![0; (z.bump - z.start) as usize]).collect();
+    let mut seen: Vec<Vec<u8>> = zones
+        .iter()
+        .map(|z| vec![0; (z.bump - z.start) as usize])
+        .collect();
     let mut stray = None;
     for_each_place(st, |pfn, _| {
         let slot = zones
@@ -130,7 +133,12 @@ fn pages(st: &State, out: &mut Vec<Violation>) {
     let bad: Vec<u64> = zones
         .iter()
         .zip(&seen)
-        .flat_map(|(z, c)| c.iter().enumerate().filter(|x| *x.1 != 1).map(move |(i, _)| z.start + i as u64))
+        .flat_map(|(z, c)| {
+            c.iter()
+                .enumerate()
+                .filter(|x| *x.1 != 1)
+                .map(move |(i, _)| z.start + i as u64)
+        })
         .take(4)
         .collect();
     for pfn in bad {
@@ -202,7 +210,11 @@ fn counters(st: &State, out: &mut Vec<Violation>) {
         if p.npages_free != p.free.len() as u64 {
             out.push(v(
                 Kind::PoolCount,
-                format!("dma pool {i}: npages_free {} but {} free", p.npages_free, p.free.len()),
+                format!(
+                    "dma pool {i}: npages_free {} but {} free",
+                    p.npages_free,
+                    p.free.len()
+                ),
             ));
         }
     }
@@ -213,7 +225,11 @@ fn counters(st: &State, out: &mut Vec<Violation>) {
 fn accounting(cfg: &MachineConfig, st: &State, out: &mut Vec<Violation>) {
     let zones = st.zones.len();
     let objects: u64 = st.obj_charged
-        + st.bos.iter().filter(|b| b.alive).map(|b| b.acc_size).sum::<u64>();
+        + st.bos
+            .iter()
+            .filter(|b| b.alive)
+            .map(|b| b.acc_size)
+            .sum::<u64>();
     let mut lo = vec![objects; zones];
     let mut hi = vec![objects; zones];
     for t in st.tts.iter().filter(|t| t.alive) {
@@ -248,7 +264,15 @@ fn tts(cfg: &MachineConfig, st: &State, out: &mut Vec<Violation>) {
     for t in &st.tts {
         let present = t.pages.iter().filter(|p| p.is_some()).count() as u32;
         if t.pages.len() != t.num_pages as usize {
-            out.push(v(Kind::TtState, format!("tt {}: {} slots for {} pages", t.id, t.pages.len(), t.num_pages)));
+            out.push(v(
+                Kind::TtState,
+                format!(
+                    "tt {}: {} slots for {} pages",
+                    t.id,
+                    t.pages.len(),
+                    t.num_pages
+                ),
+            ));
         }
         let ok = if !t.alive {
             present == 0
@@ -262,13 +286,19 @@ fn tts(cfg: &MachineConfig, st: &State, out: &mut Vec<Violation>) {
         if !ok {
             out.push(v(
                 Kind::TtState,
-                format!("tt {} (alive {}, {:?}) holds {present} of {} pages", t.id, t.alive, t.state, t.num_pages),
+                format!(
+                    "tt {} (alive {}, {:?}) holds {present} of {} pages",
+                    t.id, t.alive, t.state, t.num_pages
+                ),
             ));
         }
         if t.alive && t.swapped() && (t.state != TtState::Unpopulated || t.swap_storage.is_none()) {
             out.push(v(
                 Kind::Swapped,
-                format!("tt {} is SWAPPED in state {:?} with storage {:?}", t.id, t.state, t.swap_storage),
+                format!(
+                    "tt {} is SWAPPED in state {:?} with storage {:?}",
+                    t.id, t.state, t.swap_storage
+                ),
             ));
         }
     }
@@ -283,10 +313,22 @@ fn swap_files(st: &State, out: &mut Vec<Violation>) {
             .map(|t| t.id)
             .collect();
         if !f.released && !f.persistent && users.is_empty() {
-            out.push(v(Kind::SwapFile, format!("swap file {} is referenced by nobody and never released", f.id)));
+            out.push(v(
+                Kind::SwapFile,
+                format!(
+                    "swap file {} is referenced by nobody and never released",
+                    f.id
+                ),
+            ));
         }
         if f.released && !users.is_empty() {
-            out.push(v(Kind::SwapFile, format!("released swap file {} is still the storage of tt {:?}", f.id, users)));
+            out.push(v(
+                Kind::SwapFile,
+                format!(
+                    "released swap file {} is still the storage of tt {:?}",
+                    f.id, users
+                ),
+            ));
         }
     }
 }
@@ -297,7 +339,10 @@ fn attributes(cfg: &MachineConfig, st: &State, out: &mut Vec<Violation>) {
     let attr = |pfn: u64| st.phys.page(pfn).map_or(Attr::Wb, |p| p.attr);
     let mut bad = |pfn: u64, want: Attr, place: String| {
         if attr(pfn) != want && out.iter().all(|x| x.kind != Kind::PageAttr) {
-            out.push(v(Kind::PageAttr, format!("page {pfn:#x} in {place} is {:?}, not {want:?}", attr(pfn))));
+            out.push(v(
+                Kind::PageAttr,
+                format!("page {pfn:#x} in {place} is {:?}, not {want:?}", attr(pfn)),
+            ));
         }
     };
     for z in &st.phys.zones {
@@ -313,7 +358,11 @@ fn attributes(cfg: &MachineConfig, st: &State, out: &mut Vec<Violation>) {
             bad(x, caching_attr(p.caching), format!("pool {i}"));
         }
     }
-    for t in st.tts.iter().filter(|t| t.alive && t.state != TtState::Unpopulated) {
+    for t in st
+        .tts
+        .iter()
+        .filter(|t| t.alive && t.state != TtState::Unpopulated)
+    {
         for &x in t.pages.iter().flatten().filter(|&&x| !is_highmem(cfg, x)) {
             bad(x, caching_attr(t.caching), format!("tt {}", t.id));
         }
@@ -334,17 +383,29 @@ fn bos(st: &State, out: &mut Vec<Violation>) {
     }
     for (&(t, b), &n) in &count {
         let bo = st.bos.get(b as usize);
-        let place = if t == usize::MAX { "the swap LRU".to_string() } else { format!("LRU {t}") };
+        let place = if t == usize::MAX {
+            "the swap LRU".to_string()
+        } else {
+            format!("LRU {t}")
+        };
         if n > 1 {
             out.push(v(Kind::BoLists, format!("BO {b} is {n} times on {place}")));
         }
         match bo {
-            None => out.push(v(Kind::BoLists, format!("{place} holds BO {b}, which does not exist"))),
-            Some(bo) if !bo.alive => out.push(v(Kind::BoLists, format!("{place} holds released BO {b}"))),
-            Some(bo) if bo.reserved => out.push(v(Kind::BoLists, format!("reserved BO {b} is on {place}"))),
-            Some(bo) if t == usize::MAX && bo.tt.is_none() => {
-                out.push(v(Kind::BoLists, format!("BO {b} without a tt is on the swap LRU")))
+            None => out.push(v(
+                Kind::BoLists,
+                format!("{place} holds BO {b}, which does not exist"),
+            )),
+            Some(bo) if !bo.alive => {
+                out.push(v(Kind::BoLists, format!("{place} holds released BO {b}")))
             }
+            Some(bo) if bo.reserved => {
+                out.push(v(Kind::BoLists, format!("reserved BO {b} is on {place}")))
+            }
+            Some(bo) if t == usize::MAX && bo.tt.is_none() => out.push(v(
+                Kind::BoLists,
+                format!("BO {b} without a tt is on the swap LRU"),
+            )),
             Some(bo) if t != usize::MAX && t != bo.mem.mem_type as usize => out.push(v(
                 Kind::BoLists,
                 format!("BO {b} of memory type {} is on LRU {t}", bo.mem.mem_type),
@@ -361,7 +422,10 @@ fn bos(st: &State, out: &mut Vec<Violation>) {
         if owner != Some(b.id) {
             out.push(v(
                 Kind::BoLists,
-                format!("BO {} says it owns range {:#x} of type {}, whose owner is {owner:?}", b.id, b.mem.start, b.mem.mem_type),
+                format!(
+                    "BO {} says it owns range {:#x} of type {}, whose owner is {owner:?}",
+                    b.id, b.mem.start, b.mem.mem_type
+                ),
             ));
         }
     }

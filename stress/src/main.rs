@@ -96,7 +96,10 @@ impl Report {
         self.texts_loaded += o.texts_loaded;
         self.texts_not_utf8 += o.texts_not_utf8;
         for (k, v) in o.failures {
-            let e = self.failures.entry(k).or_insert((0, v.1, v.2.clone(), v.3.clone()));
+            let e = self
+                .failures
+                .entry(k)
+                .or_insert((0, v.1, v.2.clone(), v.3.clone()));
             if v.1 < e.1 {
                 (e.1, e.2, e.3) = (v.1, v.2, v.3);
             }
@@ -112,7 +115,8 @@ fn worker(a: &Args, job: u64) -> Report {
         let seed = a.seed.wrapping_mul(1_000_003).wrapping_add(i);
         match sequence::generate(seed, a.opt) {
             Ok(s) => rep.stats.add(&s),
-            Err((f, case)) => {
+            Err(b) => {
+                let (f, case) = *b;
                 rep.stats.sequences += 1;
                 rep.record(seed, &f, || {
                     let small = shrink::shrink(&case, &f);
@@ -165,10 +169,14 @@ fn main() -> ExitCode {
     let t0 = Instant::now();
     let mut total = Report::default();
     std::thread::scope(|sc| {
-        let handles: Vec<_> = (0..a.jobs).map(|j| sc.spawn({
-            let a = &a;
-            move || worker(a, j)
-        })).collect();
+        let handles: Vec<_> = (0..a.jobs)
+            .map(|j| {
+                sc.spawn({
+                    let a = &a;
+                    move || worker(a, j)
+                })
+            })
+            .collect();
         for h in handles {
             match h.join() {
                 Ok(r) => total.merge(r),
@@ -198,7 +206,9 @@ fn main() -> ExitCode {
     let n: u64 = total.failures.values().map(|v| v.0).sum();
     println!("  failures {n}");
     for (class, (count, seed, detail, repro)) in &total.failures {
-        println!("\n== {class}: {count} (first: seed {seed})\n{detail}\nminimal reproducer:\n{repro}");
+        println!(
+            "\n== {class}: {count} (first: seed {seed})\n{detail}\nminimal reproducer:\n{repro}"
+        );
     }
     ExitCode::FAILURE
 }

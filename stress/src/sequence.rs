@@ -155,7 +155,7 @@ pub struct Options {
 }
 
 /// Generate and run sequence `seed`. On failure, the case that ran (for shrinking).
-pub fn generate(seed: u64, opt: Options) -> Result<Stats, (Failure, Case)> {
+pub fn generate(seed: u64, opt: Options) -> Result<Stats, Box<(Failure, Case)>> {
     let mut r = Rng::new(seed);
     let mut cfg = gen::machine(&mut r);
     let long = r.below(opt.long_every) == 0;
@@ -175,7 +175,7 @@ pub fn generate(seed: u64, opt: Options) -> Result<Stats, (Failure, Case)> {
     };
     match execute(&mut case, &mut source) {
         Ok(s) => Ok(s),
-        Err(f) => Err((f, case)),
+        Err(f) => Err(Box::new((f, case))),
     }
 }
 
@@ -222,7 +222,10 @@ impl Source<'_> {
                 // function). Each such write still runs both checkers, so this is the costly
                 // part of a run.
                 let len = s.trace().len();
-                if *long && (*pad || (done == *n && r.chance(1, 4))) && len % STATE_CHECKPOINT_EVERY != 0 {
+                if *long
+                    && (*pad || (done == *n && r.chance(1, 4)))
+                    && !len.is_multiple_of(STATE_CHECKPOINT_EVERY)
+                {
                     *pad = true;
                     return Some(Action::SysfsWrite {
                         attr: ttm_core::SysfsAttr::SwapLimit,
@@ -253,7 +256,10 @@ fn execute(case: &mut Case, source: &mut Source) -> Result<Stats, Failure> {
     let fixed = cfg.fidelity == Fidelity::Fixed;
     let boot_violations = invariants::check(&cfg, s.state());
     if let Some(v) = boot_violations.first() {
-        return Err(fail(format!("violation:{:?}", v.kind), format!("at boot: {}", v.detail)));
+        return Err(fail(
+            format!("violation:{:?}", v.kind),
+            format!("at boot: {}", v.detail),
+        ));
     }
     let mut done = 0u64;
     while let Some(a) = source.next(&s, done) {
@@ -267,16 +273,25 @@ fn execute(case: &mut Case, source: &mut Source) -> Result<Stats, Failure> {
         if let Err(SimError::Invalid(m)) = &r {
             stats.invalid += 1;
             if s.trace().len() != before_len {
-                return Err(fail("invalid-recorded", format!("{a:?} was refused ({m}) but recorded events")));
+                return Err(fail(
+                    "invalid-recorded",
+                    format!("{a:?} was refused ({m}) but recorded events"),
+                ));
             }
             if m.is_empty() {
-                return Err(fail("invalid-unexplained", format!("{a:?} was refused without a message")));
+                return Err(fail(
+                    "invalid-unexplained",
+                    format!("{a:?} was refused without a message"),
+                ));
             }
             continue;
         }
         case.actions.push(a.clone());
         stats.steps += 1;
-        let new: Vec<Finding> = s.findings()[before_findings..].iter().map(|(_, f)| *f).collect();
+        let new: Vec<Finding> = s.findings()[before_findings..]
+            .iter()
+            .map(|(_, f)| *f)
+            .collect();
         if fixed {
             if let Some(f) = new.iter().find(|f| !fixed_allows(&cfg, &a, f)) {
                 return Err(fail(
@@ -291,7 +306,11 @@ fn execute(case: &mut Case, source: &mut Source) -> Result<Stats, Failure> {
         if let Some(v) = violations.iter().find(|v| !accepted(&cfg, &s, v)) {
             return Err(fail(
                 format!("violation:{:?}", v.kind),
-                format!("after step {} ({a:?}): {}", case.actions.len() - 1, v.detail),
+                format!(
+                    "after step {} ({a:?}): {}",
+                    case.actions.len() - 1,
+                    v.detail
+                ),
             ));
         }
     }
@@ -336,13 +355,19 @@ fn replay_checks(s: &Sim) -> Result<(), Failure> {
         st.apply(d);
     }
     if &st != s.state() {
-        return Err(fail("replay", "replaying the trace does not give the live state"));
+        return Err(fail(
+            "replay",
+            "replaying the trace does not give the live state",
+        ));
     }
     for d in deltas.iter().rev() {
         st.revert(d);
     }
     if &st != s.boot_state() {
-        return Err(fail("revert", "reverting the whole trace does not give the boot state"));
+        return Err(fail(
+            "revert",
+            "reverting the whole trace does not give the boot state",
+        ));
     }
     Ok(())
 }
@@ -394,7 +419,10 @@ fn stepper_checks(s: &Sim, salt: u64) -> Result<(u64, u64), Failure> {
         stepper.seek(t);
         let want = &refs[refs.binary_search_by_key(&t, |x| x.0).unwrap_or(0)].1;
         if stepper.pos() != t || stepper.state() != want {
-            return Err(fail("stepper", format!("the stepper's state at {t} of {len} differs from the replay")));
+            return Err(fail(
+                "stepper",
+                format!("the stepper's state at {t} of {len} differs from the replay"),
+            ));
         }
         let _ = stepper.call_stack();
         let zoom = *r.pick(&[Zoom::Action, Zoom::Call, Zoom::Change]);
@@ -459,12 +487,20 @@ fn teardown(s: &mut Sim) -> Result<(), Failure> {
         if s.state().dma_pools.iter().all(|p| p.free.is_empty()) {
             break;
         }
-        run(s, Action::DmaPoolShrink { nr_to_scan: u64::MAX })?;
+        run(
+            s,
+            Action::DmaPoolShrink {
+                nr_to_scan: u64::MAX,
+            },
+        )?;
     }
     let st = s.state();
     let mut left = Vec::new();
     if st.pages_out_of_system() != 0 {
-        left.push(format!("{} pages out of system memory", st.pages_out_of_system()));
+        left.push(format!(
+            "{} pages out of system memory",
+            st.pages_out_of_system()
+        ));
     }
     for z in &st.zones {
         if z.used_mem != 0 {
@@ -474,7 +510,11 @@ fn teardown(s: &mut Sim) -> Result<(), Failure> {
     if let Some(b) = st.bos.iter().find(|b| b.alive) {
         left.push(format!("BO {} is still alive", b.id));
     }
-    for f in st.swap_files.iter().filter(|f| !f.released && !f.persistent) {
+    for f in st
+        .swap_files
+        .iter()
+        .filter(|f| !f.released && !f.persistent)
+    {
         left.push(format!("swap file {} was never released", f.id));
     }
     if left.is_empty() {

@@ -8,11 +8,41 @@ use ttm_core::{catalog, Scenario};
 
 /// Tokens that make interesting JSON mutations.
 const TOKENS: &[&str] = &[
-    "{", "}", "[", "]", "\"", ",", ":", "null", "true", "-1", "0", "4294967296",
-    "18446744073709551616", "1e400", "-0", "\"\\u0000\"", "\n", "\"machine\"", "\"do\"",
-    "\"action\"", "\"tt_create\"", "\"steps\"", "\"expect\"", "\"a\\\"b\"", "\"\\\\\"", "\"é\"",
-    "\"e\u{301}\"", "[67108864, \"X86_64\", \"E1\"]", "\"ask\"", "\"auto\"", "\u{feff}", "\r\n",
-    "\t", "\"\n\"", "\\",
+    "{",
+    "}",
+    "[",
+    "]",
+    "\"",
+    ",",
+    ":",
+    "null",
+    "true",
+    "-1",
+    "0",
+    "4294967296",
+    "18446744073709551616",
+    "1e400",
+    "-0",
+    "\"\\u0000\"",
+    "\n",
+    "\"machine\"",
+    "\"do\"",
+    "\"action\"",
+    "\"tt_create\"",
+    "\"steps\"",
+    "\"expect\"",
+    "\"a\\\"b\"",
+    "\"\\\\\"",
+    "\"é\"",
+    "\"e\u{301}\"",
+    "[67108864, \"X86_64\", \"E1\"]",
+    "\"ask\"",
+    "\"auto\"",
+    "\u{feff}",
+    "\r\n",
+    "\t",
+    "\"\n\"",
+    "\\",
 ];
 
 /// One fuzzed text: a walkthrough with 1-8 mutations, or (one in five) random bytes.
@@ -69,7 +99,9 @@ pub fn check(bytes: &[u8]) -> Result<bool, Failure> {
             if e.line == 0 || e.column == 0 || e.line > lines || e.column > line_len + 1 {
                 return Err(fail(
                     "text-unlocated",
-                    format!("{e} (the text has {lines} lines; that line has {line_len} characters)"),
+                    format!(
+                        "{e} (the text has {lines} lines; that line has {line_len} characters)"
+                    ),
                 ));
             }
             if e.message.is_empty() {

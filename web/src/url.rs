@@ -425,4 +425,109 @@ mod tests {
             "?problem=17&difficulty=2&step=5&zoom=action"
         );
     }
+
+    /// Random query strings (known and unknown keys, broken numbers, odd text, base64 garbage,
+    /// scenario parameters that decode to any bytes) never panic, and every value that cannot
+    /// be used becomes a message (issue 11: bad input gets a clear error, never a panic).
+    #[test]
+    fn random_queries_never_panic() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let keys = [
+            "walkthrough",
+            "step",
+            "zoom",
+            "scenario",
+            "problem",
+            "difficulty",
+            "embed",
+            "from",
+            "to",
+            "autoplay",
+            "loop",
+            "theme",
+            "exercises",
+            "era",
+            "driver",
+            "fidelity",
+            "ram_mib",
+            "swiotlb",
+            "agp",
+            "accel",
+            "debug_panic",
+            "",
+            "\u{0}",
+            "ST\u{e9}P",
+        ];
+        let values = [
+            "",
+            " ",
+            "0",
+            "1",
+            "-1",
+            "18446744073709551616",
+            "1e3",
+            "x",
+            "pool-refill",
+            "E9",
+            "true",
+            "TRUE",
+            "\u{301}",
+            "\u{feff}12",
+            "%zz",
+            "eyJmb3JtYXQiOiJ0dG0ifQ",
+            "____",
+            "a-b_c",
+            "\n",
+            "99999999999999999999",
+        ];
+        for _ in 0..20_000 {
+            let n = (next() % 6) as usize;
+            let owned: Vec<(String, String)> = (0..n)
+                .map(|_| {
+                    let k = keys[(next() % keys.len() as u64) as usize].to_string();
+                    let v = if next() % 4 == 0 {
+                        (0..next() % 12)
+                            .map(|_| char::from_u32((next() % 0x3000) as u32).unwrap_or('?'))
+                            .collect()
+                    } else {
+                        values[(next() % values.len() as u64) as usize].to_string()
+                    };
+                    (k, v)
+                })
+                .collect();
+            let q = parse(owned.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            assert!(q.problems.iter().all(|p| !p.trim().is_empty()));
+            let mut m = MachineConfig::default();
+            for (k, v) in &owned {
+                if MACHINE_KEYS.contains(&k.as_str()) {
+                    if let Err(e) = apply_machine(&mut m, k, v) {
+                        assert!(e.contains(k.as_str()), "{e}");
+                    }
+                }
+                if k == "scenario" {
+                    if let Ok(text) = decode_scenario(v) {
+                        if let Err(e) = ttm_core::Scenario::from_json(&text) {
+                            assert!(e.line >= 1 && e.column >= 1, "{e}");
+                        }
+                    }
+                }
+            }
+            let get = |key: &str| {
+                owned
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, v)| v.as_str())
+            };
+            let _ = parse_problem(get("problem"), get("difficulty"));
+            let len = next() % 1000;
+            let (from, to, _) = embed_range(get("from"), get("to"), len);
+            assert!(from <= to && to <= len);
+        }
+    }
 }
