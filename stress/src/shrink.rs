@@ -6,7 +6,24 @@ use ttm_core::config::FaultPlan;
 use ttm_core::scenario::{Scenario, Step, FORMAT, VERSION};
 use ttm_core::{Sim, SimError};
 
-fn fails_alike(case: &Case, class: &str) -> bool {
+/// Shrinking stops after this many re-runs or this much time (a long case, such as one padded
+/// to a checkpoint multiple, costs tens of thousands of steps per re-run).
+const BUDGET_RUNS: u32 = 400;
+const BUDGET: std::time::Duration = std::time::Duration::from_secs(20);
+
+struct Budget {
+    runs: u32,
+    start: std::time::Instant,
+}
+
+impl Budget {
+    fn left(&self) -> bool {
+        self.runs < BUDGET_RUNS && self.start.elapsed() < BUDGET
+    }
+}
+
+fn fails_alike(case: &Case, class: &str, budget: &mut Budget) -> bool {
+    budget.runs += 1;
     matches!(replay_case(case), Err(f) if f.class == class)
 }
 
@@ -15,21 +32,26 @@ pub fn failure_of(case: &Case, fallback: &Failure) -> Failure {
     replay_case(case).err().unwrap_or_else(|| fallback.clone())
 }
 
-/// The smallest case (by the usual ddmin steps) that still fails with `failure`'s class.
+/// The smallest case (by the usual ddmin steps, within a budget of re-runs and time) that still
+/// fails with `failure`'s class.
 pub fn shrink(case: &Case, failure: &Failure) -> Case {
     let class = failure.class.as_str();
+    let mut budget = Budget {
+        runs: 0,
+        start: std::time::Instant::now(),
+    };
     let mut best = case.clone();
     let mut chunks = 2usize;
-    while !best.actions.is_empty() {
+    while !best.actions.is_empty() && budget.left() {
         let n = best.actions.len();
         let size = n.div_ceil(chunks);
         let mut reduced = false;
         let mut start = 0;
-        while start < best.actions.len() {
+        while start < best.actions.len() && budget.left() {
             let mut trial = best.clone();
             let end = (start + size).min(trial.actions.len());
             trial.actions.drain(start..end);
-            if fails_alike(&trial, class) {
+            if fails_alike(&trial, class, &mut budget) {
                 best = trial;
                 reduced = true;
             } else {
@@ -53,7 +75,7 @@ pub fn shrink(case: &Case, failure: &Failure) -> Case {
     for t in trials {
         let mut trial = best.clone();
         t(&mut trial);
-        if fails_alike(&trial, class) {
+        if fails_alike(&trial, class, &mut budget) {
             best = trial;
         }
     }
