@@ -181,8 +181,97 @@ fn big(r: &mut Rng, typical: u64) -> u64 {
     }
 }
 
-/// The next action for machine `s`.
+/// The next action for machine `s`: half of the time one that fits the state of an object that
+/// exists (a guided step along the tt and BO state machines of spec 2.4 and 6), otherwise any
+/// action with any arguments.
 pub fn action(r: &mut Rng, s: &Sim) -> Action {
+    if r.chance(1, 2) {
+        if let Some(a) = guided(r, s) {
+            return a;
+        }
+    }
+    random_action(r, s)
+}
+
+/// An action that a live tt or BO can take in its current state, so that multi-step stories
+/// (populate → swap out to persistent storage → swap in → swap out → destroy; validate that
+/// fails half-way → fault → swap out) happen often instead of almost never.
+fn guided(r: &mut Rng, s: &Sim) -> Option<Action> {
+    use ttm_core::TtState;
+    let st = s.state();
+    let live_tts: Vec<&ttm_core::Tt> = st.tts.iter().filter(|t| t.alive).collect();
+    let live_bos: Vec<u32> = st
+        .bos
+        .iter()
+        .filter(|b| b.alive && !b.ghost && b.kref > 0)
+        .map(|b| b.id)
+        .collect();
+    let files = st.swap_files.len() as u32;
+    if !live_tts.is_empty() && (live_bos.is_empty() || r.chance(1, 2)) {
+        let t = *r.pick(&live_tts);
+        let tt = t.id;
+        let swapped = t.swapped();
+        return Some(match (t.state, swapped) {
+            (_, true) => Action::TtPopulate { tt },
+            (TtState::Unpopulated, false) => match r.below(4) {
+                0 => Action::TtSetCaching { tt, caching: caching(r) },
+                1 => Action::TtDestroy { tt },
+                _ => Action::TtPopulate { tt },
+            },
+            (TtState::Bound, _) => match r.below(3) {
+                0 => Action::TtUnbind { tt },
+                1 => Action::TtWrite { tt, seed: r.below(1024) as u32 },
+                _ => Action::TtDestroy { tt },
+            },
+            (TtState::Unbound, false) => match r.below(9) {
+                0 => Action::TtBind { tt },
+                1 => Action::TtUnpopulate { tt },
+                2 => Action::TtSetCaching { tt, caching: caching(r) },
+                3 => Action::TtWrite { tt, seed: r.below(1024) as u32 },
+                4 => Action::SwapFileCreate { pages: t.num_pages + r.below(2) as u32 },
+                5 => Action::TtDestroy { tt },
+                _ if t.caching != Caching::Cached => Action::TtSetCaching { tt, caching: Caching::Cached },
+                _ => Action::TtSwapout {
+                    tt,
+                    persistent: (files > 0 && r.chance(1, 2)).then(|| r.below(files as u64) as u32),
+                },
+            },
+        });
+    }
+    if live_bos.is_empty() {
+        return None;
+    }
+    let bo = *r.pick(&live_bos);
+    let b = &st.bos[bo as usize];
+    let names: Vec<&str> = s.driver_placements().into_iter().map(|(n, _)| n).collect();
+    if names.is_empty() {
+        return None;
+    }
+    Some(match r.below(10) {
+        0..=3 => Action::BoValidate {
+            bo,
+            placement: (*r.pick(&names)).to_string(),
+            pin: r.chance(1, 10),
+        },
+        4 => Action::BoFault {
+            bo,
+            page: r.below(b.num_pages.max(1) as u64) as u32,
+        },
+        5 => Action::BoWrite { bo, seed: r.below(1024) as u32 },
+        6 => Action::BoSwapout,
+        7 => Action::GpuExec { bo },
+        8 if b.kmap != 0 => Action::BoKunmap { bo },
+        8 => Action::BoKmap {
+            bo,
+            start: 0,
+            num: b.num_pages.max(1),
+        },
+        _ => Action::BoUnref { bo },
+    })
+}
+
+/// Any action, with arguments drawn for this machine (valid most of the time, not always).
+fn random_action(r: &mut Rng, s: &Sim) -> Action {
     let st = s.state();
     let (tts, bos, files) = (st.tts.len(), st.bos.len(), st.swap_files.len());
     let names: Vec<&str> = s.driver_placements().into_iter().map(|(n, _)| n).collect();
@@ -195,7 +284,7 @@ pub fn action(r: &mut Rng, s: &Sim) -> Action {
     };
     let bo_pages = |bo: u32| st.bos.get(bo as usize).map_or(1, |b| b.num_pages.max(1));
     let weights = [
-        6, 7, 4, 3, 3, 3, 3, 2, 2, 2, 1, 1, 1, 2, 2, 3, 2, 1, 1, 6, 6, 3, 1, 1, 1, 3, 2, 1, 1, 1,
+        6, 7, 4, 3, 3, 3, 3, 2, 2, 2, 2, 1, 1, 3, 2, 3, 3, 1, 1, 6, 6, 3, 1, 1, 1, 3, 2, 1, 1, 1,
         2, 2,
     ];
     match r.weighted(&weights) {
@@ -226,7 +315,11 @@ pub fn action(r: &mut Rng, s: &Sim) -> Action {
         },
         6 => Action::TtSwapout {
             tt: id(r, tts),
-            persistent: r.chance(1, 3).then(|| id(r, files)),
+            persistent: if files > 0 && r.chance(1, 2) {
+                Some(id(r, files))
+            } else {
+                None
+            },
         },
         7 => Action::TtDestroy { tt: id(r, tts) },
         8 => {
@@ -253,7 +346,17 @@ pub fn action(r: &mut Rng, s: &Sim) -> Action {
             nr_to_scan: big(r, 1500),
         },
         13 => Action::MemCharge {
-            bytes: big(r, 8 << 20),
+            bytes: if r.chance(1, 2) {
+                // Memory pressure: charge up to just below or past a zone's limit, so that the
+                // next page charge has to shrink (spec 5.4), which is where nested frees and
+                // swap-outs from inside other calls happen.
+                let z = &st.zones[r.below(st.zones.len() as u64) as usize];
+                let limit = if s.config().root { z.emer_mem } else { z.max_mem };
+                let room = limit.saturating_sub(z.used_mem);
+                room.saturating_sub(r.below(64 << 10)) + r.below(3) * 4096
+            } else {
+                big(r, 8 << 20)
+            },
         },
         14 => Action::MemUncharge {
             bytes: if r.chance(1, 2) {
@@ -263,6 +366,13 @@ pub fn action(r: &mut Rng, s: &Sim) -> Action {
             },
         },
         15 => Action::RunDeferredWork,
+        16 if r.chance(1, 2) => Action::SysfsWrite {
+            // Tighten or release an accounting limit: allocations then fail with -ENOMEM in the
+            // middle of a validate or a populate, and succeed again afterwards.
+            attr: *r.pick(&[SysfsAttr::AvailableMemory, SysfsAttr::EmergencyMemory, SysfsAttr::SwapLimit]),
+            zone: 0,
+            value: (*r.pick(&["0", "1", "64", "4096", "16384", "65536", "1048576"])).to_string(),
+        },
         16 => Action::SysfsWrite {
             attr: sysfs_attr(r),
             zone: if r.chance(1, 10) {

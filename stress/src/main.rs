@@ -180,7 +180,17 @@ fn main() -> ExitCode {
         for h in handles {
             match h.join() {
                 Ok(r) => total.merge(r),
-                Err(_) => eprintln!("ttm-stress: a worker thread died"),
+                Err(_) => {
+                    // A bug in the harness itself (generation happens outside the guard).
+                    let msg = sequence::LAST_PANIC.with(|p| p.borrow().clone());
+                    let f = Failure {
+                        class: "harness-panic".into(),
+                        detail: format!("a worker thread died: {msg}"),
+                    };
+                    let mut r = Report::default();
+                    r.record(0, &f, String::new);
+                    total.merge(r);
+                }
             }
         }
     });
