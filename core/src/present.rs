@@ -1,0 +1,1 @@
+//! Labels (filled in below).
