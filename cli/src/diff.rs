@@ -1,7 +1,6 @@
 //! `ttm-lab diff`: the same steps on two machines, aligned step by step (the comparison itself is
 //! `ttm_core::compare`, the same one the browser shows).
 
-use crate::render;
 use crate::{load, CliError};
 use std::fmt::Write;
 use std::path::Path;
@@ -154,7 +153,7 @@ pub fn cmd_diff(
             out,
             "{name}: {}\n   {}",
             describe(ov),
-            render::machine(run.sim.config())
+            ttm_core::present::machine_label(run.sim.config())
         );
     }
     out.push('\n');
