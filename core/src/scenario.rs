@@ -151,6 +151,34 @@ pub struct Run {
     pub questions: Vec<crate::exercise::Question>,
 }
 
+impl Run {
+    /// The step whose events hold position `pos` (the step just done, at a boundary).
+    pub fn step_at(&self, pos: u64) -> Option<usize> {
+        self.steps
+            .iter()
+            .position(|s| s.first_event < pos && pos <= s.end_event)
+    }
+
+    /// True at a step boundary: the start, the end of the trace, or where a step begins or ends.
+    pub fn at_boundary(&self, pos: u64) -> bool {
+        pos == 0
+            || pos == self.sim.trace().len()
+            || self
+                .steps
+                .iter()
+                .any(|s| s.first_event == pos || s.end_event == pos)
+    }
+
+    /// The question asked at `pos` (just before its step runs), with its index in
+    /// [`Run::questions`].
+    pub fn question_at(&self, pos: u64) -> Option<(usize, &crate::exercise::Question)> {
+        self.questions
+            .iter()
+            .enumerate()
+            .find(|(_, q)| self.steps.get(q.step).is_some_and(|s| s.first_event == pos))
+    }
+}
+
 impl Scenario {
     /// Read a scenario file without running it: the JSON, `format`, `version` and the machine
     /// ([`MachineConfig::validate`]). Every error is placed: the JSON path and a 1-based line and

@@ -158,6 +158,12 @@ fn a_mark_that_cannot_be_asked_is_a_scenario_error_with_its_place() {
         questions(&run).0,
         "computed once, with the run"
     );
+    // The question waits just before step 1, at the boundary between the two steps.
+    let before_1 = run.steps[1].first_event;
+    assert_eq!(run.question_at(before_1).map(|(i, _)| i), Some(0));
+    assert!(run.at_boundary(before_1));
+    assert_eq!(run.step_at(before_1), Some(0), "the step just done");
+    assert_eq!(run.step_at(before_1 + 1), Some(1));
     let qs = run.questions;
     assert_eq!(qs[0].step, 1);
     assert_eq!(qs[0].answer, Answer::Number(508));
