@@ -1,14 +1,13 @@
 //! `ttm-lab diff`: the same steps on two machines, aligned step by step (the comparison itself is
 //! `ttm_core::compare`, the same one the browser shows).
 
-use crate::render;
 use crate::{load, CliError};
 use std::fmt::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use ttm_core::compare::compare;
 use ttm_core::scenario::Run;
-use ttm_core::{Arch, DriverKind, Era, Fidelity, MachineConfig, Scenario};
+use ttm_core::{Arch, DriverKind, Era, Fidelity, MachineConfig};
 
 /// Apply `KEY=VALUE` overrides to a machine configuration.
 pub fn apply(m: &mut MachineConfig, overrides: &[(String, String)]) -> Result<(), String> {
@@ -103,10 +102,14 @@ fn mib32(v: &str) -> Option<u32> {
 /// Run `sc` on one side's machine: the file's machine with the overrides.
 fn side(
     file: &Path,
-    sc: &Scenario,
+    base: &Run,
     name: char,
     overrides: &[(String, String)],
 ) -> Result<Run, CliError> {
+    if overrides.is_empty() {
+        return Ok(base.clone());
+    }
+    let sc = &base.scenario;
     let mut m = sc.machine.clone();
     apply(&mut m, overrides).map_err(|e| CliError(format!("--{name}: {e}")))?;
     sc.run_with(m).map_err(|e| {
@@ -138,9 +141,10 @@ pub fn cmd_diff(
     a: &[(String, String)],
     b: &[(String, String)],
 ) -> Result<ExitCode, CliError> {
-    let sc = load(file)?;
-    let ra = side(file, &sc, 'a', a)?;
-    let rb = side(file, &sc, 'b', b)?;
+    let base = load(file)?;
+    let sc = &base.scenario;
+    let ra = side(file, &base, 'a', a)?;
+    let rb = side(file, &base, 'b', b)?;
     let c = compare(&ra, &rb);
     let mut out = String::new();
     let _ = writeln!(out, "{}: {}", sc.name, sc.title);
@@ -149,7 +153,7 @@ pub fn cmd_diff(
             out,
             "{name}: {}\n   {}",
             describe(ov),
-            render::machine(run.sim.config())
+            ttm_core::present::machine_label(run.sim.config())
         );
     }
     out.push('\n');

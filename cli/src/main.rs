@@ -91,9 +91,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// Read and parse a scenario file, or the built-in walkthrough of that name when no such file
-/// exists; errors name the file and the place in it.
-pub fn load(file: &Path) -> Result<Scenario, CliError> {
+/// Read and run a scenario file (once), or the built-in walkthrough of that name when no such
+/// file exists; errors name the file and the place in it, also those only the run finds.
+pub fn load(file: &Path) -> Result<Run, CliError> {
     // Bytes, not text: a file that is not UTF-8 gets the place of its first bad byte.
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
@@ -112,25 +112,18 @@ pub fn load(file: &Path) -> Result<Scenario, CliError> {
             }
         }
     };
-    Scenario::from_bytes(&bytes).map_err(|e| CliError(format!("{}: {e}", file.display())))
-}
-
-/// Run a parsed scenario. The parser has already dry-run it, so an error here is unexpected; it
-/// is still reported with the file name rather than unwrapped.
-pub fn run(file: &Path, sc: &Scenario) -> Result<Run, CliError> {
-    sc.run()
-        .map_err(|e| CliError(format!("{}: {e}", file.display())))
+    Scenario::load_bytes(&bytes).map_err(|e| CliError(format!("{}: {e}", file.display())))
 }
 
 /// `ttm-lab quiz`: the exercises of a scenario with the model's answers.
 fn cmd_quiz(file: &Path, all: bool, json: bool) -> Result<ExitCode, CliError> {
-    use ttm_core::exercise::{all_questions, questions, Answer};
-    let sc = load(file)?;
-    let run = run(file, &sc)?;
-    let (qs, missing) = if all {
-        (all_questions(&run), Vec::new())
+    use ttm_core::exercise::{all_questions, Answer};
+    let run = load(file)?;
+    // Loading has checked that every marked step has something to ask.
+    let qs = if all {
+        all_questions(&run)
     } else {
-        questions(&run)
+        run.questions.clone()
     };
     if json {
         let text = serde_json::to_string_pretty(&qs)
@@ -160,9 +153,6 @@ fn cmd_quiz(file: &Path, all: bool, json: bool) -> Result<ExitCode, CliError> {
         println!("  A: {}", q.answer_text());
         println!("  Why: {}", q.explanation);
     }
-    for u in &missing {
-        println!("Step {}: {u}", u.step);
-    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -189,8 +179,8 @@ fn cmd_run(
     json: bool,
     trace: bool,
 ) -> Result<ExitCode, CliError> {
-    let sc = load(file)?;
-    let run = run(file, &sc)?;
+    let run = load(file)?;
+    let sc = &run.scenario;
     check_step(&run, step)?;
     let shown = step.map_or(run.steps.len(), |n| n + 1);
     let summary: Summary = match step {
@@ -199,12 +189,12 @@ fn cmd_run(
     };
     let trace_end = step.map_or(run.sim.trace().len(), |n| run.steps[n].end_event);
     if json {
-        let v = ttm_core::scenario::report(&sc, &run.sim, &run.steps, &run.mismatches, step, trace);
+        let v = ttm_core::scenario::report(sc, &run.sim, &run.steps, &run.mismatches, step, trace);
         let text = serde_json::to_string_pretty(&v)
             .map_err(|e| CliError(format!("cannot serialize the run: {e}")))?;
         println!("{text}");
     } else {
-        print!("{}", render::run_header(&sc));
+        print!("{}", render::run_header(sc));
         for rec in &run.steps[..shown] {
             print!(
                 "{}",
@@ -232,33 +222,26 @@ fn cmd_run(
 
 /// `ttm-lab debugfs`.
 fn cmd_debugfs(file: &Path, step: Option<usize>) -> Result<ExitCode, CliError> {
-    let mut sc = load(file)?;
-    let full = run(file, &sc)?;
-    check_step(&full, step)?;
-    // The machine is deterministic: the state after step N is the state of a run of steps 0..=N.
-    if let Some(n) = step {
-        sc.steps.truncate(n + 1);
-    }
-    let r = run(file, &sc)?;
+    let run = load(file)?;
+    check_step(&run, step)?;
+    // The state after step N: the trace replayed up to the step's end (no second run).
+    let end = step.map_or(run.sim.trace().len(), |n| run.steps[n].end_event);
+    let swiotlb = run.sim.config().swiotlb;
+    let st = ttm_core::Recording::new(std::rc::Rc::new(run.sim), 2).state_at(end);
     println!("ttm_page_pool:");
-    print!("{}", r.sim.page_alloc_debugfs());
-    if r.sim.config().swiotlb {
+    print!("{}", ttm_core::page_alloc_debugfs(&st));
+    if swiotlb {
         println!();
         println!("ttm_dma_page_pool:");
-        print!("{}", r.sim.dma_page_alloc_debugfs());
+        print!("{}", ttm_core::dma_page_alloc_debugfs(&st));
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// `ttm-lab list`.
 fn cmd_list() -> Result<ExitCode, CliError> {
-    for name in ttm_core::catalog::names() {
-        let title = match ttm_core::catalog::load(name) {
-            Some(Ok(sc)) => sc.title,
-            Some(Err(e)) => format!("(broken: {e})"),
-            None => String::new(),
-        };
-        println!("{name:<24} {title}");
+    for e in ttm_core::catalog::list() {
+        println!("{:<24} {}", e.name, e.title);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -284,13 +267,12 @@ fn cmd_check(dir: &Path) -> Result<ExitCode, CliError> {
         let name = f
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let outcome = load(f).and_then(|sc| run(f, &sc).map(|r| (sc, r)));
-        match outcome {
+        match load(f) {
             Err(e) => {
                 failed += 1;
                 println!("FAIL {name}: {e}");
             }
-            Ok((_, r)) if !r.mismatches.is_empty() => {
+            Ok(r) if !r.mismatches.is_empty() => {
                 failed += 1;
                 println!(
                     "FAIL {name}: {} expectation(s) do not hold",
@@ -300,7 +282,8 @@ fn cmd_check(dir: &Path) -> Result<ExitCode, CliError> {
                     println!("       {}", render::mismatch(m));
                 }
             }
-            Ok((sc, r)) => {
+            Ok(r) => {
+                let sc = &r.scenario;
                 passed += 1;
                 let expects: usize = sc.steps.iter().map(|s| s.expect.len()).sum();
                 println!(

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::Path;
 use ttm_core::scenario::{Mismatch, StepRecord};
-use ttm_core::{DriverKind, MachineConfig, Output, Scenario, Summary};
+use ttm_core::{present, Output, Scenario, Summary};
 
 /// Width narration is wrapped to.
 const WRAP: usize = 96;
@@ -21,82 +21,8 @@ pub fn run_header(sc: &Scenario) -> String {
     if !sc.goal.is_empty() {
         s.push_str(&wrap(&sc.goal, "  "));
     }
-    let _ = writeln!(s, "machine: {}", machine(&sc.machine));
+    let _ = writeln!(s, "machine: {}", present::machine_label(&sc.machine));
     s.push('\n');
-    s
-}
-
-/// `64 MiB x86-64, era E3, faithful, radeon (VRAM 16 MiB, GTT 32 MiB, accel)`.
-pub fn machine(m: &MachineConfig) -> String {
-    let ram = if m.ram_bytes.is_multiple_of(1 << 30) {
-        format!("{} GiB", m.ram_bytes >> 30)
-    } else if m.ram_bytes.is_multiple_of(1 << 20) {
-        format!("{} MiB", m.ram_bytes >> 20)
-    } else {
-        format!("{} bytes", m.ram_bytes)
-    };
-    let d = &m.driver;
-    let mut extras = Vec::new();
-    for (on, what) in [
-        (m.swiotlb, "swiotlb"),
-        (m.agp, "AGP"),
-        (m.need_dma32, "need_dma32"),
-        (m.root, "root"),
-    ] {
-        if on {
-            extras.push(what.to_string());
-        }
-    }
-    if !m.sysfs.is_empty() {
-        extras.push(format!("{} sysfs write(s) at boot", m.sysfs.len()));
-    }
-    if m.faults != Default::default() {
-        extras.push("injected faults".to_string());
-    }
-    let driver = match d.kind {
-        DriverKind::Vmwgfx => format!(
-            "vmwgfx (VRAM {} MiB, {} GMR ids{})",
-            d.vram_mib,
-            d.gmr_ids,
-            if d.max_gmr_pages > 0 {
-                format!(", max {} GMR pages", d.max_gmr_pages)
-            } else {
-                String::new()
-            }
-        ),
-        k => format!(
-            "{} (VRAM {} MiB of which {} MiB CPU-visible, GTT {} MiB, {}{})",
-            if k == DriverKind::Radeon {
-                "radeon"
-            } else {
-                "nouveau"
-            },
-            d.vram_mib,
-            d.visible_vram_mib,
-            d.gtt_mib,
-            if d.accel {
-                "accelerated"
-            } else {
-                "no acceleration"
-            },
-            if k == DriverKind::Nouveau {
-                if d.nv50 {
-                    ", NV50+"
-                } else {
-                    ", pre-NV50"
-                }
-            } else {
-                ""
-            }
-        ),
-    };
-    let mut s = format!(
-        "{ram} {:?}, era {:?}, {:?}, {driver}",
-        m.arch, m.era, m.fidelity
-    );
-    if !extras.is_empty() {
-        let _ = write!(s, "; {}", extras.join(", "));
-    }
     s
 }
 
@@ -168,55 +94,6 @@ pub fn output(o: &Output) -> Option<String> {
         ),
         Output::Fence(f) => format!("fence {f}"),
     })
-}
-
-/// Memory-type name (spec 1.4; 3 is vmwgfx's GMR).
-pub fn mem_type(t: u8) -> String {
-    match t {
-        0 => "SYSTEM".into(),
-        1 => "TT".into(),
-        2 => "VRAM".into(),
-        3 => "PRIV0/GMR".into(),
-        n => format!("PRIV{}", n - 3),
-    }
-}
-
-/// A placement word as `TT|WC` (plus `NO_EVICT` and other extra bits).
-pub fn placement(p: u32) -> String {
-    let mut parts = Vec::new();
-    for (bit, name) in [
-        (0, "SYSTEM"),
-        (1, "TT"),
-        (2, "VRAM"),
-        (3, "PRIV0"),
-        (4, "PRIV1"),
-        (5, "PRIV2"),
-        (6, "PRIV3"),
-        (7, "PRIV4"),
-        (8, "PRIV5"),
-        (15, "SWAPPED"),
-        (16, "CACHED"),
-        (17, "UNCACHED"),
-        (18, "WC"),
-        (20, "SHARED"),
-        (21, "NO_EVICT"),
-    ] {
-        if p & (1 << bit) != 0 {
-            parts.push(name.to_string());
-        }
-    }
-    let known: u32 = [0, 1, 2, 3, 4, 5, 6, 7, 8, 15, 16, 17, 18, 20, 21]
-        .iter()
-        .map(|b| 1u32 << b)
-        .sum();
-    if p & !known != 0 {
-        parts.push(format!("{:#x}", p & !known));
-    }
-    if parts.is_empty() {
-        "0".into()
-    } else {
-        parts.join("|")
-    }
 }
 
 /// The state summary as tables.
@@ -294,8 +171,8 @@ pub fn summary(sm: &Summary) -> String {
                 s,
                 "    {:<3} {:<12} {:<24} {:>6}  {:<4} {:<4} {:<8}  {}",
                 b.id,
-                mem_type(b.mem_type),
-                placement(b.placement),
+                present::mem_type_name(b.mem_type),
+                present::placement_names(b.placement),
                 b.start,
                 b.tt.map_or("-".to_string(), |t| t.to_string()),
                 pos(b.lru_pos),
@@ -367,15 +244,6 @@ pub fn wrap(text: &str, indent: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn placements_read_like_the_kernel_flags() {
-        assert_eq!(placement((1 << 1) | (1 << 18)), "TT|WC");
-        assert_eq!(
-            placement(1 | (1 << 16) | (1 << 21)),
-            "SYSTEM|CACHED|NO_EVICT"
-        );
-    }
 
     #[test]
     fn wrap_keeps_words_whole() {

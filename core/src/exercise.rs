@@ -125,18 +125,6 @@ impl Ask {
     }
 }
 
-/// The kernel's name of memory type `t`.
-fn mem_type_name(t: u8) -> String {
-    use crate::consts::placement::*;
-    match u32::from(t) {
-        PL_SYSTEM => "TTM_PL_SYSTEM".into(),
-        PL_TT => "TTM_PL_TT".into(),
-        PL_VRAM => "TTM_PL_VRAM".into(),
-        PL_PRIV0 => "TTM_PL_PRIV0".into(),
-        n => format!("memory type {n}"),
-    }
-}
-
 /// A choice question whose options are `options` plus `answer` if missing.
 fn choice(mut options: Vec<String>, answer: &str) -> Answer {
     if !options.iter().any(|o| o == answer) {
@@ -239,17 +227,17 @@ fn question_of(
         Ask::Placement => after.bos.iter().find_map(|now| {
             let was = before.bos.get(now.id as usize)?;
             (now.alive && !now.ghost && was.mem_type != now.mem_type).then(|| {
-                let mut options: Vec<String> = [0, 1, 2].map(mem_type_name).to_vec();
+                let mut options: Vec<String> = [0, 1, 2].map(crate::present::mem_type_symbol).to_vec();
                 if has_priv0 {
-                    options.push(mem_type_name(3));
+                    options.push(crate::present::mem_type_symbol(3));
                 }
                 (
                     format!(
                         "BO {} is in {}. Where will it be after \"{label}\"?",
                         now.id,
-                        mem_type_name(was.mem_type)
+                        crate::present::mem_type_symbol(was.mem_type)
                     ),
-                    choice(options, &mem_type_name(now.mem_type)),
+                    choice(options, &crate::present::mem_type_symbol(now.mem_type)),
                 )
             })
         }),

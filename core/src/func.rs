@@ -172,6 +172,13 @@ impl Func {
         Func::ALL.get(i).copied()
     }
 
+    /// A callback TTM makes into the driver: a `struct ttm_bo_driver` member, a backend
+    /// operation (`struct ttm_backend_func`, `func->bind`), or a driver's own work such as its
+    /// GPU copy (spec 7.1). The driver's symbol for it is [`crate::event_symbol`]'s.
+    pub fn is_driver_callback(self) -> bool {
+        self.file().starts_with("struct ttm_") || matches!(self.file(), "driver" | "driver backend")
+    }
+
     /// Link to the definition in the v3.3 tree, or `None` for pseudo-symbols (backend callbacks).
     pub fn elixir_url(self) -> Option<String> {
         let s = self.symbol();

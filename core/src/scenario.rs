@@ -2,6 +2,10 @@
 //! actions with narration and expected values). Broken files are rejected with the place
 //! (path, line, column); actions the kernel refuses run and record the kernel's error.
 //! The format is documented in `docs/scenarios.md`.
+//!
+//! Load once, run once: [`Scenario::from_json`] only reads a file (format, version, machine);
+//! [`Scenario::load`] reads and runs it, placing run-time errors (an action that makes no sense
+//! on the machine, an unknown expectation, an `ask` with nothing to ask) in the same text.
 
 use crate::config::{ConfigError, MachineConfig};
 use crate::ops::{Action, Output};
@@ -142,11 +146,44 @@ pub struct Run {
     pub steps: Vec<StepRecord>,
     /// Expectations that did not hold.
     pub mismatches: Vec<Mismatch>,
+    /// The questions of the steps marked `ask` ([`crate::exercise::questions`]), computed once
+    /// with the run; a marked step with nothing to ask has none.
+    pub questions: Vec<crate::exercise::Question>,
+}
+
+impl Run {
+    /// The step whose events hold position `pos` (the step just done, at a boundary).
+    pub fn step_at(&self, pos: u64) -> Option<usize> {
+        self.steps
+            .iter()
+            .position(|s| s.first_event < pos && pos <= s.end_event)
+    }
+
+    /// True at a step boundary: the start, the end of the trace, or where a step begins or ends.
+    pub fn at_boundary(&self, pos: u64) -> bool {
+        pos == 0
+            || pos == self.sim.trace().len()
+            || self
+                .steps
+                .iter()
+                .any(|s| s.first_event == pos || s.end_event == pos)
+    }
+
+    /// The question asked at `pos` (just before its step runs), with its index in
+    /// [`Run::questions`].
+    pub fn question_at(&self, pos: u64) -> Option<(usize, &crate::exercise::Question)> {
+        self.questions
+            .iter()
+            .enumerate()
+            .find(|(_, q)| self.steps.get(q.step).is_some_and(|s| s.first_event == pos))
+    }
 }
 
 impl Scenario {
-    /// Parse a scenario file and dry-run it. Every error is placed: the JSON path and a 1-based
-    /// line and character column in `text` (see [`ScenarioError`]).
+    /// Read a scenario file without running it: the JSON, `format`, `version` and the machine
+    /// ([`MachineConfig::validate`]). Every error is placed: the JSON path and a 1-based line and
+    /// character column in `text` (see [`ScenarioError`]). Whether each action makes sense is
+    /// known only by running it: [`Scenario::load`] does both.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
         let de = &mut serde_json::Deserializer::from_str(text);
         let sc: Scenario =
@@ -167,18 +204,30 @@ impl Scenario {
                 ),
             ));
         }
-        // Dry run: configuration and every action must make sense for this machine.
-        sc.run_checked(Some(text)).map(|_| sc.clone())
+        sc.machine
+            .validate()
+            .map_err(|e| config_error(Some(text), e))?;
+        Ok(sc)
     }
 
-    /// Parse a scenario file from its bytes (as read from disk): text that is not UTF-8 is an
+    /// Read a scenario file from its bytes (as read from disk): text that is not UTF-8 is an
     /// error at its first bad byte, placed by the line and column it would have in the text;
-    /// UTF-8 text is parsed by [`Scenario::from_json`].
+    /// UTF-8 text is read by [`Scenario::from_json`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Scenario, ScenarioError> {
-        match std::str::from_utf8(bytes) {
-            Ok(text) => Scenario::from_json(text),
-            Err(e) => Err(not_utf8(bytes, &e)),
-        }
+        Scenario::from_json(utf8(bytes)?)
+    }
+
+    /// Read a scenario file and run it, once. Errors are placed in `text` like
+    /// [`Scenario::from_json`]'s, and so are the run's: an action the machine refuses as
+    /// invalid (`steps[3].do`), an expectation naming no value (`steps[0].expect["pool.x"]`),
+    /// a step marked `ask` that gives nothing to ask (`steps[2].ask`).
+    pub fn load(text: &str) -> Result<Run, ScenarioError> {
+        Scenario::from_json(text)?.run_checked(Some(text))
+    }
+
+    /// [`Scenario::load`] from the file's bytes (UTF-8 checked as by [`Scenario::from_bytes`]).
+    pub fn load_bytes(bytes: &[u8]) -> Result<Run, ScenarioError> {
+        Scenario::load(utf8(bytes)?)
     }
 
     /// Serialize as pretty JSON.
@@ -186,7 +235,8 @@ impl Scenario {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
-    /// Run every step. Errors only for configurations or actions that cannot run at all.
+    /// Run every step. Errors only for configurations or actions that cannot run at all; with
+    /// no text to place them in, they are at line 1 (use [`Scenario::load`] for a file).
     pub fn run(&self) -> Result<Run, ScenarioError> {
         self.run_checked(None)
     }
@@ -244,18 +294,21 @@ impl Scenario {
                 after,
             });
         }
-        let run = Run {
+        let mut run = Run {
             scenario: self.clone(),
             sim,
             steps,
             mismatches,
+            questions: Vec::new(),
         };
+        let (questions, unanswerable) = crate::exercise::questions(&run);
         // A file's marked steps must have something to ask on the file's own machine.
         if text.is_some() {
-            if let Some(u) = crate::exercise::questions(&run).1.first() {
+            if let Some(u) = unanswerable.first() {
                 return Err(error_at(text, &in_step(u.step, "ask"), u.to_string()));
             }
         }
+        run.questions = questions;
         Ok(run)
     }
 }
@@ -568,6 +621,11 @@ fn parse_error(text: &str, e: serde_path_to_error::Error<serde_json::Error>) -> 
 }
 
 /// Bytes that are not UTF-8, at the first bad byte.
+/// The text of a file's bytes, or the error at its first byte that is not UTF-8.
+fn utf8(bytes: &[u8]) -> Result<&str, ScenarioError> {
+    std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, &e))
+}
+
 fn not_utf8(bytes: &[u8], e: &std::str::Utf8Error) -> ScenarioError {
     let good = e.valid_up_to();
     // The text before the bad byte is valid, so the lossy text places it exactly.

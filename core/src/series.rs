@@ -2,6 +2,7 @@
 //! every user action boundary and evenly in between, at most `max_points` samples, in one pass.
 
 use crate::sim::Sim;
+use crate::state::State;
 use crate::trace::Event;
 use serde::{Deserialize, Serialize};
 
@@ -20,44 +21,80 @@ pub struct Sample {
     pub pages_out: u64,
 }
 
-/// Sample `sim`'s trace: position 0, every action boundary, and evenly spaced positions, at most
-/// `max_points` in all (action boundaries win when there are more of them), ending at the end.
-pub fn series(sim: &Sim, max_points: usize) -> Vec<Sample> {
-    let len = sim.trace().len();
-    let max_points = max_points.max(2);
-    let every = (len / max_points as u64).max(1);
-    let mut st = sim.boot_state().clone();
-    let sample = |st: &crate::state::State, pos: u64| Sample {
-        pos,
-        pools: [0, 1, 2, 3].map(|i| st.pools[i].npages),
-        dma_free: st.dma_pools.iter().map(|p| p.npages_free).sum(),
-        zones_used: st.zones.iter().map(|z| z.used_mem).collect(),
-        pages_out: st.pages_out_of_system(),
-    };
-    let mut out = vec![sample(&st, 0)];
-    for (i, e) in sim.trace().events().enumerate() {
-        let pos = i as u64;
+impl Sample {
+    fn of(st: &State, pos: u64) -> Sample {
+        Sample {
+            pos,
+            pools: [0, 1, 2, 3].map(|i| st.pools[i].npages),
+            dma_free: st.dma_pools.iter().map(|p| p.npages_free).sum(),
+            zones_used: st.zones.iter().map(|z| z.used_mem).collect(),
+            pages_out: st.pages_out_of_system(),
+        }
+    }
+}
+
+/// Collects the samples while something else walks the trace (the one pass of
+/// [`Recording::new`](crate::Recording::new)): call [`Sampler::before`] with every event and the
+/// state before it, then [`Sampler::finish`] with the final state.
+#[derive(Clone, Debug)]
+pub(crate) struct Sampler {
+    len: u64,
+    max_points: usize,
+    every: u64,
+    out: Vec<Sample>,
+}
+
+impl Sampler {
+    /// A sampler for a trace of `len` events, starting with the boot state `boot`.
+    pub(crate) fn new(len: u64, max_points: usize, boot: &State) -> Sampler {
+        let max_points = max_points.max(2);
+        Sampler {
+            len,
+            max_points,
+            every: (len / max_points as u64).max(1),
+            out: vec![Sample::of(boot, 0)],
+        }
+    }
+
+    /// Event `pos` is next; `st` is the state before it (at position `pos`).
+    pub(crate) fn before(&mut self, pos: u64, e: &Event, st: &State) {
         let at_mark = matches!(e, Event::Mark { .. });
         if pos > 0
-            && (at_mark || pos.is_multiple_of(every))
-            && out.last().is_none_or(|s| s.pos != pos)
+            && (at_mark || pos.is_multiple_of(self.every))
+            && self.out.last().is_none_or(|s| s.pos != pos)
         {
-            out.push(sample(&st, pos));
+            self.out.push(Sample::of(st, pos));
         }
+    }
+
+    /// The samples, given the state at the end of the trace.
+    pub(crate) fn finish(mut self, st: &State) -> Vec<Sample> {
+        if self.out.last().is_none_or(|s| s.pos != self.len) {
+            self.out.push(Sample::of(st, self.len));
+        }
+        let max_points = self.max_points;
+        if self.out.len() > max_points {
+            // Too many action boundaries: keep an even subset, always with the first and last.
+            let n = self.out.len();
+            self.out = (0..max_points)
+                .map(|k| self.out[k * (n - 1) / (max_points - 1)].clone())
+                .collect();
+        }
+        self.out
+    }
+}
+
+/// Sample `sim`'s trace: position 0, every action boundary, and evenly spaced positions, at most
+/// `max_points` in all (action boundaries win when there are more of them), ending at the end.
+/// [`Recording::series`](crate::Recording::series) gives the same samples from its one pass.
+pub fn series(sim: &Sim, max_points: usize) -> Vec<Sample> {
+    let mut st = sim.boot_state().clone();
+    let mut sampler = Sampler::new(sim.trace().len(), max_points, &st);
+    for (i, e) in sim.trace().events().enumerate() {
+        sampler.before(i as u64, &e, &st);
         if let Event::Delta(d) = e {
             st.apply(&d);
         }
     }
-    if out.last().is_none_or(|s| s.pos != len) {
-        out.push(sample(&st, len));
-    }
-    if out.len() > max_points {
-        // Too many action boundaries: keep an even subset, always with the first and last.
-        let n = out.len();
-        let keep: Vec<Sample> = (0..max_points)
-            .map(|k| out[k * (n - 1) / (max_points - 1)].clone())
-            .collect();
-        out = keep;
-    }
-    out
+    sampler.finish(&st)
 }

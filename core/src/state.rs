@@ -1167,6 +1167,16 @@ impl State {
         }
     }
 
+    /// Buffer object `bo` is busy: its `sync_obj` is a fence the GPU has not passed yet, so
+    /// `ttm_bo_wait` would wait (spec 6.7 accel moves, 7.1 `sync_obj_signaled`).
+    pub fn bo_busy(&self, bo: u32) -> bool {
+        self.bos
+            .get(bo as usize)
+            .and_then(|b| b.fence)
+            .and_then(|f| self.fences.get(f as usize))
+            .is_some_and(|f| !f.signaled)
+    }
+
     /// Pages not in system memory (in pools, tts, local lists or leaked).
     pub fn pages_out_of_system(&self) -> u64 {
         self.phys

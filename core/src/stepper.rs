@@ -1,20 +1,20 @@
 //! Time travel over a trace (issue 5): move forward and backward by user action, by call, or by
 //! single state change; jump to any position, to the next call of a function (breakpoint), to the
 //! next event of a kind, or to the first finding. The state at any position is rebuilt from the
-//! nearest checkpoint plus deltas (never a snapshot per step).
+//! nearest checkpoint of the [`Recording`] plus deltas (never a snapshot per step).
 //!
 //! Positions run from 0 (the boot state, before any event) to `len()` (after the last event);
 //! position `p` shows the state after events `0..p`, and "the current event" is event `p - 1`.
 
 use crate::func::Func;
+use crate::hops::Hop;
+pub use crate::recording::{Frame, STATE_CHECKPOINT_EVERY};
+use crate::recording::{Recording, DEFAULT_CHART_POINTS};
 use crate::sim::Sim;
 use crate::state::{Delta, State};
 use crate::trace::{Event, Finding};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
-
-/// State checkpoints are kept every this many events.
-pub const STATE_CHECKPOINT_EVERY: u64 = 1 << 16;
 
 /// How far one step moves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,7 +62,8 @@ impl Landmark {
     }
 }
 
-/// Where a page is, coarsely: what an animation moves cells between.
+/// Where a page is, coarsely: what [`Stepper::movements_since`] moves cells between. The hops
+/// API ([`crate::hops::Place`]) also has the swap files and memory types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Place {
     /// System memory.
@@ -104,85 +105,47 @@ pub struct Movement {
     pub slots: Vec<Option<u32>>,
 }
 
-/// An open call at the current position.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Frame {
-    /// Event index of its Enter.
-    pub at: u64,
-    /// The function.
-    pub func: Func,
-    /// Its arguments.
-    pub args: Vec<u64>,
-}
-
-/// A cursor over a trace with the state at its position. It shares the simulated machine.
+/// A cursor over a trace with the state at its position. It shares the simulated machine and
+/// the [`Recording`] of its trace with every other cursor over the same run.
 #[derive(Clone, Debug)]
 pub struct Stepper {
-    sim: Rc<Sim>,
+    rec: Rc<Recording>,
     state: State,
     pos: u64,
-    checkpoints: Vec<State>,
-    stacks: Vec<Vec<Frame>>,
-    marks: Vec<u64>,
 }
 
 impl Stepper {
-    /// A stepper over everything `sim` recorded, at position 0 (the boot state).
+    /// A stepper over everything `sim` recorded, at position 0 (the boot state). Reads the
+    /// trace once ([`Recording::new`]); to walk one run with several cursors, build the
+    /// recording once and use [`Stepper::over`].
     pub fn new(sim: Rc<Sim>) -> Stepper {
-        let trace = sim.trace();
-        let mut state = sim.boot_state().clone();
-        let mut checkpoints = vec![state.clone()];
-        let mut stacks = vec![Vec::new()];
-        let mut stack: Vec<Frame> = Vec::new();
-        let mut marks = Vec::new();
-        for (i, e) in trace.events().enumerate() {
-            let i = i as u64;
-            if i > 0 && i.is_multiple_of(STATE_CHECKPOINT_EVERY) {
-                checkpoints.push(state.clone());
-                stacks.push(stack.clone());
-            }
-            match e {
-                Event::Delta(d) => state.apply(&d),
-                Event::Mark { .. } => marks.push(i),
-                Event::Enter { func, args } => stack.push(Frame { at: i, func, args }),
-                Event::Exit { .. } => {
-                    stack.pop();
-                }
-                Event::Finding(_) => {}
-            }
-        }
-        // A trace whose length is a multiple of the spacing ends exactly on a checkpoint position,
-        // which the loop above never reaches: store it, so `seek(len)` and `call_stack` at the
-        // end find it (issue 11, defect 1).
-        let len = trace.len();
-        if len > 0 && len.is_multiple_of(STATE_CHECKPOINT_EVERY) {
-            checkpoints.push(state);
-            stacks.push(stack);
-        }
-        let state = sim.boot_state().clone();
-        Stepper {
-            sim,
-            state,
-            pos: 0,
-            checkpoints,
-            stacks,
-            marks,
-        }
+        Stepper::over(Rc::new(Recording::new(sim, DEFAULT_CHART_POINTS)))
+    }
+
+    /// A stepper over a recording, at position 0 (the boot state); costs one state clone.
+    pub fn over(rec: Rc<Recording>) -> Stepper {
+        let state = rec.sim().boot_state().clone();
+        Stepper { rec, state, pos: 0 }
+    }
+
+    /// The recording this walks.
+    pub fn recording(&self) -> &Rc<Recording> {
+        &self.rec
     }
 
     /// The simulated machine whose trace this walks.
     pub fn sim(&self) -> &Rc<Sim> {
-        &self.sim
+        self.rec.sim()
     }
 
     /// Number of events (the last position).
     pub fn len(&self) -> u64 {
-        self.sim.trace().len()
+        self.rec.sim().trace().len()
     }
 
     /// True for an empty trace.
     pub fn is_empty(&self) -> bool {
-        self.sim.trace().is_empty()
+        self.rec.sim().trace().is_empty()
     }
 
     /// Current position.
@@ -197,35 +160,34 @@ impl Stepper {
 
     /// Event indices of the user-action marks.
     pub fn marks(&self) -> &[u64] {
-        &self.marks
+        self.rec.marks()
     }
 
     /// The user action the current position belongs to (index into the marks), if any.
     pub fn action_index(&self) -> Option<usize> {
-        let p = self.pos.checked_sub(1)?;
-        self.marks.partition_point(|&m| m <= p).checked_sub(1)
+        self.rec.action_at(self.pos)
     }
 
     /// The event just applied (event `pos - 1`).
     pub fn current(&self) -> Option<Event> {
-        self.sim.trace().get(self.pos.checked_sub(1)?)
+        self.rec.sim().trace().get(self.pos.checked_sub(1)?)
     }
 
     /// Move to position `target` (clamped): forward by applying, backward by reverting, or from
     /// the nearest checkpoint when that is closer.
     pub fn seek(&mut self, target: u64) {
         let target = target.min(self.len());
-        let cp = (target / STATE_CHECKPOINT_EVERY) as usize;
-        let cp_pos = cp as u64 * STATE_CHECKPOINT_EVERY;
+        let (cp_pos, cp_state) = self.rec.checkpoint(target);
         let from_cp = target - cp_pos;
         let from_here = self.pos.abs_diff(target);
         if from_cp < from_here {
-            self.state = self.checkpoints[cp].clone();
+            self.state = cp_state.clone();
             self.pos = cp_pos;
         }
         if target > self.pos {
             for e in self
-                .sim
+                .rec
+                .sim()
                 .trace()
                 .events_from(self.pos)
                 .take((target - self.pos) as usize)
@@ -236,7 +198,8 @@ impl Stepper {
             }
         } else if target < self.pos {
             let back: Vec<Delta> = self
-                .sim
+                .rec
+                .sim()
                 .trace()
                 .events_from(target)
                 .take((self.pos - target) as usize)
@@ -264,7 +227,7 @@ impl Stepper {
     /// before each Mark, and the end); otherwise the position just after the next matching event.
     pub fn forward(&mut self, zoom: Zoom) {
         let target = if zoom == Zoom::Action {
-            let next = self.marks.iter().copied().find(|&m| m > self.pos);
+            let next = self.marks().iter().copied().find(|&m| m > self.pos);
             next.unwrap_or(self.len())
         } else {
             self.find_forward(|e| Self::is_stop(zoom, e))
@@ -276,7 +239,7 @@ impl Stepper {
     /// Step backward one unit.
     pub fn backward(&mut self, zoom: Zoom) {
         let target = if zoom == Zoom::Action {
-            self.marks
+            self.marks()
                 .iter()
                 .rev()
                 .copied()
@@ -293,7 +256,8 @@ impl Stepper {
 
     /// Index of the first event at or after the current position matching `f`.
     fn find_forward(&self, f: impl Fn(&Event) -> bool) -> Option<u64> {
-        self.sim
+        self.rec
+            .sim()
             .trace()
             .events_from(self.pos)
             .position(|e| f(&e))
@@ -307,7 +271,8 @@ impl Stepper {
         while hi > 0 {
             let lo = hi.saturating_sub(chunk);
             let events: Vec<Event> = self
-                .sim
+                .rec
+                .sim()
                 .trace()
                 .events_from(lo)
                 .take((hi - lo) as usize)
@@ -352,12 +317,13 @@ impl Stepper {
     /// Jump to just after the first finding of the trace.
     pub fn first_finding(&mut self) -> Option<Finding> {
         let i = self
-            .sim
+            .rec
+            .sim()
             .trace()
             .events()
             .position(|e| matches!(e, Event::Finding(_)))? as u64;
         self.seek(i + 1);
-        match self.sim.trace().get(i) {
+        match self.rec.sim().trace().get(i) {
             Some(Event::Finding(f)) => Some(f),
             _ => None,
         }
@@ -369,7 +335,8 @@ impl Stepper {
         if from >= self.pos {
             return Vec::new();
         }
-        self.sim
+        self.rec
+            .sim()
             .trace()
             .events_from(from)
             .take((self.pos - from) as usize)
@@ -380,9 +347,16 @@ impl Stepper {
             .collect()
     }
 
+    /// The hops between position `from` and the current one, in the order the kernel made them
+    /// (backward when `from` is after the current position): [`Recording::hops`].
+    pub fn hops_since(&self, from: u64) -> Vec<Hop> {
+        self.rec.hops(from, self.pos)
+    }
+
     /// Which pages travelled where between position `from` and the current one, grouped by
     /// (source, destination); a page's route through a function's private list is skipped, and a
-    /// page that comes back to where it was is not listed.
+    /// page that comes back to where it was is not listed. Net moves only; the stage's
+    /// animation should use [`Stepper::hops_since`], which keeps every hop in order.
     pub fn movements_since(&self, from: u64) -> Vec<Movement> {
         use crate::state::Loc;
         use std::collections::BTreeMap;
@@ -446,35 +420,6 @@ impl Stepper {
 
     /// The calls open at the current position, outermost first.
     pub fn call_stack(&self) -> Vec<Frame> {
-        // Start from the later of the current action's Mark (where no call is open) and the
-        // nearest checkpoint (whose stack was recorded).
-        let mark = self.action_index().map_or(0, |a| self.marks[a]);
-        let cp = (self.pos / STATE_CHECKPOINT_EVERY) as usize;
-        let cp_pos = cp as u64 * STATE_CHECKPOINT_EVERY;
-        let (start, mut stack) = if cp_pos > mark {
-            (cp_pos, self.stacks[cp].clone())
-        } else {
-            (mark, Vec::new())
-        };
-        for (i, e) in self
-            .sim
-            .trace()
-            .events_from(start)
-            .take((self.pos - start) as usize)
-            .enumerate()
-        {
-            match e {
-                Event::Enter { func, args } => stack.push(Frame {
-                    at: start + i as u64,
-                    func,
-                    args,
-                }),
-                Event::Exit { .. } => {
-                    stack.pop();
-                }
-                _ => {}
-            }
-        }
-        stack
+        self.rec.call_stack(self.pos)
     }
 }

@@ -136,7 +136,9 @@ fn a_mark_that_cannot_be_asked_is_a_scenario_error_with_its_place() {
     { "do": { "action": "tt_populate", "tt": 0 }, "ask": "pool" }
   ]
 }"#;
-    let e = ttm_core::Scenario::from_json(text).unwrap_err();
+    // Only a run knows whether a step has something to ask: reading the file accepts it.
+    assert!(ttm_core::Scenario::from_json(text).is_ok());
+    let e = ttm_core::Scenario::load(text).unwrap_err();
     assert_eq!(e.path, "steps[0].ask");
     assert_eq!(e.line, 6);
     assert!(e.message.contains("no pool changes size"), "{e}");
@@ -150,8 +152,19 @@ fn a_mark_that_cannot_be_asked_is_a_scenario_error_with_its_place() {
     assert!(e.message.contains("unknown variant"), "{e}");
     // Marked correctly, step 1 asks for the W3-like refill: 512 - 4 = 508 pages stay in the pool.
     let good = text.replacen(", \"ask\": \"pool\" },", " },", 1);
-    let sc = ttm_core::Scenario::from_json(&good).unwrap();
-    let qs = questions(&sc.run().unwrap()).0;
+    let run = ttm_core::Scenario::load(&good).unwrap();
+    assert_eq!(
+        run.questions,
+        questions(&run).0,
+        "computed once, with the run"
+    );
+    // The question waits just before step 1, at the boundary between the two steps.
+    let before_1 = run.steps[1].first_event;
+    assert_eq!(run.question_at(before_1).map(|(i, _)| i), Some(0));
+    assert!(run.at_boundary(before_1));
+    assert_eq!(run.step_at(before_1), Some(0), "the step just done");
+    assert_eq!(run.step_at(before_1 + 1), Some(1));
+    let qs = run.questions;
     assert_eq!(qs[0].step, 1);
     assert_eq!(qs[0].answer, Answer::Number(508));
 }

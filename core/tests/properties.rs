@@ -4,6 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
+use ttm_core::hops::{Place, What};
 use ttm_core::trace::Event;
 use ttm_core::*;
 
@@ -189,6 +190,25 @@ fn fixup(s: &Sim, a: Action) -> Action {
     }
 }
 
+/// How many pages each place holds, counted from the lists themselves (not the counters, which
+/// defects such as D3 can make disagree).
+fn pages_per_place(st: &State) -> std::collections::BTreeMap<Place, i64> {
+    let mut m = std::collections::BTreeMap::new();
+    let total: u64 = st.phys.zones.iter().map(|z| z.end - z.start).sum();
+    m.insert(Place::System, (total - st.pages_out_of_system()) as i64);
+    for (i, p) in st.pools.iter().enumerate() {
+        m.insert(Place::Pool(i as u8), p.list.len() as i64);
+    }
+    for (i, p) in st.dma_pools.iter().enumerate() {
+        m.insert(Place::DmaPool(i as u16), p.free.len() as i64);
+    }
+    for t in &st.tts {
+        m.insert(Place::Tt(t.id), i64::from(t.pages_present()));
+    }
+    m.insert(Place::Leaked, st.phys.leaked.len() as i64);
+    m
+}
+
 fn replay_matches(s: &Sim) -> bool {
     let mut st = s.boot_state().clone();
     for e in s.trace().events() {
@@ -296,6 +316,39 @@ proptest! {
         for q in &qs {
             prop_assert!(q.check(&q.answer_text()), "{q:?}");
             prop_assert!(!q.check(""), "an empty answer is never right");
+        }
+    }
+
+    /// The hops between two action boundaries account for every page: per place, the pages that
+    /// hopped in minus those that hopped out equal the change of the pages held there. (At a
+    /// boundary no call is open, so no page is in transit on a private list.)
+    #[test]
+    fn hops_add_up_to_the_net_change_per_place(
+        cfg in config(),
+        actions in prop::collection::vec(action(), 1..30),
+        a in any::<prop::sample::Index>(),
+        b in any::<prop::sample::Index>(),
+    ) {
+        let mut s = Sim::new(cfg).expect("generated configs are valid");
+        let mut bounds = vec![0];
+        for act in actions {
+            let act = fixup(&s, act);
+            let _ = s.run(&act);
+            bounds.push(s.trace().len());
+        }
+        let rec = ttm_core::Recording::new(std::rc::Rc::new(s), 4);
+        let (from, to) = (bounds[a.index(bounds.len())], bounds[b.index(bounds.len())]);
+        let mut net: std::collections::BTreeMap<Place, i64> = Default::default();
+        for h in rec.hops(from, to).iter().filter(|h| h.what == What::Pages) {
+            prop_assert_eq!(h.count, h.pfns.len() as u64);
+            *net.entry(h.to).or_default() += h.count as i64;
+            *net.entry(h.from).or_default() -= h.count as i64;
+        }
+        let (before, after) = (pages_per_place(&rec.state_at(from)), pages_per_place(&rec.state_at(to)));
+        let places: std::collections::BTreeSet<Place> = before.keys().chain(after.keys()).chain(net.keys()).copied().collect();
+        for p in places {
+            let change = after.get(&p).copied().unwrap_or(0) - before.get(&p).copied().unwrap_or(0);
+            prop_assert_eq!(net.get(&p).copied().unwrap_or(0), change, "{:?} between {} and {}", p, from, to);
         }
     }
 

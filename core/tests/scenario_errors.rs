@@ -8,8 +8,9 @@ use ttm_core::*;
 /// The first line of every example: the required fields, ending in a comma.
 const HEAD: &str = r#"{"format": "ttm-lab-scenario", "version": 1, "title": "t","#;
 
+/// The error of loading `text` (reading it, or running it: `Scenario::load` places both).
 fn err(text: &str) -> ScenarioError {
-    Scenario::from_json(text).expect_err("must be rejected")
+    Scenario::load(text).expect_err("must be rejected")
 }
 
 /// 1-based character column of the first `needle` on 1-based line `line` of `text`.

@@ -6,8 +6,9 @@ use ttm_core::*;
 
 const MIN: &str = r#"{"format": "ttm-lab-scenario", "version": 1, "title": "t", "steps": []}"#;
 
+/// The error of loading `text` (reading it, or running it: `Scenario::load` places both).
 fn err(text: &str) -> ScenarioError {
-    Scenario::from_json(text).expect_err("must be rejected")
+    Scenario::load(text).expect_err("must be rejected")
 }
 
 #[test]
@@ -64,6 +65,9 @@ fn reference_to_a_missing_object_names_its_place() {
     // Line 3 is `    {"do": {"action": ...`: the value of "do" starts at column 12.
     assert_eq!((e.line, e.column), (3, 12));
     assert!(e.message.contains("no tt 7"), "{e}");
+    // Reading the file does not run it, so it cannot know there is no tt 7 yet; the machine
+    // is checked when reading (the next test).
+    assert!(Scenario::from_json(text).is_ok());
 }
 
 #[test]
@@ -74,6 +78,14 @@ fn impossible_machine_values_name_the_field() {
     );
     assert_eq!(e.path, "machine.ram_bytes");
     assert_eq!(e.line, 2);
+    let read = Scenario::from_json(
+        r#"{"format": "ttm-lab-scenario", "version": 1, "title": "t",
+  "machine": {"ram_bytes": 12345}, "steps": []}"#,
+    );
+    assert_eq!(
+        read.map_err(|e| e.path),
+        Err("machine.ram_bytes".to_string())
+    );
     let e = err(r#"{"format": "ttm-lab-scenario", "version": 2, "title": "t", "steps": []}"#);
     assert_eq!(e.path, "version");
     let e = err(r#"{"format": "something-else", "version": 1, "title": "t", "steps": []}"#);

@@ -212,3 +212,29 @@ fn movements_group_pages_by_route() {
         (Place::Tt(0), Place::Pool(0), 20)
     );
 }
+
+#[test]
+fn one_recording_serves_the_chart_the_breakpoints_and_every_cursor() {
+    // W3's populate: one pass gives the same chart samples as `series`, lists the functions the
+    // trace entered, and two cursors over it see the same states as a replay.
+    let mut s = common::sim();
+    let tt = common::create(&mut s, 20, ttm_core::Caching::Wc);
+    s.run(&ttm_core::Action::TtPopulate { tt }).unwrap();
+    let sim = std::rc::Rc::new(s);
+    let rec = std::rc::Rc::new(ttm_core::Recording::new(sim.clone(), 50));
+    assert_eq!(rec.series(), ttm_core::series::series(&sim, 50).as_slice());
+    assert_eq!(rec.series().last().map(|x| x.pools[0]), Some(492));
+    assert!(rec
+        .funcs_seen()
+        .iter()
+        .any(|(f, _)| *f == Func::PagePoolFillLocked));
+    let (mut a, mut b) = (Stepper::over(rec.clone()), Stepper::over(rec.clone()));
+    let mid = rec.len() / 2;
+    a.seek(mid);
+    b.seek(rec.len());
+    b.seek(mid);
+    assert_eq!(a.state(), &rec.state_at(mid));
+    assert_eq!(b.state(), a.state());
+    assert_eq!(a.call_stack(), rec.call_stack(mid));
+    assert!(rec.at_boundary(0) && rec.at_boundary(rec.len()));
+}

@@ -1,6 +1,7 @@
-//! Scenario-text fuzzing: mutated built-in walkthroughs and random bytes. Loading never
-//! panics; every error carries its place (line and column from 1, inside the text); every
-//! text that loads runs, and survives a round trip through `to_json`.
+//! Scenario-text fuzzing: mutated built-in walkthroughs and random bytes. Loading (reading and
+//! running, `Scenario::load_bytes`) never panics; every error, also one only the run finds,
+//! carries its place (line and column from 1, inside the text); every text that loads survives
+//! a round trip through `to_json`.
 
 use crate::rng::Rng;
 use crate::sequence::{fail, guarded, Failure};
@@ -90,7 +91,7 @@ pub fn text(r: &mut Rng) -> Vec<u8> {
 pub fn check(bytes: &[u8]) -> Result<bool, Failure> {
     let text = String::from_utf8_lossy(bytes);
     let lines = text.split('\n').count();
-    match guarded(|| Scenario::from_bytes(bytes))? {
+    match guarded(|| Scenario::load_bytes(bytes))? {
         Err(e) => {
             let line_len = text
                 .split('\n')
@@ -109,8 +110,8 @@ pub fn check(bytes: &[u8]) -> Result<bool, Failure> {
             }
             Ok(false)
         }
-        Ok(sc) => {
-            guarded(|| sc.run())?.map_err(|e| fail("text-loads-but-fails", e.to_string()))?;
+        Ok(run) => {
+            let sc = run.scenario;
             let again = guarded(|| Scenario::from_json(&sc.to_json()))?;
             if again.as_ref() != Ok(&sc) {
                 return Err(fail("text-round-trip", format!("{again:?}")));

@@ -1,0 +1,241 @@
+//! A finished run, read once: one pass over the trace builds everything the views need to move
+//! around it — the state checkpoints and open-call stacks a [`Stepper`](crate::Stepper) seeks
+//! from, the user-action marks, the chart's samples ([`series`](crate::series)), the functions
+//! called (breakpoint choices), and what the page-travel hops ([`crate::hops`]) must know about
+//! objects created anywhere in the trace (swap files' persistence, buffer-object sizes).
+//!
+//! Share one `Rc<Recording>` between the cursors that walk it ([`Stepper::over`](crate::Stepper::over))
+//! instead of replaying the trace for each of them.
+
+use crate::drivers::event_symbol;
+use crate::func::Func;
+use crate::hops::Hop;
+use crate::series::{Sample, Sampler};
+use crate::sim::Sim;
+use crate::state::{Delta, State};
+use crate::trace::Event;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+/// State checkpoints are kept every this many events.
+pub const STATE_CHECKPOINT_EVERY: u64 = 1 << 16;
+
+/// Chart samples a [`Stepper::new`](crate::Stepper::new) recording keeps (the web chart's width).
+pub const DEFAULT_CHART_POINTS: usize = 800;
+
+/// An open call at some position.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Frame {
+    /// Event index of its Enter.
+    pub at: u64,
+    /// The function.
+    pub func: Func,
+    /// Its arguments.
+    pub args: Vec<u64>,
+}
+
+/// Everything one pass over a run's trace yields (see the module documentation).
+#[derive(Clone, Debug)]
+pub struct Recording {
+    sim: Rc<Sim>,
+    checkpoints: Vec<State>,
+    stacks: Vec<Vec<Frame>>,
+    marks: Vec<u64>,
+    series: Vec<Sample>,
+    funcs: Vec<(Func, &'static str)>,
+    swap_persistent: Vec<bool>,
+    bo_pages: Vec<u32>,
+}
+
+impl Recording {
+    /// Read `sim`'s trace once; the chart gets at most `chart_points` samples
+    /// (see [`series`](crate::series::series) for how they are chosen).
+    pub fn new(sim: Rc<Sim>, chart_points: usize) -> Recording {
+        let trace = sim.trace();
+        let boot = sim.boot_state();
+        let kind = sim.config().driver.kind;
+        let mut state = boot.clone();
+        let mut checkpoints = vec![state.clone()];
+        let mut stacks = vec![Vec::new()];
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut marks = Vec::new();
+        let mut sampler = Sampler::new(trace.len(), chart_points, &state);
+        let mut seen: BTreeSet<(&'static str, usize)> = BTreeSet::new();
+        let mut swap_persistent: Vec<bool> = boot.swap_files.iter().map(|f| f.persistent).collect();
+        let mut bo_pages: Vec<u32> = boot.bos.iter().map(|b| b.num_pages).collect();
+        for (i, e) in trace.events().enumerate() {
+            let i = i as u64;
+            if i > 0 && i.is_multiple_of(STATE_CHECKPOINT_EVERY) {
+                checkpoints.push(state.clone());
+                stacks.push(stack.clone());
+            }
+            sampler.before(i, &e, &state);
+            match e {
+                Event::Delta(d) => {
+                    match d {
+                        Delta::SwapNew { persistent, .. } => swap_persistent.push(persistent),
+                        Delta::BoNew { num_pages, .. } => bo_pages.push(num_pages),
+                        _ => {}
+                    }
+                    state.apply(&d);
+                }
+                Event::Mark { .. } => marks.push(i),
+                Event::Enter { func, args } => {
+                    seen.insert((event_symbol(kind, func, &args), func.index()));
+                    stack.push(Frame { at: i, func, args });
+                }
+                Event::Exit { .. } => {
+                    stack.pop();
+                }
+                Event::Finding(_) => {}
+            }
+        }
+        // A trace whose length is a multiple of the spacing ends exactly on a checkpoint
+        // position, which the loop above never reaches: store it, so seeking to the end and the
+        // call stack there find it (issue 11, defect 1).
+        let len = trace.len();
+        if len > 0 && len.is_multiple_of(STATE_CHECKPOINT_EVERY) {
+            checkpoints.push(state.clone());
+            stacks.push(stack);
+        }
+        let series = sampler.finish(&state);
+        // Sorted by displayed symbol; a function shown under several symbols keeps the first.
+        let mut funcs: Vec<(Func, &'static str)> = Vec::new();
+        for (sym, i) in seen {
+            if let Some(f) = Func::from_index(i) {
+                if !funcs.iter().any(|(g, _)| *g == f) {
+                    funcs.push((f, sym));
+                }
+            }
+        }
+        Recording {
+            sim,
+            checkpoints,
+            stacks,
+            marks,
+            series,
+            funcs,
+            swap_persistent,
+            bo_pages,
+        }
+    }
+
+    /// The simulated machine whose trace this is.
+    pub fn sim(&self) -> &Rc<Sim> {
+        &self.sim
+    }
+
+    /// Number of events (the last position).
+    pub fn len(&self) -> u64 {
+        self.sim.trace().len()
+    }
+
+    /// True for an empty trace.
+    pub fn is_empty(&self) -> bool {
+        self.sim.trace().is_empty()
+    }
+
+    /// Event indices of the user-action marks, in order.
+    pub fn marks(&self) -> &[u64] {
+        &self.marks
+    }
+
+    /// The chart's samples of pool sizes and zone usage over the whole trace.
+    pub fn series(&self) -> &[Sample] {
+        &self.series
+    }
+
+    /// Every function called somewhere in the trace with the symbol it is shown under (a driver
+    /// callback under the driver's own, [`event_symbol`]), sorted by that symbol: the breakpoint
+    /// choices.
+    pub fn funcs_seen(&self) -> &[(Func, &'static str)] {
+        &self.funcs
+    }
+
+    /// The user action position `pos` belongs to (index into [`Recording::marks`]): the last
+    /// mark before `pos`; None at the boot state and before the first mark.
+    pub fn action_at(&self, pos: u64) -> Option<usize> {
+        let p = pos.checked_sub(1)?;
+        self.marks.partition_point(|&m| m <= p).checked_sub(1)
+    }
+
+    /// True at an action boundary: the start, the end, or just before a mark (where no call
+    /// is open and no page is on a private list).
+    pub fn at_boundary(&self, pos: u64) -> bool {
+        pos == 0 || pos == self.len() || self.marks.binary_search(&pos).is_ok()
+    }
+
+    /// The checkpoint at or before `pos`: its position and state.
+    pub(crate) fn checkpoint(&self, pos: u64) -> (u64, &State) {
+        let cp = ((pos / STATE_CHECKPOINT_EVERY) as usize).min(self.checkpoints.len() - 1);
+        (cp as u64 * STATE_CHECKPOINT_EVERY, &self.checkpoints[cp])
+    }
+
+    /// The state at position `pos` (clamped), rebuilt from the nearest checkpoint before it.
+    pub fn state_at(&self, pos: u64) -> State {
+        let pos = pos.min(self.len());
+        let (cp, st) = self.checkpoint(pos);
+        let mut st = st.clone();
+        for e in self.sim.trace().events_from(cp).take((pos - cp) as usize) {
+            if let Event::Delta(d) = e {
+                st.apply(&d);
+            }
+        }
+        st
+    }
+
+    /// The calls open at position `pos`, outermost first.
+    pub fn call_stack(&self, pos: u64) -> Vec<Frame> {
+        let pos = pos.min(self.len());
+        // Start from the later of the action's Mark (where no call is open) and the nearest
+        // checkpoint (whose stack was recorded).
+        let mark = self.action_at(pos).map_or(0, |a| self.marks[a]);
+        let cp = ((pos / STATE_CHECKPOINT_EVERY) as usize).min(self.stacks.len() - 1);
+        let cp_pos = cp as u64 * STATE_CHECKPOINT_EVERY;
+        let (start, mut stack) = if cp_pos > mark {
+            (cp_pos, self.stacks[cp].clone())
+        } else {
+            (mark, Vec::new())
+        };
+        for (i, e) in self
+            .sim
+            .trace()
+            .events_from(start)
+            .take((pos - start) as usize)
+            .enumerate()
+        {
+            match e {
+                Event::Enter { func, args } => stack.push(Frame {
+                    at: start + i as u64,
+                    func,
+                    args,
+                }),
+                Event::Exit { .. } => {
+                    stack.pop();
+                }
+                _ => {}
+            }
+        }
+        stack
+    }
+
+    /// The journeys between positions `from` and `to`, hop by hop, in the order the kernel made
+    /// them (reversed, with every hop turned around, when `to < from`); see [`crate::hops`].
+    pub fn hops(&self, from: u64, to: u64) -> Vec<Hop> {
+        crate::hops::between(self, from, to)
+    }
+
+    /// Swap file `id` is persistent swap storage (owned by a buffer-object owner, spec 2.8).
+    pub(crate) fn swap_persistent(&self, id: u32) -> bool {
+        self.swap_persistent
+            .get(id as usize)
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// Size in pages of buffer object `id`.
+    pub(crate) fn bo_pages(&self, id: u32) -> u32 {
+        self.bo_pages.get(id as usize).copied().unwrap_or(0)
+    }
+}
