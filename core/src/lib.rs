@@ -51,6 +51,7 @@ pub mod recording;
 pub mod scenario;
 pub mod series;
 mod sim;
+pub mod stage;
 pub mod state;
 pub mod stepper;
 pub mod summary;

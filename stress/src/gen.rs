@@ -214,23 +214,40 @@ fn guided(r: &mut Rng, s: &Sim) -> Option<Action> {
         return Some(match (t.state, swapped) {
             (_, true) => Action::TtPopulate { tt },
             (TtState::Unpopulated, false) => match r.below(4) {
-                0 => Action::TtSetCaching { tt, caching: caching(r) },
+                0 => Action::TtSetCaching {
+                    tt,
+                    caching: caching(r),
+                },
                 1 => Action::TtDestroy { tt },
                 _ => Action::TtPopulate { tt },
             },
             (TtState::Bound, _) => match r.below(3) {
                 0 => Action::TtUnbind { tt },
-                1 => Action::TtWrite { tt, seed: r.below(1024) as u32 },
+                1 => Action::TtWrite {
+                    tt,
+                    seed: r.below(1024) as u32,
+                },
                 _ => Action::TtDestroy { tt },
             },
             (TtState::Unbound, false) => match r.below(9) {
                 0 => Action::TtBind { tt },
                 1 => Action::TtUnpopulate { tt },
-                2 => Action::TtSetCaching { tt, caching: caching(r) },
-                3 => Action::TtWrite { tt, seed: r.below(1024) as u32 },
-                4 => Action::SwapFileCreate { pages: t.num_pages + r.below(2) as u32 },
+                2 => Action::TtSetCaching {
+                    tt,
+                    caching: caching(r),
+                },
+                3 => Action::TtWrite {
+                    tt,
+                    seed: r.below(1024) as u32,
+                },
+                4 => Action::SwapFileCreate {
+                    pages: t.num_pages + r.below(2) as u32,
+                },
                 5 => Action::TtDestroy { tt },
-                _ if t.caching != Caching::Cached => Action::TtSetCaching { tt, caching: Caching::Cached },
+                _ if t.caching != Caching::Cached => Action::TtSetCaching {
+                    tt,
+                    caching: Caching::Cached,
+                },
                 _ => Action::TtSwapout {
                     tt,
                     persistent: (files > 0 && r.chance(1, 2)).then(|| r.below(files as u64) as u32),
@@ -257,7 +274,10 @@ fn guided(r: &mut Rng, s: &Sim) -> Option<Action> {
             bo,
             page: r.below(b.num_pages.max(1) as u64) as u32,
         },
-        5 => Action::BoWrite { bo, seed: r.below(1024) as u32 },
+        5 => Action::BoWrite {
+            bo,
+            seed: r.below(1024) as u32,
+        },
         6 => Action::BoSwapout,
         7 => Action::GpuExec { bo },
         8 if b.kmap != 0 => Action::BoKunmap { bo },
@@ -351,7 +371,11 @@ fn random_action(r: &mut Rng, s: &Sim) -> Action {
                 // next page charge has to shrink (spec 5.4), which is where nested frees and
                 // swap-outs from inside other calls happen.
                 let z = &st.zones[r.below(st.zones.len() as u64) as usize];
-                let limit = if s.config().root { z.emer_mem } else { z.max_mem };
+                let limit = if s.config().root {
+                    z.emer_mem
+                } else {
+                    z.max_mem
+                };
                 let room = limit.saturating_sub(z.used_mem);
                 room.saturating_sub(r.below(64 << 10)) + r.below(3) * 4096
             } else {
@@ -369,7 +393,11 @@ fn random_action(r: &mut Rng, s: &Sim) -> Action {
         16 if r.chance(1, 2) => Action::SysfsWrite {
             // Tighten or release an accounting limit: allocations then fail with -ENOMEM in the
             // middle of a validate or a populate, and succeed again afterwards.
-            attr: *r.pick(&[SysfsAttr::AvailableMemory, SysfsAttr::EmergencyMemory, SysfsAttr::SwapLimit]),
+            attr: *r.pick(&[
+                SysfsAttr::AvailableMemory,
+                SysfsAttr::EmergencyMemory,
+                SysfsAttr::SwapLimit,
+            ]),
             zone: 0,
             value: (*r.pick(&["0", "1", "64", "4096", "16384", "65536", "1048576"])).to_string(),
         },

@@ -1,0 +1,480 @@
+//! The stage: one view of the whole simulated machine at a position, for the app and every embed
+//! to draw, and its text alternative for screen readers. Places are the same as the hops' (see
+//! [`crate::hops::Place`]), so travel between them can be drawn along the kernel's path.
+//!
+//! What it shows follows the spec's objects: system memory as the reservoir (spec 3.6 pages come
+//! from and return to it), the four pools and the DMA pools as shelves (head first; spec 3.3,
+//! 4.2), every tt as a row of slots whose colour is the page's caching and whose frame is the
+//! tt's state (spec 2.4: unpopulated / unbound / bound, plus SWAPPED), the swap files (spec 2.8),
+//! the accounting zones as gauges with their marks (spec 5.2) and the memory types as bars of BO
+//! ranges with their LRU order (spec 6.2, 6.8).
+
+use crate::consts::{Attr, Caching, TtState};
+use crate::hops::Place;
+use crate::present;
+use crate::state::State;
+
+/// What one slot or shelf position shows (a byte per page, so a 4,194,304-page tt is cheap).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Cell {
+    /// A NULL slot.
+    Empty = 0,
+    /// A page mapped write-back (cached).
+    Wb = 1,
+    /// A write-combined page.
+    Wc = 2,
+    /// An uncached page.
+    Uc = 3,
+    /// A NULL slot whose contents are in the tt's swap storage.
+    Swapped = 4,
+}
+
+impl Cell {
+    /// The cell of a page by its kernel mapping attribute.
+    pub fn of_attr(a: Attr) -> Cell {
+        match a {
+            Attr::Wb => Cell::Wb,
+            Attr::Wc => Cell::Wc,
+            Attr::Uc => Cell::Uc,
+        }
+    }
+
+    /// The legend text.
+    pub fn label(self) -> &'static str {
+        match self {
+            Cell::Empty => "no page (NULL slot)",
+            Cell::Wb => "page, cached (write-back)",
+            Cell::Wc => "page, write-combined",
+            Cell::Uc => "page, uncached",
+            Cell::Swapped => "contents in swap",
+        }
+    }
+
+    /// Every cell kind, in legend order.
+    pub const ALL: [Cell; 5] = [Cell::Empty, Cell::Wb, Cell::Wc, Cell::Uc, Cell::Swapped];
+}
+
+fn page_cell(st: &State, pfn: u64) -> Cell {
+    Cell::of_attr(st.phys.page(pfn).map_or(Attr::Wb, |p| p.attr))
+}
+
+/// A pool shelf: its pages head first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shelf {
+    /// The place (a normal or DMA pool).
+    pub place: Place,
+    /// `pool wc`, `DMA pool uc dma32`.
+    pub label: String,
+    /// The pool's page count as the kernel keeps it (`npages` / `npages_free`; may differ from
+    /// the list after defect D3).
+    pub npages: u64,
+    /// One cell per listed page, head first.
+    pub cells: Vec<u8>,
+    /// The pfns, in the same order.
+    pub pfns: Vec<u64>,
+    /// `max_size` of the pool options, in pages (the trim threshold, spec 3.7).
+    pub max_size: u64,
+}
+
+/// A tt as a row of slots.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TtRow {
+    /// The place.
+    pub place: Place,
+    /// Id.
+    pub id: u32,
+    /// Still exists (false after `ttm_tt_destroy`).
+    pub alive: bool,
+    /// Its state (spec 2.4).
+    pub state: TtState,
+    /// SWAPPED is set.
+    pub swapped: bool,
+    /// Its caching state (spec 1.2).
+    pub caching: Caching,
+    /// `tt_unbound, tt_wc, ZERO_ALLOC|DMA32`: state, caching and page flags in kernel names.
+    pub caption: String,
+    /// One [`Cell`] byte per slot.
+    pub cells: Vec<u8>,
+    /// The pfn in each slot.
+    pub pfns: Vec<Option<u64>>,
+    /// The swap file holding its contents, if any.
+    pub swap_storage: Option<u32>,
+    /// The buffer object it belongs to, if any.
+    pub bo: Option<u32>,
+}
+
+/// A swap file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SwapBox {
+    /// The place (a shmem file TTM created, or persistent storage).
+    pub place: Place,
+    /// `swap file 0`.
+    pub label: String,
+    /// Size in pages.
+    pub pages: u32,
+    /// Pages holding data (not the zero page).
+    pub written: u32,
+    /// Released by fput.
+    pub released: bool,
+    /// The tt whose storage it is.
+    pub tt: Option<u32>,
+}
+
+/// An accounting zone as a gauge (bytes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Gauge {
+    /// `kernel`, `highmem`, `dma32`.
+    pub name: String,
+    /// Zone size.
+    pub zone_mem: u64,
+    /// Charged bytes.
+    pub used: u64,
+    /// Background swapping starts above this.
+    pub swap_limit: u64,
+    /// Limit for normal callers.
+    pub max_mem: u64,
+    /// Limit for CAP_SYS_ADMIN callers.
+    pub emer_mem: u64,
+}
+
+/// A BO's range inside a memory type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Range {
+    /// First page (GMR: the id).
+    pub start: u64,
+    /// Pages.
+    pub len: u64,
+    /// The owner.
+    pub bo: u32,
+    /// A ghost of a pipelined move (spec 6.7).
+    pub ghost: bool,
+    /// Its fence has not signalled.
+    pub busy: bool,
+}
+
+/// A memory type as a bar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bar {
+    /// The place.
+    pub place: Place,
+    /// `VRAM`, `TT`, `PRIV0`.
+    pub name: String,
+    /// Size in pages (GMR: number of ids); 0 for SYSTEM.
+    pub size: u64,
+    /// The allocated ranges, by start.
+    pub ranges: Vec<Range>,
+    /// Its eviction LRU, head first (the next to go).
+    pub lru: Vec<u32>,
+    /// BOs whose memory is of this type, ranges or not (SYSTEM has none).
+    pub bos: Vec<u32>,
+}
+
+/// The whole machine at one position.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stage {
+    /// Pages of RAM.
+    pub ram_pages: u64,
+    /// Pages in system memory (free or never used).
+    pub system_pages: u64,
+    /// Pages in the four normal pools (wc, uc, wc dma, uc dma).
+    pub pools: Vec<Shelf>,
+    /// The DMA pools, in creation order.
+    pub dma_pools: Vec<Shelf>,
+    /// Every tt ever created.
+    pub tts: Vec<TtRow>,
+    /// Every swap file ever created.
+    pub swap: Vec<SwapBox>,
+    /// The accounting zones.
+    pub zones: Vec<Gauge>,
+    /// The "ttm_swap" work item is queued (spec 5.5).
+    pub swap_work_queued: bool,
+    /// The memory types the device initialised.
+    pub memory: Vec<Bar>,
+    /// The global swap LRU, head first (spec 6.8).
+    pub swap_lru: Vec<u32>,
+    /// Pages lost by kernel defects.
+    pub leaked: u64,
+}
+
+/// The stage of `st`.
+pub fn stage(st: &State) -> Stage {
+    let ram_pages: u64 = st.phys.zones.iter().map(|z| z.end - z.start).sum();
+    let out = st.pages_out_of_system();
+    let pools = st
+        .pools
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Shelf {
+            place: Place::Pool(i as u8),
+            label: present::place(st, Place::Pool(i as u8)),
+            npages: p.npages,
+            cells: p.list.iter().map(|&x| page_cell(st, x) as u8).collect(),
+            pfns: p.list.iter().copied().collect(),
+            max_size: st.pool_opts.max_size,
+        })
+        .collect();
+    let dma_pools = st
+        .dma_pools
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Shelf {
+            place: Place::DmaPool(i as u16),
+            label: present::place(st, Place::DmaPool(i as u16)),
+            npages: p.npages_free,
+            cells: p.free.iter().map(|&x| page_cell(st, x) as u8).collect(),
+            pfns: p.free.iter().copied().collect(),
+            max_size: st.dma_opts.max_size,
+        })
+        .collect();
+    let tts = st
+        .tts
+        .iter()
+        .map(|t| {
+            let swapped = t.swapped();
+            let cells = t
+                .pages
+                .iter()
+                .map(|p| match p {
+                    Some(pfn) => page_cell(st, *pfn) as u8,
+                    None if swapped => Cell::Swapped as u8,
+                    None => Cell::Empty as u8,
+                })
+                .collect();
+            let state = if t.alive {
+                t.state.kernel_name()
+            } else {
+                "destroyed"
+            };
+            let mut caption = format!("{state}, {}", present::caching(t.caching));
+            let flags = present::page_flags(t.page_flags);
+            if flags != "0" {
+                caption.push_str(", ");
+                caption.push_str(&flags);
+            }
+            TtRow {
+                place: Place::Tt(t.id),
+                id: t.id,
+                alive: t.alive,
+                state: t.state,
+                swapped,
+                caching: t.caching,
+                caption,
+                cells,
+                pfns: t.pages.clone(),
+                swap_storage: t.swap_storage,
+                bo: st
+                    .bos
+                    .iter()
+                    .find(|b| b.alive && b.tt == Some(t.id))
+                    .map(|b| b.id),
+            }
+        })
+        .collect();
+    let swap = st
+        .swap_files
+        .iter()
+        .map(|f| {
+            let place = if f.persistent {
+                Place::PersistentSwap(f.id)
+            } else {
+                Place::SwapFile(f.id)
+            };
+            SwapBox {
+                place,
+                label: present::place(st, place),
+                pages: f.num_pages,
+                written: f
+                    .contents
+                    .iter()
+                    .filter(|&&c| c != crate::state::CONTENT_ZERO)
+                    .count() as u32,
+                released: f.released,
+                tt: st
+                    .tts
+                    .iter()
+                    .find(|t| t.alive && t.swap_storage == Some(f.id))
+                    .map(|t| t.id),
+            }
+        })
+        .collect();
+    let zones = st
+        .zones
+        .iter()
+        .map(|z| Gauge {
+            name: z.name.clone(),
+            zone_mem: z.zone_mem,
+            used: z.used_mem,
+            swap_limit: z.swap_limit,
+            max_mem: z.max_mem,
+            emer_mem: z.emer_mem,
+        })
+        .collect();
+    let memory = st
+        .managers
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.has_type)
+        .map(|(t, m)| {
+            let ranges = m
+                .nodes
+                .iter()
+                .map(|(&start, n)| Range {
+                    start,
+                    len: n.len,
+                    bo: n.bo,
+                    ghost: st.bos.get(n.bo as usize).is_some_and(|b| b.ghost),
+                    busy: st.bo_busy(n.bo),
+                })
+                .collect();
+            Bar {
+                place: Place::Memory(t as u8),
+                name: present::mem_type_name(t as u8),
+                size: m.size,
+                ranges,
+                lru: m.lru.iter().copied().collect(),
+                bos: st
+                    .bos
+                    .iter()
+                    .filter(|b| b.alive && b.mem.mem_type as usize == t)
+                    .map(|b| b.id)
+                    .collect(),
+            }
+        })
+        .collect();
+    Stage {
+        ram_pages,
+        system_pages: ram_pages.saturating_sub(out),
+        pools,
+        dma_pools,
+        tts,
+        swap,
+        zones,
+        swap_work_queued: st.swap_work_queued,
+        memory,
+        swap_lru: st.swap_lru.iter().copied().collect(),
+        leaked: st.phys.leaked.len() as u64,
+    }
+}
+
+/// `15872` → `15,872`.
+fn grouped(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn pages(n: u64) -> String {
+    format!("{} page{}", grouped(n), if n == 1 { "" } else { "s" })
+}
+
+/// Bytes for people: whole MiB as MiB, otherwise KiB (accounting charges are page multiples).
+fn bytes(b: u64) -> String {
+    if b >= 1 << 20 && b.is_multiple_of(1 << 20) {
+        format!("{} MiB", grouped(b >> 20))
+    } else {
+        format!("{} KiB", grouped(b / 1024))
+    }
+}
+
+impl Stage {
+    /// The text alternative: the whole stage in a few sentences, for screen readers (the drawing
+    /// itself is a canvas). Empty pools, destroyed tts and released files are left out.
+    pub fn summary(&self) -> String {
+        let mut s = vec![format!(
+            "System memory holds {} of {} pages.",
+            grouped(self.system_pages),
+            grouped(self.ram_pages)
+        )];
+        let shelves: Vec<String> = self
+            .pools
+            .iter()
+            .chain(&self.dma_pools)
+            .filter(|p| p.npages > 0 || !p.cells.is_empty())
+            .map(|p| format!("{} {}", p.label, pages(p.npages)))
+            .collect();
+        s.push(if shelves.is_empty() {
+            "The pools are empty.".to_string()
+        } else {
+            format!("Pools: {}.", shelves.join(", "))
+        });
+        for t in self.tts.iter().filter(|t| t.alive) {
+            let present = t.pfns.iter().filter(|p| p.is_some()).count();
+            let mut line = format!(
+                "tt {} ({}): {} of {} slots hold a page",
+                t.id,
+                t.caption,
+                present,
+                t.cells.len()
+            );
+            if let Some(f) = t.swap_storage {
+                line.push_str(&format!(", contents in swap file {f}"));
+            }
+            if let Some(b) = t.bo {
+                line.push_str(&format!(", of BO {b}"));
+            }
+            line.push('.');
+            s.push(line);
+        }
+        for f in self.swap.iter().filter(|f| !f.released) {
+            s.push(format!(
+                "{}: {} written of {}.",
+                f.label,
+                pages(f.written as u64),
+                pages(f.pages as u64)
+            ));
+        }
+        let zones: Vec<String> = self
+            .zones
+            .iter()
+            .map(|z| {
+                format!(
+                    "{} {} used of {} (swap limit {}, max {})",
+                    z.name,
+                    bytes(z.used),
+                    bytes(z.zone_mem),
+                    bytes(z.swap_limit),
+                    bytes(z.max_mem)
+                )
+            })
+            .collect();
+        s.push(format!("Zones: {}.", zones.join("; ")));
+        if self.swap_work_queued {
+            s.push("Background swap work is queued.".into());
+        }
+        for m in self.memory.iter().filter(|m| !m.bos.is_empty()) {
+            let ranges: Vec<String> = m
+                .ranges
+                .iter()
+                .map(|r| format!("BO {} at [{}, {})", r.bo, r.start, r.start + r.len))
+                .collect();
+            let mut line = format!("{}: ", m.name);
+            if ranges.is_empty() {
+                let bos: Vec<String> = m.bos.iter().map(|b| format!("BO {b}")).collect();
+                line.push_str(&bos.join(", "));
+            } else {
+                line.push_str(&ranges.join(", "));
+            }
+            if !m.lru.is_empty() {
+                let lru: Vec<String> = m.lru.iter().map(u32::to_string).collect();
+                line.push_str(&format!("; LRU {}", lru.join(" → ")));
+            }
+            line.push('.');
+            s.push(line);
+        }
+        if !self.swap_lru.is_empty() {
+            let lru: Vec<String> = self.swap_lru.iter().map(u32::to_string).collect();
+            s.push(format!("Swap LRU: {}.", lru.join(" → ")));
+        }
+        if self.leaked > 0 {
+            s.push(format!("{} lost by kernel defects.", pages(self.leaked)));
+        }
+        s.join(" ")
+    }
+}

@@ -1,0 +1,113 @@
+//! The stage (core/src/stage.rs): what it shows of the machine, with numbers from the spec's
+//! worked examples.
+
+mod common;
+use common::*;
+use ttm_core::hops::Place;
+use ttm_core::stage::{stage, Cell};
+use ttm_core::*;
+
+/// W3: a 20-page wc tt populated on the standard 64 MiB machine (16,384 pages). The empty wc pool
+/// refills 512 pages and hands 20 to the tt: system memory keeps 16,384 − 512 = 15,872 pages, the
+/// wc shelf shows 492 write-combined pages, the tt's 20 slots are write-combined and the row is
+/// unbound. Binding changes its state, not its colours (a bound tt still shows its caching).
+#[test]
+fn a_populated_wc_tt_shows_its_caching_and_state() {
+    let mut s = sim();
+    let tt = create(&mut s, 20, Caching::Wc);
+    populate(&mut s, tt);
+    let st = stage(s.state());
+    assert_eq!(st.ram_pages, 16_384);
+    assert_eq!(st.system_pages, 15_872);
+    let wc = &st.pools[0];
+    assert_eq!(
+        (wc.place, wc.npages, wc.cells.len()),
+        (Place::Pool(0), 492, 492)
+    );
+    assert!(wc.cells.iter().all(|&c| c == Cell::Wc as u8));
+    let row = &st.tts[0];
+    assert_eq!(row.state, TtState::Unbound);
+    assert_eq!(row.caption, "tt_unbound, tt_wc");
+    assert_eq!(row.cells, vec![Cell::Wc as u8; 20]);
+    s.run(&Action::TtBind { tt }).unwrap();
+    let row = &stage(s.state()).tts[0];
+    assert_eq!(row.state, TtState::Bound);
+    assert_eq!(
+        row.cells,
+        vec![Cell::Wc as u8; 20],
+        "bound keeps the caching visible"
+    );
+    let text = stage(s.state()).summary();
+    assert!(
+        text.contains("System memory holds 15,872 of 16,384 pages."),
+        "{text}"
+    );
+    // 20 charged pages = 80 KiB; the 64 MiB zone's limits are 3/8 and 1/2 of it (spec 5.2).
+    assert!(
+        text.contains("kernel 80 KiB used of 64 MiB (swap limit 24 MiB, max 32 MiB)"),
+        "{text}"
+    );
+    assert!(text.contains("pool wc 492 pages"), "{text}");
+    assert!(
+        text.contains("tt 0 (tt_bound, tt_wc): 20 of 20 slots hold a page."),
+        "{text}"
+    );
+}
+
+/// Spec 2.8: a swapped-out tt has no pages; its slots show contents in swap, and the swap file
+/// it owns is on the stage with the pages that hold data (a written tt: every page).
+#[test]
+fn a_swapped_tt_shows_its_contents_in_the_swap_file() {
+    let mut s = sim();
+    let tt = create(&mut s, 4, Caching::Cached);
+    populate(&mut s, tt);
+    s.run(&Action::TtWrite { tt, seed: 3 }).unwrap();
+    s.run(&Action::TtSwapout {
+        tt,
+        persistent: None,
+    })
+    .unwrap();
+    let st = stage(s.state());
+    assert!(st.tts[0].swapped);
+    assert_eq!(st.tts[0].cells, vec![Cell::Swapped as u8; 4]);
+    let f = &st.swap[0];
+    assert_eq!(
+        (f.place, f.pages, f.written, f.tt),
+        (Place::SwapFile(0), 4, 4, Some(0))
+    );
+    assert!(st
+        .summary()
+        .contains("swap file 0: 4 pages written of 4 pages."));
+}
+
+/// W19's first steps (the eviction-order walkthrough): two 100-page BOs in a 1 MiB (256-page)
+/// VRAM take [0, 100) and [100, 200), in LRU order A then B.
+#[test]
+fn memory_types_show_ranges_and_lru_order() {
+    let mut s = sim_with(|c| {
+        c.driver.vram_mib = 1;
+        c.driver.visible_vram_mib = 1;
+    });
+    for _ in 0..2 {
+        s.run(&Action::BoCreate {
+            pages: 100,
+            placement: "vram".into(),
+            kernel: false,
+            via_ttm_bo_create: false,
+        })
+        .unwrap();
+    }
+    let st = stage(s.state());
+    let vram = st
+        .memory
+        .iter()
+        .find(|m| m.name == "VRAM")
+        .expect("a VRAM bar");
+    assert_eq!(vram.size, 256);
+    let ranges: Vec<(u64, u64, u32)> = vram.ranges.iter().map(|r| (r.start, r.len, r.bo)).collect();
+    assert_eq!(ranges, vec![(0, 100, 0), (100, 100, 1)]);
+    assert_eq!(vram.lru, vec![0, 1]);
+    assert!(st
+        .summary()
+        .contains("VRAM: BO 0 at [0, 100), BO 1 at [100, 200); LRU 0 → 1."));
+}
