@@ -7,13 +7,13 @@
 //! - [`app`]: the shell: the `App` component wiring the store to the components and performing
 //!   the store's effects through [`effects`].
 //! - [`components`]: one component per file, with data-and-callback properties.
-//! - [`effects`] and [`bench`]: everything that touches the browser outside rendering (storage,
+//! - [`effects`] and [`bench`](mod@bench): everything that touches the browser outside rendering (storage,
 //!   URL, timers, postMessage, key and media listeners, frame timing).
 //! - [`store`]: the page state, its messages and the reducer returning effects as data; no
 //!   browser API (tested natively).
 //! - [`url`], [`travel`], [`snapshot`], [`view`], [`legacy_ttm`], [`zip`]: pure helpers (query
 //!   strings, page-travel sprites, the export picture, display rows, ZIP files).
-//! - [`panic`]: the panic screen (plain DOM, independent of Yew).
+//! - [`panic`](mod@panic): the panic screen (plain DOM, independent of Yew).
 
 pub mod app;
 pub mod bench;
