@@ -104,7 +104,7 @@ test('a panic shows the alert with its message and position; its link reloads th
   assert.equal(await alert.getAttribute('data-testid'), 'panic');
   assert.match(await text(alert.getByRole('heading')), /TTM Lab has stopped/);
   assert.match(await text(page.getByTestId('panic-message')),
-    /^What happened: deliberate panic from window\.__ttmLabPanic\(\) .* at web\/src\/app\.rs:\d+:\d+$/);
+    /^What happened: deliberate panic from window\.__ttmLabPanic\(\) .* at web\/src\/store\/mod\.rs:\d+:\d+$/);
   assert.match(await text(page.getByTestId('panic-position')),
     new RegExp(`^Last good position: walkthrough “pool-refill”, event ${pos} of ${len} \\(.+\\)\\.$`));
   assert.match(await text(page.getByTestId('panic-edits')), /^Your edits are kept/);

@@ -1,4 +1,5 @@
-//! Benchmark mode (`?bench=1`): a 262,144-page walkthrough built in memory from the scenario below,
+//! Benchmark mode (`?bench=1`): a 262,144-page walkthrough built in memory from
+//! [`crate::store::BENCH_SCENARIO`],
 //! played at full speed while `requestAnimationFrame` timestamps measure each frame; the time from
 //! navigation start to the first interactive render is taken when the page first renders.
 //! The figures are printed as JSON in the page (e2e/app.test.mjs reads them).
@@ -8,23 +9,9 @@ use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use yew::prelude::*;
+use yew::Callback;
 
-use crate::app::{Lab, Msg};
-
-/// A 1 GiB write-combined tt (262,144 pages) created and populated on a 4 GiB machine.
-pub const SCENARIO: &str = r#"{
-  "format": "ttm-lab-scenario",
-  "version": 1,
-  "name": "bench-262144",
-  "title": "Benchmark: a 262,144-page WC tt is created and populated",
-  "goal": "A 1 GiB write-combined tt on a 4 GiB machine: every page comes through the wc pool in 512-page refills.",
-  "machine": { "ram_bytes": 4294967296 },
-  "steps": [
-    { "do": { "action": "tt_create", "pages": 262144, "caching": "wc" } },
-    { "do": { "action": "tt_populate", "tt": 0 } }
-  ]
-}"#;
+use crate::store::Msg;
 
 /// Frames to time while playing.
 const FRAMES: usize = 240;
@@ -39,9 +26,9 @@ fn now() -> f64 {
 }
 
 /// Start the measurement: record the first render, press play, time `FRAMES` animation frames.
-pub fn start(d: UseReducerDispatcher<Lab>) {
+pub fn start(send: Callback<Msg>) {
     let first_render = now();
-    d.dispatch(Msg::TogglePlay);
+    send.emit(Msg::TogglePlay);
     let stamps = Rc::new(RefCell::new(Vec::<f64>::with_capacity(FRAMES + 1)));
     let slot: FrameSlot = Rc::new(RefCell::new(None));
     let slot2 = slot.clone();
@@ -52,7 +39,7 @@ pub fn start(d: UseReducerDispatcher<Lab>) {
             s.len()
         };
         if n > FRAMES {
-            d.dispatch(Msg::BenchDone(report(first_render, &stamps.borrow())));
+            send.emit(Msg::BenchDone(report(first_render, &stamps.borrow())));
             slot2.borrow_mut().take();
             return;
         }

@@ -1,26 +1,28 @@
 //! TTM Lab's browser front end.
 //!
-//! **Architecture invariant:** this crate holds no TTM logic. It calls `ttm_core` for every change and
-//! renders what the core reports; [`view`] turns the core's state into plain display rows, [`app`]
-//! holds the view state (walkthrough, position, zoom, play) and turns input into stepper calls,
-//! [`panels`] and [`canvas`] draw the state at the current position, [`url`] reads and writes the URL.
-//! [`chart`] plots `ttm_core::series` over the whole trace (plotters on a canvas), [`editor`] loads
-//! scenario files and edits scenario JSON, [`machine`] is the machine form (re-run and compare), and
-//! [`bench`] is the `?bench=1` measurement mode, and [`travel`] animates pages between places.
-//! [`panic`] turns a panic (which kills the wasm app) into a message with a link back to the last
-//! position that rendered.
+//! **Architecture invariant:** this crate renders what `ttm_core` reports; the TTM knowledge it
+//! still holds is in [`legacy_ttm`] (it moves to ttm-core). The layers, each using only those
+//! below it (a test checks there is no import cycle):
+//!
+//! - [`app`]: the shell: the `App` component wiring the store to the components and performing
+//!   the store's effects through [`effects`].
+//! - [`components`]: one component per file, with data-and-callback properties.
+//! - [`effects`] and [`bench`](mod@bench): everything that touches the browser outside rendering (storage,
+//!   URL, timers, postMessage, key and media listeners, frame timing).
+//! - [`store`]: the page state, its messages and the reducer returning effects as data; no
+//!   browser API (tested natively).
+//! - [`url`], [`travel`], [`snapshot`], [`view`], [`legacy_ttm`], [`zip`]: pure helpers (query
+//!   strings, page-travel sprites, the export picture, display rows, ZIP files).
+//! - [`panic`](mod@panic): the panic screen (plain DOM, independent of Yew).
 
 pub mod app;
 pub mod bench;
-pub mod canvas;
-pub mod chart;
-pub mod editor;
-pub mod exercise;
-pub mod export;
-pub mod machine;
-pub mod panels;
+pub mod components;
+pub mod effects;
+pub mod legacy_ttm;
 pub mod panic;
 pub mod snapshot;
+pub mod store;
 pub mod travel;
 pub mod url;
 pub mod view;

@@ -16,8 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// The only value of the `debug_panic` URL parameter that arms the test trigger.
-pub const DEBUG_PANIC_TOKEN: &str = "I-know-this-kills-the-page";
+pub use crate::url::DEBUG_PANIC_TOKEN;
 
 /// Longest panic message shown on the page (the console has all of it).
 const MESSAGE_MAX: usize = 300;

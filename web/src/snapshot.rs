@@ -14,8 +14,7 @@
 use ttm_core::State;
 use web_sys::CanvasRenderingContext2d;
 
-use crate::canvas::geometry;
-use crate::view::{self, group_digits, CELL_LEGEND};
+use crate::view::{self, geometry, group_digits, CELL_LEGEND};
 
 /// Width of every scene in CSS pixels.
 pub const WIDTH: f64 = 960.0;
@@ -453,7 +452,7 @@ pub fn scene(st: &State, caption: &Caption, palette: &Palette) -> Scene {
                 "bo {} · {} pages · {}",
                 o.id,
                 group_digits(o.num_pages as u64),
-                view::mem_type_name(o.mem.mem_type)
+                crate::legacy_ttm::mem_type_name(o.mem.mem_type)
             );
             if let Some(t) = o.tt {
                 text += &format!(" · tt {t}");
@@ -787,7 +786,7 @@ mod tests {
     /// are WC, so each row is one rect. The wc pool strip is small. Far below 5,000 shapes.
     #[test]
     fn huge_tt_merges_runs() {
-        let sc = Scenario::from_json(crate::bench::SCENARIO).unwrap();
+        let sc = Scenario::from_json(crate::store::BENCH_SCENARIO).unwrap();
         let st = state_after(&sc, 1);
         let scene = scene(&st, &caption("Bench"), &Palette::light());
         let wc = &Palette::light().cells[2];

@@ -323,9 +323,256 @@ pub fn embed_range(from: Option<&str>, to: Option<&str>, len: u64) -> (u64, u64,
     (a, b, problems)
 }
 
+/// The `(key, value)` pairs of a query string (`?a=1&b=x%20y`), decoded the way the browser's
+/// `URLSearchParams` does: `+` is a space, `%XX` a byte, invalid UTF-8 becomes U+FFFD.
+pub fn query_pairs(search: &str) -> Vec<(String, String)> {
+    fn decode(s: &str) -> String {
+        let b = s.as_bytes();
+        let mut out = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            let hex = |c: u8| (c as char).to_digit(16);
+            match b[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
+                    (Some(h), Some(l)) => {
+                        out.push((h * 16 + l) as u8);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                },
+                c => out.push(c),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+    search
+        .strip_prefix('?')
+        .unwrap_or(search)
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+/// The only value of the `debug_panic` URL parameter that arms the panic screen's test trigger
+/// (`crate::panic`).
+pub const DEBUG_PANIC_TOKEN: &str = "I-know-this-kills-the-page";
+
+/// Everything the page's query string asks for, read but not yet acted on: nothing is loaded or
+/// run here (the store opens what this names). Values that cannot be used are already `notices`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Request {
+    /// `bench=1`: the benchmark mode (everything else is ignored).
+    pub bench: bool,
+    /// `debug_panic=<token>` with the right token: arm the test-only panic trigger.
+    pub debug_panic: bool,
+    /// `embed=1` (or true/yes): the embed mode.
+    pub embed: bool,
+    /// An embed's `theme=light|dark|auto`, when valid.
+    pub theme: Option<String>,
+    /// Whether exercises are asked (full app: unless `exercises=0`; embed: only with `exercises=1`).
+    pub exercises: bool,
+    /// `problem=SEED&difficulty=N`.
+    pub problem: Option<(u64, u8)>,
+    /// The machine parameters given (`era=E1`…), in [`MACHINE_KEYS`] order, not yet applied.
+    pub machine: Vec<(String, String)>,
+    /// `walkthrough=`, `step=`, `zoom=`.
+    pub query: Query,
+    /// The raw `scenario=` parameter (base64url JSON).
+    pub scenario: Option<String>,
+    /// An embed's raw `from=` and `to=` (clamped once the trace length is known).
+    pub range: (Option<String>, Option<String>),
+    /// An embed's `loop=1`.
+    pub looping: bool,
+    /// An embed's `autoplay=1`.
+    pub autoplay: bool,
+    /// What could not be used, in words, in the order the page shows them.
+    pub notices: Vec<String>,
+}
+
+/// Read a query string (`location.search`).
+pub fn request(search: &str) -> Request {
+    let pairs = query_pairs(search);
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
+    let mut r = Request {
+        bench: get("bench").is_some_and(|v| v == "1"),
+        ..Request::default()
+    };
+    if r.bench {
+        return r;
+    }
+    r.debug_panic = get("debug_panic").as_deref() == Some(DEBUG_PANIC_TOKEN);
+    r.embed = get("embed").is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
+    if r.embed {
+        match get("theme").as_deref().map(str::trim) {
+            Some(t @ ("light" | "dark" | "auto")) => r.theme = Some(t.to_string()),
+            Some(t) => r.notices.push(format!(
+                "The theme parameter {:?} is not light, dark or auto; using auto.",
+                clip(t)
+            )),
+            None => r.theme = Some("auto".into()),
+        }
+    }
+    r.exercises = match get("exercises").as_deref().map(str::trim) {
+        Some("1" | "true" | "yes" | "on") => true,
+        Some("0" | "false" | "no" | "off") => false,
+        Some(v) => {
+            r.notices.push(format!(
+                "The exercises parameter {:?} is not 1 or 0; {}.",
+                clip(v),
+                if r.embed { "not asking" } else { "asking" }
+            ));
+            !r.embed
+        }
+        None => !r.embed,
+    };
+    r.problem = parse_problem(get("problem").as_deref(), get("difficulty").as_deref())
+        .unwrap_or_else(|e| {
+            r.notices.push(e);
+            None
+        });
+    r.machine = MACHINE_KEYS
+        .iter()
+        .filter_map(|k| get(k).map(|v| (k.to_string(), v)))
+        .collect();
+    let known: Vec<(String, String)> = ["walkthrough", "step", "zoom"]
+        .iter()
+        .filter_map(|k| get(k).map(|v| (k.to_string(), v)))
+        .collect();
+    r.query = parse(known.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    r.notices.extend(r.query.problems.clone());
+    r.scenario = get("scenario");
+    r.range = (get("from"), get("to"));
+    let on = |k: &str| get(k).is_some_and(|v| v == "1" || v == "true");
+    r.looping = on("loop");
+    r.autoplay = on("autoplay");
+    r
+}
+
+/// Where a run comes from, as its URL names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin<'a> {
+    /// A seeded random problem (seed, difficulty).
+    Problem(u64, u8),
+    /// A built-in walkthrough, by name.
+    Walkthrough(&'a str),
+    /// A scenario from a file or the editor, by its JSON.
+    Scenario(&'a str),
+}
+
+/// The full app's query string at `pos` (walkthrough, scenario or problem, step, zoom, and the
+/// machine parameters where `machine` differs from the scenario's own `base`).
+pub fn full_query(
+    origin: Origin,
+    base: &MachineConfig,
+    machine: &MachineConfig,
+    pos: u64,
+    zoom: Zoom,
+) -> String {
+    let head = match origin {
+        Origin::Problem(seed, d) => format_problem(seed, d, pos, zoom),
+        Origin::Walkthrough(name) => format(name, pos, zoom),
+        Origin::Scenario(json) => format_scenario(json, pos, zoom),
+    };
+    format!("{head}{}", machine_params(base, machine))
+}
+
+/// An embed's query string over the positions `[from, to]`.
+pub fn embed_query(
+    origin: Origin,
+    base: &MachineConfig,
+    machine: &MachineConfig,
+    from: u64,
+    to: u64,
+) -> String {
+    let head = match origin {
+        Origin::Problem(seed, d) => format!("?embed=1&problem={seed}&difficulty={d}"),
+        Origin::Walkthrough(name) => format!("?embed=1&walkthrough={name}"),
+        Origin::Scenario(json) => {
+            format!("?embed=1&scenario={}", base64url_encode(json.as_bytes()))
+        }
+    };
+    format!(
+        "{head}&from={from}&to={to}{}",
+        machine_params(base, machine)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_strings_decode_like_url_search_params() {
+        let pairs = query_pairs("?a=1&b=x%20y+z&&c&d=%E2%9C%93&e=%zz&f=%FF");
+        let v = |k: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(v("a"), Some("1"));
+        assert_eq!(v("b"), Some("x y z"));
+        assert_eq!(v("c"), Some(""));
+        assert_eq!(v("d"), Some("✓"));
+        assert_eq!(v("e"), Some("%zz"));
+        assert_eq!(v("f"), Some("\u{fffd}"));
+        assert!(query_pairs("").is_empty());
+    }
+
+    #[test]
+    fn requests_name_what_to_open_and_what_was_wrong() {
+        let r = request("?walkthrough=pool-refill&step=12&zoom=change&era=E1&fidelity=Fixed");
+        assert!(!r.embed && r.exercises && !r.bench);
+        assert_eq!(r.query.walkthrough.as_deref(), Some("pool-refill"));
+        assert_eq!((r.query.step, r.query.zoom), (Some(12), Some(Zoom::Change)));
+        assert_eq!(
+            r.machine,
+            [
+                ("era".to_string(), "E1".to_string()),
+                ("fidelity".into(), "Fixed".into())
+            ]
+        );
+        let r = request("?embed=1&walkthrough=x&theme=pink&exercises=maybe&from=3&to=9&loop=1");
+        assert!(r.embed && !r.exercises && r.looping && !r.autoplay);
+        assert_eq!(r.theme, None);
+        assert_eq!(r.range, (Some("3".into()), Some("9".into())));
+        assert_eq!(r.notices.len(), 2, "{:?}", r.notices);
+        assert_eq!(request("?embed=1").theme.as_deref(), Some("auto"));
+        assert!(request("?bench=1&walkthrough=x")
+            .query
+            .walkthrough
+            .is_none());
+        assert!(request(&format!("?debug_panic={DEBUG_PANIC_TOKEN}")).debug_panic);
+        assert!(!request("?debug_panic=1").debug_panic);
+    }
+
+    #[test]
+    fn queries_name_the_origin_and_the_machine() {
+        let base = MachineConfig::default();
+        let mut m = base.clone();
+        m.era = Era::E1;
+        assert_eq!(
+            full_query(Origin::Walkthrough("w"), &base, &m, 3, Zoom::Call),
+            "?walkthrough=w&step=3&zoom=call&era=E1"
+        );
+        assert_eq!(
+            embed_query(Origin::Problem(5, 2), &base, &base, 1, 9),
+            "?embed=1&problem=5&difficulty=2&from=1&to=9"
+        );
+        assert!(embed_query(Origin::Scenario("{}"), &base, &base, 0, 0)
+            .starts_with("?embed=1&scenario=e30&from=0"));
+    }
 
     #[test]
     fn round_trip() {

@@ -3,12 +3,9 @@
 //! Only formatting and selection happen here (which numbers, in which order, how they are written,
 //! which colour a page cell gets); every number comes from `ttm_core` unchanged.
 
-use std::collections::BTreeSet;
+use std::rc::Rc;
 
-use ttm_core::consts::placement;
-use ttm_core::state::Loc;
-use ttm_core::stepper::Frame;
-use ttm_core::{event_symbol, Attr, DriverKind, Event, Func, Sim, State, TtState};
+use ttm_core::{Attr, State, TtState};
 
 /// What a page cell shows (the canvas colour index; see [`CELL_LEGEND`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,10 +61,10 @@ pub struct TtCells {
     pub present: u32,
     /// SWAPPED flag.
     pub swapped: bool,
-    /// One byte per slot ([`Cell`] as u8).
-    pub cells: Vec<u8>,
+    /// One byte per slot ([`Cell`] as u8), shared with the grid that draws it.
+    pub cells: Rc<Vec<u8>>,
     /// The page frame number in each slot.
-    pub pfns: Vec<Option<u64>>,
+    pub pfns: Rc<Vec<Option<u64>>>,
 }
 
 /// Every tt of the state.
@@ -99,8 +96,8 @@ pub fn tts(st: &State) -> Vec<TtCells> {
                 flags: ttm_core::consts::page_flags::describe(t.page_flags),
                 present: t.pages_present(),
                 swapped,
-                cells,
-                pfns: t.pages.clone(),
+                cells: Rc::new(cells),
+                pfns: Rc::new(t.pages.clone()),
             }
         })
         .collect()
@@ -154,134 +151,28 @@ pub fn percent(x: u64, of: u64) -> f64 {
     }
 }
 
-/// The kernel's name of memory type `t` (`TTM_PL_VRAM`).
-pub fn mem_type_name(t: u8) -> String {
-    match t as u32 {
-        placement::PL_SYSTEM => "SYSTEM".into(),
-        placement::PL_TT => "TT (GTT)".into(),
-        placement::PL_VRAM => "VRAM".into(),
-        placement::PL_PRIV0 => "PRIV0".into(),
-        n => format!("type {n}"),
-    }
-}
+/// Tallest page grid in CSS pixels: bigger grids get smaller cells (down to one pixel).
+pub const GRID_MAX_HEIGHT: u32 = 420;
 
-/// The caching flags of a placement (`WC`, `CACHED|UNCACHED`, or `-`).
-pub fn placement_caching(p: u32) -> String {
-    let names: Vec<&str> = [
-        (placement::FLAG_CACHED, "CACHED"),
-        (placement::FLAG_UNCACHED, "UNCACHED"),
-        (placement::FLAG_WC, "WC"),
-    ]
-    .iter()
-    .filter(|(f, _)| p & f != 0)
-    .map(|(_, n)| *n)
-    .collect();
-    if names.is_empty() {
-        "-".into()
-    } else {
-        names.join("|")
-    }
-}
-
-/// The symbol shown for a traced call, its elixir link (none for pseudo-symbols) and whether it
-/// is a driver callback.
-pub fn call_symbol(
-    kind: DriverKind,
-    func: Func,
-    args: &[u64],
-) -> (&'static str, Option<String>, bool) {
-    let sym = event_symbol(kind, func, args);
-    let driver = func.file().starts_with("struct ttm_")
-        || matches!(func.file(), "driver" | "driver backend")
-        || sym != func.symbol();
-    let url = if sym.contains("->") || sym.contains(' ') {
-        None
-    } else {
-        Some(format!(
-            "https://elixir.bootlin.com/linux/v3.3/A/ident/{sym}"
-        ))
-    };
-    (sym, url, driver)
-}
-
-/// One open call of the call stack.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FrameRow {
-    /// The displayed symbol.
-    pub symbol: &'static str,
-    /// elixir link.
-    pub url: Option<String>,
-    /// A driver callback (or driver backend operation).
-    pub driver: bool,
-    /// `tt=0, index=3`.
-    pub args: String,
-    /// Event index of its entry.
-    pub at: u64,
-}
-
-/// `name=value, ...` of a call's recorded arguments.
-pub fn args_text(func: Func, args: &[u64]) -> String {
-    func.arg_names()
-        .iter()
-        .zip(args)
-        .map(|(n, v)| format!("{n}={v}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// The call stack, outermost first.
-pub fn frames(kind: DriverKind, stack: &[Frame]) -> Vec<FrameRow> {
-    stack
-        .iter()
-        .map(|f| {
-            let (symbol, url, driver) = call_symbol(kind, f.func, &f.args);
-            FrameRow {
-                symbol,
-                url,
-                driver,
-                args: args_text(f.func, &f.args),
-                at: f.at,
-            }
-        })
-        .collect()
-}
-
-/// Every function called somewhere in the trace, sorted by displayed name (breakpoint choices).
-pub fn funcs_seen(sim: &Sim) -> Vec<(Func, &'static str)> {
-    let kind = sim.config().driver.kind;
-    let mut seen: BTreeSet<(&'static str, usize)> = BTreeSet::new();
-    for e in sim.trace().events() {
-        if let Event::Enter { func, args } = e {
-            seen.insert((event_symbol(kind, func, &args), func.index()));
+/// Cell size (gap included) and columns for `n` cells in `width` CSS pixels.
+pub fn geometry(n: usize, width: u32, max_cell: u32) -> (u32, u32) {
+    let width = width.max(8);
+    let n = n.max(1) as u64;
+    let mut size = max_cell.max(1);
+    while size > 1 {
+        let cols = (width / size).max(1) as u64;
+        let rows = n.div_ceil(cols);
+        if rows * size as u64 <= GRID_MAX_HEIGHT as u64 {
+            break;
         }
+        size -= 1;
     }
-    let mut out: Vec<(Func, &'static str)> = Vec::new();
-    for (sym, i) in seen {
-        if let Some(f) = Func::from_index(i) {
-            if !out.iter().any(|(g, _)| *g == f) {
-                out.push((f, sym));
-            }
-        }
-    }
-    out
-}
-
-/// Where a page is, in words (for the pool strip captions).
-pub fn loc_text(l: Loc) -> &'static str {
-    match l {
-        Loc::Fresh | Loc::Free => "system memory",
-        Loc::Pool { .. } => "a page pool",
-        Loc::Dma { .. } => "a DMA pool",
-        Loc::Tt { .. } => "a tt",
-        Loc::Local { .. } => "a private batch",
-        Loc::Leaked => "leaked",
-    }
+    (size, (width / size).max(1))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::rc::Rc;
     use ttm_core::{catalog, Stepper, Zoom};
 
     #[test]
@@ -301,13 +192,13 @@ mod tests {
     }
 
     #[test]
-    fn placements_and_types_read_like_the_kernel() {
-        assert_eq!(
-            placement_caching(placement::FLAG_WC | placement::FLAG_TT),
-            "WC"
-        );
-        assert_eq!(placement_caching(0), "-");
-        assert_eq!(mem_type_name(2), "VRAM");
+    fn big_grids_shrink_to_one_pixel_small_ones_stay_readable() {
+        assert_eq!(geometry(20, 600, 16), (16, 37));
+        assert_eq!(geometry(262_144, 600, 16), (1, 600));
+    }
+
+    #[test]
+    fn slugs_are_lowercase_with_dashes() {
         assert_eq!(slug("wc dma"), "wc-dma");
     }
 
@@ -320,8 +211,7 @@ mod tests {
             .run()
             .unwrap();
         let populate_end = run.steps[1].end_event;
-        let sim = Rc::new(run.sim);
-        let mut s = Stepper::new(sim.clone());
+        let mut s = Stepper::new(Rc::new(run.sim));
         s.seek(populate_end);
         let t = &tts(s.state())[0];
         assert_eq!((t.state, t.present), ("tt_unbound", 20));
@@ -335,14 +225,5 @@ mod tests {
             .cells
             .iter()
             .all(|&c| c == Cell::Absent as u8));
-        let seen = funcs_seen(&sim);
-        assert!(seen.iter().any(|(_, n)| *n == "ttm_page_pool_fill_locked"));
-        let (sym, url, driver) = call_symbol(sim.config().driver.kind, Func::PoolPopulate, &[0]);
-        assert_eq!(sym, "ttm_pool_populate");
-        assert!(!driver);
-        assert_eq!(
-            url.as_deref(),
-            Some("https://elixir.bootlin.com/linux/v3.3/A/ident/ttm_pool_populate")
-        );
     }
 }

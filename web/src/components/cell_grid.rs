@@ -9,10 +9,7 @@ use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use yew::prelude::*;
 
-use crate::view::CELL_LEGEND;
-
-/// Largest drawn height of a grid before cells shrink no further (CSS pixels).
-const MAX_HEIGHT: u32 = 420;
+use crate::view::{geometry, CELL_LEGEND};
 
 /// Properties of [`CellGrid`].
 #[derive(Properties, PartialEq)]
@@ -122,22 +119,6 @@ pub fn CellGrid(props: &GridProps) -> Html {
     }
 }
 
-/// Cell size (gap included) and columns for `n` cells in `width` CSS pixels.
-pub fn geometry(n: usize, width: u32, max_cell: u32) -> (u32, u32) {
-    let width = width.max(8);
-    let n = n.max(1) as u64;
-    let mut size = max_cell.max(1);
-    while size > 1 {
-        let cols = (width / size).max(1) as u64;
-        let rows = n.div_ceil(cols);
-        if rows * size as u64 <= MAX_HEIGHT as u64 {
-            break;
-        }
-        size -= 1;
-    }
-    (size, (width / size).max(1))
-}
-
 fn parse_hex(s: &str) -> Option<[u8; 4]> {
     let s = s.trim().strip_prefix('#')?;
     if s.len() != 6 {
@@ -175,7 +156,7 @@ fn draw(el: &HtmlCanvasElement, cells: &[u8], max_cell: u32) -> (u32, u32) {
     let _ = el
         .style()
         .set_property("height", &format!("{}px", rows * size));
-    // The layout, for the travel overlay (crate::travel) to find a cell on the screen.
+    // The layout, for the travel overlay (crate::components::travel_layer) to find a cell on the screen.
     let _ = el.set_attribute("data-size", &size.to_string());
     let _ = el.set_attribute("data-cols", &cols.to_string());
 
@@ -224,10 +205,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn big_grids_shrink_to_one_pixel_small_ones_stay_readable() {
-        assert_eq!(geometry(20, 600, 16), (16, 37));
-        let (size, cols) = geometry(262_144, 600, 16);
-        assert_eq!((size, cols), (1, 600));
+    fn theme_colours_are_read_from_hex() {
         assert_eq!(parse_hex(" #2b8a3e"), Some([0x2b, 0x8a, 0x3e, 255]));
         assert_eq!(parse_hex("red"), None);
     }

@@ -196,7 +196,7 @@ fn span(v: impl Iterator<Item = u64>, fmt: fn(u64) -> String) -> String {
 #[component]
 pub fn TraceChart(props: &ChartProps) -> Html {
     let canvas = use_node_ref();
-    let resized = crate::canvas::use_resize_count();
+    let resized = crate::components::cell_grid::use_resize_count();
     // The samples drawn and summarised: all of them, or those up to `hide_after`.
     let shown = use_memo(
         (props.series.clone(), props.hide_after),

@@ -7,32 +7,46 @@
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::app::{read_file, Lab, Msg};
+use crate::store::Msg;
+
+/// Properties of [`LoadBar`].
+#[derive(Properties, PartialEq)]
+pub struct LoadBarProps {
+    /// The editor's text.
+    pub editor: AttrValue,
+    /// The user's kept draft, if any.
+    pub draft: Option<AttrValue>,
+    /// Why the last load failed.
+    pub error: Option<AttrValue>,
+    /// A file was chosen (the shell reads it).
+    pub on_file: Callback<web_sys::File>,
+    /// Editor intents: typing, running, restoring or discarding the draft.
+    pub send: Callback<Msg>,
+}
 
 /// The load bar: file button, editor (collapsed), and the last load error.
-pub fn load_bar(lab: &UseReducerHandle<Lab>) -> Html {
+#[component]
+pub fn LoadBar(props: &LoadBarProps) -> Html {
     let onchange = {
-        let d = lab.dispatcher();
+        let on_file = props.on_file.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             if let Some(f) = input.files().and_then(|l| l.get(0)) {
-                read_file(f, d.clone());
+                on_file.emit(f);
             }
             // Choosing the same file again loads it again.
             input.set_value("");
         })
     };
     let oninput = {
-        let d = lab.dispatcher();
+        let send = props.send.clone();
         Callback::from(move |e: InputEvent| {
             let t: HtmlTextAreaElement = e.target_unchecked_into();
-            d.dispatch(Msg::EditorInput(t.value()));
+            send.emit(Msg::EditorInput(t.value()));
         })
     };
-    let run = {
-        let d = lab.dispatcher();
-        Callback::from(move |_: MouseEvent| d.dispatch(Msg::RunEditor))
-    };
+    let say = |m: Msg| props.send.reform(move |_: MouseEvent| m.clone());
+    let run = say(Msg::RunEditor);
     html! {
         <section class="panel load-bar" aria-label="Load a scenario" data-testid="load-bar">
             <div class="row">
@@ -43,7 +57,7 @@ pub fn load_bar(lab: &UseReducerHandle<Lab>) -> Html {
                 </label>
                 <span class="hint">{ "or drop a scenario .json file anywhere on the page (format: docs/scenarios.md)" }</span>
             </div>
-            if let Some(d) = lab.draft.as_ref().filter(|d| **d != lab.editor) {
+            if let Some(d) = props.draft.as_ref().filter(|d| **d != props.editor) {
                 <div class="draft-note" role="status" data-testid="draft-note">
                     <span>{ format!(
                         "Your own draft ({} line{}) is kept in this browser; the editor shows the scenario opened since.",
@@ -51,23 +65,23 @@ pub fn load_bar(lab: &UseReducerHandle<Lab>) -> Html {
                         if d.lines().count() == 1 { "" } else { "s" }
                     ) }</span>
                     <button type="button" class="small" data-testid="restore-draft"
-                        onclick={{ let dd = lab.dispatcher(); Callback::from(move |_: MouseEvent| dd.dispatch(Msg::RestoreDraft)) }}>
+                        onclick={say(Msg::RestoreDraft)}>
                         { "Restore my draft" }
                     </button>
                     <button type="button" class="small" data-testid="discard-draft"
-                        onclick={{ let dd = lab.dispatcher(); Callback::from(move |_: MouseEvent| dd.dispatch(Msg::DiscardDraft)) }}>
+                        onclick={say(Msg::DiscardDraft)}>
                         { "Discard it" }
                     </button>
                 </div>
             }
-            if let Some(e) = &lab.load_error {
+            if let Some(e) = &props.error {
                 <p class="error load-error" role="alert" data-testid="load-error">{ e }</p>
             }
             <details class="editor">
                 <summary>{ "Scenario editor (JSON, kept in this browser)" }</summary>
                 <label for="scenario-editor" class="sr-only">{ "Scenario JSON" }</label>
                 <textarea id="scenario-editor" data-testid="editor" spellcheck="false" rows="14"
-                    value={lab.editor.clone()} {oninput} />
+                    value={props.editor.clone()} {oninput} />
                 <div class="row">
                     <button type="button" class="primary" data-testid="run-editor" onclick={run}>
                         { "Run this scenario" }

@@ -1,4 +1,4 @@
-//! Export (issue 7): the current step as PNG or SVG, a step range as an image sequence (a ZIP of
+//! Export: the current step as PNG or SVG, a step range as an image sequence (a ZIP of
 //! PNG or SVG frames with a `frames.json` index), and the run as JSON (what the command-line
 //! runner prints with `--json --trace`).
 //!
@@ -13,8 +13,9 @@ use ttm_core::{Stepper, Zoom};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::app::{machine_label, Walk};
+use crate::legacy_ttm::machine_label;
 use crate::snapshot::{self, Caption, Palette, Scene};
+use crate::store::{Walk, ZOOMS};
 use crate::view::group_digits;
 
 /// At most this many frames in one image sequence.
@@ -464,9 +465,9 @@ pub fn ExportPanel(props: &ExportProps) -> Html {
                     </label>
                     <label>{ " one frame per " }
                         <select data-testid="frames-zoom" onchange={on_zoom}>
-                            { for crate::app::ZOOMS.iter().map(|&z| html! {
+                            { for ZOOMS.iter().map(|&z| html! {
                                 <option value={crate::url::zoom_name(z)} selected={z == *zoom}>
-                                    { crate::app::zoom_label(z) }
+                                    { crate::url::zoom_name(z) }
                                 </option>
                             }) }
                         </select>
@@ -489,48 +490,5 @@ pub fn ExportPanel(props: &ExportProps) -> Html {
                 </p>
             }
         </section>
-    }
-}
-
-/// Properties of [`CopyButton`].
-#[derive(Properties, PartialEq, Clone)]
-pub struct CopyProps {
-    /// The text to copy.
-    pub text: AttrValue,
-    /// `data-testid` of the button.
-    pub testid: AttrValue,
-    /// What is copied, for the button's accessible name ("the embed snippet").
-    pub what: AttrValue,
-}
-
-/// A "Copy" button: puts `text` on the clipboard and says whether that worked.
-#[component]
-pub fn CopyButton(props: &CopyProps) -> Html {
-    let said = use_state(|| None::<&'static str>);
-    let onclick = {
-        let text = props.text.to_string();
-        let said = said.clone();
-        Callback::from(move |_: MouseEvent| {
-            let Some(w) = web_sys::window() else { return };
-            let promise = w.navigator().clipboard().write_text(&text);
-            let said = said.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
-                said.set(Some(if ok {
-                    "Copied."
-                } else {
-                    "The browser refused the clipboard: select the text and press Ctrl+C."
-                }));
-            });
-        })
-    };
-    html! {
-        <>
-            <button type="button" data-testid={props.testid.clone()} {onclick}
-                aria-label={format!("Copy {}", props.what)}>{ "Copy" }</button>
-            if let Some(m) = *said {
-                <span class="hint" role="status" data-testid={format!("{}-status", props.testid)}>{ format!(" {m}") }</span>
-            }
-        </>
     }
 }

@@ -1,0 +1,130 @@
+//! Compare mode: one scenario under machines A and B, aligned by step, with the first divergence,
+//! what differs after the chosen step, and both runs' pools, zones and tt pages there.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::components::pages::Pages;
+use crate::store::{Compare, Side};
+use crate::view::{self, group_digits, human_bytes};
+
+/// Properties of [`ComparePanel`].
+#[derive(Properties, PartialEq)]
+pub struct CompareProps {
+    /// The comparison.
+    pub compare: Rc<Compare>,
+    /// The step both sides show.
+    pub step: usize,
+    /// Redraw key for theme changes.
+    pub theme: AttrValue,
+    /// Show another step.
+    pub on_step: Callback<usize>,
+    /// Leave compare mode.
+    pub on_close: Callback<()>,
+}
+
+/// The comparison panel.
+#[component]
+pub fn ComparePanel(props: &CompareProps) -> Html {
+    let c = &props.compare;
+    let theme = props.theme.clone();
+    let i = props.step.min(c.rows.len().saturating_sub(1));
+    let row = c.rows.get(i);
+    let n = c.rows.len();
+    let on_range = {
+        let on_step = props.on_step.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            if let Ok(v) = input.value().parse::<usize>() {
+                on_step.emit(v);
+            }
+        })
+    };
+    let side = |name: &str, s: &Side, events: Option<(u64, u64)>| {
+        let st = s.stepper.borrow();
+        let state = st.state();
+        html! {
+            <div class="column compare-side" data-testid={format!("compare-{}", name.to_lowercase())}>
+                <h3>{ format!("{name}: {}", s.label) }</h3>
+                <p class="hint">{ match events {
+                    Some((a, b)) => format!("events {a}–{b} of {} (end of the step)", st.len()),
+                    None => String::new(),
+                } }</p>
+                <table class="compact">
+                    <thead><tr><th scope="col">{ "pool" }</th><th scope="col">{ "refills" }</th><th scope="col">{ "freed" }</th><th scope="col">{ "size" }</th></tr></thead>
+                    <tbody>
+                        { for state.pools.iter().map(|p| html! {
+                            <tr><th scope="row"><code>{ &p.name }</code></th>
+                                <td class="num">{ p.nrefills }</td><td class="num">{ p.nfrees }</td>
+                                <td class="num" data-testid={format!("c-pool-{}", view::slug(&p.name))}>{ p.npages }</td></tr>
+                        }) }
+                    </tbody>
+                </table>
+                <ul class="plain">
+                    { for state.zones.iter().map(|z| html! {
+                        <li data-testid={format!("c-zone-{}", view::slug(&z.name))}>
+                            <code>{ &z.name }</code>{ format!(" zone: {} bytes used of {}", group_digits(z.used_mem), human_bytes(z.zone_mem)) }
+                        </li>
+                    }) }
+                </ul>
+                <Pages tts={Rc::new(view::tts(state))} theme={theme.clone()} />
+            </div>
+        }
+    };
+    html! {
+        <section class="panel compare" aria-labelledby="compare-h" data-testid="compare">
+            <div class="row">
+                <h2 id="compare-h">{ "Compare two machines, step by step" }</h2>
+                <button type="button" class="small" data-testid="close-compare" onclick={props.on_close.reform(|_: MouseEvent| ())}>{ "Close comparison" }</button>
+            </div>
+            <p data-testid="first-divergence" class={classes!(c.first_divergence.is_some().then_some("divergence-note"))}>
+                { match c.first_divergence {
+                    Some(d) => format!("First divergence: step {} ({}).", d + 1, c.rows[d].label),
+                    None => "The two machines agree after every step.".to_string(),
+                } }
+            </p>
+            <div class="scrub">
+                <label for="compare-step">{ format!("Step {} of {}", i + 1, n) }</label>
+                <input id="compare-step" type="range" min="0" max={n.saturating_sub(1).to_string()} step="1"
+                    value={i.to_string()} data-testid="compare-step" oninput={on_range}
+                    aria-valuetext={row.map(|r| format!("step {}: {}", r.step + 1, r.label)).unwrap_or_default()} />
+            </div>
+            <ol class="compare-rows" data-testid="compare-rows">
+                { for c.rows.iter().enumerate().map(|(k, r)| {
+                    let first = c.first_divergence == Some(k);
+                    let differs = !r.differences.is_empty();
+                    html! {
+                        <li class={classes!(differs.then_some("differs"), first.then_some("first"), (k == i).then_some("current"))}
+                            data-testid={format!("compare-row-{k}")} data-differs={differs.to_string()}
+                            data-first-divergence={first.to_string()}>
+                            <button type="button" class="link" aria-current={(k == i).then_some("step")}
+                                onclick={props.on_step.reform(move |_: MouseEvent| k)}>
+                                { format!("{}. {}", k + 1, r.label) }
+                            </button>
+                            { format!(" · A {} · B {}", r.result_a, r.result_b) }
+                            if first { <span class="badge">{ "first divergence" }</span> }
+                            if differs {
+                                <span class="hint">{ format!(" {} difference{}", r.differences.len(), if r.differences.len() == 1 { "" } else { "s" }) }</span>
+                            }
+                        </li>
+                    }
+                }) }
+            </ol>
+            if let Some(r) = row {
+                if !r.differences.is_empty() {
+                    <details class="differences" open=true>
+                        <summary>{ format!("What differs after step {} (A → B)", r.step + 1) }</summary>
+                        <ul class="mono" data-testid="compare-differences">
+                            { for r.differences.iter().map(|d| html! { <li>{ d }</li> }) }
+                        </ul>
+                    </details>
+                }
+            }
+            <div class="layout">
+                { side("A", &c.a, row.map(|r| r.events_a)) }
+                { side("B", &c.b, row.map(|r| r.events_b)) }
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,1170 @@
+//! The page's state, what the user (or a host page, a timer, the URL) asks of it, and the reducer.
+//!
+//! **Invariant:** nothing here touches the browser: no `web_sys`, `js_sys`, `gloo` or `yew`
+//! (`tests/` checks the imports), so all of it runs and is tested natively. [`reduce`] changes a
+//! [`Lab`] for a [`Msg`] and returns what the browser should do about it as [`Effect`]s (write
+//! the URL, keep text in local storage, post to the host page, start the play timer…); the shell
+//! ([`crate::effects`]) performs them. Every TTM number comes from `ttm_core`: a walkthrough is
+//! recorded once ([`Walk`]) and then scrubbed with its `Stepper`.
+
+mod walk;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use ttm_core::narrate::narrate;
+use ttm_core::{Func, Landmark, MachineConfig, Stepper, Zoom};
+
+pub use walk::{scenario_error, Compare, Side, Walk, BENCH_SCENARIO};
+
+use crate::legacy_ttm;
+use crate::travel::{self, Travel};
+use crate::url::{self, Request};
+use crate::view::group_digits;
+
+/// Play speeds: (milliseconds per step, label).
+pub const SPEEDS: [(u32, &str); 7] = [
+    (2000, "0.5 steps/s"),
+    (1000, "1 step/s"),
+    (500, "2 steps/s"),
+    (250, "4 steps/s"),
+    (100, "10 steps/s"),
+    (40, "25 steps/s"),
+    (16, "60 steps/s"),
+];
+const DEFAULT_SPEED: usize = 2;
+const REDUCED_MOTION_SPEED: usize = 1;
+/// Spans longer than this are summarised by their size only (narrating them would stall the page).
+const NARRATE_MAX: u64 = 200_000;
+/// How long pages take to travel after a step (ms).
+const TRAVEL_MS: f64 = 500.0;
+/// Moves spanning more events than this are jumps (no travel is computed).
+const TRAVEL_MAX_EVENTS: u64 = 1 << 20;
+
+/// All zooms, coarsest first.
+pub const ZOOMS: [Zoom; 3] = [Zoom::Action, Zoom::Call, Zoom::Change];
+
+/// The landmarks the "Next:" buttons jump to.
+pub const LANDMARKS: [Landmark; 6] = [
+    Landmark::Refill,
+    Landmark::Swapout,
+    Landmark::Swapin,
+    Landmark::Eviction,
+    Landmark::Shrink,
+    Landmark::Finding,
+];
+
+/// A landmark's name on its button and in "No … after this position".
+pub fn landmark_name(l: Landmark) -> &'static str {
+    match l {
+        Landmark::Refill => "refill",
+        Landmark::Swapout => "swap-out",
+        Landmark::Swapin => "swap-in",
+        Landmark::Eviction => "eviction",
+        Landmark::Shrink => "shrink",
+        Landmark::Finding => "finding",
+    }
+}
+
+/// Local-storage key of the theme choice.
+pub const THEME_KEY: &str = "ttm-lab-theme";
+/// Local-storage key of the scenario editor's text.
+pub const EDITOR_KEY: &str = "ttm-lab-editor";
+/// Local-storage key of the user's own typing in the editor (never overwritten by a load).
+pub const DRAFT_KEY: &str = "ttm-lab-editor-draft";
+
+/// Colour theme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    /// Follow prefers-color-scheme.
+    Auto,
+    /// Light.
+    Light,
+    /// Dark.
+    Dark,
+}
+
+impl Theme {
+    /// The theme button's order: auto → light → dark → auto.
+    pub fn next(self) -> Theme {
+        match self {
+            Theme::Auto => Theme::Light,
+            Theme::Light => Theme::Dark,
+            Theme::Dark => Theme::Auto,
+        }
+    }
+
+    /// The theme of a stored name (anything else: auto).
+    pub fn from_name(v: &str) -> Theme {
+        match v {
+            "light" => Theme::Light,
+            "dark" => Theme::Dark,
+            _ => Theme::Auto,
+        }
+    }
+
+    /// Name (the `data-theme` attribute and the stored value).
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Auto => "auto",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+}
+
+/// What the browser knows before the first render: the stored texts and the media preferences.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Env {
+    /// `prefers-reduced-motion: reduce`.
+    pub reduced_motion: bool,
+    /// The stored theme name ([`THEME_KEY`]).
+    pub theme: Option<String>,
+    /// The stored editor text ([`EDITOR_KEY`]).
+    pub editor: Option<String>,
+    /// The stored draft ([`DRAFT_KEY`]).
+    pub draft: Option<String>,
+    /// The page's address without query or fragment (`https://host/path/`), for links to share.
+    pub base: String,
+}
+
+/// An answer the reader gave to an exercise.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answered {
+    /// What they answered.
+    pub given: String,
+    /// Whether the model agrees.
+    pub correct: bool,
+}
+
+/// Embed mode: the stage limited to the positions `[from, to]` of the trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Embed {
+    /// First position of the range.
+    pub from: u64,
+    /// Last position of the range.
+    pub to: u64,
+    /// Play from `from` again after `to`.
+    pub looping: bool,
+}
+
+/// Pool and zone counters at the start of the narrated span (what the panels mark as changed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Before {
+    /// (npages, nrefills, nfrees) of each normal pool.
+    pub pools: Vec<(u64, u64, u64)>,
+    /// used_mem of each zone.
+    pub zones: Vec<u64>,
+}
+
+/// The narration of the current position: the same text whichever way you arrived.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Narration {
+    /// The `say` of the step just done, at an action boundary.
+    pub say: Option<String>,
+    /// What the last step (at the current zoom) did.
+    pub did: String,
+    /// The span `did` describes.
+    pub span: (u64, u64),
+    /// What `did` covers ("Step 2 (populate tt 0): ", "Last call (events 3–5): ").
+    pub did_label: String,
+    /// The event at the current position, in words.
+    pub event: String,
+}
+
+/// The page's state. Cheap to clone: the walkthrough and the comparison are shared.
+#[derive(Clone)]
+pub struct Lab {
+    /// The loaded walkthrough.
+    pub walk: Option<Rc<Walk>>,
+    /// Step size of ←/→ and play.
+    pub zoom: Zoom,
+    /// Playing.
+    pub playing: bool,
+    /// Index into [`SPEEDS`].
+    pub speed: usize,
+    /// URL problems (shown until dismissed).
+    pub notices: Vec<String>,
+    /// Result of the last jump that found nothing.
+    pub status: Option<String>,
+    /// Breakpoint function.
+    pub breakpoint: Option<Func>,
+    /// Show the debugfs text.
+    pub debugfs: bool,
+    /// Theme.
+    pub theme: Theme,
+    /// prefers-reduced-motion: reduce (no page travel; a slower default speed).
+    pub reduced_motion: bool,
+    /// What the narration panel says about the current position.
+    pub narration: Narration,
+    /// Counters at the start of the narrated span, to mark what changed.
+    pub before: Option<Before>,
+    /// Why the last file, drop or editor run was not loaded (the view is kept).
+    pub load_error: Option<String>,
+    /// The scenario editor's text (kept in local storage).
+    pub editor: String,
+    /// What the user last typed in the editor (kept under its own key, so that opening a
+    /// walkthrough or a file, which fills the editor, never loses it).
+    pub draft: Option<String>,
+    /// Why the last machine change was not applied (the view is kept).
+    pub machine_error: Option<String>,
+    /// Compare mode: the current scenario under two machines.
+    pub compare: Option<Rc<Compare>>,
+    /// The step the comparison shows.
+    pub compare_step: usize,
+    /// Benchmark mode (`?bench=1`).
+    pub bench: bool,
+    /// The benchmark's figures (JSON), once measured.
+    pub bench_result: Option<String>,
+    /// Pages travelling since the last small move (the overlay animates them).
+    pub travel: Option<Rc<Travel>>,
+    /// Embed mode (`?embed=1`): the step range and looping.
+    pub embed: Option<Embed>,
+    /// The full app's "Embed" snippet is shown.
+    pub show_snippet: bool,
+    /// The export panel is shown.
+    pub show_export: bool,
+    /// Exercises are asked (the full app: on unless `exercises=0`; embeds: only with `exercises=1`).
+    pub exercises: bool,
+    /// The reader's answers, by question index (reset when another walkthrough opens).
+    pub answers: Rc<BTreeMap<usize, Answered>>,
+    /// The URL armed the test-only panic trigger (`debug_panic=` with its token; `crate::panic`).
+    pub debug_panic: bool,
+    /// The page's address without its query (from [`Env::base`]).
+    pub base: String,
+}
+
+/// What the user (or the host page, the play timer, the benchmark) asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Msg {
+    /// Open a walkthrough at position 0.
+    Load(String),
+    /// Step forward (true) or back at a zoom (None: the current zoom).
+    Step(bool, Option<Zoom>),
+    /// Jump to position 0.
+    Start,
+    /// Jump to the end.
+    End,
+    /// Jump to a position.
+    Seek(u64),
+    /// Play or pause.
+    TogglePlay,
+    /// One play tick.
+    Tick,
+    /// Faster (true) or slower.
+    Speed(bool),
+    /// Set the zoom.
+    SetZoom(Zoom),
+    /// Jump to the next (true) or previous landmark.
+    Landmark(Landmark, bool),
+    /// Choose the breakpoint.
+    SetBreakpoint(Option<Func>),
+    /// Run to the next (true) or previous call of the breakpoint.
+    RunToBreakpoint(bool),
+    /// Show or hide the debugfs text.
+    ToggleDebugfs,
+    /// Cycle the theme.
+    CycleTheme,
+    /// The system's reduced-motion preference changed.
+    ReducedMotion(bool),
+    /// Dismiss the URL notices.
+    DismissNotices,
+    /// Load a scenario text (from a file, a drop or the editor); the first field names the source.
+    LoadText(String, String),
+    /// The editor's text changed (the user typed).
+    EditorInput(String),
+    /// Put the user's kept draft back into the editor.
+    RestoreDraft,
+    /// Forget the user's kept draft.
+    DiscardDraft,
+    /// Run the editor's text.
+    RunEditor,
+    /// Re-run the current scenario on another machine (or say why the form's values cannot be used).
+    SetMachine(Result<MachineConfig, String>),
+    /// Compare the current machine (A) with another (B).
+    Compare(Result<MachineConfig, String>),
+    /// Show step i of the comparison.
+    CompareStep(usize),
+    /// Leave compare mode.
+    CloseCompare,
+    /// The benchmark finished (its figures as JSON).
+    BenchDone(String),
+    /// Play (no-op when playing).
+    Play,
+    /// Pause (no-op when paused).
+    Pause,
+    /// Show or hide the embed snippet.
+    ToggleSnippet,
+    /// Show or hide the export panel.
+    ToggleExport,
+    /// Ask the exercises or not.
+    ToggleExercises,
+    /// The reader's answer to exercise `i`.
+    Answer(usize, String),
+    /// Open the random problem of a seed and difficulty.
+    OpenProblem(u64, u8),
+    /// Panic (the test trigger `window.__ttmLabPanic()`, defined only when the URL armed it).
+    DebugPanic,
+}
+
+/// What the panic screen offers after a panic: the position that rendered last.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resume {
+    /// The full app's query at that position; None in an embed (its own URL with `step=` is used).
+    pub query: Option<String>,
+    /// The position.
+    pub pos: u64,
+    /// The position in words ([`Walk::place_words`]).
+    pub place: String,
+    /// Shown in an embed.
+    pub embed: bool,
+}
+
+/// What the browser should do after a change: the reducer's side effects, as data.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Replace the address bar's query (`history.replaceState`: stepping does not flood the
+    /// history).
+    ReplaceUrl(String),
+    /// Keep a text in local storage under a key (None: remove it).
+    Store(&'static str, Option<String>),
+    /// Set `<html data-theme>`.
+    SetTheme(Theme),
+    /// Tick the play timer every so many milliseconds (None: stop it).
+    Timer(Option<u32>),
+    /// Tell the host page about the position: `{type: "ttm-lab", event: "step", step, of, action}`.
+    PostStep {
+        /// The position.
+        step: u64,
+        /// The trace length.
+        of: u64,
+        /// The action's label there.
+        action: String,
+    },
+    /// Tell the host page about an answer: `{type: "ttm-lab", event: "answer", step, correct}`.
+    PostAnswer {
+        /// The step the question is asked before.
+        step: usize,
+        /// Whether the model agrees.
+        correct: bool,
+    },
+    /// Listen to the host page's commands (embed mode, from the start).
+    ListenToHost,
+    /// Bring the exercise card into view (full app only: an embed must not scroll its host).
+    ScrollToExercise,
+    /// Record where the panic screen goes back to.
+    Remember(Resume),
+    /// Define `window.__ttmLabPanic()` (the URL armed the test trigger).
+    ArmPanicTrigger,
+    /// Start the benchmark (`?bench=1`, once the walkthrough is open).
+    StartBench,
+}
+
+/// The outward facts effects follow: compared before and after each change, a difference is an
+/// effect.
+#[derive(Default, PartialEq)]
+struct Outward {
+    query: Option<String>,
+    resume: Option<Resume>,
+    timer: Option<u32>,
+    theme: Option<Theme>,
+    step_event: Option<(u64, u64, String)>,
+    asking: Option<usize>,
+}
+
+impl Outward {
+    fn of(lab: &Lab) -> Outward {
+        let query = lab.query();
+        let resume = lab.walk.as_ref().filter(|_| !lab.bench).map(|w| {
+            let pos = w.pos();
+            Resume {
+                query: query.clone(),
+                pos,
+                place: w.place_words(pos),
+                embed: lab.embed.is_some(),
+            }
+        });
+        Outward {
+            query,
+            resume,
+            timer: lab.playing.then(|| SPEEDS[lab.speed].0),
+            theme: Some(lab.theme),
+            step_event: lab.embed.and(lab.walk.as_ref()).map(|w| {
+                let pos = w.pos();
+                (pos, w.trace_len(), w.action_label(pos))
+            }),
+            asking: lab.pending_question().filter(|_| lab.embed.is_none()),
+        }
+    }
+
+    /// The effects that bring the browser from `self` to `now`.
+    fn changes(self, now: Outward, fx: &mut Vec<Effect>) {
+        if now.theme != self.theme {
+            if let Some(t) = now.theme {
+                fx.push(Effect::SetTheme(t));
+            }
+        }
+        if now.timer != self.timer {
+            fx.push(Effect::Timer(now.timer));
+        }
+        if now.query != self.query {
+            if let Some(q) = &now.query {
+                fx.push(Effect::ReplaceUrl(q.clone()));
+            }
+        }
+        if now.resume != self.resume {
+            if let Some(r) = now.resume {
+                fx.push(Effect::Remember(r));
+            }
+        }
+        if now.step_event != self.step_event {
+            if let Some((step, of, action)) = now.step_event {
+                fx.push(Effect::PostStep { step, of, action });
+            }
+        }
+        if now.asking.is_some() && now.asking != self.asking {
+            fx.push(Effect::ScrollToExercise);
+        }
+    }
+}
+
+/// Apply `msg` to `lab`. Returns None when nothing changed (the page need not re-render), else
+/// the effects to perform.
+pub fn reduce(lab: &mut Lab, msg: Msg) -> Option<Vec<Effect>> {
+    let before = Outward::of(lab);
+    let mut fx = Vec::new();
+    if !lab.apply(msg, &mut fx) {
+        return None;
+    }
+    before.changes(Outward::of(lab), &mut fx);
+    Some(fx)
+}
+
+impl Lab {
+    /// Nothing open, preferences from `env`.
+    pub fn empty(env: &Env) -> Lab {
+        Lab {
+            walk: None,
+            zoom: Zoom::Call,
+            playing: false,
+            speed: if env.reduced_motion {
+                REDUCED_MOTION_SPEED
+            } else {
+                DEFAULT_SPEED
+            },
+            notices: Vec::new(),
+            status: None,
+            breakpoint: None,
+            debugfs: false,
+            theme: env.theme.as_deref().map_or(Theme::Auto, Theme::from_name),
+            reduced_motion: env.reduced_motion,
+            narration: Narration::default(),
+            before: None,
+            load_error: None,
+            editor: env.editor.clone().unwrap_or_default(),
+            draft: env.draft.clone().filter(|d| !d.trim().is_empty()),
+            machine_error: None,
+            compare: None,
+            compare_step: 0,
+            bench: false,
+            bench_result: None,
+            travel: None,
+            embed: None,
+            show_snippet: false,
+            show_export: false,
+            exercises: true,
+            answers: Rc::default(),
+            debug_panic: false,
+            base: env.base.clone(),
+        }
+    }
+
+    /// The page the URL asks for (broken parameters become notices), and what the browser must
+    /// do to show it (the theme, the URL, the timer, the host listener…).
+    pub fn open(req: Request, env: &Env) -> (Lab, Vec<Effect>) {
+        let mut lab = Lab::empty(env);
+        let mut fx = Vec::new();
+        lab.open_request(req, &mut fx);
+        let blank = Outward::default();
+        blank.changes(Outward::of(&lab), &mut fx);
+        if lab.embed.is_some() {
+            fx.push(Effect::ListenToHost);
+        }
+        if lab.debug_panic {
+            fx.push(Effect::ArmPanicTrigger);
+        }
+        if lab.bench && lab.walk.is_some() {
+            fx.push(Effect::StartBench);
+        }
+        (lab, fx)
+    }
+
+    fn open_request(&mut self, req: Request, fx: &mut Vec<Effect>) {
+        if req.bench {
+            self.bench = true;
+            self.speed = SPEEDS.len() - 1;
+            match Walk::from_text(BENCH_SCENARIO) {
+                Ok(w) => self.set_walk(w),
+                Err(e) => self.notices.push(format!("The benchmark cannot run: {e}")),
+            }
+            return;
+        }
+        self.debug_panic = req.debug_panic;
+        let embed = req.embed;
+        if embed {
+            self.embed = Some(Embed {
+                from: 0,
+                to: 0,
+                looping: false,
+            });
+            if let Some(t) = &req.theme {
+                self.theme = Theme::from_name(t);
+            }
+        }
+        self.exercises = req.exercises;
+        self.notices.extend(req.notices);
+        let q = req.query;
+        if let Some(z) = q.zoom {
+            self.zoom = z;
+        }
+        // A scenario from a file or the editor travels in the URL as base64url JSON.
+        let loaded = match &req.scenario {
+            Some(b64) => Some(
+                url::decode_scenario(b64)
+                    .and_then(|text| Walk::from_text(&text))
+                    .map_err(|e| {
+                        format!(
+                            "The scenario in the URL cannot be used ({}); showing the default view.",
+                            url::clip(&e)
+                        )
+                    }),
+            ),
+            None => match req.problem {
+                Some((seed, d)) => Some(Walk::problem(seed, d)),
+                None => q.walkthrough.as_ref().map(|name| {
+                    Walk::load(name).map_err(|e| format!("{e} Pick one of the walkthroughs below."))
+                }),
+            },
+        };
+        let mut walk = match loaded {
+            Some(Ok(walk)) => walk,
+            Some(Err(e)) => return self.notices.push(e),
+            None if embed => return self.notices.push(
+                "This embed names no walkthrough or scenario (add walkthrough=NAME or scenario=…)."
+                    .into(),
+            ),
+            None if q.step.is_some() || q.zoom.is_some() => {
+                return self
+                    .notices
+                    .push("The URL gives a step but no walkthrough; pick one below.".into())
+            }
+            None => return,
+        };
+        if !req.machine.is_empty() {
+            let mut m = walk.machine.clone();
+            let mut ok = true;
+            for (k, v) in &req.machine {
+                if let Err(e) = url::apply_machine(&mut m, k, v) {
+                    self.notices.push(e);
+                    ok = false;
+                }
+            }
+            if ok {
+                match walk.rerun(m) {
+                    Ok(w) => walk = w,
+                    Err(e) => self.notices.push(format!(
+                        "The machine in the URL cannot run this walkthrough ({e}); showing its own machine."
+                    )),
+                }
+            }
+        }
+        if self.editor.is_empty() && !embed {
+            self.set_editor(walk.scenario.to_json(), fx);
+        }
+        let len = walk.trace_len();
+        let mut target = q.step.unwrap_or(0);
+        if embed {
+            let (from, to, problems) =
+                url::embed_range(req.range.0.as_deref(), req.range.1.as_deref(), len);
+            self.notices.extend(problems);
+            self.embed = Some(Embed {
+                from,
+                to,
+                looping: req.looping,
+            });
+            target = q.step.filter(|s| (from..=to).contains(s)).unwrap_or(from);
+            self.playing = req.autoplay && from < to;
+        } else if target > len {
+            self.notices.push(format!(
+                "Step {target} is past the end of this walkthrough ({len} events); showing the end."
+            ));
+            target = len;
+        }
+        walk.stepper.borrow_mut().seek(target);
+        self.walk = Some(Rc::new(walk));
+        self.refresh();
+    }
+
+    /// The full app's query string for the view (None in an embed, in the benchmark and with
+    /// nothing open: those never write their URL).
+    pub fn query(&self) -> Option<String> {
+        let w = self
+            .walk
+            .as_ref()
+            .filter(|_| !self.bench && self.embed.is_none())?;
+        Some(url::full_query(
+            w.origin(),
+            &w.scenario.machine,
+            &w.machine,
+            w.pos(),
+            self.zoom,
+        ))
+    }
+
+    /// The "Embed" snippet for the current step's range (an `<iframe>` of this page in embed
+    /// mode), when it is shown.
+    pub fn snippet(&self) -> Option<String> {
+        let w = self.walk.as_ref().filter(|_| self.show_snippet)?;
+        let (pos, len) = (w.pos(), w.trace_len());
+        let (from, to) = match w.step_at(pos) {
+            Some(i) => (w.steps[i].first_event, w.steps[i].end_event.max(pos)),
+            None => (0, pos.max(w.steps.first().map_or(len, |f| f.first_event))),
+        };
+        // Ask the exercises of the range in the embed too, if the reader has them on.
+        let ask = self.exercises
+            && w.questions.iter().any(|q| {
+                w.steps
+                    .get(q.step)
+                    .is_some_and(|s| (from..to).contains(&s.first_event))
+            });
+        Some(format!(
+            "<iframe title=\"TTM Lab: {}\" width=\"900\" height=\"640\" loading=\"lazy\" src=\"{}{}{}\"></iframe>",
+            w.title.replace('"', "&quot;").replace('<', "&lt;"),
+            self.base,
+            url::embed_query(w.origin(), &w.scenario.machine, &w.machine, from, to)
+                .replace('&', "&amp;"),
+            if ask { "&amp;exercises=1" } else { "" }
+        ))
+    }
+
+    /// Show a freshly run walkthrough at position 0.
+    fn set_walk(&mut self, walk: Walk) {
+        self.walk = Some(Rc::new(walk));
+        self.travel = None;
+        self.playing = false;
+        self.status = None;
+        self.breakpoint = None;
+        self.notices.clear();
+        self.compare = None;
+        self.load_error = None;
+        self.machine_error = None;
+        self.answers = Rc::default();
+        self.refresh();
+    }
+
+    fn set_editor(&mut self, text: String, fx: &mut Vec<Effect>) {
+        fx.push(Effect::Store(EDITOR_KEY, Some(text.clone())));
+        self.editor = text;
+    }
+
+    /// Open a walkthrough that has just run, with its scenario in the editor.
+    fn open_walk(&mut self, walk: Walk, fx: &mut Vec<Effect>) {
+        self.set_editor(walk.scenario.to_json(), fx);
+        self.set_walk(walk);
+    }
+
+    /// Step forward at zoom `z`, stopping at the first unanswered exercise on the way (a move
+    /// that starts at one passes it: that is "reveal"). True when it stopped at one.
+    fn forward(&mut self, z: Zoom) -> bool {
+        let Some(from) = self.walk.as_ref().map(|w| w.pos()) else {
+            return false;
+        };
+        // The first unanswered question after the start (one at the start is passed: "reveal").
+        let stop = self.open_question_after(from, false).map(|(_, b)| b);
+        let mut stopped = false;
+        self.with_stepper(|s| {
+            s.forward(z);
+            if let Some(b) = stop.filter(|&b| b < s.pos()) {
+                s.seek(b);
+                stopped = true;
+            }
+            None
+        });
+        stopped || self.pending_question().is_some()
+    }
+
+    /// The first unanswered exercise whose boundary (the start of its step) is after `pos` (or
+    /// at it, with `inclusive`), when exercises are on: (question index, boundary).
+    fn open_question_after(&self, pos: u64, inclusive: bool) -> Option<(usize, u64)> {
+        let walk = self.walk.as_ref().filter(|_| self.exercises)?;
+        walk.questions
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.answers.contains_key(i))
+            .filter_map(|(i, q)| walk.steps.get(q.step).map(|s| (i, s.first_event)))
+            .filter(|&(_, b)| b > pos || (inclusive && b == pos))
+            .min_by_key(|&(_, b)| b)
+    }
+
+    /// The first unanswered exercise at or after the current position: what happens after its
+    /// boundary would give its answer away, so the chart and the steps list stop there.
+    /// (question index, boundary position)
+    pub fn next_question(&self) -> Option<(usize, u64)> {
+        let pos = self.walk.as_ref()?.pos();
+        self.open_question_after(pos, true)
+    }
+
+    /// The unanswered exercise at the current position, if exercises are on.
+    pub fn pending_question(&self) -> Option<usize> {
+        let pos = self.walk.as_ref()?.pos();
+        self.open_question_after(pos, true)
+            .filter(|&(_, b)| b == pos)
+            .map(|(i, _)| i)
+    }
+
+    /// Move both sides of the comparison to the end of step `i`.
+    fn show_compare_step(&mut self, i: usize) {
+        if self.compare.as_ref().is_some_and(|c| c.show(i)) {
+            self.compare_step = i;
+        }
+    }
+
+    /// Recompute the narration for the current position: the step's `say` at a boundary, and
+    /// what the last step at the current zoom did (the same text whichever way you arrived).
+    fn refresh(&mut self) {
+        let Some(walk) = &self.walk else {
+            return;
+        };
+        let mut s = walk.stepper.borrow_mut();
+        let to = s.pos();
+        let len = s.len();
+        let done = if walk.at_boundary(to, len) && to > 0 {
+            walk.step_at(to)
+        } else {
+            None
+        };
+        let from = match done {
+            // At an action boundary: the whole step just done.
+            Some(i) => walk.steps[i].first_event,
+            // Otherwise: the last step at the current zoom.
+            None => {
+                s.backward(self.zoom);
+                s.pos()
+            }
+        };
+        let sim = s.sim().clone();
+        // narrate() reads names from the state at the start of the span: visit it, then come back.
+        let did = if to - from > NARRATE_MAX {
+            format!(
+                "{} events: too many to summarise here; step by call or change to read them.",
+                group_digits(to - from)
+            )
+        } else {
+            s.seek(from);
+            narrate(&sim, s.state(), from, to)
+        };
+        s.seek(from);
+        let st = s.state();
+        self.before = Some(Before {
+            pools: st
+                .pools
+                .iter()
+                .map(|p| (p.npages, p.nrefills, p.nfrees))
+                .collect(),
+            zones: st.zones.iter().map(|z| z.used_mem).collect(),
+        });
+        let event = if to == 0 {
+            String::new()
+        } else {
+            s.seek(to - 1);
+            narrate(&sim, s.state(), to - 1, to)
+        };
+        s.seek(to);
+        self.narration = Narration {
+            say: done.and_then(|i| walk.steps[i].say.clone()),
+            did,
+            span: (from, to),
+            did_label: match done {
+                Some(i) => format!("Step {} ({}): ", i + 1, walk.steps[i].label),
+                None => format!("Last {} (events {from}–{to}): ", url::zoom_name(self.zoom)),
+            },
+            event,
+        };
+    }
+
+    /// Move the cursor with `f` (which may say why it found nothing), keep an embed inside its
+    /// range, and recompute the travel and the narration.
+    fn with_stepper(&mut self, f: impl FnOnce(&mut Stepper) -> Option<String>) {
+        let Some(walk) = self.walk.clone() else {
+            return;
+        };
+        let (from, from_action, swapped) = {
+            let s = walk.stepper.borrow();
+            (
+                s.pos(),
+                s.action_index(),
+                legacy_ttm::swapped_tts(s.state()),
+            )
+        };
+        let status = f(&mut walk.stepper.borrow_mut());
+        if let Some(e) = self.embed {
+            let mut s = walk.stepper.borrow_mut();
+            let p = s.pos().clamp(e.from, e.to);
+            if p != s.pos() {
+                s.seek(p);
+            }
+        }
+        self.status = status;
+        self.travel = self.travel_since(&walk, from, from_action, &swapped);
+        self.refresh();
+    }
+
+    /// Seek to `p` (through [`Lab::with_stepper`]).
+    fn seek(&mut self, p: u64) {
+        self.with_stepper(|s| {
+            s.seek(p);
+            None
+        });
+    }
+
+    /// The pages that travelled in the move from `from` to the current position, for the
+    /// overlay; None for jumps (more than one action at once), for reduced motion, and when
+    /// playing too fast for an animation to be seen.
+    fn travel_since(
+        &self,
+        walk: &Walk,
+        from: u64,
+        from_action: Option<usize>,
+        swapped_before: &[bool],
+    ) -> Option<Rc<Travel>> {
+        if self.bench || self.reduced_motion {
+            return None;
+        }
+        let duration = if self.playing {
+            (f64::from(SPEEDS[self.speed].0) * 0.85).min(TRAVEL_MS)
+        } else {
+            TRAVEL_MS
+        };
+        if duration < 120.0 {
+            return None;
+        }
+        let mut s = walk.stepper.borrow_mut();
+        let to = s.pos();
+        let rank = |a: Option<usize>| a.map_or(0, |i| i + 1);
+        if to == from
+            || rank(s.action_index()).abs_diff(rank(from_action)) > 1
+            || to.abs_diff(from) > TRAVEL_MAX_EVENTS
+        {
+            return None;
+        }
+        let moves = if to > from {
+            s.movements_since(from)
+        } else {
+            // Backwards: the same journeys, reversed.
+            s.seek(from);
+            let m = s.movements_since(to);
+            s.seek(to);
+            m.into_iter()
+                .map(|m| ttm_core::Movement {
+                    from: m.to,
+                    to: m.from,
+                    ..m
+                })
+                .collect()
+        };
+        let st = s.state();
+        let (swap_out, swap_in) = legacy_ttm::swap_journeys(st, swapped_before);
+        travel::build(st, &moves, &swap_out, &swap_in, duration).map(Rc::new)
+    }
+
+    /// Change the state for `msg`, pushing the effects that are not visible in the state itself
+    /// (storage, answers posted). False when nothing changed.
+    fn apply(&mut self, msg: Msg, fx: &mut Vec<Effect>) -> bool {
+        match msg {
+            Msg::Load(name) => match Walk::load(&name) {
+                Ok(walk) => self.open_walk(walk, fx),
+                Err(e) => self.notices = vec![e],
+            },
+            Msg::LoadText(source, text) => match Walk::from_text(&text) {
+                Ok(walk) => {
+                    self.set_editor(text, fx);
+                    self.set_walk(walk);
+                }
+                Err(e) => {
+                    self.load_error = Some(format!(
+                        "{source} was not loaded: {e}. {}",
+                        if self.walk.is_some() {
+                            "The walkthrough shown is unchanged."
+                        } else {
+                            "Nothing was opened."
+                        }
+                    ))
+                }
+            },
+            Msg::EditorInput(text) => {
+                fx.push(Effect::Store(DRAFT_KEY, Some(text.clone())));
+                self.draft = Some(text.clone()).filter(|d| !d.trim().is_empty());
+                self.set_editor(text, fx);
+            }
+            Msg::RestoreDraft => {
+                if let Some(d) = self.draft.clone() {
+                    self.set_editor(d, fx);
+                }
+            }
+            Msg::DiscardDraft => {
+                fx.push(Effect::Store(DRAFT_KEY, None));
+                self.draft = None;
+            }
+            Msg::RunEditor => {
+                let text = self.editor.clone();
+                return self.apply(Msg::LoadText("The editor's scenario".into(), text), fx);
+            }
+            Msg::SetMachine(cfg) => {
+                let Some(w) = self.walk.clone() else {
+                    return false;
+                };
+                match cfg.and_then(|m| w.rerun(m)) {
+                    Ok(nw) => {
+                        let pos = w.pos();
+                        self.set_walk(nw);
+                        self.with_stepper(|s| {
+                            s.seek(pos.min(s.len()));
+                            None
+                        });
+                    }
+                    Err(e) => {
+                        self.machine_error = Some(format!(
+                            "This machine cannot be used: {e}. The run shown is unchanged."
+                        ))
+                    }
+                }
+            }
+            Msg::Compare(cfg) => {
+                let Some(w) = self.walk.clone() else {
+                    return false;
+                };
+                match cfg.and_then(|b| Compare::of(&w, b)) {
+                    Ok(c) => {
+                        let first = c.first_divergence.unwrap_or(0);
+                        self.compare = Some(Rc::new(c));
+                        self.machine_error = None;
+                        self.playing = false;
+                        self.show_compare_step(first);
+                    }
+                    Err(e) => {
+                        self.machine_error = Some(format!(
+                            "These machines cannot be compared: {e}. The view is unchanged."
+                        ))
+                    }
+                }
+            }
+            Msg::CompareStep(i) => self.show_compare_step(i),
+            Msg::CloseCompare => self.compare = None,
+            Msg::BenchDone(json) => {
+                self.playing = false;
+                let (pos, len) = self
+                    .walk
+                    .as_ref()
+                    .map_or((0, 0), |w| (w.pos(), w.trace_len()));
+                // The figures, plus how far the play got (zoom: call) in the trace.
+                self.bench_result = Some(format!(
+                    "{},\n  \"events_played\": {pos},\n  \"trace_events\": {len}\n}}",
+                    json.trim_end().trim_end_matches('}').trim_end()
+                ));
+            }
+            Msg::Step(fwd, zoom) => {
+                let z = zoom.unwrap_or(self.zoom);
+                self.playing = false;
+                if fwd {
+                    self.forward(z);
+                } else {
+                    self.with_stepper(|s| {
+                        s.backward(z);
+                        None
+                    });
+                }
+            }
+            Msg::Start => {
+                self.playing = false;
+                self.seek(0);
+            }
+            Msg::End => {
+                self.playing = false;
+                self.with_stepper(|s| {
+                    s.seek(s.len());
+                    None
+                });
+            }
+            Msg::Seek(p) => self.seek(p),
+            Msg::TogglePlay => {
+                let Some(walk) = self.walk.clone() else {
+                    return false;
+                };
+                let (start, end) = self.embed.map_or((0, walk.trace_len()), |e| (e.from, e.to));
+                if !self.playing && walk.pos() >= end {
+                    // Play from the start again.
+                    self.seek(start);
+                }
+                self.playing = !self.playing;
+            }
+            Msg::Tick => {
+                if !self.playing {
+                    return false;
+                }
+                let Some(walk) = self.walk.clone() else {
+                    return false;
+                };
+                let end = self.embed.map_or(walk.trace_len(), |e| e.to);
+                match self.embed {
+                    // Looping embed at the end of its range: back to its start.
+                    Some(e) if e.looping && walk.pos() >= e.to => self.seek(e.from),
+                    _ => {
+                        if self.forward(self.zoom) {
+                            // An exercise: wait for the reader's prediction.
+                            self.playing = false;
+                        }
+                    }
+                }
+                if walk.pos() >= end && !self.embed.is_some_and(|e| e.looping) {
+                    self.playing = false;
+                }
+            }
+            Msg::Speed(faster) => {
+                self.speed = if faster {
+                    (self.speed + 1).min(SPEEDS.len() - 1)
+                } else {
+                    self.speed.saturating_sub(1)
+                };
+            }
+            Msg::SetZoom(z) => {
+                self.zoom = z;
+                self.refresh();
+            }
+            Msg::Landmark(kind, fwd) => {
+                self.playing = false;
+                self.with_stepper(|s| {
+                    let found = if fwd {
+                        s.next_landmark(kind)
+                    } else {
+                        s.prev_landmark(kind)
+                    };
+                    (!found).then(|| {
+                        format!(
+                            "No {} {} this position.",
+                            landmark_name(kind),
+                            if fwd { "after" } else { "before" }
+                        )
+                    })
+                });
+            }
+            Msg::SetBreakpoint(f) => self.breakpoint = f,
+            Msg::RunToBreakpoint(fwd) => {
+                let Some(f) = self.breakpoint else {
+                    self.status = Some("Choose a function for the breakpoint first.".into());
+                    return true;
+                };
+                let sym = self
+                    .walk
+                    .as_ref()
+                    .and_then(|w| w.funcs.iter().find(|(g, _)| *g == f).map(|(_, s)| *s))
+                    .unwrap_or(f.symbol());
+                self.playing = false;
+                self.with_stepper(|s| {
+                    let found = if fwd { s.next_call(f) } else { s.prev_call(f) };
+                    (!found).then(|| {
+                        format!(
+                            "No call of {sym} {} this position.",
+                            if fwd { "after" } else { "before" }
+                        )
+                    })
+                });
+            }
+            Msg::ToggleDebugfs => self.debugfs = !self.debugfs,
+            Msg::CycleTheme => {
+                self.theme = self.theme.next();
+                fx.push(Effect::Store(THEME_KEY, Some(self.theme.name().into())));
+            }
+            Msg::ReducedMotion(on) => self.reduced_motion = on,
+            Msg::DismissNotices => self.notices.clear(),
+            Msg::Play if !self.playing => return self.apply(Msg::TogglePlay, fx),
+            Msg::Pause if self.playing => self.playing = false,
+            Msg::Play | Msg::Pause => return false,
+            Msg::ToggleSnippet => self.show_snippet = !self.show_snippet,
+            Msg::ToggleExport => self.show_export = !self.show_export,
+            Msg::ToggleExercises => self.exercises = !self.exercises,
+            Msg::Answer(i, given) => {
+                let Some(q) = self.walk.as_ref().and_then(|w| w.questions.get(i)) else {
+                    return false;
+                };
+                if given.trim().is_empty() || self.answers.contains_key(&i) {
+                    return false;
+                }
+                let correct = q.check(&given);
+                let step = q.step;
+                Rc::make_mut(&mut self.answers).insert(i, Answered { given, correct });
+                if self.embed.is_some() {
+                    fx.push(Effect::PostAnswer { step, correct });
+                }
+            }
+            Msg::OpenProblem(seed, difficulty) => match Walk::problem(seed, difficulty) {
+                Ok(walk) => self.open_walk(walk, fx),
+                Err(e) => self.notices = vec![e],
+            },
+            Msg::DebugPanic => {
+                panic!(
+                    "deliberate panic from window.__ttmLabPanic() (the debug_panic test trigger)"
+                )
+            }
+        }
+        true
+    }
+}
+
+/// The modifier keys and focus of a key press, as [`key_msg`] needs them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KeyContext<'a> {
+    /// Ctrl, Meta or Alt held (the browser's shortcuts are left alone).
+    pub command: bool,
+    /// Shift held (step by action).
+    pub shift: bool,
+    /// The focused element's tag name, upper case (`BUTTON`, `INPUT`…).
+    pub target: &'a str,
+}
+
+/// The key bindings (ignored while typing in a field; Space and Enter on buttons keep their
+/// native meaning).
+pub fn key_msg(key: &str, cx: KeyContext) -> Option<Msg> {
+    if cx.command || matches!(cx.target, "INPUT" | "SELECT" | "TEXTAREA") {
+        return None;
+    }
+    let on_control = matches!(cx.target, "BUTTON" | "A" | "SUMMARY");
+    let by_action = cx.shift.then_some(Zoom::Action);
+    Some(match key {
+        " " | "Spacebar" if !on_control => Msg::TogglePlay,
+        "ArrowRight" => Msg::Step(true, by_action),
+        "ArrowLeft" => Msg::Step(false, by_action),
+        "Home" => Msg::Start,
+        "End" => Msg::End,
+        "+" | "=" => Msg::Speed(true),
+        "-" | "_" => Msg::Speed(false),
+        _ => return None,
+    })
+}
+
+/// A host page's command (docs/embedding.md): `command` is `goto` (with a whole, non-negative
+/// `step`), `play` or `pause`; anything else is None.
+pub fn host_command(command: &str, step: Option<f64>) -> Option<Msg> {
+    match command {
+        "goto" => {
+            let n = step?;
+            (n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n < 9.0e15)
+                .then_some(Msg::Seek(n as u64))
+        }
+        "play" => Some(Msg::Play),
+        "pause" => Some(Msg::Pause),
+        _ => None,
+    }
+}

@@ -1,0 +1,544 @@
+//! Native tests of the reducer: what each message does to the page state, and which effects it
+//! asks the browser for. The walkthroughs are the built-in ones (pool-refill: 2 steps after the
+//! device setup, an exercise before step 2, spec W3).
+
+use std::rc::Rc;
+
+use ttm_core::{Era, Fidelity, Landmark, Stepper, Zoom};
+
+use super::*;
+
+/// The page as the query string `q` opens it, with nothing stored.
+fn open(q: &str) -> (Lab, Vec<Effect>) {
+    Lab::open(url::request(q), &Env::default())
+}
+
+/// The page with a walkthrough open at position 0, exercises off.
+fn walkthrough(name: &str) -> Lab {
+    open(&format!("?walkthrough={name}&exercises=0")).0
+}
+
+fn pos(lab: &Lab) -> u64 {
+    lab.walk.as_ref().unwrap().pos()
+}
+
+fn len(lab: &Lab) -> u64 {
+    lab.walk.as_ref().unwrap().trace_len()
+}
+
+/// Apply `msg`, expecting a change.
+fn send(lab: &mut Lab, msg: Msg) -> Vec<Effect> {
+    reduce(lab, msg.clone()).unwrap_or_else(|| panic!("{msg:?} changed nothing"))
+}
+
+fn urls(fx: &[Effect]) -> Vec<&str> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::ReplaceUrl(q) => Some(q.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn stepping_at_each_zoom_moves_like_the_stepper_and_back() {
+    for z in ZOOMS {
+        let mut lab = walkthrough("pool-refill");
+        let mut expect = Stepper::new(lab.walk.as_ref().unwrap().stepper.borrow().sim().clone());
+        expect.forward(z);
+        expect.forward(z);
+        send(&mut lab, Msg::SetZoom(z));
+        send(&mut lab, Msg::Step(true, None));
+        let fx = send(&mut lab, Msg::Step(true, None));
+        assert_eq!(pos(&lab), expect.pos(), "{z:?}");
+        assert!(pos(&lab) > 0);
+        assert_eq!(
+            urls(&fx),
+            [format!(
+                "?walkthrough=pool-refill&step={}&zoom={}",
+                expect.pos(),
+                url::zoom_name(z)
+            )]
+        );
+        // The narration describes the last step at this zoom (or the whole action at a boundary).
+        assert!(!lab.narration.did.is_empty());
+        expect.backward(z);
+        send(&mut lab, Msg::Step(false, None));
+        assert_eq!(pos(&lab), expect.pos(), "{z:?} back");
+    }
+    // Shift+arrow: an action whatever the zoom.
+    let mut lab = walkthrough("pool-refill");
+    send(&mut lab, Msg::SetZoom(Zoom::Change));
+    send(&mut lab, Msg::Step(true, Some(Zoom::Action)));
+    let first = lab.walk.as_ref().unwrap().steps[0].first_event;
+    assert_eq!(pos(&lab), first, "device setup ends where step 1 starts");
+}
+
+#[test]
+fn play_ticks_forward_and_pause_stops_the_timer() {
+    let mut lab = walkthrough("pool-refill");
+    let fx = send(&mut lab, Msg::TogglePlay);
+    assert!(lab.playing);
+    assert!(fx.contains(&Effect::Timer(Some(SPEEDS[DEFAULT_SPEED].0))));
+    send(&mut lab, Msg::Tick);
+    assert!(pos(&lab) > 0);
+    // Play while playing: nothing to do (no re-render).
+    assert!(reduce(&mut lab, Msg::Play).is_none());
+    let fx = send(&mut lab, Msg::Speed(true));
+    assert!(fx.contains(&Effect::Timer(Some(SPEEDS[DEFAULT_SPEED + 1].0))));
+    let fx = send(&mut lab, Msg::Pause);
+    assert!(!lab.playing);
+    assert!(fx.contains(&Effect::Timer(None)));
+    // A late tick after the pause changes nothing.
+    assert!(reduce(&mut lab, Msg::Tick).is_none());
+    // Playing to the end stops there; playing again starts from the beginning.
+    send(&mut lab, Msg::End);
+    send(&mut lab, Msg::TogglePlay);
+    assert_eq!(pos(&lab), 0);
+    for _ in 0..10_000 {
+        if reduce(&mut lab, Msg::Tick).is_none() {
+            break;
+        }
+    }
+    assert!(!lab.playing);
+    assert_eq!(pos(&lab), len(&lab));
+}
+
+#[test]
+fn seek_start_end_and_landmarks() {
+    let mut lab = walkthrough("pool-refill");
+    let n = len(&lab);
+    let fx = send(&mut lab, Msg::Seek(7));
+    assert_eq!(pos(&lab), 7);
+    assert_eq!(urls(&fx), ["?walkthrough=pool-refill&step=7&zoom=call"]);
+    send(&mut lab, Msg::End);
+    assert_eq!(pos(&lab), n);
+    send(&mut lab, Msg::Start);
+    assert_eq!(pos(&lab), 0);
+    send(&mut lab, Msg::Landmark(Landmark::Refill, true));
+    assert!(pos(&lab) > 0, "pool-refill refills the wc pool");
+    assert_eq!(lab.status, None);
+    send(&mut lab, Msg::End);
+    send(&mut lab, Msg::Landmark(Landmark::Refill, true));
+    assert_eq!(
+        lab.status.as_deref(),
+        Some("No refill after this position.")
+    );
+    assert_eq!(pos(&lab), n);
+    // The breakpoint needs a function first.
+    send(&mut lab, Msg::RunToBreakpoint(false));
+    assert_eq!(
+        lab.status.as_deref(),
+        Some("Choose a function for the breakpoint first.")
+    );
+}
+
+#[test]
+fn opening_a_walkthrough_fills_the_editor_and_the_url() {
+    let (mut lab, fx) = open("");
+    assert!(lab.walk.is_none());
+    assert!(urls(&fx).is_empty());
+    let fx = send(&mut lab, Msg::Load("pool-refill".into()));
+    let w = lab.walk.clone().unwrap();
+    assert_eq!(
+        (w.name.as_str(), w.builtin, w.pos()),
+        ("pool-refill", true, 0)
+    );
+    assert!(fx.contains(&Effect::Store(EDITOR_KEY, Some(w.scenario.to_json()))));
+    assert_eq!(urls(&fx), ["?walkthrough=pool-refill&step=0&zoom=call"]);
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::Remember(r) if r.query.as_deref() == Some("?walkthrough=pool-refill&step=0&zoom=call"))));
+    // An unknown name is a notice; the open walkthrough stays.
+    send(&mut lab, Msg::Load("no-such".into()));
+    assert!(lab.notices[0].contains("no built-in walkthrough called \"no-such\""));
+    assert!(Rc::ptr_eq(lab.walk.as_ref().unwrap(), &w));
+    // A broken text keeps the view and says why.
+    send(
+        &mut lab,
+        Msg::LoadText("The file \"x.json\"".into(), "{".into()),
+    );
+    assert!(lab
+        .load_error
+        .as_deref()
+        .unwrap()
+        .starts_with("The file \"x.json\" was not loaded: "));
+    assert!(Rc::ptr_eq(lab.walk.as_ref().unwrap(), &w));
+}
+
+#[test]
+fn editor_typing_is_kept_as_a_draft() {
+    let mut lab = walkthrough("pool-refill");
+    let fx = send(&mut lab, Msg::EditorInput("{ \"mine\": 1 }".into()));
+    assert_eq!(
+        fx,
+        [
+            Effect::Store(DRAFT_KEY, Some("{ \"mine\": 1 }".into())),
+            Effect::Store(EDITOR_KEY, Some("{ \"mine\": 1 }".into())),
+        ]
+    );
+    send(&mut lab, Msg::Load("pool-trim".into()));
+    assert_ne!(lab.editor, "{ \"mine\": 1 }");
+    send(&mut lab, Msg::RestoreDraft);
+    assert_eq!(lab.editor, "{ \"mine\": 1 }");
+    let fx = send(&mut lab, Msg::DiscardDraft);
+    assert_eq!(fx, [Effect::Store(DRAFT_KEY, None)]);
+    assert_eq!(lab.draft, None);
+}
+
+#[test]
+fn exercises_stop_forward_moves_at_an_unanswered_question() {
+    let (mut lab, _) = open("?walkthrough=pool-refill");
+    assert!(lab.exercises);
+    let w = lab.walk.clone().unwrap();
+    let (qi, q) = (0, w.questions[0].clone());
+    let boundary = w.steps[q.step].first_event;
+    // Moving by action from the start stops at the question's boundary, and it is asked there.
+    let mut fx = Vec::new();
+    for _ in 0..5 {
+        fx.extend(send(&mut lab, Msg::Step(true, Some(Zoom::Action))));
+        if pos(&lab) >= boundary {
+            break;
+        }
+    }
+    assert_eq!(pos(&lab), boundary);
+    assert_eq!(lab.pending_question(), Some(qi));
+    assert!(fx.contains(&Effect::ScrollToExercise));
+    // Play stops there too, and says so by pausing.
+    send(&mut lab, Msg::Seek(0));
+    send(&mut lab, Msg::TogglePlay);
+    for _ in 0..10_000 {
+        if !lab.playing {
+            break;
+        }
+        send(&mut lab, Msg::Tick);
+    }
+    assert_eq!(pos(&lab), boundary);
+    // Answering, then "Run step" passes it.
+    let fx = send(&mut lab, Msg::Answer(qi, "0".into()));
+    assert!(
+        fx.iter().all(|e| !matches!(e, Effect::PostAnswer { .. })),
+        "the full app posts nothing"
+    );
+    assert!(lab.answers.contains_key(&qi));
+    assert!(
+        reduce(&mut lab, Msg::Answer(qi, "1".into())).is_none(),
+        "one answer per question"
+    );
+    send(&mut lab, Msg::Step(true, Some(Zoom::Action)));
+    assert_eq!(pos(&lab), w.steps[q.step].end_event);
+    // Without exercises nothing stops.
+    let mut lab = walkthrough("pool-refill");
+    for _ in 0..3 {
+        send(&mut lab, Msg::Step(true, Some(Zoom::Action)));
+    }
+    assert!(pos(&lab) > boundary);
+}
+
+#[test]
+fn embed_ranges_clamp_every_move_and_post_events() {
+    let (mut lab, fx) = open("?embed=1&walkthrough=pool-refill&from=5&to=20&exercises=1");
+    assert_eq!(
+        lab.embed,
+        Some(Embed {
+            from: 5,
+            to: 20,
+            looping: false
+        })
+    );
+    assert_eq!(pos(&lab), 5);
+    assert!(fx.contains(&Effect::ListenToHost));
+    assert!(urls(&fx).is_empty(), "an embed never writes its URL");
+    assert!(fx.contains(&Effect::PostStep {
+        step: 5,
+        of: len(&lab),
+        action: "device setup".into()
+    }));
+    send(&mut lab, Msg::End);
+    assert_eq!(pos(&lab), 20);
+    send(&mut lab, Msg::Seek(1_000_000));
+    assert_eq!(pos(&lab), 20);
+    send(&mut lab, Msg::Start);
+    assert_eq!(pos(&lab), 5);
+    send(&mut lab, Msg::Step(false, Some(Zoom::Action)));
+    assert_eq!(pos(&lab), 5);
+    let fx = send(&mut lab, Msg::Seek(9));
+    assert!(
+        matches!(
+            &fx[..],
+            [Effect::Remember(_), Effect::PostStep { step: 9, .. }]
+        ),
+        "{fx:?}"
+    );
+    // Out-of-range and backwards ranges become notices.
+    let (lab, _) = open("?embed=1&walkthrough=pool-refill&from=30&to=10&step=12");
+    assert_eq!(lab.embed.map(|e| (e.from, e.to)), Some((10, 30)));
+    assert_eq!(pos(&lab), 12);
+    assert!(lab.notices[0].contains("backwards"));
+    let (lab, _) = open("?embed=1&walkthrough=pool-refill&to=99999999");
+    assert_eq!(lab.embed.map(|e| e.to), Some(len(&lab)));
+    assert!(lab.notices[0].contains("past the end"));
+}
+
+#[test]
+fn an_embed_posts_answers_to_its_host() {
+    let (mut lab, _) = open("?embed=1&walkthrough=pool-refill&exercises=1");
+    let w = lab.walk.clone().unwrap();
+    let q = w.questions[0].clone();
+    let right = q.answer_text();
+    send(&mut lab, Msg::Seek(w.steps[q.step].first_event));
+    let fx = send(&mut lab, Msg::Answer(0, right));
+    assert_eq!(
+        fx,
+        [Effect::PostAnswer {
+            step: q.step,
+            correct: true
+        }]
+    );
+}
+
+#[test]
+fn autoplay_and_looping_embeds() {
+    let (mut lab, fx) = open("?embed=1&walkthrough=pool-refill&from=3&to=6&autoplay=1&loop=1");
+    assert!(lab.playing);
+    assert!(fx.contains(&Effect::Timer(Some(SPEEDS[DEFAULT_SPEED].0))));
+    let mut seen = Vec::new();
+    for _ in 0..12 {
+        send(&mut lab, Msg::Tick);
+        seen.push(pos(&lab));
+    }
+    assert!(lab.playing, "a looping embed keeps playing");
+    assert!(seen.contains(&6) && seen.contains(&3), "{seen:?}");
+    assert!(seen.iter().all(|p| (3..=6).contains(p)));
+}
+
+#[test]
+fn the_url_round_trips() {
+    let mut lab = walkthrough("pool-refill");
+    send(&mut lab, Msg::SetZoom(Zoom::Change));
+    send(&mut lab, Msg::Seek(11));
+    let mut m = lab.walk.as_ref().unwrap().machine.clone();
+    m.era = Era::E1;
+    send(&mut lab, Msg::SetMachine(Ok(m)));
+    let q = lab.query().unwrap();
+    assert_eq!(q, "?walkthrough=pool-refill&step=11&zoom=change&era=E1");
+    let (back, fx) = open(&q);
+    assert_eq!(back.query().as_deref(), Some(q.as_str()));
+    assert_eq!((pos(&back), back.zoom), (11, Zoom::Change));
+    assert_eq!(back.walk.as_ref().unwrap().machine.era, Era::E1);
+    assert!(back.notices.is_empty(), "{:?}", back.notices);
+    assert_eq!(urls(&fx), [q.as_str()]);
+    // A scenario that is not built in travels as base64url JSON.
+    let json = lab.walk.as_ref().unwrap().scenario.to_json();
+    send(
+        &mut lab,
+        Msg::LoadText("The editor's scenario".into(), json),
+    );
+    send(&mut lab, Msg::Seek(4));
+    let q = lab.query().unwrap();
+    assert!(q.starts_with("?scenario="), "{q}");
+    let (back, _) = open(&q);
+    assert_eq!(pos(&back), 4);
+    assert!(!back.walk.as_ref().unwrap().builtin);
+    // Broken parameters are notices and defaults.
+    let (lab, _) = open("?walkthrough=pool-refill&step=99999999&zoom=bogus");
+    assert_eq!(pos(&lab), len(&lab));
+    assert_eq!(lab.zoom, Zoom::Call);
+    assert_eq!(lab.notices.len(), 2, "{:?}", lab.notices);
+}
+
+#[test]
+fn a_machine_change_reruns_and_keeps_the_position() {
+    let mut lab = walkthrough("pool-refill");
+    send(&mut lab, Msg::Seek(40));
+    let old = lab.walk.clone().unwrap();
+    let mut m = old.machine.clone();
+    m.fidelity = Fidelity::Fixed;
+    send(&mut lab, Msg::SetMachine(Ok(m)));
+    let new = lab.walk.clone().unwrap();
+    assert!(!Rc::ptr_eq(&old, &new));
+    assert_eq!(new.machine.fidelity, Fidelity::Fixed);
+    assert_eq!(pos(&lab), 40u64.min(new.trace_len()));
+    // At the end of a run that gets shorter: its end.
+    send(&mut lab, Msg::Seek(u64::MAX));
+    assert_eq!(pos(&lab), len(&lab));
+    // A refused machine keeps the run and says why.
+    let fx = send(
+        &mut lab,
+        Msg::SetMachine(Err("RAM \"x\" is not a whole number of MiB".into())),
+    );
+    assert!(Rc::ptr_eq(lab.walk.as_ref().unwrap(), &new));
+    assert!(lab
+        .machine_error
+        .as_deref()
+        .unwrap()
+        .starts_with("This machine cannot be used: RAM"));
+    assert!(urls(&fx).is_empty());
+}
+
+#[test]
+fn compare_opens_at_the_first_divergence_and_closes() {
+    let mut lab = walkthrough("pool-refill");
+    send(&mut lab, Msg::TogglePlay);
+    let mut b = lab.walk.as_ref().unwrap().machine.clone();
+    b.era = Era::E0;
+    let fx = send(&mut lab, Msg::Compare(Ok(b)));
+    assert!(!lab.playing);
+    assert!(fx.contains(&Effect::Timer(None)));
+    let c = lab.compare.clone().unwrap();
+    assert_eq!(lab.compare_step, c.first_divergence.unwrap_or(0));
+    let last = c.rows.len() - 1;
+    send(&mut lab, Msg::CompareStep(last));
+    assert_eq!(lab.compare_step, last);
+    assert_eq!(c.a.stepper.borrow().pos(), c.rows[last].events_a.1);
+    assert_eq!(c.b.stepper.borrow().pos(), c.rows[last].events_b.1);
+    send(&mut lab, Msg::CompareStep(last + 5));
+    assert_eq!(lab.compare_step, last, "no such step: unchanged");
+    send(&mut lab, Msg::CloseCompare);
+    assert!(lab.compare.is_none());
+}
+
+#[test]
+fn the_theme_cycles_and_is_stored() {
+    let (mut lab, fx) = open("");
+    assert!(fx.contains(&Effect::SetTheme(Theme::Auto)));
+    let fx = send(&mut lab, Msg::CycleTheme);
+    assert_eq!(
+        fx,
+        [
+            Effect::Store(THEME_KEY, Some("light".into())),
+            Effect::SetTheme(Theme::Light)
+        ]
+    );
+    // A stored choice is the start; an embed takes its theme from the URL.
+    let env = Env {
+        theme: Some("dark".into()),
+        ..Env::default()
+    };
+    assert_eq!(Lab::open(url::request(""), &env).0.theme, Theme::Dark);
+    let (embed, _) = Lab::open(
+        url::request("?embed=1&walkthrough=pool-refill&theme=light"),
+        &env,
+    );
+    assert_eq!(embed.theme, Theme::Light);
+}
+
+#[test]
+fn reduced_motion_means_no_travel_and_a_slower_start() {
+    let env = Env {
+        reduced_motion: true,
+        ..Env::default()
+    };
+    let (mut lab, _) = Lab::open(url::request("?walkthrough=pool-refill&exercises=0"), &env);
+    assert_eq!(lab.speed, REDUCED_MOTION_SPEED);
+    let populate = lab.walk.as_ref().unwrap().steps[1].first_event;
+    send(&mut lab, Msg::Seek(populate));
+    send(&mut lab, Msg::Step(true, Some(Zoom::Action)));
+    assert!(lab.travel.is_none());
+    send(&mut lab, Msg::ReducedMotion(false));
+    send(&mut lab, Msg::Seek(populate));
+    send(&mut lab, Msg::Step(true, Some(Zoom::Action)));
+    assert!(
+        lab.travel.is_some(),
+        "the populate's pages travel from the pool to the tt"
+    );
+}
+
+#[test]
+fn the_snippet_embeds_the_current_step() {
+    let mut lab = walkthrough("pool-refill");
+    lab.base = "https://x/".into();
+    assert_eq!(lab.snippet(), None);
+    send(&mut lab, Msg::ToggleSnippet);
+    send(&mut lab, Msg::End);
+    let w = lab.walk.clone().unwrap();
+    let last = w.steps.last().unwrap();
+    let code = lab.snippet().unwrap();
+    assert!(
+        code.contains(&format!(
+            "src=\"https://x/?embed=1&amp;walkthrough=pool-refill&amp;from={}&amp;to={}\"",
+            last.first_event, last.end_event
+        )),
+        "{code}"
+    );
+}
+
+#[test]
+fn the_benchmark_opens_its_walkthrough_and_starts() {
+    let (lab, fx) = open("?bench=1");
+    assert!(lab.bench);
+    assert_eq!(lab.speed, SPEEDS.len() - 1);
+    assert_eq!(lab.walk.as_ref().unwrap().name, "bench-262144");
+    assert!(fx.contains(&Effect::StartBench));
+    assert!(urls(&fx).is_empty());
+}
+
+#[test]
+fn keys_and_host_commands() {
+    let at = |target| KeyContext {
+        target,
+        ..KeyContext::default()
+    };
+    assert_eq!(key_msg(" ", at("BODY")), Some(Msg::TogglePlay));
+    assert_eq!(key_msg(" ", at("BUTTON")), None, "Space presses the button");
+    assert_eq!(key_msg("ArrowRight", at("INPUT")), None, "typing");
+    assert_eq!(
+        key_msg(
+            "ArrowLeft",
+            KeyContext {
+                shift: true,
+                ..at("BUTTON")
+            }
+        ),
+        Some(Msg::Step(false, Some(Zoom::Action)))
+    );
+    assert_eq!(
+        key_msg(
+            "End",
+            KeyContext {
+                command: true,
+                ..at("BODY")
+            }
+        ),
+        None
+    );
+    assert_eq!(host_command("goto", Some(12.0)), Some(Msg::Seek(12)));
+    assert_eq!(host_command("goto", Some(1.5)), None);
+    assert_eq!(host_command("goto", Some(-1.0)), None);
+    assert_eq!(host_command("goto", None), None);
+    assert_eq!(host_command("play", None), Some(Msg::Play));
+    assert_eq!(host_command("pause", Some(3.0)), Some(Msg::Pause));
+    assert_eq!(host_command("explode", None), None);
+}
+
+#[test]
+fn the_debug_panic_trigger_is_armed_only_with_its_token() {
+    let (_, fx) = open(&format!(
+        "?walkthrough=pool-refill&debug_panic={}",
+        url::DEBUG_PANIC_TOKEN
+    ));
+    assert!(fx.contains(&Effect::ArmPanicTrigger));
+    let (_, fx) = open("?walkthrough=pool-refill&debug_panic=yes");
+    assert!(!fx.contains(&Effect::ArmPanicTrigger));
+}
+
+#[test]
+fn place_words_name_the_walkthrough_event_and_step() {
+    let w = Walk::load("pool-refill").unwrap();
+    let len = w.trace_len();
+    assert_eq!(
+        w.place_words(0),
+        format!("walkthrough “pool-refill”, event 0 of {len} (boot)")
+    );
+    let p = Walk::problem(17, 2).unwrap();
+    assert!(p
+        .place_words(0)
+        .starts_with("random problem 17 (difficulty 2), event 0 of "));
+}
+
+#[test]
+#[should_panic(expected = "deliberate panic from window.__ttmLabPanic()")]
+fn the_debug_panic_message_panics_in_the_reducer() {
+    let mut lab = walkthrough("pool-refill");
+    reduce(&mut lab, Msg::DebugPanic);
+}
