@@ -1,4 +1,5 @@
-//! The trace of a run as an indented call tree.
+//! The trace of a run as an indented call tree ([`render`]), or as a code view with the
+//! pseudocode line each call is executing ([`code_view`]).
 //!
 //! ```text
 //! == step 1: populate tt 0
@@ -10,6 +11,8 @@
 //! ```
 
 use std::fmt::Write;
+use ttm_core::code::{advance, link, listing};
+use ttm_core::narrate::args_text;
 use ttm_core::scenario::Run;
 use ttm_core::{event_symbol, Errno, Event, Func};
 
@@ -55,6 +58,97 @@ pub fn render(run: &Run, from: u64, to: u64) -> String {
             Event::Finding(f) => {
                 let _ = writeln!(out, "{pad}!! {}", f.describe());
             }
+        }
+    }
+    out
+}
+
+/// The code view of events `from..to` (see `ttm-lab help code`):
+///
+/// ```text
+/// == step 1: populate tt 0
+///   -> ttm_pool_populate(tt=0)
+///        > 1  already populated: done
+///        > 2  for each slot: get one page of the tt's caching
+///     -> ttm_get_pages(tt=0, index=0, npages=1, flags=0, cstate=tt_wc)
+/// ```
+///
+/// Each open call follows its listing with `ttm_core::code::advance`, so a line is printed when
+/// the call moves to it. Arguments are decoded from the state at the call (replayed from boot).
+pub fn code_view(run: &Run, from: u64, to: u64) -> String {
+    let sim = &run.sim;
+    let kind = sim.config().driver.kind;
+    let trace = sim.trace();
+    let mut st = sim.boot_state().clone();
+    for e in trace.events().take(from as usize) {
+        if let Event::Delta(d) = e {
+            st.apply(&d);
+        }
+    }
+    let mut out = String::new();
+    // Open calls: symbol, listing, current line.
+    let mut stack: Vec<(&'static str, &'static [ttm_core::code::Line], usize)> = Vec::new();
+    let mut sources: Vec<(&'static str, String)> = Vec::new();
+    let show = |out: &mut String, depth: usize, lines: &[ttm_core::code::Line], n: usize| {
+        if let Some(l) = lines.get(n) {
+            let _ = writeln!(out, "{}   > {}  {}", "  ".repeat(depth), n + 1, l.text);
+        }
+    };
+    for (i, e) in trace.events_from(from).enumerate() {
+        let index = from + i as u64;
+        if index >= to {
+            break;
+        }
+        // The innermost open call moves to the line this event stands for.
+        if let Some((_, lines, line)) = stack.last_mut() {
+            let next = advance(lines, *line, &e);
+            if next != *line && !matches!(e, Event::Exit { .. }) {
+                *line = next;
+                let lines = *lines;
+                show(&mut out, stack.len(), lines, next);
+            }
+        }
+        let pad = "  ".repeat(stack.len() + 1);
+        match e {
+            Event::Mark { label } => {
+                stack.clear();
+                match run.steps.iter().find(|s| s.first_event == index) {
+                    Some(s) => {
+                        let _ = writeln!(out, "== step {}: {}", s.index, trace.label(label));
+                    }
+                    None => {
+                        let _ = writeln!(out, "== boot: {}", trace.label(label));
+                    }
+                }
+            }
+            Event::Enter { func, args } => {
+                let sym = event_symbol(kind, func, &args);
+                let _ = writeln!(out, "{pad}-> {sym}({})", args_text(&st, func, &args));
+                if !sources.iter().any(|(s, _)| *s == sym) {
+                    if let Some(url) = link(kind, func, &args).ident_url {
+                        sources.push((sym, url));
+                    }
+                }
+                let lines = listing(func);
+                stack.push((sym, lines, 0));
+                show(&mut out, stack.len(), lines, 0);
+            }
+            Event::Exit { ret } => {
+                let sym = stack.pop().map_or("?", |f| f.0);
+                let pad = "  ".repeat(stack.len() + 1);
+                let _ = writeln!(out, "{pad}<- {sym} = {}", ret_value(ret));
+            }
+            Event::Delta(d) => st.apply(&d),
+            Event::Finding(f) => {
+                let _ = writeln!(out, "{pad}!! {}", f.describe());
+            }
+        }
+    }
+    if !sources.is_empty() {
+        let _ = writeln!(out, "\nSources (Linux v3.3):");
+        let w = sources.iter().map(|(s, _)| s.len()).max().unwrap_or(0);
+        for (s, url) in &sources {
+            let _ = writeln!(out, "  {s:<w$}  {url}");
         }
     }
     out

@@ -249,6 +249,23 @@ fn seek(lines: &[Line], from: usize, fits: impl Fn(&Line) -> bool) -> Option<usi
         .find(|&i| fits(&lines[i]))
 }
 
+/// The line a frame is at after one of its own events (an Enter of a callee it calls, or a
+/// state change it makes itself), coming from line `line`: the first line at or after it that
+/// stands for the event, wrapping round for loops. Other events, or an event no line stands for,
+/// leave it at `line`. This is the step [`current_line`] repeats; a viewer walking a trace
+/// forward can use it to follow every frame incrementally.
+pub fn advance(lines: &[Line], line: usize, e: &Event) -> usize {
+    match e {
+        Event::Enter { func, .. } => seek(lines, line, |l| l.calls.contains(func)),
+        Event::Delta(d) => {
+            let c = Change::of(d);
+            seek(lines, line, |l| l.does.contains(&c))
+        }
+        _ => None,
+    }
+    .unwrap_or(line)
+}
+
 /// The line each open frame is executing at trace position `pos` (events `0..pos` applied),
 /// outermost first, one entry per frame of `frames` (the call stack at `pos`, as
 /// [`crate::Stepper::call_stack`] gives it). A frame with an open callee is at the line that calls
@@ -271,18 +288,12 @@ pub fn current_line(sim: &Sim, frames: &[Frame], pos: u64) -> Vec<Option<usize>>
             let mut depth = 0usize;
             let n = end.saturating_sub(fr.at + 1) as usize;
             for e in sim.trace().events_from(fr.at + 1).take(n) {
+                if depth == 0 {
+                    line = advance(lines, line, &e);
+                }
                 match e {
-                    Event::Enter { func, .. } => {
-                        if depth == 0 {
-                            line = seek(lines, line, |l| l.calls.contains(&func)).unwrap_or(line);
-                        }
-                        depth += 1;
-                    }
+                    Event::Enter { .. } => depth += 1,
                     Event::Exit { .. } => depth = depth.saturating_sub(1),
-                    Event::Delta(d) if depth == 0 => {
-                        let c = Change::of(&d);
-                        line = seek(lines, line, |l| l.does.contains(&c)).unwrap_or(line);
-                    }
                     _ => {}
                 }
             }
@@ -298,8 +309,9 @@ pub struct Link {
     pub symbol: &'static str,
     /// Its source file, when known.
     pub file: Option<&'static str>,
-    /// `https://elixir.bootlin.com/linux/v3.3/A/ident/<symbol>`.
-    pub ident_url: String,
+    /// `https://elixir.bootlin.com/linux/v3.3/A/ident/<symbol>` (`None` for a pseudo-symbol that
+    /// is no identifier, such as `gpu copy`).
+    pub ident_url: Option<String>,
     /// `https://elixir.bootlin.com/linux/v3.3/source/<file>`, when the file is known.
     pub file_url: Option<String>,
 }
@@ -319,7 +331,7 @@ fn driver_file(kind: DriverKind, func: Func) -> &'static str {
 }
 
 /// The source links of a traced call (`args` as recorded; they name the backend of a backend
-/// call). Backend pseudo-symbols (`func->bind`) link to the backend field's name.
+/// call). Backend pseudo-symbols (`func->bind`) link to `struct ttm_backend_func`.
 pub fn link(kind: DriverKind, func: Func, args: &[u64]) -> Link {
     let symbol = crate::drivers::event_symbol(kind, func, args);
     let file = if func.file().contains('/') {
@@ -333,11 +345,19 @@ pub fn link(kind: DriverKind, func: Func, args: &[u64]) -> Link {
     } else {
         Some(driver_file(kind, func))
     };
-    let ident = symbol.rsplit("->").next().unwrap_or(symbol);
+    // A backend pseudo-symbol (`func->bind`) links to the table of backend callbacks.
+    let ident = if symbol.contains("->") {
+        Some("ttm_backend_func")
+    } else {
+        symbol
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            .then_some(symbol)
+    };
     Link {
         symbol,
         file,
-        ident_url: format!("https://elixir.bootlin.com/linux/v3.3/A/ident/{ident}"),
+        ident_url: ident.map(|i| format!("https://elixir.bootlin.com/linux/v3.3/A/ident/{i}")),
         file_url: file.map(|f| format!("https://elixir.bootlin.com/linux/v3.3/source/{f}")),
     }
 }

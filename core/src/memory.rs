@@ -266,12 +266,12 @@ pub(crate) const CODE: &[crate::code::Listing] = {
         ]),
         (F::MemGlobalAllocZone, &[
             l("try to reserve the amount", &[F::MemGlobalReserve], &[]),
-            l("refused and no_wait: -ENOMEM", &[], &[]),
-            l("refused after four retries: -ENOMEM", &[], &[]),
+            l("if refused with no_wait: -ENOMEM", &[], &[]),
+            l("if still refused after four retries: -ENOMEM", &[], &[]),
             l("otherwise: swap BOs out to make room, and retry", &[F::Shrink], &[]),
         ]),
         (F::MemGlobalReserve, &[
-            l("any zone concerned already above its limit (emer_mem for root): refuse", &[], &[]),
+            l("if any zone concerned already above its limit (emer_mem for root): refuse", &[], &[]),
             l("otherwise: add the amount to every zone concerned", &[], &[Count(C::ZoneUsed)]),
             l("queue background swapping if a zone passed swap_limit", &[F::CheckSwapping], &[]),
         ]),
@@ -280,13 +280,13 @@ pub(crate) const CODE: &[crate::code::Listing] = {
             l("(nothing else: freeing never wakes the swapper)", &[], &[]),
         ]),
         (F::CheckSwapping, &[
-            l("any zone above swap_limit: queue the ttm_swap work", &[], &[Set(V::SwapWorkQueued)]),
+            l("if any zone above swap_limit: queue the ttm_swap work", &[], &[Set(V::SwapWorkQueued)]),
             l("(queuing it again is a no-op)", &[], &[]),
         ]),
         (F::Shrink, &[
             l("target: swap_limit from the work item, else the zone limit", &[], &[]),
             l("while a zone is above its target: swap one BO out", &[F::BoSwapout], &[]),
-            l("nothing left to swap out: stop", &[], &[]),
+            l("if nothing left to swap out: stop", &[], &[]),
         ]),
         (F::ShrinkWork, &[
             l("the queued ttm_swap work runs", &[], &[Set(V::SwapWorkQueued)]),

@@ -659,11 +659,11 @@ pub(crate) const CODE: &[crate::code::Listing] = {
     use crate::code::l;
     &[
         (F::PoolPopulate, &[
-            l("already populated: done", &[], &[]),
+            l("if already populated: done", &[], &[]),
             l("for each slot: get one page of the tt's caching", &[F::GetPages], &[]),
             l("charge the page to the accounting zones", &[F::MemGlobalAllocPage], &[]),
-            l("on failure: unpopulate what was done, -ENOMEM", &[F::PoolUnpopulate], &[]),
-            l("swapped out: copy the contents back in", &[F::TtSwapin], &[]),
+            l("if it failed: unpopulate what was done, -ENOMEM", &[F::PoolUnpopulate], &[]),
+            l("if swapped out: copy the contents back in", &[F::TtSwapin], &[]),
             l("state: unbound", &[], &[Set(V::TtState)]),
         ]),
         (F::PoolUnpopulate, &[
@@ -673,27 +673,27 @@ pub(crate) const CODE: &[crate::code::Listing] = {
         ]),
         (F::GetPages, &[
             l("pick the pool from the caching and DMA32 flag", &[], &[]),
-            l("cached: no pool, take pages straight from the system", &[], &[mv(System, Tt), mv(System, Local), Content]),
+            l("if the pages are cached: no pool, take pages straight from the system", &[], &[mv(System, Tt), mv(System, Local), Content]),
             l("take the pages from the pool (refilling it first if it is too empty for a small request)", &[F::PagePoolGetPages], &[]),
-            l("the pool had too few: allocate the rest with the pool's caching", &[F::AllocNewPages], &[]),
+            l("if the pool had too few: allocate the rest with the pool's caching", &[F::AllocNewPages], &[]),
             l("copy the new pages into the caller's array", &[], &[mv(Local, Tt), mv(Local, Leaked)]),
-            l("that failed: put back everything obtained, -ENOMEM", &[F::PutPages], &[]),
+            l("if that failed: put back everything obtained, -ENOMEM", &[F::PutPages], &[]),
         ]),
         (F::PutPages, &[
             l("pick the pool from the caching and DMA32 flag", &[], &[]),
-            l("cached: free each page straight to the system", &[], &[mv(Tt, System), mv(Local, System)]),
+            l("if the pages are cached: free each page straight to the system", &[], &[mv(Tt, System), mv(Local, System)]),
             l("otherwise: append each page at the pool's tail", &[], &[mv(Tt, Pool), mv(Local, Pool), Count(C::PoolNpages)]),
-            l("pool above max_size: free the excess (at least one batch)", &[F::PagePoolFree], &[]),
+            l("if the pool is above max_size: free the excess (at least one batch)", &[F::PagePoolFree], &[]),
         ]),
         (F::PagePoolGetPages, &[
             l("refill the pool if needed", &[F::PagePoolFillLocked], &[]),
-            l("asked for at least what it holds: take the whole list", &[], &[Count(C::PoolNpages)]),
-            l("otherwise: take count pages from the head", &[], &[mv(Pool, Tt), mv(Pool, Local), mv(Pool, Leaked), Content]),
+            l("count out count pages, or all it holds if that is not more", &[], &[Count(C::PoolNpages)]),
+            l("move them from the head into the caller's array (zeroed for ZERO_ALLOC)", &[], &[mv(Pool, Tt), mv(Pool, Local), mv(Pool, Leaked), Content]),
             l("return how many pages are still missing", &[], &[]),
         ]),
         (F::PagePoolFillLocked, &[
-            l("someone else is refilling: leave it", &[], &[]),
-            l("small request, more than the pool holds: refill", &[], &[Set(V::PoolFillLock)]),
+            l("if someone else is refilling: leave it", &[], &[]),
+            l("if the pool is too empty for a small request: refill", &[], &[Set(V::PoolFillLock)]),
             l("allocate alloc_size new pages with the pool's caching", &[F::AllocNewPages], &[]),
             l("splice them in at the pool's head", &[], &[mv(Local, Pool)]),
             l("count the refill and the new pages (after a failure: D3's count)", &[], &[Count(C::PoolNrefills), Count(C::PoolNpages)]),
@@ -701,18 +701,17 @@ pub(crate) const CODE: &[crate::code::Listing] = {
         ]),
         (F::AllocNewPages, &[
             l("for each page: allocate one from the system onto the list", &[], &[mv(System, Local), Content]),
-            l("none left: set the caching of what was got, -ENOMEM", &[F::SetPagesArrayWc, F::SetPagesArrayUc], &[]),
-            l("each full batch of lowmem pages: set its caching", &[F::SetPagesArrayWc, F::SetPagesArrayUc], &[]),
-            l("caching failed: free the batch", &[], &[mv(Local, System), mv(Local, Local)]),
-            l("the last partial batch: set its caching", &[F::SetPagesArrayWc, F::SetPagesArrayUc], &[]),
+            l("if none is left: stop with -ENOMEM (the batch so far gets its caching)", &[], &[]),
+            l("set the caching of each full batch of lowmem pages, then of the rest", &[F::SetPagesArrayWc, F::SetPagesArrayUc], &[]),
+            l("if setting the caching failed: free that batch, -ENOMEM", &[], &[mv(Local, System), mv(Local, Local)]),
         ]),
         (F::SetPagesArrayWc, &[
             l("change each page's kernel mapping to write-combined", &[], &[Attr]),
-            l("on failure: -ENOMEM, nothing changed", &[], &[]),
+            l("if it failed: -ENOMEM, nothing changed", &[], &[]),
         ]),
         (F::SetPagesArrayUc, &[
             l("change each page's kernel mapping to uncached", &[], &[Attr]),
-            l("on failure: -ENOMEM, nothing changed", &[], &[]),
+            l("if it failed: -ENOMEM, nothing changed", &[], &[]),
         ]),
         (F::SetPagesArrayWb, &[
             l("change each page's kernel mapping back to write-back", &[], &[Attr]),
@@ -724,7 +723,7 @@ pub(crate) const CODE: &[crate::code::Listing] = {
             l("count them out of the pool", &[], &[Count(C::PoolNpages), Count(C::PoolNfrees)]),
             l("set the batch back to write-back", &[F::SetPagesArrayWb], &[]),
             l("free the batch to the system", &[], &[mv(Local, System)]),
-            l("a full batch and more to free: go round again", &[], &[]),
+            l("if a full batch went and more is to be freed: go round again", &[], &[]),
             l("return how many of the requested pages were not freed", &[], &[]),
         ]),
         (F::PoolMmShrink, &[

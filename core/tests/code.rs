@@ -92,3 +92,114 @@ fn every_callee_and_every_direct_change_has_its_line() {
     }
     assert!(missing.is_empty(), "no line for:\n{}", missing.join("\n"));
 }
+
+#[test]
+fn ttm_get_pages_is_at_its_refill_line_while_the_pool_refills() {
+    use ttm_core::code::current_line;
+    let run = catalog::load("pool-refill")
+        .unwrap()
+        .unwrap()
+        .run()
+        .unwrap();
+    let sim = std::rc::Rc::new(run.sim);
+    let events: Vec<Event> = sim.trace().events().collect();
+    let enter = events
+        .iter()
+        .position(|e| {
+            matches!(
+                e,
+                Event::Enter {
+                    func: Func::PagePoolFillLocked,
+                    ..
+                }
+            )
+        })
+        .unwrap() as u64;
+    let mut st = Stepper::new(sim.clone());
+    let mut pos = enter + 1;
+    loop {
+        st.seek(pos);
+        let frames = st.call_stack();
+        let Some(k) = frames
+            .iter()
+            .position(|f| f.func == Func::PagePoolFillLocked)
+        else {
+            break; // it has returned
+        };
+        let lines = current_line(&sim, &frames, pos);
+        let g = frames
+            .iter()
+            .position(|f| f.func == Func::GetPages)
+            .unwrap();
+        let line = listing(Func::GetPages)[lines[g].unwrap()];
+        assert!(
+            line.calls.contains(&Func::PagePoolGetPages),
+            "{pos}: {line:?}"
+        );
+        assert!(line.text.contains("refilling it first"), "{pos}: {line:?}");
+        if pos == enter + 1 {
+            assert_eq!(lines[k], Some(0), "right after entry: the first line");
+        }
+        if let Event::Delta(Delta::Set { .. }) = &events[pos as usize - 1] {
+            if k + 1 == frames.len() && lines[k] != Some(5) {
+                let l = listing(Func::PagePoolFillLocked)[lines[k].unwrap()];
+                assert!(
+                    l.text.contains("too empty for a small request: refill"),
+                    "{l:?}"
+                );
+            }
+        }
+        pos += 1;
+    }
+    assert!(pos > enter + 1000, "the refill moves 512 pages twice");
+}
+
+#[test]
+fn a_frame_with_an_open_callee_is_at_the_line_calling_it() {
+    use ttm_core::code::current_line;
+    for run in runs().into_iter().take(24) {
+        let sim = std::rc::Rc::new(run.sim);
+        let mut st = Stepper::new(sim.clone());
+        let mut pos = 1;
+        while pos <= sim.trace().len() {
+            st.seek(pos);
+            let frames = st.call_stack();
+            let lines = current_line(&sim, &frames, pos);
+            for (i, w) in frames.windows(2).enumerate() {
+                let l = listing(w[0].func)[lines[i].unwrap()];
+                assert!(
+                    l.calls.contains(&w[1].func),
+                    "{}@{pos}: {:?} at {l:?} calls {:?}",
+                    run.scenario.name,
+                    w[0].func,
+                    w[1].func
+                );
+            }
+            pos += 37;
+        }
+    }
+}
+
+#[test]
+fn links_name_the_symbol_the_call_stack_shows() {
+    use ttm_core::code::link;
+    let l = link(DriverKind::Radeon, Func::DrvInitMemType, &[0, 1]);
+    assert_eq!(l.symbol, "radeon_init_mem_type");
+    assert_eq!(l.file, Some("drivers/gpu/drm/radeon/radeon_ttm.c"));
+    assert_eq!(
+        l.ident_url.as_deref(),
+        Some("https://elixir.bootlin.com/linux/v3.3/A/ident/radeon_init_mem_type")
+    );
+    let l = link(DriverKind::Nouveau, Func::GetPages, &[]);
+    assert_eq!(
+        l.file_url.as_deref(),
+        Some("https://elixir.bootlin.com/linux/v3.3/source/drivers/gpu/drm/ttm/ttm_page_alloc.c")
+    );
+    let l = link(DriverKind::Radeon, Func::BackendBind, &[0]);
+    assert_eq!(l.file, None);
+    assert_eq!(link(DriverKind::Vmwgfx, Func::DrvCopy, &[]).ident_url, None);
+    assert_eq!(
+        l.ident_url.as_deref(),
+        Some("https://elixir.bootlin.com/linux/v3.3/A/ident/ttm_backend_func")
+    );
+}
