@@ -132,10 +132,9 @@ fn present(st: &State, tt: u64) -> u64 {
 fn bo_desc(st: &State, bo: u64) -> String {
     st.bos.get(bo as usize).map_or(format!("BO {bo}"), |b| {
         format!(
-            "{} {bo} ({}, in {} {})",
+            "{} {bo} ({}, in {})",
             if b.ghost { "ghost BO" } else { "BO" },
             pages(b.num_pages as u64),
-            mem_name(b.mem.mem_type as u64),
             placement_text(b.mem.placement)
         )
     })
@@ -1547,8 +1546,32 @@ fn var_name(v: Var) -> String {
         Var::Zone(z, f) => format!("zone {z} {f:?}"),
         Var::SwapWorkQueued => "ttm_swap work".into(),
         Var::PoolManagerUp => "pool manager".into(),
-        Var::Bo(b, f) => format!("BO {b} {}", format!("{f:?}").to_lowercase()),
+        Var::Bo(b, f) => format!("BO {b} {}", bo_field(f)),
         Var::FenceSignaled(f) => format!("fence {f}"),
+    }
+}
+
+/// A buffer object's field by its kernel name.
+fn bo_field(f: BoField) -> &'static str {
+    match f {
+        BoField::MemType => "mem.mem_type",
+        BoField::Placement => "mem.placement",
+        BoField::Start => "mem.start",
+        BoField::HasNode => "mem.mm_node",
+        BoField::Tt => "ttm",
+        BoField::Evicted => "evicted",
+        BoField::Reserved => "reserved",
+        BoField::ValSeq => "val_seq",
+        BoField::SeqValid => "seq_valid",
+        BoField::Kref => "kref",
+        BoField::Alive => "(alive)",
+        BoField::Fence => "sync_obj",
+        BoField::Moving => "MOVING",
+        BoField::Offset => "offset",
+        BoField::AccSize => "acc_size",
+        BoField::PersistentSwap => "persistent_swap_storage",
+        BoField::Ptes => "CPU PTEs",
+        BoField::Kmap => "kmap",
     }
 }
 

@@ -226,7 +226,7 @@ fn eviction_driver_callbacks_and_placements_are_named() {
         text.contains("to make room: radeon_evict_flags says where it goes"),
         "{text}"
     );
-    assert!(text.contains("in VRAM"), "{text}");
+    assert!(text.contains("in VRAM|WC (0x40004)"), "{text}");
     let (i, st) = first_enter(&run, Func::DrvInitMemType);
     let text = ttm_core::narrate::event(&run.sim, &st, i);
     assert!(
