@@ -85,7 +85,8 @@ after the last step (or after step N).
                pages_out_of_system, leaked, findings) with name, title, step, steps (records with
                index, label, first_event, end_event, result, output, say, after) and mismatches
     --trace    print the trace: every traced kernel function as an indented call tree
-               (\"-> symbol(arg=value, ...)\" / \"<- symbol = result\"), state changes (\"delta\")
+               (\"-> symbol(arg=value, ...)\" with placements, page flags and caching by name /
+               \"<- symbol = result\"), state changes (\"delta\")
                and findings (\"!!\"); with --json a \"trace\" array of events
 
 Exit status: 0 all expectations hold, 1 the file cannot be used, 2 an expectation does not hold

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! == step 1: populate tt 0
-//!   -> radeon_ttm_tt_populate(driver=0, tt=0)
+//!   -> radeon_ttm_tt_populate(tt=0)
 //!     -> ttm_pool_populate(tt=0)
 //!       ...
 //!       delta Count { ctr: PoolNpages(0), by: 512 }
@@ -14,13 +14,14 @@ use std::fmt::Write;
 use ttm_core::code::{advance, link, listing};
 use ttm_core::narrate::args_text;
 use ttm_core::scenario::Run;
-use ttm_core::{event_symbol, Errno, Event, Func};
+use ttm_core::{event_symbol, Errno, Event};
 
 /// Render events `from..to` of the run's trace. Marks become headers naming the step (or the
 /// boot-time action they belong to).
 pub fn render(run: &Run, from: u64, to: u64) -> String {
     let kind = run.sim.config().driver.kind;
     let trace = run.sim.trace();
+    let mut st = state_at(run, from);
     let mut out = String::new();
     let mut stack: Vec<&'static str> = Vec::new();
     for (i, e) in trace.events_from(from).enumerate() {
@@ -44,7 +45,7 @@ pub fn render(run: &Run, from: u64, to: u64) -> String {
             }
             Event::Enter { func, args } => {
                 let sym = event_symbol(kind, func, &args);
-                let _ = writeln!(out, "{pad}-> {sym}({})", call_args(func, &args));
+                let _ = writeln!(out, "{pad}-> {sym}({})", args_text(&st, func, &args));
                 stack.push(sym);
             }
             Event::Exit { ret } => {
@@ -54,6 +55,7 @@ pub fn render(run: &Run, from: u64, to: u64) -> String {
             }
             Event::Delta(d) => {
                 let _ = writeln!(out, "{pad}delta {d:?}");
+                st.apply(&d);
             }
             Event::Finding(f) => {
                 let _ = writeln!(out, "{pad}!! {}", f.describe());
@@ -79,12 +81,7 @@ pub fn code_view(run: &Run, from: u64, to: u64) -> String {
     let sim = &run.sim;
     let kind = sim.config().driver.kind;
     let trace = sim.trace();
-    let mut st = sim.boot_state().clone();
-    for e in trace.events().take(from as usize) {
-        if let Event::Delta(d) = e {
-            st.apply(&d);
-        }
-    }
+    let mut st = state_at(run, from);
     let mut out = String::new();
     // Open calls: symbol, listing, current line.
     let mut stack: Vec<(&'static str, &'static [ttm_core::code::Line], usize)> = Vec::new();
@@ -154,21 +151,15 @@ pub fn code_view(run: &Run, from: u64, to: u64) -> String {
     out
 }
 
-/// `name=value, ...` with the function's argument names; page frame numbers in hex.
-pub fn call_args(func: Func, args: &[u64]) -> String {
-    let names = func.arg_names();
-    args.iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let name = names.get(i).copied().unwrap_or("?");
-            if name.contains("pfn") {
-                format!("{name}={v:#x}")
-            } else {
-                format!("{name}={v}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+/// The state before event `from` (replayed from boot), for decoding arguments by name.
+fn state_at(run: &Run, from: u64) -> ttm_core::State {
+    let mut st = run.sim.boot_state().clone();
+    for e in run.sim.trace().events().take(from as usize) {
+        if let Event::Delta(d) = e {
+            st.apply(&d);
+        }
+    }
+    st
 }
 
 /// A return value, with the errno name when it is one.
@@ -187,10 +178,5 @@ mod tests {
     fn errno_names_are_shown() {
         assert_eq!(ret_value(-12), "-12 (-ENOMEM)");
         assert_eq!(ret_value(384), "384");
-    }
-
-    #[test]
-    fn arguments_are_named() {
-        assert_eq!(call_args(Func::TtBind, &[3]), "tt=3");
     }
 }
