@@ -8,6 +8,7 @@ ttm-lab: run TTM Lab scenario files (walkthroughs of the Linux 3.3 TTM memory ma
 
 USAGE:
     ttm-lab run FILE [--step N] [--json] [--trace]
+    ttm-lab code FILE [--step N]
     ttm-lab debugfs FILE [--step N]
     ttm-lab diff FILE --a KEY=VALUE... --b KEY=VALUE...
     ttm-lab check DIR
@@ -27,6 +28,10 @@ COMMANDS:
                --trace    also print the call tree of the kernel functions the run went
                           through, with argument names, state changes and findings
                           (with --json: a \"trace\" array of events)
+    code     Run a scenario and print its trace as a code view: every call (\"->\" with decoded
+             arguments, \"<-\" with the result) and, under it, each pseudocode line the call
+             executes (\"> N  text\"), then the v3.3 source link of every function seen.
+               --step N   only the calls of step N
     debugfs  Run a scenario (up to step N) and print the pool allocator's debugfs file
              ttm_page_pool, and ttm_dma_page_pool when the machine has swiotlb.
     diff     Run a scenario on two machines, each the file's machine with KEY=VALUE
@@ -58,6 +63,7 @@ EXIT STATUS:
 EXAMPLES:
     ttm-lab run scenarios/pool-refill.json
     ttm-lab run scenarios/pool-refill.json --step 1 --trace
+    ttm-lab code pool-refill --step 1
     ttm-lab debugfs scenarios/dma-pool.json
     ttm-lab diff scenarios/cpu-fault-after-seed.json --a era=E1 --b era=E3
     ttm-lab check scenarios
@@ -79,11 +85,29 @@ after the last step (or after step N).
                pages_out_of_system, leaked, findings) with name, title, step, steps (records with
                index, label, first_event, end_event, result, output, say, after) and mismatches
     --trace    print the trace: every traced kernel function as an indented call tree
-               (\"-> symbol(arg=value, ...)\" / \"<- symbol = result\"), state changes (\"delta\")
+               (\"-> symbol(arg=value, ...)\" with placements, page flags and caching by name /
+               \"<- symbol = result\"), state changes (\"delta\")
                and findings (\"!!\"); with --json a \"trace\" array of events
 
 Exit status: 0 all expectations hold, 1 the file cannot be used, 2 an expectation does not hold
 (the whole scenario always runs, so with --step the expectations of later steps count too).
+";
+
+/// Help text of `ttm-lab code --help`.
+const CODE_HELP: &str = "\
+ttm-lab code FILE [--step N]
+
+Run the scenario FILE and print the kernel calls it made as a code view. Each call is a line
+\"-> symbol(arguments)\" (driver callbacks under the driver's own symbol; placements, page flags
+and caching by name) and its return \"<- symbol = result\". Between them, indented under the
+call, every line of the function's pseudocode as it executes, \"> N  text\" (N counts from 1):
+the line calling the next callee, or making the state change that just happened; a line is
+printed again only when the function moves to another line. Findings are marked \"!!\". The
+pseudocode is a short description in our own words, not the kernel's source; the last section
+links every function seen to its definition at https://elixir.bootlin.com/linux/v3.3.
+
+    --step N   only the calls of step N (steps are numbered from 0; default: every step,
+               after the boot-time actions)
 ";
 
 /// Help text of `ttm-lab debugfs --help`.
@@ -176,6 +200,13 @@ pub enum Command {
         /// Print the trace.
         trace: bool,
     },
+    /// `code FILE [--step N]`.
+    Code {
+        /// Scenario file.
+        file: PathBuf,
+        /// Only this step.
+        step: Option<usize>,
+    },
     /// `debugfs FILE [--step N]`.
     Debugfs {
         /// Scenario file.
@@ -221,6 +252,7 @@ pub enum Command {
 fn help_for(cmd: &str) -> Option<&'static str> {
     Some(match cmd {
         "run" => RUN_HELP,
+        "code" => CODE_HELP,
         "debugfs" => DEBUGFS_HELP,
         "diff" => DIFF_HELP,
         "check" => CHECK_HELP,
@@ -260,6 +292,10 @@ pub fn parse(argv: &[String]) -> Result<Command, String> {
                 trace: flags.contains(&"--trace"),
             })
         }
+        "code" => {
+            let (file, step, _) = file_step_flags(cmd, rest, &[])?;
+            Ok(Command::Code { file, step })
+        }
         "debugfs" => {
             let (file, step, _) = file_step_flags(cmd, rest, &[])?;
             Ok(Command::Debugfs { file, step })
@@ -292,7 +328,7 @@ pub fn parse(argv: &[String]) -> Result<Command, String> {
             )),
         },
         other => Err(format!(
-            "unknown command {other:?}; the commands are run, debugfs, diff, check, list, quiz, problem"
+            "unknown command {other:?}; the commands are run, code, debugfs, diff, check, list, quiz, problem"
         )),
     }
 }

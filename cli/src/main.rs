@@ -2,6 +2,8 @@
 //!
 //! * `ttm-lab run FILE [--step N] [--json] [--trace]` runs a walkthrough and prints every step, its
 //!   expectations and the final state (exit 1: broken file, exit 2: an expectation does not hold).
+//! * `ttm-lab code FILE [--step N]` prints the trace as a code view: each call with the
+//!   pseudocode line it is executing (`ttm_core::code`).
 //! * `ttm-lab debugfs FILE [--step N]` prints the pools' debugfs files after the run.
 //! * `ttm-lab diff FILE --a KEY=VALUE... --b KEY=VALUE...` runs the steps on two machines and shows
 //!   where their states part.
@@ -67,6 +69,7 @@ fn main() -> ExitCode {
             json,
             trace,
         } => cmd_run(&file, step, json, trace),
+        Command::Code { file, step } => cmd_code(&file, step),
         Command::Debugfs { file, step } => cmd_debugfs(&file, step),
         Command::Diff { file, a, b } => diff::cmd_diff(&file, &a, &b),
         Command::Check { dir } => cmd_check(&dir),
@@ -217,6 +220,28 @@ fn cmd_run(
     } else {
         eprint!("{}", render::mismatches(file, &run.mismatches));
         Ok(ExitCode::from(EXIT_MISMATCH))
+    }
+}
+
+/// `ttm-lab code`: the code view of every step, or of step N.
+fn cmd_code(file: &Path, step: Option<usize>) -> Result<ExitCode, CliError> {
+    let sc = load(file)?;
+    let run = run(file, &sc)?;
+    check_step(&run, step)?;
+    let (from, to) = match step {
+        Some(n) => (run.steps[n].first_event, run.steps[n].end_event),
+        None => (
+            run.steps.first().map_or(0, |s| s.first_event),
+            run.sim.trace().len(),
+        ),
+    };
+    // A closed pipe (`ttm-lab code x | head`) ends the output quietly.
+    let text = trace::code_view(&run, from, to);
+    match std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(CliError(format!("cannot write the code view: {e}")))
+        }
+        _ => Ok(ExitCode::SUCCESS),
     }
 }
 

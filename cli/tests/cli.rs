@@ -442,3 +442,76 @@ fn random_command_lines_never_panic() {
         );
     }
 }
+
+/// `ttm-lab code`: the expected text is written by hand from the pseudocode tables (tt.rs).
+#[test]
+fn code_view_of_creating_a_tt() {
+    let o = ttm_lab(&["code", &scenario("pool-refill"), "--step", "0"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "\
+== step 0: create tt: 20 pages, tt_wc
+  -> ttm_tt_init(tt=0, num_pages=20, page_flags=0)
+     > 1  allocate the tt object and its empty page array
+  <- ttm_tt_init = 0
+  -> ttm_tt_set_caching(tt=0, c_state=tt_wc)
+     > 1  if same caching as now: done
+     > 2  if unpopulated: just record the new caching
+  <- ttm_tt_set_caching = 0
+
+Sources (Linux v3.3):
+  ttm_tt_init         https://elixir.bootlin.com/linux/v3.3/A/ident/ttm_tt_init
+  ttm_tt_set_caching  https://elixir.bootlin.com/linux/v3.3/A/ident/ttm_tt_set_caching
+"
+    );
+}
+
+/// The refill of the first page of a populate, nested five calls deep (page_alloc.rs tables).
+#[test]
+fn code_view_follows_the_refill() {
+    let o = ttm_lab(&["code", "pool-refill", "--step", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let want = "\
+== step 1: populate tt 0
+  -> ttm_pool_populate(tt=0)
+     > 1  if already populated: done
+     > 2  for each slot: get one page of the tt's caching
+    -> ttm_get_pages(tt=0, index=0, npages=1, flags=0, cstate=tt_wc)
+       > 1  pick the pool from the caching and DMA32 flag
+       > 3  take the pages from the pool (refilling it first if it is too empty for a small request)
+      -> ttm_page_pool_get_pages(wc pool, count=1)
+         > 1  refill the pool if needed
+        -> ttm_page_pool_fill_locked(wc pool, count=1)
+           > 1  if someone else is refilling: leave it
+           > 2  if the pool is too empty for a small request: refill
+           > 3  allocate alloc_size new pages with the pool's caching
+          -> ttm_alloc_new_pages(count=512, cstate=tt_wc, dma32=false, zero=false)
+             > 1  for each page: allocate one from the system onto the list
+             > 3  set the caching of each full batch of lowmem pages, then of the rest
+            -> set_pages_array_wc(count=512)
+               > 1  change each page's kernel mapping to write-combined
+            <- set_pages_array_wc = 0
+          <- ttm_alloc_new_pages = 0
+           > 4  splice them in at the pool's head
+           > 5  count the refill and the new pages (after a failure: D3's count)
+           > 6  done refilling
+        <- ttm_page_pool_fill_locked = 0
+         > 2  count out count pages, or all it holds if that is not more
+         > 3  move them from the head into the caller's array (zeroed for ZERO_ALLOC)
+      <- ttm_page_pool_get_pages = 0
+    <- ttm_get_pages = 0
+     > 3  charge the page to the accounting zones
+";
+    let out = stdout(&o);
+    assert!(out.starts_with(want), "{out}");
+    assert!(
+        out.contains("  ttm_page_pool_fill_locked  "),
+        "sources: {out}"
+    );
+    // An unknown option and a step out of range are errors.
+    assert!(!ttm_lab(&["code", "pool-refill", "--json"]).status.success());
+    assert!(!ttm_lab(&["code", "pool-refill", "--step", "9"])
+        .status
+        .success());
+}

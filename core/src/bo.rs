@@ -1335,3 +1335,233 @@ impl Sim {
         self.exit(0);
     }
 }
+
+/// Pseudocode of the functions this module models (spec 6; see [`crate::code`]).
+#[rustfmt::skip]
+pub(crate) const CODE: &[crate::code::Listing] = {
+    use crate::code::k::*;
+    use crate::code::l;
+    &[
+        (F::BoDeviceInit, &[
+            l("set up the device: LRUs, delayed-destroy work, address space", &[], &[]),
+            l("initialise the SYSTEM memory type (other types: the driver at load)", &[F::BoInitMm], &[]),
+        ]),
+        (F::BoInitMm, &[
+            l("ask the driver to describe the memory type", &[F::DrvInitMemType], &[]),
+            l("if the driver does not know it: -EINVAL", &[], &[]),
+            l("set up its range (or GMR id) manager with that size, flags and caching", &[], &[ManagerInit]),
+        ]),
+        (F::BoCreate, &[
+            l("work out the BO's accounting size", &[], &[]),
+            l("charge it to every zone (may swap BOs out)", &[F::MemGlobalAlloc], &[]),
+            l("initialise the BO and validate it into the placement", &[F::BoInit], &[]),
+        ]),
+        (F::BoInit, &[
+            l("charge the accounting size (when the caller did not)", &[F::MemGlobalAlloc], &[]),
+            l("a new BO, reserved, in SYSTEM|CACHED, with no tt", &[], &[BoNew, Set(V::Bo(B::AccSize))]),
+            l("give it an mmap offset", &[F::BoSetupVm], &[Set(V::Bo(B::Offset))]),
+            l("validate it into the requested placement", &[F::BoValidate], &[]),
+            l("unreserve it: it joins the LRUs", &[F::BoUnreserve], &[]),
+        ]),
+        (F::BoSetupVm, &[
+            l("reserve a range of the device's mmap address space for the BO", &[], &[]),
+            l("(no state the model keeps changes)", &[], &[]),
+        ]),
+        (F::BoReserve, &[
+            l("if already reserved: -EBUSY with no_wait, else wait for it", &[], &[]),
+            l("if there is a ticket: record the sequence (an older holder wins: -EAGAIN)", &[], &[Set(V::Bo(B::ValSeq)), Set(V::Bo(B::SeqValid))]),
+            l("mark it reserved", &[], &[Set(V::Bo(B::Reserved))]),
+            l("take it off the LRUs while reserved", &[F::BoDelFromLru], &[]),
+        ]),
+        (F::BoUnreserve, &[
+            l("put it back on the LRUs (at the tail)", &[F::BoAddToLru], &[]),
+            l("clear reserved and wake waiters", &[], &[Set(V::Bo(B::Reserved))]),
+        ]),
+        (F::BoAddToLru, &[
+            l("if not NO_EVICT: append to its memory type's LRU (and to the swap LRU if it has a tt)", &[], &[Lru(true)]),
+            l("(a NO_EVICT BO stays off the LRUs: nobody may evict it)", &[], &[]),
+        ]),
+        (F::BoDelFromLru, &[
+            l("remove it from its memory type's LRU and from the swap LRU", &[], &[Lru(false)]),
+            l("(each only if it is on it)", &[], &[]),
+        ]),
+        (F::BoValidate, &[
+            l("if the fpfn/lpfn range is bad: -EINVAL", &[], &[]),
+            l("if the current memory is compatible: keep it", &[], &[Set(V::Bo(B::Placement))]),
+            l("if not compatible: move the buffer", &[F::BoMoveBuffer], &[]),
+            l("if in SYSTEM without a tt: create one", &[F::BoAddTtm], &[]),
+        ]),
+        (F::BoMoveBuffer, &[
+            l("wait for the GPU to finish with the BO", &[F::BoWait], &[]),
+            l("find space in a placement (may evict)", &[F::BoMemSpace], &[]),
+            l("move the memory there", &[F::BoHandleMoveMem], &[]),
+            l("if the move failed: give the new space back", &[F::BoMemPut], &[]),
+        ]),
+        (F::BoMemSpace, &[
+            l("first pass: each placement in order, a compatible type and caching", &[], &[]),
+            l("SYSTEM needs no space; others: look for a free range", &[F::ManGetNode], &[]),
+            l("if one is found: done", &[], &[]),
+            l("second pass: each busy placement, evicting until it fits", &[F::BoMemForceSpace], &[]),
+            l("if nothing fits anywhere: -ENOMEM", &[], &[]),
+        ]),
+        (F::BoMemForceSpace, &[
+            l("look for a free range", &[F::ManGetNode], &[]),
+            l("if there is none: evict the least recently used BO of this type and retry", &[F::MemEvictFirst], &[]),
+            l("if nothing left to evict: give up on this type", &[], &[]),
+        ]),
+        (F::MemEvictFirst, &[
+            l("if the LRU of this type is empty: -EBUSY", &[], &[]),
+            l("if its head is being destroyed: finish destroying it instead", &[F::CleanupRefs], &[]),
+            l("reserve the head BO", &[F::BoReserve], &[]),
+            l("evict it", &[F::BoEvict], &[]),
+            l("unreserve it", &[F::BoUnreserve], &[]),
+        ]),
+        (F::BoEvict, &[
+            l("wait for the GPU to finish with it", &[F::BoWait], &[]),
+            l("ask the driver where evicted BOs of this kind go", &[F::DrvEvictFlags], &[]),
+            l("find space there", &[F::BoMemSpace], &[]),
+            l("move it there (on failure: give the space back)", &[F::BoHandleMoveMem, F::BoMemPut], &[]),
+            l("mark it evicted", &[], &[Set(V::Bo(B::Evicted))]),
+        ]),
+        (F::BoEvictMm, &[
+            l("while the memory type's LRU is not empty: evict its head", &[F::MemEvictFirst], &[]),
+            l("stop at the first error", &[], &[]),
+        ]),
+        (F::BoHandleMoveMem, &[
+            l("if PCI memory or caching changes: zap the CPU mappings", &[F::BoUnmapVirtual], &[]),
+            l("if going to non-fixed memory: make sure there is a tt", &[F::BoAddTtm], &[]),
+            l("set the tt's caching for the new placement", &[F::TtSetPlacementCaching], &[]),
+            l("if not SYSTEM: bind the tt there", &[F::TtBind], &[]),
+            l("if from SYSTEM: just adopt the new memory", &[F::DrvMoveNotify], &[Set(V::Bo(B::MemType)), Set(V::Bo(B::Placement)), Set(V::Bo(B::Start)), Set(V::Bo(B::HasNode))]),
+            l("if both non-fixed: move the tt", &[F::DrvMoveNotify, F::BoMoveTtm], &[]),
+            l("otherwise: the driver's move (memcpy if it has none)", &[F::DrvMove, F::BoMoveMemcpy], &[]),
+            l("if it was evicted: invalidate the GPU caches", &[F::DrvInvalidateCaches], &[Set(V::Bo(B::Evicted))]),
+            l("update the GPU offset", &[], &[Set(V::Bo(B::Offset))]),
+            l("if it failed in fixed memory: destroy the tt", &[F::TtUnbind, F::TtDestroy], &[Set(V::Bo(B::Tt))]),
+        ]),
+        (F::BoAddTtm, &[
+            l("device BOs get a tt from the driver (ZERO_ALLOC if asked)", &[F::DrvTtCreate], &[Set(V::Bo(B::Tt))]),
+            l("if there is no memory: -ENOMEM", &[], &[]),
+        ]),
+        (F::TtSetPlacementCaching, &[
+            l("choose the tt's caching from the placement's flags (WC, then UC, else cached)", &[], &[]),
+            l("apply it to the pages", &[F::TtSetCaching], &[]),
+        ]),
+        (F::BoMoveTtm, &[
+            l("if from a non-SYSTEM type: unbind the tt and free the old range", &[F::TtUnbind, F::BoMemPut], &[]),
+            l("set the tt's caching for the new placement", &[F::TtSetPlacementCaching], &[]),
+            l("if to a non-SYSTEM type: bind the tt there", &[F::TtBind], &[]),
+            l("adopt the new memory", &[], &[Set(V::Bo(B::MemType)), Set(V::Bo(B::Placement)), Set(V::Bo(B::Start)), Set(V::Bo(B::HasNode))]),
+        ]),
+        (F::BoMoveMemcpy, &[
+            l("ask the driver which side is I/O memory", &[F::DrvIoMemReserve], &[]),
+            l("make sure the tt has pages", &[F::DrvTtPopulate], &[]),
+            l("copy every page with the CPU", &[], &[IoContent, Content]),
+            l("if to fixed memory: unbind and destroy the tt", &[F::TtUnbind, F::TtDestroy], &[Set(V::Bo(B::Tt))]),
+            l("free the old range and adopt the new memory", &[F::BoMemPut], &[Set(V::Bo(B::MemType)), Set(V::Bo(B::Placement)), Set(V::Bo(B::Start)), Set(V::Bo(B::HasNode))]),
+        ]),
+        (F::BoMoveAccelCleanup, &[
+            l("attach the copy's fence to the BO", &[], &[Set(V::Bo(B::Fence)), Set(V::Bo(B::Moving))]),
+            l("if evicting: wait for the copy, then free the old memory", &[F::BoWait, F::BoMemPut], &[]),
+            l("otherwise: a ghost BO takes the old memory until the fence signals", &[F::BufferObjectTransfer], &[Set(V::Bo(B::Tt))]),
+            l("drop the ghost (it is destroyed once idle)", &[F::BoUnreserve, F::BoUnref], &[]),
+            l("adopt the new memory", &[], &[Set(V::Bo(B::MemType)), Set(V::Bo(B::Placement)), Set(V::Bo(B::Start)), Set(V::Bo(B::HasNode))]),
+        ]),
+        (F::BufferObjectTransfer, &[
+            l("a ghost BO copies the BO: same memory and tt", &[], &[BoNew]),
+            l("the ghost takes over the old range", &[], &[Node(false), Node(true), Set(V::Bo(B::MemType)), Set(V::Bo(B::Placement)), Set(V::Bo(B::HasNode))]),
+            l("it holds the copy's fence, starts reserved, with one reference", &[], &[Set(V::Bo(B::Fence))]),
+        ]),
+        (F::BoMemPut, &[
+            l("if the region has a range: give its range back", &[F::ManPutNode], &[]),
+            l("the region has no node any more", &[], &[Set(V::Bo(B::HasNode))]),
+        ]),
+        (F::ManGetNode, &[
+            l("search for a hole of num_pages inside [fpfn, lpfn)", &[], &[]),
+            l("if one is found: allocate it to the BO", &[], &[Node(true)]),
+            l("if there is none: no node, not an error", &[], &[]),
+        ]),
+        (F::ManPutNode, &[
+            l("free the range (or GMR id)", &[], &[Node(false)]),
+        ]),
+        (F::BoUnmapVirtual, &[
+            l("zap every CPU page-table entry mapping the BO", &[], &[Set(V::Bo(B::Ptes))]),
+            l("(the next CPU access faults)", &[], &[]),
+        ]),
+        (F::BoWait, &[
+            l("if there is no fence: idle", &[], &[]),
+            l("ask the driver whether the fence has signalled", &[F::DrvSyncObjSignaled], &[]),
+            l("if not signalled yet: -EBUSY with no_wait, else wait for it", &[F::DrvSyncObjWait], &[]),
+            l("if signalled: drop the fence and the moving flag", &[], &[Set(V::Bo(B::Fence)), Set(V::Bo(B::Moving))]),
+        ]),
+        (F::BoKmap, &[
+            l("if the range runs past the BO's end: -EINVAL", &[], &[]),
+            l("reserve the I/O space if the memory is I/O", &[F::MemIoReserve], &[]),
+            l("if it is I/O memory: ioremap it", &[], &[Set(V::Bo(B::Kmap))]),
+            l("otherwise: map the tt pages", &[F::BoKmapTtm], &[Set(V::Bo(B::Kmap))]),
+        ]),
+        (F::BoKmapTtm, &[
+            l("make sure the tt has pages", &[F::DrvTtPopulate], &[]),
+            l("if it is one cached lowmem page: use its kernel address", &[], &[]),
+            l("otherwise: vmap the pages with the placement's caching", &[], &[]),
+        ]),
+        (F::BoKunmap, &[
+            l("undo the map by how it was made (iounmap, vunmap, kunmap)", &[], &[Set(V::Bo(B::Kmap))]),
+        ]),
+        (F::BoVmFault, &[
+            l("reserve the BO without waiting (busy: retry the fault)", &[F::BoDelFromLru], &[Set(V::Bo(B::Reserved))]),
+            l("let the driver move it somewhere CPU-visible", &[F::DrvFaultReserveNotify], &[]),
+            l("if still moving on the GPU: wait or retry", &[F::BoWait], &[]),
+            l("if it is I/O memory: reserve it and map its pages", &[F::MemIoReserve], &[]),
+            l("otherwise: populate the tt and map up to 16 of its pages", &[F::DrvTtPopulate, F::TtGetPage], &[Set(V::Bo(B::Ptes))]),
+            l("unreserve", &[F::BoUnreserve], &[Set(V::Bo(B::Reserved))]),
+        ]),
+        (F::BoUnref, &[
+            l("drop one reference", &[], &[Set(V::Bo(B::Kref))]),
+            l("if it was the last one: release the BO", &[F::BoRelease], &[]),
+        ]),
+        (F::BoRelease, &[
+            l("drop the mmap offset and any I/O reservation", &[F::BoUnmapVirtual], &[]),
+            l("destroy now if idle, else queue it", &[F::CleanupRefsOrQueue], &[]),
+        ]),
+        (F::CleanupRefsOrQueue, &[
+            l("reserve it and check whether the GPU is done", &[], &[Set(V::Bo(B::Reserved))]),
+            l("if it is idle: off the LRUs, free its memory and tt, release it", &[F::BoDelFromLru, F::CleanupMemtypeUse, F::ReleaseList], &[]),
+            l("if it is busy: put it on the delayed-destroy list", &[], &[Lru(true), Set(V::Bo(B::Reserved))]),
+        ]),
+        (F::CleanupMemtypeUse, &[
+            l("tell the driver the BO is going away", &[F::DrvMoveNotify], &[]),
+            l("unbind and destroy its tt", &[F::TtUnbind, F::TtDestroy], &[Set(V::Bo(B::Tt))]),
+            l("free its range", &[F::BoMemPut], &[Set(V::Bo(B::HasNode))]),
+            l("unreserve it (not back on any LRU)", &[], &[Set(V::Bo(B::Reserved))]),
+        ]),
+        (F::CleanupRefs, &[
+            l("wait for the GPU to finish with it", &[F::BoWait], &[]),
+            l("reserve it", &[], &[Set(V::Bo(B::Reserved))]),
+            l("off the delayed-destroy list and the LRUs", &[F::BoDelFromLru], &[Lru(false)]),
+            l("free its memory and tt, release it", &[F::CleanupMemtypeUse, F::ReleaseList], &[]),
+        ]),
+        (F::DelayedDelete, &[
+            l("for each BO on the delayed-destroy list", &[], &[]),
+            l("finish destroying it if idle (or all, waiting, with remove_all)", &[F::CleanupRefs], &[]),
+        ]),
+        (F::ReleaseList, &[
+            l("the BO is freed", &[], &[Set(V::Bo(B::Alive))]),
+            l("uncharge its accounting size", &[F::MemGlobalFree], &[]),
+        ]),
+        (F::MemIoReserve, &[
+            l("ask the driver for the bus address of the memory", &[F::DrvIoMemReserve], &[]),
+            l("(the model keeps no I/O reservation state)", &[], &[]),
+        ]),
+        (F::BoSwapout, &[
+            l("take the head of the swap LRU (none: -EBUSY)", &[], &[]),
+            l("if it is being destroyed: finish that and take the next", &[F::CleanupRefs], &[]),
+            l("reserve it and take it off the LRUs", &[F::BoDelFromLru], &[Set(V::Bo(B::Reserved))]),
+            l("wait for the GPU", &[F::BoWait], &[]),
+            l("if not SYSTEM|CACHED: move it there first", &[F::BoHandleMoveMem], &[]),
+            l("zap CPU mappings", &[F::BoUnmapVirtual], &[]),
+            l("write its tt out to swap", &[F::TtSwapout], &[]),
+            l("unreserve without putting it back on any LRU", &[], &[Set(V::Bo(B::Reserved))]),
+        ]),
+    ]
+};

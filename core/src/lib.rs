@@ -33,6 +33,7 @@ pub mod bo;
 pub mod bo_state;
 pub mod catalog;
 mod check;
+pub mod code;
 pub mod compare;
 pub mod config;
 pub mod consts;

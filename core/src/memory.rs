@@ -243,3 +243,54 @@ pub fn bo_acc_size(bo_size: u64, s: &AccSizes, dma: bool) -> u64 {
     }
     size
 }
+
+/// Pseudocode of the functions this module models (spec 5; see [`crate::code`]).
+#[rustfmt::skip]
+pub(crate) const CODE: &[crate::code::Listing] = {
+    use crate::code::k::*;
+    use crate::code::l;
+    &[
+        (F::MemGlobalAllocPage, &[
+            l("which zones: above 4 GiB only the kernel zone, else all", &[], &[]),
+            l("charge one page there (may swap BOs out)", &[F::MemGlobalAllocZone], &[]),
+        ]),
+        (F::MemGlobalFreePage, &[
+            l("which zones: above 4 GiB only the kernel zone, else all", &[], &[]),
+            l("uncharge one page there", &[F::MemGlobalFreeZone], &[]),
+        ]),
+        (F::MemGlobalAlloc, &[
+            l("charge an object's size to every zone (may swap BOs out)", &[F::MemGlobalAllocZone], &[]),
+        ]),
+        (F::MemGlobalFree, &[
+            l("uncharge an object's size from every zone", &[F::MemGlobalFreeZone], &[]),
+        ]),
+        (F::MemGlobalAllocZone, &[
+            l("try to reserve the amount", &[F::MemGlobalReserve], &[]),
+            l("if refused with no_wait: -ENOMEM", &[], &[]),
+            l("if still refused after four retries: -ENOMEM", &[], &[]),
+            l("otherwise: swap BOs out to make room, and retry", &[F::Shrink], &[]),
+        ]),
+        (F::MemGlobalReserve, &[
+            l("if any zone concerned already above its limit (emer_mem for root): refuse", &[], &[]),
+            l("otherwise: add the amount to every zone concerned", &[], &[Count(C::ZoneUsed)]),
+            l("queue background swapping if a zone passed swap_limit", &[F::CheckSwapping], &[]),
+        ]),
+        (F::MemGlobalFreeZone, &[
+            l("subtract the amount from every zone concerned (no clamping)", &[], &[Count(C::ZoneUsed)]),
+            l("(nothing else: freeing never wakes the swapper)", &[], &[]),
+        ]),
+        (F::CheckSwapping, &[
+            l("if any zone above swap_limit: queue the ttm_swap work", &[], &[Set(V::SwapWorkQueued)]),
+            l("(queuing it again is a no-op)", &[], &[]),
+        ]),
+        (F::Shrink, &[
+            l("target: swap_limit from the work item, else the zone limit", &[], &[]),
+            l("while a zone is above its target: swap one BO out", &[F::BoSwapout], &[]),
+            l("if nothing left to swap out: stop", &[], &[]),
+        ]),
+        (F::ShrinkWork, &[
+            l("the queued ttm_swap work runs", &[], &[Set(V::SwapWorkQueued)]),
+            l("shrink down to swap_limit", &[F::Shrink], &[]),
+        ]),
+    ]
+};

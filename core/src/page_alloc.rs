@@ -651,3 +651,95 @@ pub fn page_alloc_debugfs(st: &crate::state::State) -> String {
     }
     s
 }
+
+/// Pseudocode of the functions this module models (spec 3; see [`crate::code`]).
+#[rustfmt::skip]
+pub(crate) const CODE: &[crate::code::Listing] = {
+    use crate::code::k::*;
+    use crate::code::l;
+    &[
+        (F::PoolPopulate, &[
+            l("if already populated: done", &[], &[]),
+            l("for each slot: get one page of the tt's caching", &[F::GetPages], &[]),
+            l("charge the page to the accounting zones", &[F::MemGlobalAllocPage], &[]),
+            l("if it failed: unpopulate what was done, -ENOMEM", &[F::PoolUnpopulate], &[]),
+            l("if swapped out: copy the contents back in", &[F::TtSwapin], &[]),
+            l("state: unbound", &[], &[Set(V::TtState)]),
+        ]),
+        (F::PoolUnpopulate, &[
+            l("for each page: uncharge it", &[F::MemGlobalFreePage], &[]),
+            l("and hand it back to its pool", &[F::PutPages], &[]),
+            l("state: unpopulated", &[], &[Set(V::TtState)]),
+        ]),
+        (F::GetPages, &[
+            l("pick the pool from the caching and DMA32 flag", &[], &[]),
+            l("if the pages are cached: no pool, take pages straight from the system", &[], &[mv(System, Tt), mv(System, Local), Content]),
+            l("take the pages from the pool (refilling it first if it is too empty for a small request)", &[F::PagePoolGetPages], &[]),
+            l("if the pool had too few: allocate the rest with the pool's caching", &[F::AllocNewPages], &[]),
+            l("copy the new pages into the caller's array", &[], &[mv(Local, Tt), mv(Local, Leaked)]),
+            l("if that failed: put back everything obtained, -ENOMEM", &[F::PutPages], &[]),
+        ]),
+        (F::PutPages, &[
+            l("pick the pool from the caching and DMA32 flag", &[], &[]),
+            l("if the pages are cached: free each page straight to the system", &[], &[mv(Tt, System), mv(Local, System)]),
+            l("otherwise: append each page at the pool's tail", &[], &[mv(Tt, Pool), mv(Local, Pool), Count(C::PoolNpages)]),
+            l("if the pool is above max_size: free the excess (at least one batch)", &[F::PagePoolFree], &[]),
+        ]),
+        (F::PagePoolGetPages, &[
+            l("refill the pool if needed", &[F::PagePoolFillLocked], &[]),
+            l("count out count pages, or all it holds if that is not more", &[], &[Count(C::PoolNpages)]),
+            l("move them from the head into the caller's array (zeroed for ZERO_ALLOC)", &[], &[mv(Pool, Tt), mv(Pool, Local), mv(Pool, Leaked), Content]),
+            l("return how many pages are still missing", &[], &[]),
+        ]),
+        (F::PagePoolFillLocked, &[
+            l("if someone else is refilling: leave it", &[], &[]),
+            l("if the pool is too empty for a small request: refill", &[], &[Set(V::PoolFillLock)]),
+            l("allocate alloc_size new pages with the pool's caching", &[F::AllocNewPages], &[]),
+            l("splice them in at the pool's head", &[], &[mv(Local, Pool)]),
+            l("count the refill and the new pages (after a failure: D3's count)", &[], &[Count(C::PoolNrefills), Count(C::PoolNpages)]),
+            l("done refilling", &[], &[Set(V::PoolFillLock)]),
+        ]),
+        (F::AllocNewPages, &[
+            l("for each page: allocate one from the system onto the list", &[], &[mv(System, Local), Content]),
+            l("if none is left: stop with -ENOMEM (the batch so far gets its caching)", &[], &[]),
+            l("set the caching of each full batch of lowmem pages, then of the rest", &[F::SetPagesArrayWc, F::SetPagesArrayUc], &[]),
+            l("if setting the caching failed: free that batch, -ENOMEM", &[], &[mv(Local, System), mv(Local, Local)]),
+        ]),
+        (F::SetPagesArrayWc, &[
+            l("change each page's kernel mapping to write-combined", &[], &[Attr]),
+            l("if it failed: -ENOMEM, nothing changed", &[], &[]),
+        ]),
+        (F::SetPagesArrayUc, &[
+            l("change each page's kernel mapping to uncached", &[], &[Attr]),
+            l("if it failed: -ENOMEM, nothing changed", &[], &[]),
+        ]),
+        (F::SetPagesArrayWb, &[
+            l("change each page's kernel mapping back to write-back", &[], &[Attr]),
+            l("(before a page may go back to the system)", &[], &[]),
+        ]),
+        (F::PagePoolFree, &[
+            l("work in batches of NUM_PAGES_TO_ALLOC", &[], &[]),
+            l("move up to a batch from the pool's tail onto a private array", &[], &[mv(Pool, Local)]),
+            l("count them out of the pool", &[], &[Count(C::PoolNpages), Count(C::PoolNfrees)]),
+            l("set the batch back to write-back", &[F::SetPagesArrayWb], &[]),
+            l("free the batch to the system", &[], &[mv(Local, System)]),
+            l("if a full batch went and more is to be freed: go round again", &[], &[]),
+            l("return how many of the requested pages were not freed", &[], &[]),
+        ]),
+        (F::PoolMmShrink, &[
+            l("advance the static start pool", &[], &[Count(C::ShrinkStart)]),
+            l("free from each pool in turn until nr_to_scan pages are freed", &[F::PagePoolFree], &[]),
+            l("return the pages left in all pools", &[], &[]),
+        ]),
+        (F::PageAllocInit, &[
+            l("allocate the pool manager, zeroed", &[], &[Count(C::PoolNpages), Count(C::PoolNrefills), Count(C::PoolNfrees)]),
+            l("max_size = half the kernel zone's limit, small = 16, alloc_size = one batch", &[], &[Set(V::PoolOpt)]),
+            l("register the shrinker: the manager is up", &[], &[Set(V::PoolManagerUp)]),
+        ]),
+        (F::PageAllocFini, &[
+            l("unregister the shrinker", &[], &[]),
+            l("empty every pool", &[F::PagePoolFree], &[]),
+            l("free the manager", &[], &[Set(V::PoolManagerUp)]),
+        ]),
+    ]
+};

@@ -471,3 +471,68 @@ pub fn dma_page_alloc_debugfs(st: &crate::state::State) -> String {
     }
     s
 }
+
+/// Pseudocode of the functions this module models (spec 4; see [`crate::code`]).
+#[rustfmt::skip]
+pub(crate) const CODE: &[crate::code::Listing] = {
+    use crate::code::k::*;
+    use crate::code::l;
+    &[
+        (F::DmaPopulate, &[
+            l("if already populated: done", &[], &[]),
+            l("find the device's pool for this caching and DMA32 flag, or create it", &[F::DmaPoolInit], &[]),
+            l("for each slot: take one page from that pool", &[F::DmaPoolGetPages], &[]),
+            l("charge the page to the accounting zones", &[F::MemGlobalAllocPage], &[]),
+            l("if it failed: unpopulate what was done, -ENOMEM", &[F::DmaUnpopulate], &[]),
+            l("if swapped out: copy the contents back in", &[F::TtSwapin], &[]),
+            l("state: unbound", &[], &[Set(V::TtState)]),
+        ]),
+        (F::DmaPoolInit, &[
+            l("allocate a pool for this type, named after its caching", &[], &[DmaPoolNew]),
+            l("fresh pages of it are zeroed if the first user asked for ZERO_ALLOC", &[], &[]),
+            l("add it to the device's list of pools", &[], &[]),
+        ]),
+        (F::DmaPoolGetPages, &[
+            l("refill the free list if it is too short", &[F::DmaPagePoolFillLocked], &[]),
+            l("if still empty: -ENOMEM", &[], &[]),
+            l("move the first free page into the tt slot", &[], &[mv(Dma, Tt)]),
+            l("one more page in use, one fewer free", &[], &[Count(C::DmaInUse), Count(C::DmaFree)]),
+        ]),
+        (F::DmaPagePoolFillLocked, &[
+            l("if fewer than small_allocation pages are free: refill", &[], &[]),
+            l("allocate small_allocation new coherent pages", &[F::DmaPoolAllocNewPages], &[]),
+            l("if all of them came: put them at the head of the free list", &[], &[mv(Local, Dma), Count(C::DmaNrefills), Count(C::DmaFree)]),
+            l("if some failed: keep the ones that came, at the tail", &[], &[mv(Local, Dma), Count(C::DmaFree)]),
+            l("return how many pages are free", &[], &[]),
+        ]),
+        (F::DmaPoolAllocNewPages, &[
+            l("for each page: allocate a DMA-coherent page onto the list", &[], &[mv(System, Local), Content]),
+            l("set the caching of each full batch, then of the rest", &[F::SetPagesArrayWc, F::SetPagesArrayUc], &[]),
+            l("if setting the caching failed: free that batch, -ENOMEM", &[], &[mv(Local, System)]),
+        ]),
+        (F::DmaUnpopulate, &[
+            l("find the pool of the tt's current caching; none: return (pages stay)", &[], &[]),
+            l("no longer in use", &[], &[Count(C::DmaInUse)]),
+            l("if the pool is cached: count them as freed", &[], &[Count(C::DmaNfrees)]),
+            l("otherwise: put every page back at the head of the free list", &[], &[Count(C::DmaFree), mv(Tt, Dma)]),
+            l("for each page: uncharge it (a cached page goes to the system)", &[F::MemGlobalFreePage], &[mv(Tt, System)]),
+            l("if fixed mode without a pool: restore write-back and free them", &[F::SetPagesArrayWb], &[]),
+            l("if over the limit (3.4: always): free some from the pool", &[F::DmaPagePoolFree], &[]),
+            l("state: unpopulated", &[], &[Set(V::TtState)]),
+        ]),
+        (F::DmaPagePoolFree, &[
+            l("work in batches of NUM_PAGES_TO_ALLOC", &[], &[]),
+            l("move up to a batch from the free list's tail onto a private array", &[], &[mv(Dma, Local)]),
+            l("count them out of the pool", &[], &[Count(C::DmaFree), Count(C::DmaNfrees)]),
+            l("if not cached: set the batch back to write-back", &[F::SetPagesArrayWb], &[]),
+            l("free the batch to the system", &[], &[mv(Local, System)]),
+            l("return how many of the requested pages were not freed", &[], &[]),
+        ]),
+        (F::DmaPoolMmShrink, &[
+            l("if no pools: nothing to do", &[], &[]),
+            l("advance the static start counter", &[], &[Count(C::DmaShrinkStart)]),
+            l("free from each pool in turn until nr_to_scan pages are freed", &[F::DmaPagePoolFree], &[]),
+            l("return the pages left in all pools", &[], &[]),
+        ]),
+    ]
+};

@@ -190,3 +190,25 @@ impl Sim {
             .map(|z| (z.zone_mem >> 10, z.used_mem >> 10))
     }
 }
+
+/// Pseudocode of the functions this module models (spec 3.2, 5.2; see [`crate::code`]).
+#[rustfmt::skip]
+pub(crate) const CODE: &[crate::code::Listing] = {
+    use crate::code::k::*;
+    use crate::code::l;
+    &[
+        (F::PoolStore, &[
+            l("parse the value in KiB and convert it to pages", &[], &[]),
+            l("if allocation size above 8 batches: refuse with a warning", &[], &[]),
+            l("if above one batch: warn, then store", &[], &[]),
+            l("store the option", &[], &[Set(V::PoolOpt), Set(V::DmaOpt)]),
+        ]),
+        (F::MemZoneStore, &[
+            l("parse the value in KiB, clamp it to the zone's size", &[], &[]),
+            l("if emergency_memory: store it, lowering max_mem to it if higher", &[], &[Set(V::Zone)]),
+            l("if available_memory: store it, raising emer_mem to it if lower", &[], &[Set(V::Zone)]),
+            l("if swap_limit: store it", &[], &[Set(V::Zone)]),
+            l("queue background swapping if now above swap_limit", &[F::CheckSwapping], &[]),
+        ]),
+    ]
+};

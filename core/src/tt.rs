@@ -601,3 +601,127 @@ impl Sim {
 pub fn data_tag(seed: u32, index: u32) -> u32 {
     0x4000_0000 | ((seed & 0x3ff) << 20) | (index & 0xf_ffff)
 }
+
+/// Pseudocode of the functions this module models (spec 2, 8; see [`crate::code`]).
+#[rustfmt::skip]
+pub(crate) const CODE: &[crate::code::Listing] = {
+    use crate::code::k::*;
+    use crate::code::l;
+    &[
+        (F::TtInit, &[
+            l("allocate the tt object and its empty page array", &[], &[TtNew]),
+            l("state: unpopulated, caching: cached, flags as given", &[], &[]),
+            l("if the array cannot be allocated: destroy the tt, -ENOMEM", &[F::TtDestroy, F::DrvBackendDestroy], &[Set(V::TtAlive)]),
+        ]),
+        (F::DmaTtInit, &[
+            l("allocate the tt object, its page array and its DMA address array", &[], &[TtNew]),
+            l("state: unpopulated, caching: cached, flags as given", &[], &[]),
+            l("if an array cannot be allocated: destroy the tt, -ENOMEM", &[F::TtDestroy, F::DrvBackendDestroy], &[Set(V::TtAlive)]),
+        ]),
+        (F::TtFini, &[
+            l("free the page array (pages still in it are lost with it)", &[], &[mv(Tt, Leaked)]),
+            l("the tt object is gone", &[], &[Set(V::TtAlive)]),
+        ]),
+        (F::DmaTtFini, &[
+            l("free the page array and the DMA address array", &[], &[mv(Tt, Leaked)]),
+            l("the tt object is gone", &[], &[Set(V::TtAlive)]),
+        ]),
+        (F::TtDestroy, &[
+            l("if bound: unbind it first", &[F::TtUnbind], &[]),
+            l("if populated: give the pages back (the driver's unpopulate)", &[F::DrvTtUnpopulate, F::PoolUnpopulate, F::DmaUnpopulate, F::TtFreeAllocedPages], &[]),
+            l("if it owns a swap file (not persistent): release it", &[F::Fput], &[]),
+            l("forget the swap storage", &[], &[Set(V::TtSwap)]),
+            l("the backend destroys the object", &[F::DrvBackendDestroy, F::BackendDestroy], &[]),
+        ]),
+        (F::BackendDestroy, &[
+            l("the backend frees its own part of the tt", &[], &[]),
+            l("then the tt itself: ttm_tt_fini", &[F::TtFini, F::DmaTtFini], &[]),
+        ]),
+        (F::TtBind, &[
+            l("if already bound: nothing to do", &[], &[]),
+            l("populate first: every page must exist to be bound", &[F::DrvTtPopulate, F::PoolPopulate, F::TtPopulate], &[]),
+            l("the backend binds the pages into the GPU aperture", &[F::DrvBackendBind, F::BackendBind], &[]),
+            l("state: bound", &[], &[Set(V::TtState)]),
+        ]),
+        (F::BackendBind, &[
+            l("write the tt's pages into the GPU aperture (GART, AGP or GMR)", &[], &[]),
+            l("if AGP: one AGP memory object per bind", &[], &[Set(V::TtAgpMem)]),
+        ]),
+        (F::TtUnbind, &[
+            l("only a bound tt is unbound", &[], &[]),
+            l("the backend removes the pages from the aperture", &[F::DrvBackendUnbind, F::BackendUnbind], &[]),
+            l("state: unbound (the pages stay)", &[], &[Set(V::TtState)]),
+        ]),
+        (F::BackendUnbind, &[
+            l("remove the tt's pages from the GPU aperture", &[], &[]),
+            l("AGP keeps its memory object for the next bind", &[], &[]),
+        ]),
+        (F::TtSetCaching, &[
+            l("if same caching as now: done", &[], &[]),
+            l("if unpopulated: just record the new caching", &[], &[Set(V::TtCaching)]),
+            l("if leaving cached: flush the CPU caches of the pages", &[F::ClflushPages], &[]),
+            l("change every lowmem page's kernel mapping to the new attribute", &[], &[Attr]),
+            l("if it failed: restore the pages done so far, -ENOMEM", &[], &[]),
+            l("record the new caching", &[], &[Set(V::TtCaching)]),
+        ]),
+        (F::ClflushPages, &[
+            l("write back and invalidate each page's cache lines", &[], &[]),
+            l("(no state the model keeps changes)", &[], &[]),
+        ]),
+        (F::TtSwapout, &[
+            l("a bound or non-cached tt here is a BUG", &[], &[]),
+            l("if no persistent file given: create a shmem file of the tt's size", &[F::ShmemFileSetup], &[]),
+            l("for each page: find the file page and copy the contents into it", &[F::ShmemReadMappingPage], &[SwapWrite]),
+            l("if it failed: release the new file and return the error", &[F::Fput], &[]),
+            l("free the pages: the driver's unpopulate", &[F::DrvTtUnpopulate, F::PoolUnpopulate, F::DmaUnpopulate, F::TtFreeAllocedPages], &[]),
+            l("remember the file (an older one is overwritten: D8)", &[], &[Set(V::TtSwap)]),
+            l("flags: SWAPPED, and PERSISTENT_SWAP if the file was given", &[], &[Set(V::TtFlags)]),
+        ]),
+        (F::TtSwapin, &[
+            l("no swap storage here is a BUG", &[], &[]),
+            l("for each page: read the file page", &[F::ShmemReadMappingPage], &[]),
+            l("if before the seed: allocate the tt page on demand", &[F::TtGetPageInner, F::TtFreeAllocedPages], &[]),
+            l("copy the saved contents into the tt page", &[], &[Content]),
+            l("if not persistent: release the file", &[F::Fput], &[]),
+            l("forget the swap storage", &[], &[Set(V::TtSwap)]),
+            l("clear SWAPPED (PERSISTENT_SWAP stays)", &[], &[Set(V::TtFlags)]),
+        ]),
+        (F::ShmemFileSetup, &[
+            l("create an unlinked shmem file of the given size", &[], &[SwapNew]),
+            l("if there is no memory: -ENOMEM", &[], &[]),
+        ]),
+        (F::ShmemReadMappingPage, &[
+            l("find (or allocate) the file's page at this index", &[], &[]),
+            l("if there is no memory: -ENOMEM", &[], &[]),
+        ]),
+        (F::Fput, &[
+            l("drop the last reference to the file", &[], &[]),
+            l("the file and its pages are released", &[], &[Set(V::SwapReleased)]),
+        ]),
+        (F::TtPopulate, &[
+            l("if already populated: done", &[], &[]),
+            l("if swapped out: read the contents back first", &[F::TtSwapin], &[]),
+            l("allocate every page on demand", &[F::TtGetPageInner], &[]),
+            l("state: unbound", &[], &[Set(V::TtState)]),
+        ]),
+        (F::TtGetPage, &[
+            l("if swapped out: swap the whole tt in first", &[F::TtSwapin], &[]),
+            l("get the page at this index (allocating it if needed)", &[F::TtGetPageInner], &[]),
+            l("return its address (NULL on failure)", &[], &[]),
+        ]),
+        (F::TtGetPageInner, &[
+            l("if the slot already has a page: return it", &[], &[]),
+            l("get one page of the tt's caching from the pool allocator", &[F::GetPages], &[mv(System, Local)]),
+            l("charge it to the accounting zones", &[F::MemGlobalAllocPage], &[]),
+            l("if the charge is refused: give the page back, -ENOMEM", &[F::PutPages], &[mv(Local, System)]),
+            l("if E0: highmem pages fill from the end, lowmem from the start", &[], &[Set(V::TtFirstHimem), Set(V::TtLastLomem)]),
+            l("store the page in the tt", &[], &[mv(Local, Tt)]),
+        ]),
+        (F::TtFreeAllocedPages, &[
+            l("for each page: uncharge it", &[F::MemGlobalFreePage], &[]),
+            l("if E1: hand each page back to its pool", &[F::PutPages], &[]),
+            l("if E0: hand them all back as one list", &[F::PutPages], &[Set(V::TtFirstHimem), Set(V::TtLastLomem)]),
+            l("state: unpopulated", &[], &[Set(V::TtState)]),
+        ]),
+    ]
+};

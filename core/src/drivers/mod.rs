@@ -450,3 +450,96 @@ pub(crate) fn move_via_tt_from_system(sim: &mut Sim, bo: u32, new: MemReg) -> KR
     }
     gpu_copy(sim, bo, true, new)
 }
+
+/// Pseudocode of the functions this module models (spec 7; see [`crate::code`]).
+#[rustfmt::skip]
+pub(crate) const CODE: &[crate::code::Listing] = {
+    use crate::code::k::*;
+    use crate::code::l;
+    &[
+        (F::DrvTtCreate, &[
+            l("allocate the driver's tt subclass with its backend", &[], &[]),
+            l("initialise it (a DMA-address tt for radeon and nouveau)", &[F::TtInit, F::DmaTtInit], &[]),
+        ]),
+        (F::DrvTtPopulate, &[
+            l("if already populated: done", &[], &[]),
+            l("if swiotlb is active: populate from the DMA pool", &[F::DmaPopulate], &[]),
+            l("otherwise (AGP, vmwgfx, plain PCI): populate from the page pool", &[F::PoolPopulate], &[]),
+            l("then, unless AGP or vmwgfx: map each page for the device", &[F::DrvDmaMap], &[]),
+            l("if a mapping fails: unmap the ones before, unpopulate, -EFAULT", &[F::DrvDmaUnmap, F::PoolUnpopulate], &[]),
+        ]),
+        (F::DrvTtUnpopulate, &[
+            l("if swiotlb is active: give the pages back to the DMA pool", &[F::DmaUnpopulate], &[]),
+            l("unless AGP or vmwgfx: unmap each page for the device", &[F::DrvDmaUnmap], &[]),
+            l("give the pages back to the page pool", &[F::PoolUnpopulate], &[]),
+        ]),
+        (F::DrvInitMemType, &[
+            l("SYSTEM: cached memory the CPU maps directly", &[], &[]),
+            l("TT: the GART (or AGP aperture) range, cached or WC/UC", &[], &[]),
+            l("if VRAM: fixed on-card memory, WC/UC, partly CPU-visible", &[], &[]),
+            l("vmwgfx GMR: ids instead of ranges", &[], &[]),
+            l("if it is any other type: -EINVAL", &[], &[]),
+        ]),
+        (F::DrvEvictFlags, &[
+            l("if it is a ghost or foreign BO: SYSTEM, any caching", &[], &[]),
+            l("if VRAM with the GPU ready: to GTT", &[], &[]),
+            l("anything else: to system memory (the CPU domain)", &[], &[]),
+        ]),
+        (F::DrvMove, &[
+            l("if SYSTEM <-> TT, or nothing to copy: just adopt the new memory", &[F::BoMemPut], &[Set(V::Bo(B::MemType)), Set(V::Bo(B::Placement)), Set(V::Bo(B::Start)), Set(V::Bo(B::HasNode))]),
+            l("if no GPU acceleration: copy with the CPU", &[F::BoMoveMemcpy], &[]),
+            l("if VRAM -> SYSTEM: first bind the tt at a temporary GTT range", &[F::BoMemSpace, F::TtSetPlacementCaching, F::TtBind], &[]),
+            l("SYSTEM -> VRAM: first move the tt to a temporary GTT range", &[F::BoMemSpace, F::BoMoveTtm], &[]),
+            l("the GPU copies the pages; a fence marks the end", &[F::DrvCopy], &[FenceNew, Content, IoContent]),
+            l("finish: the old memory goes when the fence signals", &[F::BoMoveAccelCleanup], &[]),
+            l("if VRAM -> SYSTEM: then move the tt from GTT to SYSTEM", &[F::BoMoveTtm], &[]),
+            l("if the GPU copy failed: copy with the CPU", &[F::BoMoveMemcpy], &[]),
+        ]),
+        (F::DrvMoveNotify, &[
+            l("the driver drops its own mappings of the old placement", &[], &[]),
+            l("(no state the model keeps changes)", &[], &[]),
+        ]),
+        (F::DrvInvalidateCaches, &[
+            l("flush the GPU's caches before it reads the moved BO", &[], &[]),
+            l("(no state the model keeps changes)", &[], &[]),
+        ]),
+        (F::DrvFaultReserveNotify, &[
+            l("if it is not in VRAM, or within the CPU-visible part: nothing to do", &[], &[]),
+            l("otherwise: validate it into CPU-visible VRAM", &[F::BoValidate], &[]),
+            l("if it did not fit there: -EINVAL", &[], &[]),
+        ]),
+        (F::DrvSyncObjWait, &[
+            l("block until the GPU reaches the fence", &[], &[Set(V::FenceSignaled)]),
+        ]),
+        (F::DrvSyncObjSignaled, &[
+            l("report whether the GPU has passed the fence", &[], &[]),
+        ]),
+        (F::DrvIoMemReserve, &[
+            l("if SYSTEM and non-AGP TT: plain memory, not I/O", &[], &[]),
+            l("if VRAM and AGP TT: I/O memory behind a BAR or aperture", &[], &[]),
+        ]),
+        (F::DrvCopy, &[
+            l("the GPU's copy engine copies every page", &[], &[]),
+            l("and emits the fence", &[], &[]),
+        ]),
+        (F::DrvBackendBind, &[
+            l("write the tt's pages into the GART / sgdma / GMR table at the range", &[], &[]),
+            l("if AGP: allocate an AGP memory object and bind it", &[], &[Set(V::TtAgpMem)]),
+        ]),
+        (F::DrvBackendUnbind, &[
+            l("clear the tt's entries from the GART / sgdma / GMR table", &[], &[]),
+            l("if AGP: unbind, keeping the memory object", &[], &[]),
+        ]),
+        (F::DrvBackendDestroy, &[
+            l("if AGP: free the memory object it still holds", &[], &[Set(V::TtAgpMem)]),
+            l("free the driver's object and the tt", &[F::TtFini, F::DmaTtFini], &[]),
+        ]),
+        (F::DrvDmaMap, &[
+            l("map one page for the device's DMA", &[], &[]),
+            l("if the mapping fails: -EFAULT", &[], &[]),
+        ]),
+        (F::DrvDmaUnmap, &[
+            l("unmap one page from the device's DMA", &[], &[]),
+        ]),
+    ]
+};
