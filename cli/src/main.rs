@@ -225,8 +225,7 @@ fn cmd_run(
 
 /// `ttm-lab code`: the code view of every step, or of step N.
 fn cmd_code(file: &Path, step: Option<usize>) -> Result<ExitCode, CliError> {
-    let sc = load(file)?;
-    let run = run(file, &sc)?;
+    let run = load(file)?;
     check_step(&run, step)?;
     let (from, to) = match step {
         Some(n) => (run.steps[n].first_event, run.steps[n].end_event),
