@@ -5,43 +5,24 @@
 
 use std::rc::Rc;
 
-use ttm_core::{Attr, State, TtState};
+use ttm_core::{Attr, State};
 
-/// What a page cell shows (the canvas colour index; see [`CELL_LEGEND`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
-pub enum Cell {
-    /// A NULL slot.
-    Absent = 0,
-    /// A page with a write-back (cached) kernel mapping.
-    Cached = 1,
-    /// A write-combined page.
-    Wc = 2,
-    /// An uncached page.
-    Uc = 3,
-    /// A page of a tt that is bound into the GPU aperture.
-    Bound = 4,
-    /// A slot whose contents are in the tt's swap storage.
-    Swapped = 5,
-}
+/// What a page cell shows: the canvas colour index, ttm-core's [`ttm_core::stage::Cell`] (the
+/// page's caching, or NULL, or contents in swap; a tt's state is drawn apart from its cells).
+pub use ttm_core::stage::Cell;
 
-/// Legend entries: (cell, CSS variable holding its colour, label).
-pub const CELL_LEGEND: [(Cell, &str, &str); 6] = [
-    (Cell::Absent, "--cell-absent", "no page (NULL)"),
-    (Cell::Cached, "--cell-cached", "page, cached (WB)"),
+/// Legend entries: (cell, CSS variable holding its colour, label), indexed by the cell byte.
+pub const CELL_LEGEND: [(Cell, &str, &str); 5] = [
+    (Cell::Empty, "--cell-absent", "no page (NULL)"),
+    (Cell::Wb, "--cell-cached", "page, cached (WB)"),
     (Cell::Wc, "--cell-wc", "page, write-combined"),
     (Cell::Uc, "--cell-uc", "page, uncached"),
-    (Cell::Bound, "--cell-bound", "page of a bound tt"),
-    (Cell::Swapped, "--cell-swapped", "swapped out"),
+    (Cell::Swapped, "--cell-swapped", "contents in swap"),
 ];
 
 /// The colour of a page by its kernel mapping attribute.
 pub fn attr_cell(st: &State, pfn: u64) -> Cell {
-    match st.phys.page(pfn).map(|p| p.attr) {
-        Some(Attr::Wc) => Cell::Wc,
-        Some(Attr::Uc) => Cell::Uc,
-        _ => Cell::Cached,
-    }
+    Cell::of_attr(st.phys.page(pfn).map_or(Attr::Wb, |p| p.attr))
 }
 
 /// One tt's page array as cells, with its caption.
@@ -72,16 +53,14 @@ pub fn tts(st: &State) -> Vec<TtCells> {
     st.tts
         .iter()
         .map(|t| {
-            let bound = t.state == TtState::Bound;
             let swapped = t.swapped();
             let cells = t
                 .pages
                 .iter()
                 .map(|p| match p {
-                    Some(_) if bound => Cell::Bound as u8,
                     Some(pfn) => attr_cell(st, *pfn) as u8,
                     None if swapped => Cell::Swapped as u8,
-                    None => Cell::Absent as u8,
+                    None => Cell::Empty as u8,
                 })
                 .collect();
             TtCells {
@@ -155,14 +134,14 @@ pub fn percent(x: u64, of: u64) -> f64 {
 pub const GRID_MAX_HEIGHT: u32 = 420;
 
 /// Cell size (gap included) and columns for `n` cells in `width` CSS pixels.
-pub fn geometry(n: usize, width: u32, max_cell: u32) -> (u32, u32) {
+pub fn geometry(n: usize, width: u32, max_cell: u32, max_height: u32) -> (u32, u32) {
     let width = width.max(8);
     let n = n.max(1) as u64;
     let mut size = max_cell.max(1);
     while size > 1 {
         let cols = (width / size).max(1) as u64;
         let rows = n.div_ceil(cols);
-        if rows * size as u64 <= GRID_MAX_HEIGHT as u64 {
+        if rows * size as u64 <= max_height as u64 {
             break;
         }
         size -= 1;
@@ -193,8 +172,8 @@ mod tests {
 
     #[test]
     fn big_grids_shrink_to_one_pixel_small_ones_stay_readable() {
-        assert_eq!(geometry(20, 600, 16), (16, 37));
-        assert_eq!(geometry(262_144, 600, 16), (1, 600));
+        assert_eq!(geometry(20, 600, 16, GRID_MAX_HEIGHT), (16, 37));
+        assert_eq!(geometry(262_144, 600, 16, GRID_MAX_HEIGHT), (1, 600));
     }
 
     #[test]
@@ -224,6 +203,6 @@ mod tests {
         assert!(tts(s.state())[0]
             .cells
             .iter()
-            .all(|&c| c == Cell::Absent as u8));
+            .all(|&c| c == Cell::Empty as u8));
     }
 }

@@ -179,7 +179,7 @@ fn the_store_imports_no_browser_or_yew_crate() {
         below.extend(g[m].iter());
     }
     assert!(
-        seen.contains("url") && seen.contains("legacy_ttm"),
+        seen.contains("url") && seen.contains("travel"),
         "{seen:?}"
     );
 }

@@ -36,6 +36,9 @@ pub struct GridProps {
     /// Anchor name for the travel overlay (`tt-0`, `pool-2`, `dma-1`).
     #[prop_or_default]
     pub anchor: AttrValue,
+    /// Tallest drawing in CSS pixels (cells shrink, down to one pixel per page, to fit).
+    #[prop_or(crate::view::GRID_MAX_HEIGHT)]
+    pub max_height: u32,
 }
 
 /// A counter that changes whenever the window is resized: canvases put it in their effect
@@ -71,10 +74,11 @@ pub fn CellGrid(props: &GridProps) -> Html {
                 props.max_cell,
                 props.theme.clone(),
                 resized,
+                props.max_height,
             ),
-            move |(cells, max_cell, _, _)| {
+            move |(cells, max_cell, _, _, max_height)| {
                 if let Some(el) = canvas.cast::<HtmlCanvasElement>() {
-                    *layout.borrow_mut() = draw(&el, cells, *max_cell);
+                    *layout.borrow_mut() = draw(&el, cells, *max_cell, *max_height);
                 }
             },
         );
@@ -129,14 +133,14 @@ fn parse_hex(s: &str) -> Option<[u8; 4]> {
 }
 
 /// Draw the cells; returns the (cell size, columns) used.
-fn draw(el: &HtmlCanvasElement, cells: &[u8], max_cell: u32) -> (u32, u32) {
+fn draw(el: &HtmlCanvasElement, cells: &[u8], max_cell: u32, max_height: u32) -> (u32, u32) {
     let Some(window) = web_sys::window() else {
         return (1, 1);
     };
     let width = el
         .parent_element()
         .map_or(300, |p| p.client_width().max(8) as u32);
-    let (size, cols) = geometry(cells.len(), width, max_cell);
+    let (size, cols) = geometry(cells.len(), width, max_cell, max_height);
     let rows = (cells.len() as u32).div_ceil(cols).max(1);
     let scale = window.device_pixel_ratio().round().clamp(1.0, 3.0) as u32;
     let gap = if size >= 5 {
@@ -162,6 +166,7 @@ fn draw(el: &HtmlCanvasElement, cells: &[u8], max_cell: u32) -> (u32, u32) {
 
     let style = window.get_computed_style(el).ok().flatten();
     let mut colours = [[128u8, 128, 128, 255]; 8];
+    // Indexed by the cell byte (CELL_LEGEND's order).
     for (cell, var, _) in CELL_LEGEND {
         if let Some(c) = style
             .as_ref()

@@ -20,8 +20,7 @@ use ttm_core::{Func, Landmark, MachineConfig, Stepper, Zoom};
 
 pub use walk::{scenario_error, Compare, Side, Walk, BENCH_SCENARIO};
 
-use crate::legacy_ttm;
-use crate::travel::{self, Travel};
+use crate::travel::{self, Journey};
 use crate::url::{self, Request};
 use crate::view::group_digits;
 
@@ -41,6 +40,8 @@ const REDUCED_MOTION_SPEED: usize = 1;
 const NARRATE_MAX: u64 = 200_000;
 /// How long pages take to travel after a step (ms).
 const TRAVEL_MS: f64 = 500.0;
+/// The longest a single leg of a journey plays (ms); legs share the travel time otherwise.
+const LEG_MAX_MS: f64 = 420.0;
 /// Moves spanning more events than this are jumps (no travel is computed).
 const TRAVEL_MAX_EVENTS: u64 = 1 << 20;
 
@@ -219,8 +220,9 @@ pub struct Lab {
     pub bench: bool,
     /// The benchmark's figures (JSON), once measured.
     pub bench_result: Option<String>,
-    /// Pages travelling since the last small move (the overlay animates them).
-    pub travel: Option<Rc<Travel>>,
+    /// What travelled in the last small move, leg by leg along the kernel's path (the stage
+    /// lists it; the overlay plays it unless motion is reduced).
+    pub travel: Option<Rc<Journey>>,
     /// Embed mode (`?embed=1`): the step range and looping.
     pub embed: Option<Embed>,
     /// The full app's "Embed" snippet is shown.
@@ -801,13 +803,9 @@ impl Lab {
         let Some(walk) = self.walk.clone() else {
             return;
         };
-        let (from, from_action, swapped) = {
+        let (from, from_action) = {
             let s = walk.stepper.borrow();
-            (
-                s.pos(),
-                s.action_index(),
-                legacy_ttm::swapped_tts(s.state()),
-            )
+            (s.pos(), s.action_index())
         };
         let status = f(&mut walk.stepper.borrow_mut());
         if let Some(e) = self.embed {
@@ -818,7 +816,7 @@ impl Lab {
             }
         }
         self.status = status;
-        self.travel = self.travel_since(&walk, from, from_action, &swapped);
+        self.travel = self.travel_since(&walk, from, from_action);
         self.refresh();
     }
 
@@ -830,28 +828,12 @@ impl Lab {
         });
     }
 
-    /// The pages that travelled in the move from `from` to the current position, for the
-    /// overlay; None for jumps (more than one action at once), for reduced motion, and when
-    /// playing too fast for an animation to be seen.
-    fn travel_since(
-        &self,
-        walk: &Walk,
-        from: u64,
-        from_action: Option<usize>,
-        swapped_before: &[bool],
-    ) -> Option<Rc<Travel>> {
-        if self.bench || self.reduced_motion {
-            return None;
-        }
-        let duration = if self.playing {
-            (f64::from(SPEEDS[self.speed].0) * 0.85).min(TRAVEL_MS)
-        } else {
-            TRAVEL_MS
-        };
-        if duration < 120.0 {
-            return None;
-        }
-        let mut s = walk.stepper.borrow_mut();
+    /// What travelled in the move from `from` to the current position, leg by leg
+    /// (`Stepper::hops_since`: the kernel's path, in its order; reversed when stepping back).
+    /// None for jumps (more than one action at once); listed but not played under reduced motion,
+    /// while benchmarking, and when playing too fast for the legs to be seen.
+    fn travel_since(&self, walk: &Walk, from: u64, from_action: Option<usize>) -> Option<Rc<Journey>> {
+        let s = walk.stepper.borrow();
         let to = s.pos();
         let rank = |a: Option<usize>| a.map_or(0, |i| i + 1);
         if to == from
@@ -860,24 +842,18 @@ impl Lab {
         {
             return None;
         }
-        let moves = if to > from {
-            s.movements_since(from)
+        let hops = s.hops_since(from);
+        let total = if self.playing {
+            (f64::from(SPEEDS[self.speed].0) * 0.85).min(TRAVEL_MS)
         } else {
-            // Backwards: the same journeys, reversed.
-            s.seek(from);
-            let m = s.movements_since(to);
-            s.seek(to);
-            m.into_iter()
-                .map(|m| ttm_core::Movement {
-                    from: m.to,
-                    to: m.from,
-                    ..m
-                })
-                .collect()
+            TRAVEL_MS.max(LEG_MAX_MS * hops.len().min(travel::MAX_LEGS) as f64 * 0.6)
         };
-        let st = s.state();
-        let (swap_out, swap_in) = legacy_ttm::swap_journeys(st, swapped_before);
-        travel::build(st, &moves, &swap_out, &swap_in, duration).map(Rc::new)
+        let legs = hops.len().clamp(1, travel::MAX_LEGS) as f64;
+        let mut leg_ms = (total / legs).min(LEG_MAX_MS);
+        if self.bench || self.reduced_motion || leg_ms < 90.0 {
+            leg_ms = 0.0;
+        }
+        travel::build(s.state(), &hops, leg_ms).map(Rc::new)
     }
 
     /// Change the state for `msg`, pushing the effects that are not visible in the state itself

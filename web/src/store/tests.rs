@@ -423,8 +423,11 @@ fn the_theme_cycles_and_is_stored() {
     assert_eq!(embed.theme, Theme::Light);
 }
 
+/// The populate of pool-refill (spec W3), stepped by action: the journey is the kernel's two hops
+/// in order, system memory → wc pool (the 512-page refill), then wc pool → tt 0 (20 pages).
+/// Under reduced motion the legs are listed but not played; stepping back reverses them.
 #[test]
-fn reduced_motion_means_no_travel_and_a_slower_start() {
+fn a_step_travels_along_the_kernels_path_and_reduced_motion_only_lists_it() {
     let env = Env {
         reduced_motion: true,
         ..Env::default()
@@ -432,16 +435,33 @@ fn reduced_motion_means_no_travel_and_a_slower_start() {
     let (mut lab, _) = Lab::open(url::request("?walkthrough=pool-refill&exercises=0"), &env);
     assert_eq!(lab.speed, REDUCED_MOTION_SPEED);
     let populate = lab.walk.as_ref().unwrap().steps[1].first_event;
+    let route = |lab: &Lab| -> Vec<(String, String, u64)> {
+        let j = lab.travel.as_ref().expect("something travelled");
+        j.legs
+            .iter()
+            .map(|l| (l.from.clone(), l.to.clone(), l.count))
+            .collect()
+    };
+    let refill = vec![
+        ("system".to_string(), "pool-0".to_string(), 512),
+        ("pool-0".to_string(), "tt-0".to_string(), 20),
+    ];
     send(&mut lab, Msg::Seek(populate));
     send(&mut lab, Msg::Step(true, Some(Zoom::Action)));
-    assert!(lab.travel.is_none());
+    assert_eq!(route(&lab), refill);
+    assert_eq!(lab.travel.as_ref().unwrap().leg_ms, 0.0, "reduced motion: listed, not played");
     send(&mut lab, Msg::ReducedMotion(false));
     send(&mut lab, Msg::Seek(populate));
     send(&mut lab, Msg::Step(true, Some(Zoom::Action)));
-    assert!(
-        lab.travel.is_some(),
-        "the populate's pages travel from the pool to the tt"
-    );
+    assert_eq!(route(&lab), refill);
+    assert!(lab.travel.as_ref().unwrap().leg_ms > 0.0);
+    send(&mut lab, Msg::Step(false, Some(Zoom::Action)));
+    let back: Vec<(String, String, u64)> = refill
+        .iter()
+        .rev()
+        .map(|(a, b, n)| (b.clone(), a.clone(), *n))
+        .collect();
+    assert_eq!(route(&lab), back, "backward: the same legs, reversed");
 }
 
 #[test]
