@@ -21,17 +21,17 @@ use crate::components::load_bar::LoadBar;
 use crate::components::machine::MachineForm;
 use crate::components::narration::NarrationPanel;
 use crate::components::notices::Notices;
-use crate::components::pages::Pages;
 use crate::components::picker::Picker;
 use crate::components::pools::Pools;
 use crate::components::problem::ProblemForm;
 use crate::components::snippet::Snippet;
+use crate::components::stage::Stage;
 use crate::components::travel_layer::TravelLayer;
 use crate::components::zones::Zones;
 use crate::effects::{self, Runtime};
 use crate::legacy_ttm::machine_label;
 use crate::store::{self, Effect, Lab, Msg, Theme, Walk};
-use crate::{url, view};
+use crate::url;
 
 /// The store in Yew's reducer: the state and the queue of effects not performed yet (shared by
 /// every version of the state, drained after each render, so no effect is lost when several
@@ -84,17 +84,43 @@ fn exercise(lab: &Lab, walk: &Walk, pos: u64, send: &Callback<Msg>) -> Html {
     }
 }
 
-/// Everything below the picker for an open walkthrough.
+/// The stage of the walk's current position.
+fn stage_of(walk: &Walk) -> Rc<ttm_core::stage::Stage> {
+    Rc::new(walk.with_state(ttm_core::stage::stage))
+}
+
+/// An open walkthrough's first screen: the sticky controls, then the stage with the narration
+/// and the call stack beside it (all inside a 1280×720 viewport).
 fn walkthrough(lab: &Lab, walk: &Rc<Walk>, send: &Callback<Msg>) -> Html {
+    let (pos, len) = (walk.pos(), walk.trace_len());
+    let theme = AttrValue::from(lab.theme.name());
+    html! {
+        <>
+            <div class="controls-dock">
+                <Controls walk={walk.clone()} {pos} {len} zoom={lab.zoom} playing={lab.playing}
+                    speed={lab.speed} breakpoint={lab.breakpoint} exercises={lab.exercises}
+                    status={lab.status.clone().map(AttrValue::from)} send={send.clone()} />
+            </div>
+            <div class="stage-area">
+                <Stage stage={stage_of(walk)} travel={lab.travel.clone()} {theme} />
+                <aside class="side" aria-label="What is happening">
+                    { exercise(lab, walk, pos, send) }
+                    <NarrationPanel narration={lab.narration.clone()} {pos} playing={lab.playing} />
+                    <CallStack walk={walk.clone()} {pos} />
+                </aside>
+            </div>
+        </>
+    }
+}
+
+/// Below the first screen: the chart, the steps, the pool, zone and BO tables with debugfs.
+fn details(lab: &Lab, walk: &Rc<Walk>, send: &Callback<Msg>) -> Html {
     let (pos, len) = (walk.pos(), walk.trace_len());
     let theme = AttrValue::from(lab.theme.name());
     let next_question = lab.next_question();
     html! {
-        <>
-            <Controls walk={walk.clone()} {pos} {len} zoom={lab.zoom} playing={lab.playing}
-                speed={lab.speed} breakpoint={lab.breakpoint} exercises={lab.exercises}
-                status={lab.status.clone().map(AttrValue::from)} send={send.clone()} />
-            { exercise(lab, walk, pos, send) }
+        <section class="details" aria-labelledby="details-h">
+            <h2 id="details-h" class="details-title">{ "Details" }</h2>
             <TraceChart series={walk.series.clone()} zones={walk.zone_names.clone()}
                 {pos} {len} theme={theme.clone()}
                 hide_after={next_question.map(|(_, b)| b)}
@@ -102,25 +128,23 @@ fn walkthrough(lab: &Lab, walk: &Rc<Walk>, send: &Callback<Msg>) -> Html {
                 on_seek={send.reform(Msg::Seek)} />
             <main class="layout">
                 <div class="column">
-                    <NarrationPanel narration={lab.narration.clone()} {pos} playing={lab.playing} />
                     <Goal walk={walk.clone()} {pos} exercises={lab.exercises} answers={lab.answers.clone()}
                         hide_from={next_question.and_then(|(i, _)| walk.questions.get(i)).map(|q| q.step)}
                         on_seek={send.reform(Msg::Seek)} />
-                    <CallStack walk={walk.clone()} {pos} />
-                    <Pages tts={Rc::new(walk.with_state(view::tts))} theme={theme.clone()} />
+                    <Zones walk={walk.clone()} {pos} before={lab.before.clone()} />
                 </div>
                 <div class="column">
                     <Pools walk={walk.clone()} {pos} before={lab.before.clone()} debugfs={lab.debugfs}
                         theme={theme.clone()} on_toggle_debugfs={send.reform(|()| Msg::ToggleDebugfs)} />
-                    <Zones walk={walk.clone()} {pos} before={lab.before.clone()} />
                     <Bos walk={walk.clone()} {pos} />
                 </div>
             </main>
-        </>
+        </section>
     }
 }
 
-/// Embed mode: the stage (narration, pages, pools, zones) and the step controls over its range.
+/// Embed mode: the title and compact controls over the embed's range, the narration and the
+/// stage, scaled to the frame (the document is never taller than the frame).
 fn embed(lab: &Lab, walk: &Rc<Walk>, e: store::Embed, send: &Callback<Msg>) -> Html {
     let (pos, len) = (walk.pos(), walk.trace_len());
     let theme = AttrValue::from(lab.theme.name());
@@ -140,18 +164,10 @@ fn embed(lab: &Lab, walk: &Rc<Walk>, e: store::Embed, send: &Callback<Msg>) -> H
             <EmbedChrome title={walk.title.clone()} {open} notices={lab.notices.clone()}
                 {pos} {len} range={e} action={walk.action_label(pos)} playing={lab.playing}
                 send={send.clone()} />
-            <main class="layout">
-                <div class="column">
-                    { exercise(lab, walk, pos, send) }
-                    <NarrationPanel narration={lab.narration.clone()} {pos} playing={lab.playing} />
-                    <Pages tts={Rc::new(walk.with_state(view::tts))} theme={theme.clone()} />
-                </div>
-                <div class="column">
-                    <Pools walk={walk.clone()} {pos} before={lab.before.clone()} debugfs={lab.debugfs}
-                        theme={theme.clone()} on_toggle_debugfs={send.reform(|()| Msg::ToggleDebugfs)} />
-                    <Zones walk={walk.clone()} {pos} before={lab.before.clone()} />
-                </div>
-            </main>
+            { exercise(lab, walk, pos, send) }
+            <NarrationPanel narration={lab.narration.clone()} {pos} playing={lab.playing} />
+            <Stage stage={stage_of(walk)} travel={lab.travel.clone()} theme={theme} compact={true} />
+            <TravelLayer travel={lab.travel.clone()} />
         </div>
     }
 }
@@ -229,15 +245,12 @@ pub fn App() -> Html {
     html! {
         <div class="page" data-reduced-motion={lab.reduced_motion.to_string()}
             data-theme-choice={lab.theme.name()} {ondragover} {ondrop}>
-            <header class="masthead">
-                <div>
-                    <h1>{ "TTM Lab" }</h1>
-                    <p class="tagline">
-                        { "Step through the Linux 3.3 DRM TTM GPU memory manager: page pools, " }
-                        <code>{ "ttm_tt" }</code>{ " pages, buffer objects and memory accounting." }
-                    </p>
-                </div>
-                <div class="masthead-side">
+            <div class="screen">
+            <header class="topbar">
+                <h1 title="Step through the Linux 3.3 DRM TTM GPU memory manager: page pools, ttm_tt pages, buffer objects and memory accounting.">{ "TTM Lab" }</h1>
+                <Picker current={lab.walk.as_ref().map(|w| AttrValue::from(w.name.clone()))}
+                    on_load={send.reform(Msg::Load)} />
+                <div class="topbar-side">
                     if let Some(w) = &lab.walk {
                         <span class="machine" data-testid="machine" title="Simulated machine">
                             { machine_label(w.stepper.borrow().sim().config()) }
@@ -246,7 +259,7 @@ pub fn App() -> Html {
                     <button type="button" class="theme-toggle" data-testid="theme"
                         aria-label={theme_label} title={theme_label}
                         onclick={cb(Msg::CycleTheme)}>
-                        { format!("◐ Theme: {}", lab.theme.name()) }
+                        { format!("◐ {}", lab.theme.name()) }
                     </button>
                     if lab.walk.is_some() {
                         <button type="button" data-testid="embed-button" aria-expanded={lab.show_snippet.to_string()}
@@ -256,12 +269,6 @@ pub fn App() -> Html {
                     }
                 </div>
             </header>
-
-            <Picker current={lab.walk.as_ref().map(|w| AttrValue::from(w.name.clone()))}
-                on_load={send.reform(Msg::Load)} />
-            <ProblemForm current={lab.walk.as_ref().and_then(|w| w.problem)}
-                base={lab.base.clone()}
-                on_open={send.reform(|(s, l)| Msg::OpenProblem(s, l))} />
 
             <Notices notices={lab.notices.clone()} on_dismiss={send.reform(|()| Msg::DismissNotices)} />
 
@@ -273,8 +280,6 @@ pub fn App() -> Html {
                 <ExportPanel key={format!("{:p}", Rc::as_ptr(w))} walk={w.clone()} />
             }
 
-            <LoadBar editor={lab.editor.clone()} draft={lab.draft.clone().map(AttrValue::from)}
-                error={lab.load_error.clone().map(AttrValue::from)} {on_file} send={send.clone()} />
 
             if let Some(json) = &lab.bench_result {
                 <section class="panel bench" aria-labelledby="bench-h">
@@ -287,6 +292,11 @@ pub fn App() -> Html {
 
             if let Some(walk) = &lab.walk {
                 { walkthrough(lab, walk, &send) }
+            }
+            </div>
+
+            if let Some(walk) = &lab.walk {
+                { details(lab, walk, &send) }
                 <MachineForm machine={walk.machine.clone()}
                     error={lab.machine_error.clone().map(AttrValue::from)}
                     on_apply={send.reform(Msg::SetMachine)}
@@ -303,6 +313,14 @@ pub fn App() -> Html {
                     <p>{ "Choose a walkthrough above and press Open. Each one runs a short scenario on the simulated machine and lets you step through every kernel call it makes, forwards and backwards." }</p>
                 </section>
             }
+
+            <section class="more" aria-label="Scenario files and random problems">
+                <LoadBar editor={lab.editor.clone()} draft={lab.draft.clone().map(AttrValue::from)}
+                    error={lab.load_error.clone().map(AttrValue::from)} {on_file} send={send.clone()} />
+                <ProblemForm current={lab.walk.as_ref().and_then(|w| w.problem)}
+                    base={lab.base.clone()}
+                    on_open={send.reform(|(s, l)| Msg::OpenProblem(s, l))} />
+            </section>
 
             <TravelLayer travel={lab.travel.clone()} />
 

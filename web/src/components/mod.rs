@@ -23,5 +23,6 @@ pub mod pools;
 pub mod problem;
 pub mod scrubber;
 pub mod snippet;
+pub mod stage;
 pub mod travel_layer;
 pub mod zones;

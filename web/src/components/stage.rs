@@ -1,0 +1,277 @@
+//! The stage: the whole simulated machine at the current position, drawn from
+//! [`ttm_core::stage::Stage`]: system memory as the reservoir, the pools and DMA pools as shelves
+//! (head on the left), every tt as a row of slots coloured by the page's caching with its state
+//! beside it, the swap files, the accounting zones as gauges with their marks, the memory types as
+//! bars of BO ranges with their LRU order, and the legs of the last move in words. Every place
+//! carries `data-place` (the anchors the travel overlay flies between). The drawing is a
+//! labelled region with a text alternative (`Stage::summary`) for screen readers.
+
+use std::rc::Rc;
+
+use ttm_core::stage::{Bar, Gauge, Shelf, Stage as StageModel, TtRow};
+use ttm_core::TtState;
+use yew::prelude::*;
+
+use crate::components::cell_grid::CellGrid;
+use crate::travel::{anchor, Journey};
+use crate::view::{group_digits, human_bytes, percent, CELL_LEGEND};
+
+/// Properties of [`Stage`].
+#[derive(Properties, PartialEq)]
+pub struct StageProps {
+    /// The machine at the position.
+    pub stage: Rc<StageModel>,
+    /// The last small move's legs, if any.
+    pub travel: Option<Rc<Journey>>,
+    /// Redraw key for theme changes.
+    pub theme: AttrValue,
+    /// Embed mode: fewer tt rows, smaller cells.
+    #[prop_or_default]
+    pub compact: bool,
+}
+
+/// How many tt rows are drawn (the newest live ones); the rest are counted.
+const ROWS: usize = 6;
+const ROWS_COMPACT: usize = 3;
+
+fn shelf(s: &Shelf, theme: &AttrValue, compact: bool) -> Html {
+    let place = anchor(s.place);
+    let cells = Rc::new(s.cells.clone());
+    let pfns = Rc::new(s.pfns.iter().map(|&p| Some(p)).collect::<Vec<_>>());
+    let over = s.npages > s.max_size;
+    let label = format!(
+        "{}: {} pages (head on the left), trim above {}",
+        s.label,
+        group_digits(s.npages),
+        group_digits(s.max_size)
+    );
+    html! {
+        <div class={classes!("shelf", over.then_some("over"))} data-place={place.clone()}
+            data-testid={format!("shelf-{place}")}>
+            <span class="shelf-name">{ s.label.trim_start_matches("pool ").to_string() }</span>
+            <span class="shelf-count" data-testid="shelf-count">{ group_digits(s.npages) }</span>
+            <div class="shelf-cells">
+                if s.cells.is_empty() {
+                    <span class="shelf-empty">{ "empty" }</span>
+                } else {
+                    <CellGrid {cells} pfns={Some(pfns)} {label} theme={theme.clone()} noun="position"
+                        max_cell={if compact { 8 } else { 10 }} max_height={if compact { 16 } else { 22 }} />
+                }
+            </div>
+        </div>
+    }
+}
+
+fn state_name(t: &TtRow) -> &'static str {
+    if !t.alive {
+        "destroyed"
+    } else if t.swapped {
+        "swapped"
+    } else {
+        match t.state {
+            TtState::Unpopulated => "unpopulated",
+            TtState::Unbound => "unbound",
+            TtState::Bound => "bound",
+        }
+    }
+}
+
+fn tt_row(t: &TtRow, theme: &AttrValue, compact: bool) -> Html {
+    let place = anchor(t.place);
+    let state = state_name(t);
+    let present = t.pfns.iter().filter(|p| p.is_some()).count() as u64;
+    let label = format!(
+        "tt {}: {}, {} of {} slots hold a page",
+        t.id,
+        t.caption,
+        present,
+        t.cells.len()
+    );
+    html! {
+        <div class={classes!("tt-row", format!("state-{state}"))} data-place={place.clone()}
+            data-testid={format!("stage-{place}")} data-state={state}>
+            <div class="tt-head">
+                <span class="tt-name">{ format!("tt {}", t.id) }</span>
+                <span class="tt-badge" data-testid="tt-badge">{ state }</span>
+                <span class="tt-caption">
+                    { t.caption.split(", ").skip(1).collect::<Vec<_>>().join(" · ") }
+                    { format!(" · {}/{}", group_digits(present), group_digits(t.cells.len() as u64)) }
+                    if let Some(b) = t.bo { { format!(" · BO {b}") } }
+                    if let Some(f) = t.swap_storage { { format!(" · swap {f}") } }
+                </span>
+            </div>
+            <div class="tt-cells">
+                <CellGrid cells={Rc::new(t.cells.clone())} pfns={Some(Rc::new(t.pfns.clone()))} {label}
+                    theme={theme.clone()} testid={format!("tt-grid-{}", t.id)}
+                    max_cell={if compact { 10 } else { 14 }} max_height={if compact { 30 } else { 56 }} />
+            </div>
+        </div>
+    }
+}
+
+fn gauge(z: &Gauge) -> Html {
+    let of = z.zone_mem.max(1);
+    let at = |x: u64| format!("left: {:.2}%", percent(x, of));
+    let title = format!(
+        "{} zone: {} used of {}; swap limit {}, max {}, emergency {}",
+        z.name,
+        human_bytes(z.used),
+        human_bytes(z.zone_mem),
+        human_bytes(z.swap_limit),
+        human_bytes(z.max_mem),
+        human_bytes(z.emer_mem)
+    );
+    let level = if z.used > z.max_mem {
+        "over-max"
+    } else if z.used > z.swap_limit {
+        "over-swap"
+    } else {
+        "ok"
+    };
+    html! {
+        <div class={classes!("gauge", level)} data-testid={format!("gauge-{}", z.name)} title={title}>
+            <span class="gauge-name">{ &z.name }</span>
+            <span class="gauge-track">
+                <span class="gauge-fill" data-style={format!("width: {:.2}%", percent(z.used, of))} />
+                <span class="mark swap" data-style={at(z.swap_limit)} title="swap_limit" />
+                <span class="mark max" data-style={at(z.max_mem)} title="max_mem" />
+                <span class="mark emer" data-style={at(z.emer_mem)} title="emer_mem" />
+            </span>
+            <span class="gauge-value">{ human_bytes(z.used) }</span>
+        </div>
+    }
+}
+
+fn bar(m: &Bar) -> Html {
+    let place = anchor(m.place);
+    let lru = if m.lru.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "LRU {}",
+            m.lru
+                .iter()
+                .map(|b| b.to_string())
+                .collect::<Vec<_>>()
+                .join("→")
+        )
+    };
+    html! {
+        <div class="mem-bar" data-place={place.clone()} data-testid={format!("bar-{place}")}>
+            <span class="bar-name">{ &m.name }</span>
+            if m.size > 0 {
+                <span class="bar-track">
+                    { for m.ranges.iter().map(|r| {
+                        let style = format!(
+                            "left: {:.2}%; width: {:.2}%",
+                            percent(r.start, m.size),
+                            percent(r.len, m.size).max(0.8)
+                        );
+                        html! {
+                            <span class={classes!("range", r.ghost.then_some("ghost"), r.busy.then_some("busy"))}
+                                data-style={style}
+                                title={format!("BO {} at [{}, {}){}", r.bo, r.start, r.start + r.len,
+                                    if r.busy { ", busy (fence not signalled)" } else { "" })}>
+                                { r.bo }
+                            </span>
+                        }
+                    }) }
+                </span>
+            } else {
+                <span class="bar-bos">
+                    { if m.bos.is_empty() { "—".to_string() } else {
+                        m.bos.iter().map(|b| format!("BO {b}")).collect::<Vec<_>>().join(", ") } }
+                </span>
+            }
+            <span class="bar-lru">{ lru }</span>
+        </div>
+    }
+}
+
+/// The stage.
+#[component]
+pub fn Stage(props: &StageProps) -> Html {
+    let st = &props.stage;
+    let theme = &props.theme;
+    let compact = props.compact;
+    let rows = if compact { ROWS_COMPACT } else { ROWS };
+    let live: Vec<&TtRow> = st.tts.iter().filter(|t| t.alive).collect();
+    let hidden = live.len().saturating_sub(rows);
+    let shown = &live[hidden..];
+    let used_files: Vec<_> = st.swap.iter().filter(|f| !f.released).collect();
+    let memory: Vec<&Bar> = st.memory.iter().filter(|m| m.size > 0 || !m.bos.is_empty()).collect();
+    let legs = props.travel.as_ref().map(|j| j.legs.clone()).unwrap_or_default();
+    let system_pct = percent(st.system_pages, st.ram_pages.max(1));
+    html! {
+        <section class={classes!("stage", compact.then_some("compact"))} aria-labelledby="stage-h"
+            data-testid="stage">
+            <h2 id="stage-h" class="visually-hidden">{ "Stage: the whole simulated machine" }</h2>
+            <p class="visually-hidden" data-testid="stage-summary">{ st.summary() }</p>
+            <div class="stage-top" aria-hidden="true">
+                <div class="reservoir" data-place="system" data-testid="stage-system"
+                    title="System memory: pages the kernel's page allocator owns">
+                    <span class="reservoir-name">{ "system memory" }</span>
+                    <span class="reservoir-track"><span class="reservoir-fill" data-style={format!("width: {system_pct:.2}%")} /></span>
+                    <span class="reservoir-value">{ format!("{} / {} pages", group_digits(st.system_pages), group_digits(st.ram_pages)) }</span>
+                </div>
+                <div class="gauges">
+                    { for st.zones.iter().map(gauge) }
+                    if st.swap_work_queued {
+                        <span class="swap-work" title="The ttm_swap work item is queued">{ "swap work queued" }</span>
+                    }
+                </div>
+            </div>
+            <div class="shelves" aria-hidden="true">
+                { for st.pools.iter().map(|s| shelf(s, theme, compact)) }
+                { for st.dma_pools.iter().map(|s| shelf(s, theme, compact)) }
+            </div>
+            <div class="tts" aria-hidden="true">
+                if live.is_empty() {
+                    <p class="empty-note">{ "No tt exists yet." }</p>
+                }
+                if hidden > 0 {
+                    <p class="more">{ format!("+ {hidden} older tt{} not drawn", if hidden == 1 { "" } else { "s" }) }</p>
+                }
+                { for shown.iter().map(|t| tt_row(t, theme, compact)) }
+            </div>
+            <div class="stage-bottom" aria-hidden="true">
+                <div class="swapbox">
+                    <span class="swap-name">{ "swap" }</span>
+                    if used_files.is_empty() {
+                        <span class="swap-file empty">{ "no shmem file" }</span>
+                    }
+                    { for used_files.iter().map(|f| {
+                        let place = anchor(f.place);
+                        html! {
+                            <span class="swap-file" data-place={place.clone()} data-testid={format!("stage-{place}")}
+                                title={format!("{}: {} of {} pages hold data", f.label, f.written, f.pages)}>
+                                { format!("{} · {}/{}", f.label, f.written, f.pages) }
+                            </span>
+                        }
+                    }) }
+                    if st.leaked > 0 {
+                        <span class="leaked" data-place="leaked">{ format!("leaked {}", st.leaked) }</span>
+                    }
+                </div>
+                <div class="bars">
+                    { for memory.iter().map(|m| bar(m)) }
+                    if !st.swap_lru.is_empty() {
+                        <span class="swap-lru">{ format!("swap LRU {}", st.swap_lru.iter().map(|b| b.to_string()).collect::<Vec<_>>().join("→")) }</span>
+                    }
+                </div>
+            </div>
+            <div class="stage-foot">
+                <ol class="legs" data-testid="hops" aria-label="What moved in the last step">
+                    { for legs.iter().map(|l| html! {
+                        <li data-from={l.from.clone()} data-to={l.to.clone()} data-count={l.count.to_string()}>{ &l.text }</li>
+                    }) }
+                </ol>
+                <ul class="legend" aria-label="Cell colours">
+                    { for CELL_LEGEND.iter().map(|(_, var, label)| html! {
+                        <li><span class="swatch" data-style={format!("background: var({var})")} />{ *label }</li>
+                    }) }
+                </ul>
+            </div>
+        </section>
+    }
+}
