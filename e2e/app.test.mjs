@@ -318,7 +318,7 @@ test('landmarks and breakpoints jump to the next refill, eviction and call', asy
   const stack = page.getByTestId('call-stack');
   assert.match(await text(stack.locator('li').last()), /^ttm_alloc_new_pages/);
   assert.match(await text(stack), /ttm_pool_populate/);
-  assert.match(await text(page.getByTestId('event')), /ttm_alloc_new_pages\(.*\) is called/);
+  assert.match(await text(page.getByTestId('event')), /^Event \d+: ttm_alloc_new_pages\(count=512.*\): allocates 512 pages/);
   await button(page, 'Next eviction').click();
   assert.equal(await text(page.getByTestId('status')), 'No eviction after this position.');
 
@@ -607,42 +607,45 @@ test('drag and drop: a scenario file dropped on the page is loaded', async (t) =
 
 const animating = (page) => page.getByTestId('travel').getAttribute('data-animating');
 
-test('pages travel: the refill batch flies from system memory to the pool and the tt, once per step', async (t) => {
-  const page = await openWalk(t, { viewport: { width: 1280, height: 1250 } });
+test('pages travel along the kernel\'s path: a refill is system → pool, then pool → tt, leg after leg', async (t) => {
+  const page = await openWalk(t);
   const travel = page.getByTestId('travel');
   assert.equal(await travel.getAttribute('aria-hidden'), 'true');
   await button(page, 'Next refill').click();
   // A jump over more than one action is not animated.
   assert.equal(await animating(page), 'false');
-  // Scroll so that the pool strip, "system memory" and the tt grid are all on the screen, then
-  // step by action with the keyboard (a click would scroll the controls back into view).
+  // Step by action with the keyboard: the rest of the populate. The stage, the pool shelf and the
+  // tt row are on the first screen, so nothing needs scrolling.
   await page.locator('body').click({ position: { x: 5, y: 5 } });
-  const scrollToPages = () => page.evaluate(() => {
-    const top = document.querySelector('[data-testid=pages]').getBoundingClientRect().top + window.scrollY;
-    window.scrollTo(0, top - 640);
-  });
-  await scrollToPages();
   await page.keyboard.press('Shift+ArrowRight');
   await page.waitForFunction(() => document.querySelector('[data-testid=travel]').dataset.animating === 'true');
-  assert.equal(await travel.getAttribute('data-moves'), '512', 'the 512 pages of the refill travel');
+  // The kernel's order (spec 3.5, 3.4): the refill's 512 pages go system → wc pool first, then
+  // the pages the tt takes go wc pool → tt 0. Never one net "system → tt" move.
+  assert.match(await travel.getAttribute('data-legs'), /^system>pool-0:512 pool-0>tt-0:\d+$/);
+  const legs = await page.getByTestId('hops').locator('li').allTextContents();
+  assert.equal(legs[0], '512 pages: system memory → pool wc');
+  assert.match(legs[1], /^\d+ pages?: pool wc → tt 0$/);
+  // One chip per leg, labelled with its count, inside the viewport.
+  const chips = await page.locator('.travel-chip').allTextContents();
+  assert.equal(chips[0], '512 pages');
   // The narration is not re-rendered while the pages fly.
   await page.evaluate(() => {
     window.__narrationMutations = 0;
     new MutationObserver((m) => (window.__narrationMutations += m.length)).observe(
       document.querySelector('[data-testid=narration]'), { subtree: true, childList: true, characterData: true });
   });
-  await page.waitForTimeout(120);
+  await page.waitForTimeout(150);
   await page.screenshot({ path: join(artifacts, 'anim-refill-early.png') });
-  await page.waitForTimeout(130);
+  await page.waitForTimeout(300);
   await page.screenshot({ path: join(artifacts, 'anim-refill-mid.png') });
   await page.waitForFunction(() => document.querySelector('[data-testid=travel]').dataset.animating === 'false', null, { timeout: 5000 });
   assert.equal(await page.evaluate(() => window.__narrationMutations), 0);
   await expectPool(page, 'wc', { npages: 492, nrefills: 1 });
 
-  // Unpopulate: the 20 pages go back from the tt to the pool.
-  await scrollToPages();
+  // Unpopulate: the 20 pages go back from the tt to the pool's tail.
   await page.keyboard.press('Shift+ArrowRight');
   await page.waitForFunction(() => document.querySelector('[data-testid=travel]').dataset.animating === 'true');
+  assert.equal(await travel.getAttribute('data-legs'), 'tt-0>pool-0:20');
   assert.equal(await travel.getAttribute('data-moves'), '20');
   await page.waitForTimeout(200);
   await page.screenshot({ path: join(artifacts, 'anim-unpopulate-mid.png') });
@@ -732,19 +735,23 @@ test('editor: a typed draft survives opening another walkthrough and a reload, a
 });
 
 test('pages travel: swap-out sends the contents to swap and the pages away; swap-in brings them back', async (t) => {
-  const page = await openApp(t, { query: '?walkthrough=swap-cycle-bo&step=0&zoom=action', viewport: { width: 1280, height: 1250 } });
+  const page = await openApp(t, { query: '?walkthrough=swap-cycle-bo&step=0&zoom=action' });
   await page.getByTestId('controls').waitFor();
   await page.getByRole('button', { name: /^Go to the end of step 3: / }).click();
   await page.locator('body').click({ position: { x: 5, y: 5 } });
   const travel = page.getByTestId('travel');
+  const expected = {
+    // spec 2.8: the contents are copied into the shmem file, then the (cached) pages are freed.
+    swapout: /contents of \d+ pages: tt 0 → swap file 0/,
+    // spec 2.9: pages are allocated for the tt, then the contents come back from the file.
+    swapin: /contents of \d+ pages: swap file 0 → tt 0/,
+  };
   for (const name of ['swapout', 'swapin']) {
-    await page.evaluate(() => {
-      const top = document.querySelector('[data-testid=pages]').getBoundingClientRect().top + window.scrollY;
-      window.scrollTo(0, top - 640);
-    });
     await page.keyboard.press('Shift+ArrowRight');
     await page.waitForFunction(() => document.querySelector('[data-testid=travel]').dataset.animating === 'true');
     assert.ok(Number(await travel.getAttribute('data-moves')) > 0, `${name}: pages moved`);
+    const legs = (await page.getByTestId('hops').locator('li').allTextContents()).join(' | ');
+    assert.match(legs, expected[name], `${name}: ${legs}`);
     await page.waitForTimeout(180);
     await page.screenshot({ path: join(artifacts, `anim-${name}.png`) });
     await page.waitForFunction(() => document.querySelector('[data-testid=travel]').dataset.animating === 'false', null, { timeout: 5000 });

@@ -76,6 +76,15 @@ fn state_name(t: &TtRow) -> &'static str {
     }
 }
 
+/// The tt's state as the kernel names it (spec 1.3), or "destroyed".
+fn kernel_state(t: &TtRow) -> &'static str {
+    if t.alive {
+        t.state.kernel_name()
+    } else {
+        "destroyed"
+    }
+}
+
 fn tt_row(t: &TtRow, theme: &AttrValue, compact: bool) -> Html {
     let place = anchor(t.place);
     let state = state_name(t);
@@ -91,13 +100,14 @@ fn tt_row(t: &TtRow, theme: &AttrValue, compact: bool) -> Html {
         <div class={classes!("tt-row", format!("state-{state}"))} data-place={place.clone()}
             data-testid={format!("stage-{place}")} data-state={state}>
             <div class="tt-head">
-                <span class="tt-name">{ format!("tt {}", t.id) }</span>
-                <span class="tt-badge" data-testid="tt-badge">{ state }</span>
-                <span class="tt-caption">
-                    { t.caption.split(", ").skip(1).collect::<Vec<_>>().join(" · ") }
-                    { format!(" · {}/{}", group_digits(present), group_digits(t.cells.len() as u64)) }
+                <span class="tt-badge" data-testid="tt-state"
+                    title={format!("tt {}: {state}", t.id)}>{ kernel_state(t) }</span>
+                <span class="tt-caption" data-testid="tt-detail">
+                    { format!("tt {} · {} · {} of {} pages present", t.id, ttm_core::present::caching(t.caching),
+                        group_digits(present), group_digits(t.cells.len() as u64)) }
+                    if t.swapped { { " · SWAPPED" } }
                     if let Some(b) = t.bo { { format!(" · BO {b}") } }
-                    if let Some(f) = t.swap_storage { { format!(" · swap {f}") } }
+                    if let Some(f) = t.swap_storage { { format!(" · swap file {f}") } }
                 </span>
             </div>
             <div class="tt-cells">

@@ -42,6 +42,8 @@ const NARRATE_MAX: u64 = 200_000;
 const TRAVEL_MS: f64 = 500.0;
 /// The longest a single leg of a journey plays (ms); legs share the travel time otherwise.
 const LEG_MAX_MS: f64 = 420.0;
+/// The longest a whole journey plays when stepping by hand (ms).
+const TRAVEL_MAX_MS: f64 = 2_400.0;
 /// Moves spanning more events than this are jumps (no travel is computed).
 const TRAVEL_MAX_EVENTS: u64 = 1 << 20;
 
@@ -843,10 +845,12 @@ impl Lab {
             return None;
         }
         let hops = s.hops_since(from);
+        // Stepping by hand: each leg gets its full time (a refill's two legs take 0.84 s);
+        // playing: the legs share the time of one step.
         let total = if self.playing {
             (f64::from(SPEEDS[self.speed].0) * 0.85).min(TRAVEL_MS)
         } else {
-            TRAVEL_MS.max(LEG_MAX_MS * hops.len().min(travel::MAX_LEGS) as f64 * 0.6)
+            (LEG_MAX_MS * hops.len().min(travel::MAX_LEGS) as f64).min(TRAVEL_MAX_MS)
         };
         let legs = hops.len().clamp(1, travel::MAX_LEGS) as f64;
         let mut leg_ms = (total / legs).min(LEG_MAX_MS);
