@@ -149,10 +149,15 @@ pub fn sysfs_text(r: &mut Rng) -> String {
 }
 
 /// A count: mostly small, sometimes around the batch size, rarely extreme.
+/// (The largest tt the format allows, MAX_TT_PAGES, costs 64 MiB per state copy, and the stepper
+/// check keeps several: it is drawn once in 100,000 counts.)
 fn pages(r: &mut Rng) -> u32 {
+    if r.chance(1, 100_000) {
+        return MAX_TT_PAGES;
+    }
     match r.below(1000) {
         0 => *r.pick(&[0, MAX_TT_PAGES + 1, u32::MAX]),
-        1..=4 => *r.pick(&[MAX_TT_PAGES, 1 << 20, 65_536]),
+        1..=4 => *r.pick(&[1 << 18, 1 << 16, 65_535]),
         5..=60 => *r.pick(&[511, 512, 513, 1024, 1536]) + r.below(3) as u32,
         61..=200 => r.range(40, 400) as u32,
         _ => r.range(1, 40) as u32,

@@ -257,7 +257,12 @@ impl Builder<'_> {
         if cells.is_empty() {
             return;
         }
-        let (size, cols) = geometry(cells.len(), INNER as u32, max_cell, crate::view::GRID_MAX_HEIGHT);
+        let (size, cols) = geometry(
+            cells.len(),
+            INNER as u32,
+            max_cell,
+            crate::view::GRID_MAX_HEIGHT,
+        );
         let gap = match size {
             _ if cells.len() > GAP_CELLS => 0,
             5.. => 2,

@@ -158,7 +158,10 @@ mod tests {
             .iter()
             .map(|l| (l.from.as_str(), l.to.as_str(), l.count))
             .collect();
-        assert_eq!(route, vec![("system", "pool-0", 512), ("pool-0", "tt-0", 20)]);
+        assert_eq!(
+            route,
+            vec![("system", "pool-0", 512), ("pool-0", "tt-0", 20)]
+        );
         assert_eq!(j.legs[0].chip, "512 pages");
         assert_eq!(j.legs[0].text, "512 pages: system memory → pool wc");
         assert_eq!(j.pages(), 532);

@@ -178,8 +178,5 @@ fn the_store_imports_no_browser_or_yew_crate() {
         browser(m, &mods[m]);
         below.extend(g[m].iter());
     }
-    assert!(
-        seen.contains("url") && seen.contains("travel"),
-        "{seen:?}"
-    );
+    assert!(seen.contains("url") && seen.contains("travel"), "{seen:?}");
 }

@@ -209,8 +209,16 @@ pub fn Stage(props: &StageProps) -> Html {
     let hidden = live.len().saturating_sub(rows);
     let shown = &live[hidden..];
     let used_files: Vec<_> = st.swap.iter().filter(|f| !f.released).collect();
-    let memory: Vec<&Bar> = st.memory.iter().filter(|m| m.size > 0 || !m.bos.is_empty()).collect();
-    let legs = props.travel.as_ref().map(|j| j.legs.clone()).unwrap_or_default();
+    let memory: Vec<&Bar> = st
+        .memory
+        .iter()
+        .filter(|m| m.size > 0 || !m.bos.is_empty())
+        .collect();
+    let legs = props
+        .travel
+        .as_ref()
+        .map(|j| j.legs.clone())
+        .unwrap_or_default();
     let system_pct = percent(st.system_pages, st.ram_pages.max(1));
     html! {
         <section class={classes!("stage", compact.then_some("compact"))} aria-labelledby="stage-h"

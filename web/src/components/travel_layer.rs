@@ -100,10 +100,11 @@ pub fn TravelLayer(props: &TravelProps) -> Html {
                             animating.set(true);
                             let el = el.clone();
                             let animating = animating.clone();
-                            *timer.borrow_mut() = Some(Timeout::new(total as u32 + 60, move || {
-                                el.set_inner_html("");
-                                animating.set(false);
-                            }));
+                            *timer.borrow_mut() =
+                                Some(Timeout::new(total as u32 + 60, move || {
+                                    el.set_inner_html("");
+                                    animating.set(false);
+                                }));
                         } else {
                             animating.set(false);
                         }

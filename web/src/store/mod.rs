@@ -834,7 +834,12 @@ impl Lab {
     /// (`Stepper::hops_since`: the kernel's path, in its order; reversed when stepping back).
     /// None for jumps (more than one action at once); listed but not played under reduced motion,
     /// while benchmarking, and when playing too fast for the legs to be seen.
-    fn travel_since(&self, walk: &Walk, from: u64, from_action: Option<usize>) -> Option<Rc<Journey>> {
+    fn travel_since(
+        &self,
+        walk: &Walk,
+        from: u64,
+        from_action: Option<usize>,
+    ) -> Option<Rc<Journey>> {
         let s = walk.stepper.borrow();
         let to = s.pos();
         let rank = |a: Option<usize>| a.map_or(0, |i| i + 1);

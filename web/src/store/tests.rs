@@ -449,7 +449,11 @@ fn a_step_travels_along_the_kernels_path_and_reduced_motion_only_lists_it() {
     send(&mut lab, Msg::Seek(populate));
     send(&mut lab, Msg::Step(true, Some(Zoom::Action)));
     assert_eq!(route(&lab), refill);
-    assert_eq!(lab.travel.as_ref().unwrap().leg_ms, 0.0, "reduced motion: listed, not played");
+    assert_eq!(
+        lab.travel.as_ref().unwrap().leg_ms,
+        0.0,
+        "reduced motion: listed, not played"
+    );
     send(&mut lab, Msg::ReducedMotion(false));
     send(&mut lab, Msg::Seek(populate));
     send(&mut lab, Msg::Step(true, Some(Zoom::Action)));
