@@ -113,7 +113,7 @@ struct Pending {
 
 /// The scan of one forward window.
 struct Scan<'a> {
-    rec: &'a Recording,
+    sim: &'a crate::sim::Sim,
     lo: u64,
     hops: Vec<Hop>,
     /// Where each page on a private list came from, and its tt slot there.
@@ -136,7 +136,12 @@ impl Scan<'_> {
             return;
         }
         let units = match what {
-            What::Bo(bo) => u64::from(self.rec.bo_pages(bo)),
+            What::Bo(bo) => self
+                .sim
+                .state()
+                .bos
+                .get(bo as usize)
+                .map_or(0, |b| u64::from(b.num_pages)),
             _ => 1,
         };
         if let Some(h) = self.hops.last_mut() {
@@ -165,7 +170,14 @@ impl Scan<'_> {
     }
 
     fn swap_place(&self, file: u32) -> Place {
-        if self.rec.swap_persistent(file) {
+        // Objects are never removed from the state, so the final state knows every file.
+        if self
+            .sim
+            .state()
+            .swap_files
+            .get(file as usize)
+            .is_some_and(|f| f.persistent)
+        {
             Place::PersistentSwap(file)
         } else {
             Place::SwapFile(file)
@@ -281,27 +293,41 @@ impl Scan<'_> {
 /// The hops between positions `from` and `to` of `rec`'s trace (see the module documentation).
 /// Backward (`to < from`): the hops of the forward window, last first, each turned around.
 pub(crate) fn between(rec: &Recording, from: u64, to: u64) -> Vec<Hop> {
-    let (lo, hi) = (from.min(to).min(rec.len()), from.max(to).min(rec.len()));
-    if lo == hi {
-        return Vec::new();
-    }
-    // Start at the last action boundary at or before `lo`: no call is open and no page is on a
-    // private list there, so every page in transit at `lo` has a known origin.
+    let lo = from.min(to);
     let marks = rec.marks();
     let start = marks
         .partition_point(|&m| m <= lo)
         .checked_sub(1)
         .map_or(0, |k| marks[k]);
+    scan(rec.sim(), start.max(lo.saturating_sub(WINDOW)), from, to)
+}
+
+/// How far before a window the scan may start. From the start of the window's action, no call
+/// is open and no page is in transit, so every hop is known; a window deep inside a huge action
+/// (a 262,144-page populate is 4.4 M events) starts at most this far back instead, so a step
+/// there stays cheap. A page already on a private list there then makes no hop, and a swap copy
+/// whose shmem lookup came before is not seen (only ever at the edge of such a window).
+pub const WINDOW: u64 = 4096;
+
+/// The hops between two positions of `sim`'s trace without a [`Recording`] (narration): the
+/// scan starts [`WINDOW`] events before the span.
+pub fn around(sim: &crate::sim::Sim, from: u64, to: u64) -> Vec<Hop> {
+    scan(sim, from.min(to).saturating_sub(WINDOW), from, to)
+}
+
+fn scan(sim: &crate::sim::Sim, start: u64, from: u64, to: u64) -> Vec<Hop> {
+    let len = sim.trace().len();
+    let (lo, hi) = (from.min(to).min(len), from.max(to).min(len));
+    let start = start.min(lo);
     let mut scan = Scan {
-        rec,
+        sim,
         lo,
         hops: Vec::new(),
         origin: HashMap::new(),
         stack: Vec::new(),
         pending: None,
     };
-    for (k, e) in rec
-        .sim()
+    for (k, e) in sim
         .trace()
         .events_from(start)
         .take((hi - start) as usize)

@@ -1607,6 +1607,34 @@ fn var_value(v: Var, x: u64) -> String {
     }
 }
 
+/// Spans of at most this many events list their page moves hop by hop.
+const HOPS_MAX_SPAN: usize = 1 << 16;
+
+/// A hop's place in the words of [`place`].
+fn hop_place(st: &State, p: crate::hops::Place) -> String {
+    use crate::hops::Place;
+    match p {
+        Place::System => "system memory".into(),
+        Place::Pool(i) => place(
+            st,
+            Loc::Pool {
+                pool: i,
+                end: crate::state::End::Head,
+            },
+        ),
+        Place::DmaPool(i) => place(
+            st,
+            Loc::Dma {
+                pool: i,
+                end: crate::state::End::Head,
+            },
+        ),
+        Place::Tt(t) => format!("tt {t}"),
+        Place::Leaked => "nowhere (leaked)".into(),
+        other => crate::present::place(st, other),
+    }
+}
+
 /// The state changes of events `from..to`, summed up: pages moved per route, attributes set,
 /// counters, scalars (first and last value), objects created, LRU and range changes, findings.
 /// Empty when nothing changed.
@@ -1651,15 +1679,49 @@ fn changes(sim: &Sim, st: &State, from: u64, to: u64) -> String {
         }
     }
     let mut parts = Vec::new();
-    let mut moves: BTreeMap<(String, String), u64> = BTreeMap::new();
-    for (from, to) in journey.values() {
-        let (a, b) = (place(st, *from), place(st, *to));
-        if a != b {
-            *moves.entry((a, b)).or_default() += 1;
+    // Pages along the kernel's own path, hop by hop in its order (crate::hops: a refill is
+    // system → pool, then pool → tt), as the stage draws them; net moves per page only when
+    // the span is too long to list hop by hop.
+    let hops = if n <= HOPS_MAX_SPAN {
+        crate::hops::around(sim, from, to)
+    } else {
+        Vec::new()
+    };
+    let page_hops: Vec<&crate::hops::Hop> = hops
+        .iter()
+        .filter(|h| h.what == crate::hops::What::Pages)
+        .collect();
+    if !page_hops.is_empty() {
+        let legs: Vec<String> = page_hops
+            .iter()
+            .take(6)
+            .enumerate()
+            .map(|(k, h)| {
+                format!(
+                    "{}{} from {} to {}",
+                    pages(h.count),
+                    if k == 0 { " moved" } else { "" },
+                    hop_place(st, h.from),
+                    hop_place(st, h.to)
+                )
+            })
+            .collect();
+        let mut text = legs.join(", then ");
+        if page_hops.len() > 6 {
+            text.push_str(&format!(", and {} more hops", page_hops.len() - 6));
         }
-    }
-    for ((a, b), c) in &moves {
-        parts.push(format!("{} moved from {a} to {b}", pages(*c)));
+        parts.push(text);
+    } else {
+        let mut moves: BTreeMap<(String, String), u64> = BTreeMap::new();
+        for (from, to) in journey.values() {
+            let (a, b) = (place(st, *from), place(st, *to));
+            if a != b {
+                *moves.entry((a, b)).or_default() += 1;
+            }
+        }
+        for ((a, b), c) in &moves {
+            parts.push(format!("{} moved from {a} to {b}", pages(*c)));
+        }
     }
     for (k, c) in &attrs {
         parts.push(format!("{} set to {k}", pages(*c)));

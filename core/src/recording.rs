@@ -12,7 +12,7 @@ use crate::func::Func;
 use crate::hops::Hop;
 use crate::series::{Sample, Sampler};
 use crate::sim::Sim;
-use crate::state::{Delta, State};
+use crate::state::State;
 use crate::trace::Event;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -44,8 +44,6 @@ pub struct Recording {
     marks: Vec<u64>,
     series: Vec<Sample>,
     funcs: Vec<(Func, &'static str)>,
-    swap_persistent: Vec<bool>,
-    bo_pages: Vec<u32>,
 }
 
 impl Recording {
@@ -62,8 +60,6 @@ impl Recording {
         let mut marks = Vec::new();
         let mut sampler = Sampler::new(trace.len(), chart_points, &state);
         let mut seen: BTreeSet<(&'static str, usize)> = BTreeSet::new();
-        let mut swap_persistent: Vec<bool> = boot.swap_files.iter().map(|f| f.persistent).collect();
-        let mut bo_pages: Vec<u32> = boot.bos.iter().map(|b| b.num_pages).collect();
         for (i, e) in trace.events().enumerate() {
             let i = i as u64;
             if i > 0 && i.is_multiple_of(STATE_CHECKPOINT_EVERY) {
@@ -72,14 +68,7 @@ impl Recording {
             }
             sampler.before(i, &e, &state);
             match e {
-                Event::Delta(d) => {
-                    match d {
-                        Delta::SwapNew { persistent, .. } => swap_persistent.push(persistent),
-                        Delta::BoNew { num_pages, .. } => bo_pages.push(num_pages),
-                        _ => {}
-                    }
-                    state.apply(&d);
-                }
+                Event::Delta(d) => state.apply(&d),
                 Event::Mark { .. } => marks.push(i),
                 Event::Enter { func, args } => {
                     seen.insert((event_symbol(kind, func, &args), func.index()));
@@ -116,8 +105,6 @@ impl Recording {
             marks,
             series,
             funcs,
-            swap_persistent,
-            bo_pages,
         }
     }
 
@@ -224,18 +211,5 @@ impl Recording {
     /// them (reversed, with every hop turned around, when `to < from`); see [`crate::hops`].
     pub fn hops(&self, from: u64, to: u64) -> Vec<Hop> {
         crate::hops::between(self, from, to)
-    }
-
-    /// Swap file `id` is persistent swap storage (owned by a buffer-object owner, spec 2.8).
-    pub(crate) fn swap_persistent(&self, id: u32) -> bool {
-        self.swap_persistent
-            .get(id as usize)
-            .copied()
-            .unwrap_or(false)
-    }
-
-    /// Size in pages of buffer object `id`.
-    pub(crate) fn bo_pages(&self, id: u32) -> u32 {
-        self.bo_pages.get(id as usize).copied().unwrap_or(0)
     }
 }

@@ -18,8 +18,9 @@ fn populate_is_narrated_with_the_spec_numbers() {
     populate(&mut s, tt);
     let text = narrate(&s, &st, before, s.trace().len());
     for want in [
-        "492 pages moved from system memory to the wc pool",
-        "20 pages moved from system memory to tt 0",
+        // W3 along the kernel's path (spec 3.5, 3.4): the refill brings 512 pages into the wc
+        // pool, then the tt takes 20 of them (not a net "492 to the pool, 20 to the tt").
+        "512 pages moved from system memory to the wc pool, then 20 pages from the wc pool to tt 0",
         "512 pages set to wc",
         "kernel zone used_mem +81920",
         "wc pool refills +1",
