@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use ttm_core::present::machine_label;
 use ttm_core::Zoom;
 use yew::prelude::*;
 
@@ -29,7 +30,6 @@ use crate::components::snippet::Snippet;
 use crate::components::travel_layer::TravelLayer;
 use crate::components::zones::Zones;
 use crate::effects::{self, Runtime};
-use crate::legacy_ttm::machine_label;
 use crate::store::{self, Effect, Lab, Msg, Theme, Walk};
 use crate::{url, view};
 
@@ -95,7 +95,7 @@ fn walkthrough(lab: &Lab, walk: &Rc<Walk>, send: &Callback<Msg>) -> Html {
                 speed={lab.speed} breakpoint={lab.breakpoint} exercises={lab.exercises}
                 status={lab.status.clone().map(AttrValue::from)} send={send.clone()} />
             { exercise(lab, walk, pos, send) }
-            <TraceChart series={walk.series.clone()} zones={walk.zone_names.clone()}
+            <TraceChart walk={walk.clone()}
                 {pos} {len} theme={theme.clone()}
                 hide_after={next_question.map(|(_, b)| b)}
                 on_unhide={send.reform(|()| Msg::ToggleExercises)}
@@ -138,7 +138,7 @@ fn embed(lab: &Lab, walk: &Rc<Walk>, e: store::Embed, send: &Callback<Msg>) -> H
         <div class="page embed" data-testid="embed" data-pos={pos.to_string()}
             data-playing={lab.playing.to_string()}>
             <EmbedChrome title={walk.title.clone()} {open} notices={lab.notices.clone()}
-                {pos} {len} range={e} action={walk.action_label(pos)} playing={lab.playing}
+                {pos} {len} range={e} position={walk.position_words(pos)} playing={lab.playing}
                 send={send.clone()} />
             <main class="layout">
                 <div class="column">
@@ -233,8 +233,7 @@ pub fn App() -> Html {
                 <div>
                     <h1>{ "TTM Lab" }</h1>
                     <p class="tagline">
-                        { "Step through the Linux 3.3 DRM TTM GPU memory manager: page pools, " }
-                        <code>{ "ttm_tt" }</code>{ " pages, buffer objects and memory accounting." }
+                        { "Step through the Linux 3.3 DRM TTM GPU memory manager: page pools, tt pages, buffer objects and memory accounting." }
                     </p>
                 </div>
                 <div class="masthead-side">

@@ -1,5 +1,5 @@
-//! The trace chart: pool sizes and zone usage over the whole run (`ttm_core::series`, computed once
-//! per loaded run), drawn with plotters on a `<canvas>`, with a cursor at the current position.
+//! The trace chart: pool sizes and zone usage over the whole run (the recording's
+//! `ttm_core::series` samples, taken in its one pass over the trace), drawn with plotters on a `<canvas>`, with a cursor at the current position.
 //! Clicking the chart asks to seek there; the figures are also given as text next to it.
 
 use std::rc::Rc;
@@ -10,6 +10,7 @@ use ttm_core::series::Sample;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
+use crate::store::Walk;
 use crate::view::{group_digits, human_bytes};
 
 /// Series colours (pools wc, uc, wc dma, uc dma, DMA free; then zones), readable on both themes.
@@ -32,10 +33,8 @@ pub const POOL_NAMES: [&str; 4] = ["wc", "uc", "wc dma", "uc dma"];
 /// Properties of [`TraceChart`].
 #[derive(Properties, PartialEq)]
 pub struct ChartProps {
-    /// The samples of the run.
-    pub series: Rc<Vec<Sample>>,
-    /// Names of the accounting zones (`Sample::zones_used` order).
-    pub zones: Rc<Vec<String>>,
+    /// The open run: its recording's samples and its zones' names (`Sample::zones_used` order).
+    pub walk: Rc<Walk>,
     /// Current position.
     pub pos: u64,
     /// Trace length.
@@ -198,13 +197,17 @@ pub fn TraceChart(props: &ChartProps) -> Html {
     let canvas = use_node_ref();
     let resized = crate::components::cell_grid::use_resize_count();
     // The samples drawn and summarised: all of them, or those up to `hide_after`.
-    let shown = use_memo(
-        (props.series.clone(), props.hide_after),
-        |(series, hide)| match hide {
-            Some(p) => series.iter().filter(|x| x.pos <= *p).cloned().collect(),
+    let shown = use_memo((props.walk.clone(), props.hide_after), |(walk, hide)| {
+        let series = walk.recording.series();
+        match hide {
+            Some(p) => series
+                .iter()
+                .filter(|x| x.pos <= *p)
+                .cloned()
+                .collect::<Vec<_>>(),
             None => series.to_vec(),
-        },
-    );
+        }
+    });
     let area = use_mut_ref(|| (0i32, 1i32));
     {
         let canvas = canvas.clone();
@@ -257,7 +260,7 @@ pub fn TraceChart(props: &ChartProps) -> Html {
             span(s.iter().map(|x| x.dma_free), pages)
         ),
     ));
-    for (z, name) in props.zones.iter().enumerate() {
+    for (z, name) in props.walk.zone_names.iter().enumerate() {
         summary.push((
             5 + z % 2,
             format!(
