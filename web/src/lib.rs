@@ -1,8 +1,9 @@
 //! TTM Lab's browser front end.
 //!
-//! **Architecture invariant:** this crate renders what `ttm_core` reports; the TTM knowledge it
-//! still holds is in [`legacy_ttm`] (it moves to ttm-core). The layers, each using only those
-//! below it (a test checks there is no import cycle):
+//! **Architecture invariant:** this crate renders what `ttm_core` reports, names and narrates
+//! (`tests/architecture.rs` fails on kernel symbols and constants in its code); the one TTM
+//! inference it still makes, the page-travel overlay's swap journeys, is in [`legacy_ttm`]. The
+//! layers, each using only those below it (a test checks there is no import cycle):
 //!
 //! - [`app`]: the shell: the `App` component wiring the store to the components and performing
 //!   the store's effects through [`effects`].

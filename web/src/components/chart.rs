@@ -1,6 +1,7 @@
 //! The trace chart: pool sizes and zone usage over the whole run (the recording's
-//! `ttm_core::series` samples, taken in its one pass over the trace), drawn with plotters on a `<canvas>`, with a cursor at the current position.
-//! Clicking the chart asks to seek there; the figures are also given as text next to it.
+//! `ttm_core::series` samples, taken in its one pass over the trace), drawn with plotters on a
+//! `<canvas>` over the trace's events, with a cursor at the current position (named by step and
+//! call, as the controls name it). Clicking the chart asks to seek there; the figures are also given as text next to it.
 
 use std::rc::Rc;
 
@@ -273,9 +274,9 @@ pub fn TraceChart(props: &ChartProps) -> Html {
         ));
     }
     let label = format!(
-        "Chart of pool sizes and zone usage over the whole trace ({} events), cursor at event {}. Click to jump there. {}.",
+        "Chart of pool sizes and zone usage over the whole trace ({} events), cursor at {}. Click to jump there. {}.",
         group_digits(props.len),
-        group_digits(props.pos),
+        props.walk.position_words(props.pos),
         summary
             .iter()
             .map(|(_, t)| t.as_str())
@@ -301,7 +302,7 @@ pub fn TraceChart(props: &ChartProps) -> Html {
                     let (r, g, b) = COLOURS[*c];
                     html! { <li><span class="swatch" data-style={format!("background: rgb({r}, {g}, {b})")} />{ t }</li> }
                 }) }
-                <li><span class="swatch cursor" />{ format!("current position: event {}", group_digits(props.pos)) }</li>
+                <li><span class="swatch cursor" />{ format!("current position: {}", props.walk.position_words(props.pos)) }</li>
             </ul>
         </section>
     }
