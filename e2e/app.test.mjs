@@ -78,11 +78,12 @@ async function expectPool(page, pool, { npages, nrefills, nfrees }) {
   if (nfrees !== undefined) assert.equal(await cell('nfrees'), String(nfrees), `${pool} nfrees`);
 }
 
-/** [position, length] from "Event P of N · ...". */
+/** [position, length]: the raw event index and trace length the position line carries (its
+ * data-pos and data-len; the URL's step=), checking that its text reads "… step S of N … · call K of C". */
 async function position(page) {
-  const m = (await text(page.getByTestId('position'))).match(/^Event (\d+) of (\d+)/);
-  assert.ok(m, 'position line reads "Event P of N"');
-  return [Number(m[1]), Number(m[2])];
+  const line = page.getByTestId('position');
+  assert.match(await text(line), /(^|, )(step \d+ of \d+ \(.+\)|boot state, before step 1 of \d+|device setup, before step 1 of \d+) · call [\d,]+ of [\d,]+$/);
+  return [Number(await line.getAttribute('data-pos')), Number(await line.getAttribute('data-len'))];
 }
 
 const button = (page, name) => page.getByRole('button', { name, exact: true });
@@ -196,7 +197,7 @@ test('the scrubber jumps to any position; the marks of the steps are shown', asy
   assert.equal(await scrub.getAttribute('max'), String(len));
   await scrub.fill(String(Math.floor(len / 2)));
   assert.equal((await position(page))[0], Math.floor(len / 2));
-  assert.match(await scrub.getAttribute('aria-valuetext'), /^Event \d+ of \d+/);
+  assert.match(await scrub.getAttribute('aria-valuetext'), /^step \d+ of \d+ \(.+\) · call [\d,]+ of [\d,]+$/);
   assert.equal(await page.locator('.ticks .tick').count(), 3);
   assert.match(page.url(), new RegExp(`step=${Math.floor(len / 2)}`));
 });
@@ -245,7 +246,7 @@ test('play stops before a marked step to ask; without exercises it runs to the e
   // pool-refill marks step 2 (the populate): play stops just before it and asks.
   await page.getByTestId('exercise').waitFor({ timeout: 10_000 });
   assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
-  assert.match(await text(page.getByTestId('position')), / · step 1 of 3: /);
+  assert.match(await text(page.getByTestId('position')), /^step 1 of 3 \(.+\) · call [\d,]+ of [\d,]+$/);
   // Exercises off: play runs through to the end.
   await page.getByTestId('exercises-toggle').uncheck();
   assert.equal(await page.getByTestId('exercise').count(), 0);
@@ -257,7 +258,7 @@ test('play stops before a marked step to ask; without exercises it runs to the e
   await page.getByTestId('zoom-change').click();
   await page.getByTestId('start').click();
   await button(page, 'Play (Space)').click();
-  await page.waitForFunction(() => /^Event [1-9]/.test(document.querySelector('[data-testid=position]').textContent));
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=position]').dataset.pos) > 0);
   await button(page, 'Pause (Space)').click();
   const paused = (await position(page))[0];
   await page.waitForTimeout(600);
@@ -318,7 +319,7 @@ test('landmarks and breakpoints jump to the next refill, eviction and call', asy
   const stack = page.getByTestId('call-stack');
   assert.match(await text(stack.locator('li').last()), /^ttm_alloc_new_pages/);
   assert.match(await text(stack), /ttm_pool_populate/);
-  assert.match(await text(page.getByTestId('event')), /^Event \d+: ttm_alloc_new_pages\(count=512.*\): allocates 512 pages/);
+  assert.match(await text(page.getByTestId('event')), /^This event: ttm_alloc_new_pages\(count=512.*\): allocates 512 pages/);
   await button(page, 'Next eviction').click();
   assert.equal(await text(page.getByTestId('status')), 'No eviction after this position.');
 
@@ -439,10 +440,10 @@ test('chart: pool sizes and zone usage over the trace; clicking it moves the pos
   const box = await chart.boundingBox();
   await chart.click({ position: { x: box.width * 0.75, y: box.height * 0.3 } });
   const after = await text(page.getByTestId('position'));
-  assert.notEqual(after, before, 'the event counter changed');
+  assert.notEqual(after, before, 'the position moved');
   const [pos, len] = await position(page);
   assert.ok(pos > len / 2 && pos < len, `clicked at 3/4: ${pos} of ${len}`);
-  assert.match(await chart.getAttribute('aria-label'), new RegExp(`cursor at event ${pos.toLocaleString('en-US')}`));
+  assert.ok((await chart.getAttribute('aria-label')).includes(`cursor at ${after}.`), 'the chart names the position as the controls do');
   await page.getByTestId('chart-panel').screenshot({ path: join(artifacts, 'chart.png') });
 });
 
@@ -468,7 +469,7 @@ test('scenario files: load a valid file, a broken one keeps the view; the editor
   await input.setInputFiles(scenarioFile('mine.json', GOOD));
   await page.getByText('My own scenario from a file').waitFor();
   assert.equal(await text(page.getByTestId('walk-title')), 'My own scenario from a file');
-  assert.match(await text(page.getByTestId('position')), /^Event 0 of \d+/);
+  assert.match(await text(page.getByTestId('position')), /^boot state, before step 1 of \d+ · call 0 of [\d,]+$/);
   await page.getByRole('button', { name: /^Go to the end of step 2: / }).click();
   await expectPool(page, 'uc', { nrefills: 1 });
 
@@ -503,19 +504,19 @@ test('scenario files: load a valid file, a broken one keeps the view; the editor
 
 test('machine form: re-run on another era, the URL restores it; broken values keep the view', async (t) => {
   const page = await openWalk(t);
-  assert.match(await text(page.getByTestId('machine')), /E3 · faithful · radeon/);
+  assert.match(await text(page.getByTestId('machine')), /^radeon, x86-64, 64 MiB, E3, faithful$/);
   await page.getByTestId('m-era').selectOption('E1');
   await page.getByTestId('m-fidelity').selectOption('Fixed');
   await page.getByTestId('m-driver').selectOption('nouveau');
   await page.getByTestId('m-apply').click();
-  await page.waitForFunction(() => /E1 · fixed · nouveau/.test(document.querySelector('[data-testid=machine]').textContent));
+  await page.waitForFunction(() => /^nouveau, x86-64, 64 MiB, E1, fixed\b/.test(document.querySelector('[data-testid=machine]').textContent));
   assert.match(page.url(), /&driver=nouveau&era=E1&fidelity=Fixed/);
   await page.screenshot({ path: join(artifacts, 'machine-form.png'), fullPage: true });
   // Invalid combination: swiotlb needs E3.
   await page.getByTestId('m-swiotlb').check();
   await page.getByTestId('m-apply').click();
   assert.match(await text(page.getByTestId('machine-error')), /swiotlb: the DMA-aware pool exists only in era E3/);
-  assert.match(await text(page.getByTestId('machine')), /E1 · fixed · nouveau/);
+  assert.match(await text(page.getByTestId('machine')), /^nouveau, x86-64, 64 MiB, E1, fixed\b/);
   await page.getByTestId('m-ram').fill('lots');
   await page.getByTestId('m-apply').click();
   assert.match(await text(page.getByTestId('machine-error')), /RAM "lots" is not a whole number of MiB/);
@@ -524,17 +525,17 @@ test('machine form: re-run on another era, the URL restores it; broken values ke
   const url = page.url();
   await page.goto(url);
   await page.getByTestId('controls').waitFor();
-  assert.match(await text(page.getByTestId('machine')), /E1 · fixed · nouveau/);
+  assert.match(await text(page.getByTestId('machine')), /^nouveau, x86-64, 64 MiB, E1, fixed\b/);
   assert.equal(await page.getByTestId('m-era').inputValue(), 'E1');
   // Broken machine values: a message, the walkthrough's own machine.
   await page.goto(`${baseUrl}?walkthrough=${WALK}&step=0&zoom=call&era=E9&swiotlb=true`);
   await page.getByTestId('controls').waitFor();
   assert.match(await text(page.getByRole('alert')), /The era parameter "E9" is not E0, E1, E2 or E3/);
-  assert.match(await text(page.getByTestId('machine')), /E3 · faithful · radeon/);
+  assert.match(await text(page.getByTestId('machine')), /^radeon, x86-64, 64 MiB, E3, faithful$/);
   await page.goto(`${baseUrl}?walkthrough=${WALK}&step=0&zoom=call&era=E1&swiotlb=true`);
   await page.getByTestId('controls').waitFor();
   assert.match(await text(page.getByRole('alert')), /cannot run this walkthrough \(machine\.swiotlb: /);
-  assert.match(await text(page.getByTestId('machine')), /E3 · faithful · radeon/);
+  assert.match(await text(page.getByTestId('machine')), /^radeon, x86-64, 64 MiB, E3, faithful$/);
 });
 
 test('compare: E3 (A) vs E1 (B) on cpu-fault-after-seed diverges first at step 2', async (t) => {
@@ -600,7 +601,7 @@ test('drag and drop: a scenario file dropped on the page is loaded', async (t) =
   }, body);
   await page.locator('.page').dispatchEvent('drop', { dataTransfer: dt });
   await page.getByTestId('walk-title').filter({ hasText: 'Dropped scenario' }).waitFor();
-  assert.match(await text(page.getByTestId('position')), /^Event 0 of \d+/);
+  assert.match(await text(page.getByTestId('position')), /^boot state, before step 1 of \d+ · call 0 of [\d,]+$/);
 });
 
 // ---- pages travel (issue 6) ----------------------------------------------------------------------
@@ -942,7 +943,7 @@ test('export: this position as PNG and SVG, steps as a ZIP of frames, the trace 
   // W3 at the end of the populate: 20 of 20 pages in tt 0, 492 left in the wc pool.
   assert.match(doc, /20 of 20 pages/);
   assert.match(doc, /wc pool: 492 pages/);
-  assert.match(doc, /Step 2 of 3: populate tt 0/);
+  assert.match(doc, /step 2 of 3 \(populate tt 0\) · call [\d,]+ of [\d,]+/);
   // The SVG is a well-formed image the browser can draw.
   const drawn = await page.evaluate(async (text) => {
     const img = new Image();
@@ -968,7 +969,7 @@ test('export: this position as PNG and SVG, steps as a ZIP of frames, the trace 
   const index = JSON.parse(entries[4].data.toString('utf8'));
   assert.equal(index.walkthrough, 'pool-refill');
   assert.deepEqual(index.frames.map((f) => f.event).slice(2), [1913, 2097], 'frames end at the ends of steps 2 and 3');
-  assert.match(index.frames[3].step, /^Step 3 of 3: unpopulate tt 0 · event 2,097 of 2,097$/);
+  assert.match(index.frames[3].step, /^step 3 of 3 \(unpopulate tt 0\) · call ([\d,]+) of \1$/);
   // SVG frames by change, and a range too long for one ZIP is refused before downloading.
   await page.getByTestId('frames-format').selectOption('svg');
   await page.getByTestId('frames-from').selectOption('2');
@@ -1043,7 +1044,7 @@ test('exercises: predict the wc pool before each step, get the model’s answer 
   assert.equal(await card.getAttribute('data-step'), '1');
   assert.equal(await text(page.getByTestId('exercise-prompt')),
     'After "populate tt 0", how many pages will the wc pool hold?');
-  assert.match(await text(page.getByTestId('position')), / · step 1 of 3: /, 'step 2 has not run');
+  assert.match(await text(page.getByTestId('position')), /^step 1 of 3 \(/, 'step 2 has not run');
   // The chart does not give the answer away while the question waits.
   assert.equal(await page.getByTestId('chart-hidden').count(), 1);
   assert.doesNotMatch(await text(page.getByTestId('chart-summary')), /492|512/);
@@ -1099,7 +1100,7 @@ test('exercises: a choice question (which BO is evicted, W19) and skipping', asy
   assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'exercise-reveal');
   const before = (await position(page))[0];
   await page.keyboard.press('Enter');
-  await page.waitForFunction((b) => Number(document.querySelector('[data-testid=position]').textContent.match(/^Event (\d+)/)[1]) > b, before);
+  await page.waitForFunction((b) => Number(document.querySelector('[data-testid=position]').dataset.pos) > b, before);
   // The next marked step (A comes back): skip it without answering.
   await page.getByTestId('exercise').waitFor();
   await page.getByTestId('exercise-skip').click();

@@ -21,6 +21,10 @@ use std::rc::Rc;
 /// State checkpoints are kept every this many events.
 pub const STATE_CHECKPOINT_EVERY: u64 = 1 << 16;
 
+/// The count of calls begun is kept every this many positions ([`Recording::calls_begun`] reads
+/// at most this many events past it).
+const CALL_COUNT_EVERY: u64 = 1 << 12;
+
 /// Chart samples a [`Stepper::new`](crate::Stepper::new) recording keeps (the web chart's width).
 pub const DEFAULT_CHART_POINTS: usize = 800;
 
@@ -44,6 +48,8 @@ pub struct Recording {
     marks: Vec<u64>,
     series: Vec<Sample>,
     funcs: Vec<(Func, &'static str)>,
+    call_counts: Vec<u64>,
+    calls: u64,
 }
 
 impl Recording {
@@ -60,8 +66,13 @@ impl Recording {
         let mut marks = Vec::new();
         let mut sampler = Sampler::new(trace.len(), chart_points, &state);
         let mut seen: BTreeSet<(&'static str, usize)> = BTreeSet::new();
+        let mut call_counts = Vec::new();
+        let mut calls = 0u64;
         for (i, e) in trace.events().enumerate() {
             let i = i as u64;
+            if i.is_multiple_of(CALL_COUNT_EVERY) {
+                call_counts.push(calls);
+            }
             if i > 0 && i.is_multiple_of(STATE_CHECKPOINT_EVERY) {
                 checkpoints.push(state.clone());
                 stacks.push(stack.clone());
@@ -71,6 +82,7 @@ impl Recording {
                 Event::Delta(d) => state.apply(&d),
                 Event::Mark { .. } => marks.push(i),
                 Event::Enter { func, args } => {
+                    calls += 1;
                     seen.insert((event_symbol(kind, func, &args), func.index()));
                     stack.push(Frame { at: i, func, args });
                 }
@@ -105,6 +117,8 @@ impl Recording {
             marks,
             series,
             funcs,
+            call_counts,
+            calls,
         }
     }
 
@@ -138,6 +152,38 @@ impl Recording {
     /// choices.
     pub fn funcs_seen(&self) -> &[(Func, &'static str)] {
         &self.funcs
+    }
+
+    /// How many calls the whole trace makes: its Enter events, nested calls and driver
+    /// callbacks included.
+    pub fn calls(&self) -> u64 {
+        self.calls
+    }
+
+    /// The calls begun before position `pos` (clamped): the Enter events among events `0..pos`.
+    ///
+    /// This is what "call k of [`Recording::calls`]" means at a position. Calls are numbered
+    /// from 1 in the order they begin, callees after their callers; just after a call's entry k
+    /// is that call's number, and k stays until the next call begins: over the call's own state
+    /// changes, after its callees return, after it returns itself (so after an exit k names the
+    /// last call that began, not the caller execution is back in). 0 at the boot state and
+    /// before the first call; `calls()` at the end.
+    pub fn calls_begun(&self, pos: u64) -> u64 {
+        let pos = pos.min(self.len());
+        let k = pos / CALL_COUNT_EVERY;
+        let Some(&base) = self.call_counts.get(k as usize) else {
+            // Only the end of a trace whose length is a multiple of the spacing has no count.
+            return self.calls;
+        };
+        let from = k * CALL_COUNT_EVERY;
+        let entered = self
+            .sim
+            .trace()
+            .events_from(from)
+            .take((pos - from) as usize)
+            .filter(|e| matches!(e, Event::Enter { .. }))
+            .count();
+        base + entered as u64
     }
 
     /// The user action position `pos` belongs to (index into [`Recording::marks`]): the last

@@ -238,3 +238,49 @@ fn one_recording_serves_the_chart_the_breakpoints_and_every_cursor() {
     assert_eq!(a.call_stack(), rec.call_stack(mid));
     assert!(rec.at_boundary(0) && rec.at_boundary(rec.len()));
 }
+
+#[test]
+fn calls_begun_counts_the_entries_before_each_position() {
+    // A 3,000-page populate (W3's, larger) makes a trace several count spacings long: the count
+    // at a position is the Enter events before it, read from the nearest kept count.
+    let mut s = common::sim();
+    let tt = common::create(&mut s, 3000, ttm_core::Caching::Wc);
+    s.run(&ttm_core::Action::TtPopulate { tt }).unwrap();
+    let sim = std::rc::Rc::new(s);
+    let rec = ttm_core::Recording::new(sim.clone(), 10);
+    let enters: Vec<u64> = std::iter::once(0)
+        .chain(sim.trace().events().scan(0, |n, e| {
+            *n += u64::from(matches!(e, Event::Enter { .. }));
+            Some(*n)
+        }))
+        .collect();
+    let len = rec.len();
+    assert!(
+        len > 3 * 4096,
+        "the trace crosses several spacings ({len} events)"
+    );
+    let around = (0..=len / 4096).flat_map(|k| (k * 4096).saturating_sub(2)..k * 4096 + 3);
+    for pos in around.chain((0..len).step_by(97)).filter(|&p| p <= len) {
+        assert_eq!(rec.calls_begun(pos), enters[pos as usize], "position {pos}");
+    }
+    assert_eq!(rec.calls(), *enters.last().unwrap());
+    assert_eq!(rec.calls_begun(len + 5), rec.calls(), "clamped to the end");
+    // "Call k" just after an entry is that call's number, and it stays until the next entry
+    // (over the call's changes and its exit).
+    let first = sim
+        .trace()
+        .events()
+        .position(|e| matches!(e, Event::Enter { .. }))
+        .unwrap() as u64;
+    assert_eq!(rec.calls_begun(first), 0);
+    assert_eq!(rec.calls_begun(first + 1), 1);
+    let second = first
+        + 1
+        + sim
+            .trace()
+            .events_from(first + 1)
+            .position(|e| matches!(e, Event::Enter { .. }))
+            .unwrap() as u64;
+    assert!((first + 1..=second).all(|p| rec.calls_begun(p) == 1));
+    assert_eq!(rec.calls_begun(second + 1), 2);
+}

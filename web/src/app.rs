@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use ttm_core::present::machine_label;
 use ttm_core::Zoom;
 use yew::prelude::*;
 
@@ -29,7 +30,6 @@ use crate::components::stage::Stage;
 use crate::components::travel_layer::TravelLayer;
 use crate::components::zones::Zones;
 use crate::effects::{self, Runtime};
-use crate::legacy_ttm::machine_label;
 use crate::store::{self, Effect, Lab, Msg, Theme, Walk};
 use crate::url;
 
@@ -121,7 +121,7 @@ fn details(lab: &Lab, walk: &Rc<Walk>, send: &Callback<Msg>) -> Html {
     html! {
         <section class="details" aria-labelledby="details-h">
             <h2 id="details-h" class="details-title">{ "Details" }</h2>
-            <TraceChart series={walk.series.clone()} zones={walk.zone_names.clone()}
+            <TraceChart walk={walk.clone()}
                 {pos} {len} theme={theme.clone()}
                 hide_after={next_question.map(|(_, b)| b)}
                 on_unhide={send.reform(|()| Msg::ToggleExercises)}
@@ -162,7 +162,7 @@ fn embed(lab: &Lab, walk: &Rc<Walk>, e: store::Embed, send: &Callback<Msg>) -> H
         <div class="page embed" data-testid="embed" data-pos={pos.to_string()}
             data-playing={lab.playing.to_string()}>
             <EmbedChrome title={walk.title.clone()} {open} notices={lab.notices.clone()}
-                {pos} {len} range={e} action={walk.action_label(pos)} playing={lab.playing}
+                {pos} {len} range={e} position={walk.position_words(pos)} playing={lab.playing}
                 send={send.clone()} />
             { exercise(lab, walk, pos, send) }
             <NarrationPanel narration={lab.narration.clone()} {pos} playing={lab.playing} />
@@ -247,7 +247,7 @@ pub fn App() -> Html {
             data-theme-choice={lab.theme.name()} {ondragover} {ondrop}>
             <div class="screen">
             <header class="topbar">
-                <h1 title="Step through the Linux 3.3 DRM TTM GPU memory manager: page pools, ttm_tt pages, buffer objects and memory accounting.">{ "TTM Lab" }</h1>
+                <h1 title="Step through the Linux 3.3 DRM TTM GPU memory manager: page pools, tt pages, buffer objects and memory accounting.">{ "TTM Lab" }</h1>
                 <Picker current={lab.walk.as_ref().map(|w| AttrValue::from(w.name.clone()))}
                     on_load={send.reform(Msg::Load)} />
                 <div class="topbar-side">

@@ -1,7 +1,8 @@
 //! TTM Lab's browser front end.
 //!
-//! **Architecture invariant:** this crate renders what `ttm_core` reports; the TTM knowledge it
-//! still holds is in [`legacy_ttm`] (it moves to ttm-core). The layers, each using only those
+//! **Architecture invariant:** this crate renders what `ttm_core` reports, names and narrates
+//! (`tests/architecture.rs` fails on kernel symbols and constants in its code): page travel,
+//! labels, narration and the stage all come from ttm-core. The layers, each using only those
 //! below it (a test checks there is no import cycle):
 //!
 //! - [`app`]: the shell: the `App` component wiring the store to the components and performing
@@ -11,15 +12,14 @@
 //!   URL, timers, postMessage, key and media listeners, frame timing).
 //! - [`store`]: the page state, its messages and the reducer returning effects as data; no
 //!   browser API (tested natively).
-//! - [`url`], [`travel`], [`snapshot`], [`view`], [`legacy_ttm`], [`zip`]: pure helpers (query
-//!   strings, page-travel sprites, the export picture, display rows, ZIP files).
+//! - [`url`], [`travel`], [`snapshot`], [`view`], [`zip`]: pure helpers (query strings, the
+//!   legs of page travel, the export picture, display rows, ZIP files).
 //! - [`panic`](mod@panic): the panic screen (plain DOM, independent of Yew).
 
 pub mod app;
 pub mod bench;
 pub mod components;
 pub mod effects;
-pub mod legacy_ttm;
 pub mod panic;
 pub mod snapshot;
 pub mod store;

@@ -121,10 +121,10 @@ fn on_panic(info: &PanicHookInfo) {
         .copied()
         .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
         .unwrap_or("(no message)");
-    let location = info.location().map_or_else(
-        || "an unknown place".to_string(),
-        |l| format!("{}:{}:{}", l.file(), l.line(), l.column()),
-    );
+    // `Location` displays as `file:line:column`.
+    let location = info
+        .location()
+        .map_or_else(|| "an unknown place".to_string(), ToString::to_string);
     let stack = js_sys::Reflect::get(&js_sys::Error::new(""), &"stack".into())
         .ok()
         .and_then(|s| s.as_string())

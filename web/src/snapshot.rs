@@ -205,9 +205,9 @@ impl Palette {
 pub struct Caption {
     /// The walkthrough's title.
     pub title: String,
-    /// The position, e.g. "Step 2 of 3: populate tt 0 · event 2,097 of 2,114".
+    /// The position, e.g. "step 2 of 3 (populate tt 0) · call 14 of 61".
     pub step: String,
-    /// The machine, e.g. "64 MiB RAM · x86-64 · E3 · faithful · radeon".
+    /// The machine, e.g. "radeon, x86-64, 64 MiB, E3, faithful" (`present::machine_label`).
     pub machine: String,
     /// The narration of the step (wrapped to the width).
     pub narration: String,
@@ -352,7 +352,7 @@ pub fn scene(st: &State, caption: &Caption, palette: &Palette) -> Scene {
     b.line(caption.step.clone(), 14.0, false, false);
     b.line(caption.machine.clone(), 13.0, false, true);
 
-    b.heading("Pages of each ttm_tt");
+    b.heading("Pages of each tt");
     let tts = view::tts(st);
     let dead: Vec<String> = tts
         .iter()
@@ -457,18 +457,15 @@ pub fn scene(st: &State, caption: &Caption, palette: &Palette) -> Scene {
                 "bo {} · {} pages · {}",
                 o.id,
                 group_digits(o.num_pages as u64),
-                crate::legacy_ttm::mem_type_name(o.mem.mem_type)
+                ttm_core::present::mem_type_name(o.mem.mem_type)
             );
             if let Some(t) = o.tt {
                 text += &format!(" · tt {t}");
             }
-            let busy = o
-                .fence
-                .is_some_and(|f| st.fences.get(f as usize).is_some_and(|f| !f.signaled));
             for (on, note) in [
                 (o.ghost, "ghost"),
                 (o.evicted, "evicted"),
-                (busy, "busy"),
+                (st.bo_busy(o.id), "busy"),
                 (o.reserved, "reserved"),
             ] {
                 if on {

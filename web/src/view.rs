@@ -72,7 +72,7 @@ pub fn tts(st: &State) -> Vec<TtCells> {
                     "destroyed"
                 },
                 caching: t.caching.kernel_name(),
-                flags: ttm_core::consts::page_flags::describe(t.page_flags),
+                flags: ttm_core::present::page_flags(t.page_flags),
                 present: t.pages_present(),
                 swapped,
                 cells: Rc::new(cells),

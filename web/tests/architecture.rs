@@ -180,3 +180,125 @@ fn the_store_imports_no_browser_or_yew_crate() {
     }
     assert!(seen.contains("url") && seen.contains("travel"), "{seen:?}");
 }
+
+/// Prefixes of the kernel's symbols: TTM's own and the drivers' (`radeon_ttm_tt_populate`,
+/// `nv04_sgdma_bind`, `vmw_gmrid_man_get_node`).
+const KERNEL_PREFIXES: [&str; 6] = ["ttm_", "radeon_", "nouveau_", "vmw_", "nv04_", "nv50_"];
+
+/// Paths and calls by which code would decide TTM matters itself instead of asking `ttm_core`
+/// (`present`, `narrate`, `Recording`, `State::bo_busy`…): kernel constants, flag modules,
+/// where a page is, the source file a traced function lives in, the driver's symbol choice.
+const KERNEL_RULES: [&str; 11] = [
+    "TTM_PL_",
+    "TTM_PAGE_FLAG",
+    "consts::placement",
+    "consts::page_flags",
+    "placement::",
+    "page_flags::",
+    "state::Loc",
+    "Loc::",
+    ".file()",
+    "event_symbol",
+    "driver_symbol",
+];
+
+/// The code of a module as the rule below reads it: whole-line comments (docs may name any
+/// kernel symbol) are blanked and the test module is left out. A test module is the file's last item
+/// (clippy's `items_after_test_module`), so everything from its `#[cfg(test)]` on is dropped.
+fn code_of(text: &str) -> String {
+    let mut out = Vec::new();
+    let mut lines = text.lines().peekable();
+    while let Some(l) = lines.next() {
+        let t = l.trim_start();
+        if t == "#[cfg(test)]"
+            && lines
+                .peek()
+                .is_some_and(|n| n.trim_start().starts_with("mod "))
+        {
+            break;
+        }
+        // Blank, not dropped: the lines keep their numbers.
+        out.push(if t.starts_with("//") { "" } else { l });
+    }
+    out.join("\n")
+}
+
+/// What in `code` names a kernel symbol or decides a TTM rule: every word starting with a kernel
+/// prefix (in a string literal or not; the `ttm_core` and `ttm_web` crates are not kernel
+/// names) and every [`KERNEL_RULES`] entry, each with its line.
+fn kernel_knowledge(code: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (n, line) in code.lines().enumerate() {
+        let word_start = |i: usize| {
+            i == 0 || {
+                let c = line.as_bytes()[i - 1];
+                !(c.is_ascii_alphanumeric() || c == b'_')
+            }
+        };
+        for p in KERNEL_PREFIXES {
+            for (i, _) in line.match_indices(p) {
+                let rest = &line[i..];
+                let crate_name = rest.starts_with("ttm_core") || rest.starts_with("ttm_web");
+                if word_start(i) && !crate_name {
+                    found.push(format!("line {}: {}", n + 1, line.trim()));
+                }
+            }
+        }
+        for r in KERNEL_RULES {
+            if line.contains(r) {
+                found.push(format!("line {}: {r} in {}", n + 1, line.trim()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_web_names_no_kernel_symbol_and_decides_no_ttm_rule() {
+    let mods = modules();
+    assert!(mods.len() > 20, "every module is read");
+    let mut bad = Vec::new();
+    for (name, text) in &mods {
+        // Test files (`store/tests.rs`) build their cases from kernel facts on purpose.
+        if name == "tests" || name.ends_with("::tests") {
+            continue;
+        }
+        for f in kernel_knowledge(&code_of(text)) {
+            bad.push(format!("web/src/{name}: {f}"));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "TTM knowledge outside ttm_core:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn the_kernel_knowledge_rule_reads_code_not_comments_or_tests() {
+    let text = r#"//! ttm_tt pages (a doc may name the kernel)
+use ttm_core::present;
+fn a(f: Func) -> bool {
+    f.file() == "driver"
+}
+const S: &str = "radeon_ttm_tt_populate";
+let w = format!("{} (ttm_bo_init)", 1);
+let t = placement::PL_TT; // TTM_PL_TT
+let legacy_ttm_x = 1;
+#[cfg(test)]
+mod tests {
+    const T: &str = "ttm_pool_populate";
+}
+"#;
+    let code = code_of(text);
+    assert!(!code.contains("ttm_pool_populate") && !code.contains("ttm_tt pages"));
+    let found = kernel_knowledge(&code);
+    let lines: Vec<&str> = found.iter().map(|f| f.split(':').next().unwrap()).collect();
+    // `.file()`; the driver symbol; the symbol inside a literal; the flag module and the
+    // constant in a trailing comment. Not the crate `ttm_core`, not `legacy_ttm_x`.
+    assert_eq!(
+        lines,
+        ["line 4", "line 6", "line 7", "line 8", "line 8"],
+        "{found:#?}"
+    );
+}

@@ -3,10 +3,11 @@
 
 use std::rc::Rc;
 
-use ttm_core::bo_state::ManagerKind;
+use ttm_core::bo_state::{Bo, ManagerKind};
+use ttm_core::present;
+use ttm_core::State;
 use yew::prelude::*;
 
-use crate::legacy_ttm;
 use crate::store::Walk;
 use crate::view::{group_digits, percent};
 
@@ -43,7 +44,7 @@ pub fn Bos(props: &BosProps) -> Html {
         <section class="panel" aria-labelledby="bos-h" data-testid="bos">
             <h2 id="bos-h">{ "Buffer objects and memory types" }</h2>
             { for managers.iter().filter(|(_, m)| m.kind != ManagerKind::System).map(|(t, m)| {
-                let name = legacy_ttm::mem_type_name(*t);
+                let name = present::mem_type_name(*t);
                 let used = m.used_pages();
                 html! {
                     <div class="memtype" data-testid={format!("memtype-{t}")}>
@@ -99,13 +100,13 @@ pub fn Bos(props: &BosProps) -> Html {
                     </tr></thead>
                     <tbody>
                         { for live.iter().map(|b| {
-                            let notes = legacy_ttm::bo_notes(st, b);
+                            let notes = notes(st, b);
                             html! {
                                 <tr data-testid={format!("bo-{}", b.id)}>
                                     <th scope="row">{ b.id }</th>
-                                    <td class="txt">{ legacy_ttm::mem_type_name(b.mem.mem_type) }</td>
-                                    <td class="txt mono">{ legacy_ttm::placement_caching(b.mem.placement) }</td>
-                                    <td class="num">{ legacy_ttm::range_text(st, b) }</td>
+                                    <td class="txt">{ present::mem_type_name(b.mem.mem_type) }</td>
+                                    <td class="txt mono">{ present::placement_caching(b.mem.placement) }</td>
+                                    <td class="num">{ range_text(st, b) }</td>
                                     <td class="num">{ b.tt.map_or("-".to_string(), |t| t.to_string()) }</td>
                                     <td class="txt">{ notes.join(", ") }</td>
                                 </tr>
@@ -117,4 +118,32 @@ pub fn Bos(props: &BosProps) -> Html {
         </section>
     }
     })
+}
+
+/// A buffer object's notes in the table: ghost, evicted, busy (`State::bo_busy`: its fence not
+/// signalled yet), reserved.
+fn notes(st: &State, b: &Bo) -> Vec<&'static str> {
+    [
+        (b.ghost, "ghost"),
+        (b.evicted, "evicted"),
+        (st.bo_busy(b.id), "busy"),
+        (b.reserved, "reserved"),
+    ]
+    .into_iter()
+    .filter_map(|(on, note)| on.then_some(note))
+    .collect()
+}
+
+/// Where a buffer object sits in its memory type, as the bars above draw it: the id of a GMR-id
+/// manager's node, a range manager's page range, or only its size when it has no node (SYSTEM).
+fn range_text(st: &State, b: &Bo) -> String {
+    let gmr = st
+        .managers
+        .get(b.mem.mem_type as usize)
+        .is_some_and(|m| m.kind == ManagerKind::GmrId);
+    match (b.mem.has_node, gmr) {
+        (true, true) => format!("GMR id {} ({} pages)", b.mem.start, b.num_pages),
+        (true, false) => format!("[{}, {})", b.mem.start, b.mem.start + b.num_pages as u64),
+        (false, _) => format!("{} pages", b.num_pages),
+    }
 }

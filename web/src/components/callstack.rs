@@ -1,11 +1,11 @@
 //! The call stack at the position: the open kernel calls, outermost first, with elixir links and
-//! driver-callback badges.
+//! driver-callback badges, as `ttm_core::present::call` shows each.
 
 use std::rc::Rc;
 
+use ttm_core::present;
 use yew::prelude::*;
 
-use crate::legacy_ttm;
 use crate::store::Walk;
 
 /// Properties of [`CallStack`].
@@ -21,8 +21,17 @@ pub struct CallStackProps {
 #[component]
 pub fn CallStack(props: &CallStackProps) -> Html {
     let s = props.walk.stepper.borrow();
-    let kind = s.sim().config().driver.kind;
-    let frames = legacy_ttm::frames(kind, &s.call_stack());
+    let kind = props.walk.machine.driver.kind;
+    let frames: Vec<(present::Call, String)> = s
+        .call_stack()
+        .iter()
+        .map(|f| {
+            (
+                present::call(kind, f.func, &f.args),
+                present::args(f.func, &f.args),
+            )
+        })
+        .collect();
     html! {
         <section class="panel" aria-labelledby="stack-h">
             <h2 id="stack-h">{ "Call stack" }</h2>
@@ -30,7 +39,7 @@ pub fn CallStack(props: &CallStackProps) -> Html {
                 <p class="empty-note" data-testid="call-stack-empty">{ "No call is open here (between actions)." }</p>
             } else {
                 <ol class="stack" data-testid="call-stack">
-                    { for frames.iter().enumerate().map(|(depth, f)| html! {
+                    { for frames.iter().enumerate().map(|(depth, (f, args))| html! {
                         <li data-style={format!("--depth: {depth}")} class={classes!(f.driver.then_some("driver"))}>
                             if let Some(url) = &f.url {
                                 <a href={url.clone()} target="_blank" rel="noopener noreferrer"
@@ -38,7 +47,7 @@ pub fn CallStack(props: &CallStackProps) -> Html {
                             } else {
                                 <span class="sym">{ f.symbol }</span>
                             }
-                            <span class="args">{ format!("({})", f.args) }</span>
+                            <span class="args">{ format!("({args})") }</span>
                             if f.driver {
                                 <span class="badge">{ "driver callback" }</span>
                             }

@@ -1,6 +1,7 @@
-//! The trace chart: pool sizes and zone usage over the whole run (`ttm_core::series`, computed once
-//! per loaded run), drawn with plotters on a `<canvas>`, with a cursor at the current position.
-//! Clicking the chart asks to seek there; the figures are also given as text next to it.
+//! The trace chart: pool sizes and zone usage over the whole run (the recording's
+//! `ttm_core::series` samples, taken in its one pass over the trace), drawn with plotters on a
+//! `<canvas>` over the trace's events, with a cursor at the current position (named by step and
+//! call, as the controls name it). Clicking the chart asks to seek there; the figures are also given as text next to it.
 
 use std::rc::Rc;
 
@@ -10,6 +11,7 @@ use ttm_core::series::Sample;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
+use crate::store::Walk;
 use crate::view::{group_digits, human_bytes};
 
 /// Series colours (pools wc, uc, wc dma, uc dma, DMA free; then zones), readable on both themes.
@@ -32,10 +34,8 @@ pub const POOL_NAMES: [&str; 4] = ["wc", "uc", "wc dma", "uc dma"];
 /// Properties of [`TraceChart`].
 #[derive(Properties, PartialEq)]
 pub struct ChartProps {
-    /// The samples of the run.
-    pub series: Rc<Vec<Sample>>,
-    /// Names of the accounting zones (`Sample::zones_used` order).
-    pub zones: Rc<Vec<String>>,
+    /// The open run: its recording's samples and its zones' names (`Sample::zones_used` order).
+    pub walk: Rc<Walk>,
     /// Current position.
     pub pos: u64,
     /// Trace length.
@@ -198,13 +198,17 @@ pub fn TraceChart(props: &ChartProps) -> Html {
     let canvas = use_node_ref();
     let resized = crate::components::cell_grid::use_resize_count();
     // The samples drawn and summarised: all of them, or those up to `hide_after`.
-    let shown = use_memo(
-        (props.series.clone(), props.hide_after),
-        |(series, hide)| match hide {
-            Some(p) => series.iter().filter(|x| x.pos <= *p).cloned().collect(),
+    let shown = use_memo((props.walk.clone(), props.hide_after), |(walk, hide)| {
+        let series = walk.recording.series();
+        match hide {
+            Some(p) => series
+                .iter()
+                .filter(|x| x.pos <= *p)
+                .cloned()
+                .collect::<Vec<_>>(),
             None => series.to_vec(),
-        },
-    );
+        }
+    });
     let area = use_mut_ref(|| (0i32, 1i32));
     {
         let canvas = canvas.clone();
@@ -257,7 +261,7 @@ pub fn TraceChart(props: &ChartProps) -> Html {
             span(s.iter().map(|x| x.dma_free), pages)
         ),
     ));
-    for (z, name) in props.zones.iter().enumerate() {
+    for (z, name) in props.walk.zone_names.iter().enumerate() {
         summary.push((
             5 + z % 2,
             format!(
@@ -270,9 +274,9 @@ pub fn TraceChart(props: &ChartProps) -> Html {
         ));
     }
     let label = format!(
-        "Chart of pool sizes and zone usage over the whole trace ({} events), cursor at event {}. Click to jump there. {}.",
+        "Chart of pool sizes and zone usage over the whole trace ({} events), cursor at {}. Click to jump there. {}.",
         group_digits(props.len),
-        group_digits(props.pos),
+        props.walk.position_words(props.pos),
         summary
             .iter()
             .map(|(_, t)| t.as_str())
@@ -298,7 +302,7 @@ pub fn TraceChart(props: &ChartProps) -> Html {
                     let (r, g, b) = COLOURS[*c];
                     html! { <li><span class="swatch" data-style={format!("background: rgb({r}, {g}, {b})")} />{ t }</li> }
                 }) }
-                <li><span class="swatch cursor" />{ format!("current position: event {}", group_digits(props.pos)) }</li>
+                <li><span class="swatch cursor" />{ format!("current position: {}", props.walk.position_words(props.pos)) }</li>
             </ul>
         </section>
     }

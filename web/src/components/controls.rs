@@ -44,17 +44,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let send = &props.send;
     let cb = |m: Msg| send.reform(move |_: MouseEvent| m.clone());
     let z = zoom_name(props.zoom);
-    let step = walk.step_at(pos);
-    let position = match step {
-        Some(i) => format!(
-            "Event {pos} of {len} · step {} of {}: {}",
-            i + 1,
-            walk.steps.len(),
-            walk.steps[i].label
-        ),
-        None if pos == 0 => format!("Event 0 of {len} · boot state, before step 1"),
-        None => format!("Event {pos} of {len} · before step 1 (device setup)"),
-    };
+    let position = walk.position_words(pos);
     let (play_text, play_label) = if props.playing {
         ("⏸ Pause", "Pause (Space)")
     } else {
@@ -105,7 +95,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
             </div>
             <Scrubber min={0} max={len} {pos} label="Position in the trace" valuetext={position.clone()}
                 ticks={ticks(walk, len)} on_seek={send.reform(Msg::Seek)} />
-            <p class="position" data-testid="position">{ position }</p>
+            <p class="position" data-testid="position" data-pos={pos.to_string()} data-len={len.to_string()}>{ position }</p>
             <div class="row">
                 <div class="buttons" role="group" aria-label="Jump to the next event of a kind">
                     <span class="group-label">{ "Next:" }</span>
@@ -119,7 +109,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     <label for="breakpoint">{ "Breakpoint" }</label>
                     <select id="breakpoint" data-testid="breakpoint" onchange={on_breakpoint}>
                         <option value="" selected={props.breakpoint.is_none()}>{ "— function —" }</option>
-                        { for walk.funcs.iter().map(|(f, sym)| html! {
+                        { for walk.recording.funcs_seen().iter().map(|(f, sym)| html! {
                             <option value={f.index().to_string()} selected={bp_value == f.index().to_string()}>{ *sym }</option>
                         }) }
                     </select>

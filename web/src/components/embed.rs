@@ -22,8 +22,8 @@ pub struct EmbedChromeProps {
     pub len: u64,
     /// The range shown.
     pub range: Embed,
-    /// The action's label at the position.
-    pub action: AttrValue,
+    /// The position in words ([`crate::store::Walk::position_words`]).
+    pub position: AttrValue,
     /// Playing.
     pub playing: bool,
     /// The stepping intents.
@@ -36,10 +36,7 @@ pub fn EmbedChrome(props: &EmbedChromeProps) -> Html {
     let (pos, len, e) = (props.pos, props.len, props.range);
     let send = &props.send;
     let cb = |m: Msg| send.reform(move |_: MouseEvent| m.clone());
-    let position = format!(
-        "Event {pos} of {len} (range {}–{}) · {}",
-        e.from, e.to, props.action
-    );
+    let position = props.position.clone();
     let (play_text, play_label) = if props.playing {
         ("⏸ Pause", "Pause")
     } else {
@@ -69,7 +66,7 @@ pub fn EmbedChrome(props: &EmbedChromeProps) -> Html {
                 </div>
                 <Scrubber min={e.from} max={e.to} {pos} label="Position in the range"
                     valuetext={position.clone()} on_seek={send.reform(Msg::Seek)} />
-                <p class="position" data-testid="position">{ position }</p>
+                <p class="position" data-testid="position" data-pos={pos.to_string()} data-len={len.to_string()}>{ position }</p>
             </section>
         </>
     }

@@ -9,11 +9,11 @@
 use std::rc::Rc;
 
 use ttm_core::narrate::narrate;
+use ttm_core::present::machine_label;
 use ttm_core::{Stepper, Zoom};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::legacy_ttm::machine_label;
 use crate::snapshot::{self, Caption, Palette, Scene};
 use crate::store::{Walk, ZOOMS};
 use crate::view::group_digits;
@@ -41,46 +41,22 @@ impl Format {
     }
 }
 
-/// The words under the picture at the stepper's position: the step, the machine, and what the
-/// step (or the part of it done so far) did.
+/// The words under the picture at the stepper's position: the step and call
+/// ([`Walk::position_words`]; "in progress" inside a step), the machine, and what the step (or
+/// the part of it done so far) did.
 pub fn caption(walk: &Walk, s: &mut Stepper) -> Caption {
     let pos = s.pos();
-    let len = s.len();
-    let n = walk.steps.len();
-    let (step, span, say) = match walk.step_at(pos) {
+    let mut step = walk.position_words(pos);
+    let (span, say) = match walk.step_at(pos) {
         Some(i) => {
             let st = &walk.steps[i];
             let done = pos == st.end_event;
-            (
-                format!(
-                    "Step {} of {n}: {}{} · event {} of {}",
-                    i + 1,
-                    st.label,
-                    if done { "" } else { " (in progress)" },
-                    group_digits(pos),
-                    group_digits(len)
-                ),
-                (st.first_event, pos),
-                st.say.clone().filter(|_| done),
-            )
+            if !done {
+                step.push_str(" · in progress");
+            }
+            ((st.first_event, pos), st.say.clone().filter(|_| done))
         }
-        None if pos == 0 => (
-            format!(
-                "Boot state, before step 1 · event 0 of {}",
-                group_digits(len)
-            ),
-            (0, 0),
-            None,
-        ),
-        None => (
-            format!(
-                "Device setup, before step 1 · event {} of {}",
-                group_digits(pos),
-                group_digits(len)
-            ),
-            (0, pos),
-            None,
-        ),
+        None => ((0, pos), None),
     };
     let narration = match say {
         Some(text) => text,
@@ -100,7 +76,7 @@ pub fn caption(walk: &Walk, s: &mut Stepper) -> Caption {
     Caption {
         title: walk.title.clone(),
         step,
-        machine: machine_label(s.sim().config()),
+        machine: machine_label(&walk.machine),
         narration,
     }
 }
@@ -198,7 +174,7 @@ fn download_blob(name: &str, mime: &str, data: &js_sys::Uint8Array) {
 
 /// Download the picture of the current position.
 pub fn export_step(walk: &Walk, format: Format) -> Result<(), String> {
-    let mut s = Stepper::new(walk.stepper.borrow().sim().clone());
+    let mut s = Stepper::over(walk.recording.clone());
     let pos = walk.stepper.borrow().pos();
     s.seek(pos);
     let scene = scene_at(walk, &mut s, &palette());
@@ -228,7 +204,7 @@ pub fn frame_positions(
     if first > last {
         return Err("The first step comes after the last one.".into());
     }
-    let mut s = Stepper::new(walk.stepper.borrow().sim().clone());
+    let mut s = Stepper::over(walk.recording.clone());
     s.seek(a.first_event);
     let mut out = vec![s.pos()];
     while s.pos() < b.end_event {
@@ -273,7 +249,7 @@ pub async fn export_sequence(
     let walk = &*walk;
     let positions = frame_positions(walk, first, last, zoom)?;
     let palette = palette();
-    let mut s = Stepper::new(walk.stepper.borrow().sim().clone());
+    let mut s = Stepper::over(walk.recording.clone());
     let mut files = Vec::with_capacity(positions.len() + 1);
     let mut index = Vec::with_capacity(positions.len());
     for (k, &pos) in positions.iter().enumerate() {

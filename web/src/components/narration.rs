@@ -41,7 +41,7 @@ pub fn NarrationPanel(props: &NarrationProps) -> Html {
                 // The event itself, unless the span above is just this one event.
                 if !n.event.is_empty() && n.span.0 + 1 != pos {
                     <p class="event" data-testid="event">
-                        <span class="tag">{ format!("Event {}: ", pos - 1) }</span>{ &n.event }
+                        <span class="tag">{ "This event: " }</span>{ &n.event }
                     </p>
                 }
             </div>

@@ -33,7 +33,7 @@ pub fn Pages(props: &PagesProps) -> Html {
     let theme = &props.theme;
     html! {
         <section class="panel" aria-labelledby="pages-h" data-testid="pages">
-            <h2 id="pages-h">{ "Pages of each " }<code>{ "ttm_tt" }</code></h2>
+            <h2 id="pages-h">{ "Pages of each tt" }</h2>
             // Where pages come from and go to outside the pools and tts (anchors of the travel overlay).
             <ul class="places" aria-label="Places outside the pools and tts">
                 <li class="place system" data-anchor="system" data-testid="place-system"

@@ -1,4 +1,5 @@
-//! The walkthrough picker: the built-in walkthroughs (`ttm_core::catalog`) by title, and Open.
+//! The walkthrough picker: the built-in walkthroughs (`ttm_core::catalog::list`: read, not run)
+//! by title, and Open.
 
 use ttm_core::catalog;
 use web_sys::HtmlSelectElement;
@@ -17,23 +18,14 @@ pub struct PickerProps {
 #[component]
 pub fn Picker(props: &PickerProps) -> Html {
     let select = use_node_ref();
-    // Titles are read once (loading a scenario also dry-runs it).
-    let entries = use_memo((), |_| {
-        catalog::names()
-            .map(|n| {
-                let title = catalog::load(n)
-                    .and_then(|r| r.ok())
-                    .map_or_else(|| n.to_string(), |s| s.title);
-                (n, title)
-            })
-            .collect::<Vec<(&'static str, String)>>()
-    });
+    // The files are read once per page; nothing runs until one is opened.
+    let entries = use_memo((), |_| catalog::list());
     {
         // The select shows the open walkthrough (or the first one when none is open or the open
         // one is not built in).
         let select = select.clone();
-        let first = entries.first().map(|(n, _)| n.to_string());
-        let names: Vec<&'static str> = entries.iter().map(|(n, _)| *n).collect();
+        let first = entries.first().map(|e| e.name.to_string());
+        let names: Vec<&'static str> = entries.iter().map(|e| e.name).collect();
         use_effect_with(props.current.clone(), move |current| {
             if let Some(s) = select.cast::<HtmlSelectElement>() {
                 // A file, an edited scenario or a random problem is not in the list.
@@ -58,9 +50,9 @@ pub fn Picker(props: &PickerProps) -> Html {
         <form class="picker" onsubmit={on_submit} data-testid="picker">
             <label for="walkthrough">{ "Walkthrough" }</label>
             <select id="walkthrough" ref={select} data-testid="walkthrough-select">
-                { for entries.iter().map(|(n, t)| html! {
-                    <option value={*n}>
-                        { format!("{t} ({n})") }
+                { for entries.iter().map(|e| html! {
+                    <option value={e.name} title={e.goal.clone()}>
+                        { format!("{} ({})", e.title, e.name) }
                     </option>
                 }) }
             </select>

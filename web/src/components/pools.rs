@@ -137,7 +137,7 @@ pub fn Pools(props: &PoolsProps) -> Html {
             if props.debugfs {
                 <div id="debugfs">
                     <p class="hint" data-testid="debugfs-note">
-                        { "ttm_page_alloc_debugfs (and ttm_dma_page_alloc_debugfs when the DMA pool is in use) at this position:" }
+                        { "What the pools' debugfs files read at this position (the DMA pools' too, when they are in use):" }
                     </p>
                     <pre class="debugfs" data-testid="debugfs">{ debugfs_text(st) }</pre>
                 </div>

@@ -235,7 +235,7 @@ pub fn Stage(props: &StageProps) -> Html {
                 <div class="gauges">
                     { for st.zones.iter().map(gauge) }
                     if st.swap_work_queued {
-                        <span class="swap-work" title="The ttm_swap work item is queued">{ "swap work queued" }</span>
+                        <span class="swap-work" title="Background swapping is queued (spec 5.5)">{ "swap work queued" }</span>
                     }
                 </div>
             </div>

@@ -63,7 +63,7 @@ pub fn Zones(props: &ZonesProps) -> Html {
                 }
             }) }
             <p class="swap-work" data-testid="swap-work">
-                { if st.swap_work_queued { "ttm_swap work: queued (a zone is above its swap limit)" } else { "ttm_swap work: not queued" } }
+                { if st.swap_work_queued { "Background swap work: queued (a zone is above its swap limit)" } else { "Background swap work: not queued" } }
             </p>
         </section>
     })

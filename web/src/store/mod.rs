@@ -15,10 +15,10 @@ mod tests;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use ttm_core::narrate::narrate;
+use ttm_core::narrate;
 use ttm_core::{Func, Landmark, MachineConfig, Stepper, Zoom};
 
-pub use walk::{scenario_error, Compare, Side, Walk, BENCH_SCENARIO};
+pub use walk::{scenario_error, Compare, Side, Source, Walk, BENCH_SCENARIO};
 
 use crate::travel::{self, Journey};
 use crate::url::{self, Request};
@@ -447,6 +447,14 @@ pub fn reduce(lab: &mut Lab, msg: Msg) -> Option<Vec<Effect>> {
     Some(fx)
 }
 
+/// The notice for a scenario in the URL that cannot be used.
+fn url_scenario_error(e: &str) -> String {
+    format!(
+        "The scenario in the URL cannot be used ({}); showing the default view.",
+        url::clip(e)
+    )
+}
+
 impl Lab {
     /// Nothing open, preferences from `env`.
     pub fn empty(env: &Env) -> Lab {
@@ -510,7 +518,7 @@ impl Lab {
         if req.bench {
             self.bench = true;
             self.speed = SPEEDS.len() - 1;
-            match Walk::from_text(BENCH_SCENARIO) {
+            match Walk::open(Source::Text(BENCH_SCENARIO)) {
                 Ok(w) => self.set_walk(w),
                 Err(e) => self.notices.push(format!("The benchmark cannot run: {e}")),
             }
@@ -535,56 +543,62 @@ impl Lab {
             self.zoom = z;
         }
         // A scenario from a file or the editor travels in the URL as base64url JSON.
-        let loaded = match &req.scenario {
-            Some(b64) => Some(
-                url::decode_scenario(b64)
-                    .and_then(|text| Walk::from_text(&text))
-                    .map_err(|e| {
-                        format!(
-                            "The scenario in the URL cannot be used ({}); showing the default view.",
-                            url::clip(&e)
-                        )
-                    }),
-            ),
-            None => match req.problem {
-                Some((seed, d)) => Some(Walk::problem(seed, d)),
-                None => q.walkthrough.as_ref().map(|name| {
-                    Walk::load(name).map_err(|e| format!("{e} Pick one of the walkthroughs below."))
-                }),
+        let text = match &req.scenario {
+            Some(b64) => match url::decode_scenario(b64) {
+                Ok(text) => Some(text),
+                Err(e) => return self.notices.push(url_scenario_error(&e)),
             },
+            None => None,
         };
-        let mut walk = match loaded {
-            Some(Ok(walk)) => walk,
-            Some(Err(e)) => return self.notices.push(e),
-            None if embed => return self.notices.push(
+        let source = match (&text, req.problem, &q.walkthrough) {
+            (Some(text), _, _) => Source::Text(text),
+            (None, Some((seed, d)), _) => Source::Problem(seed, d),
+            (None, None, Some(name)) => Source::Builtin(name),
+            (None, None, None) if embed => return self.notices.push(
                 "This embed names no walkthrough or scenario (add walkthrough=NAME or scenario=…)."
                     .into(),
             ),
-            None if q.step.is_some() || q.zoom.is_some() => {
+            (None, None, None) if q.step.is_some() || q.zoom.is_some() => {
                 return self
                     .notices
                     .push("The URL gives a step but no walkthrough; pick one below.".into())
             }
-            None => return,
+            (None, None, None) => return,
         };
-        if !req.machine.is_empty() {
-            let mut m = walk.machine.clone();
-            let mut ok = true;
-            for (k, v) in &req.machine {
-                if let Err(e) = url::apply_machine(&mut m, k, v) {
-                    self.notices.push(e);
-                    ok = false;
+        // Machine overrides change the scenario's machine before it runs: one run.
+        let loaded = if req.machine.is_empty() {
+            Walk::open(source)
+        } else {
+            let mut broken = Vec::new();
+            let opened = Walk::open_on(source, |own| {
+                let mut m = own.clone();
+                for (k, v) in &req.machine {
+                    if let Err(e) = url::apply_machine(&mut m, k, v) {
+                        broken.push(e);
+                    }
                 }
-            }
-            if ok {
-                match walk.rerun(m) {
-                    Ok(w) => walk = w,
-                    Err(e) => self.notices.push(format!(
+                broken.is_empty().then_some(m)
+            });
+            self.notices.extend(broken);
+            opened.map(|(w, refused)| {
+                if let Some(e) = refused {
+                    self.notices.push(format!(
                         "The machine in the URL cannot run this walkthrough ({e}); showing its own machine."
-                    )),
+                    ));
                 }
+                w
+            })
+        };
+        let mut walk = match loaded {
+            Ok(walk) => walk,
+            Err(e) => {
+                return self.notices.push(match source {
+                    Source::Text(_) => url_scenario_error(&e),
+                    Source::Builtin(_) => format!("{e} Pick one of the walkthroughs below."),
+                    Source::Problem(..) => e,
+                })
             }
-        }
+        };
         if self.editor.is_empty() && !embed {
             self.set_editor(walk.scenario.to_json(), fx);
         }
@@ -607,7 +621,7 @@ impl Lab {
             ));
             target = len;
         }
-        walk.stepper.borrow_mut().seek(target);
+        walk.stepper.get_mut().seek(target);
         self.walk = Some(Rc::new(walk));
         self.refresh();
     }
@@ -744,8 +758,7 @@ impl Lab {
         };
         let mut s = walk.stepper.borrow_mut();
         let to = s.pos();
-        let len = s.len();
-        let done = if walk.at_boundary(to, len) && to > 0 {
+        let done = if walk.at_boundary(to) && to > 0 {
             walk.step_at(to)
         } else {
             None
@@ -768,7 +781,11 @@ impl Lab {
             )
         } else {
             s.seek(from);
-            narrate(&sim, s.state(), from, to)
+            if to - from == 1 {
+                narrate::event(&sim, s.state(), from)
+            } else {
+                narrate::narrate(&sim, s.state(), from, to)
+            }
         };
         s.seek(from);
         let st = s.state();
@@ -784,7 +801,7 @@ impl Lab {
             String::new()
         } else {
             s.seek(to - 1);
-            narrate(&sim, s.state(), to - 1, to)
+            narrate::event(&sim, s.state(), to - 1)
         };
         s.seek(to);
         self.narration = Narration {
@@ -793,7 +810,7 @@ impl Lab {
             span: (from, to),
             did_label: match done {
                 Some(i) => format!("Step {} ({}): ", i + 1, walk.steps[i].label),
-                None => format!("Last {} (events {from}–{to}): ", url::zoom_name(self.zoom)),
+                None => format!("Last {}: ", url::zoom_name(self.zoom)),
             },
             event,
         };
@@ -869,11 +886,11 @@ impl Lab {
     /// (storage, answers posted). False when nothing changed.
     fn apply(&mut self, msg: Msg, fx: &mut Vec<Effect>) -> bool {
         match msg {
-            Msg::Load(name) => match Walk::load(&name) {
+            Msg::Load(name) => match Walk::open(Source::Builtin(&name)) {
                 Ok(walk) => self.open_walk(walk, fx),
                 Err(e) => self.notices = vec![e],
             },
-            Msg::LoadText(source, text) => match Walk::from_text(&text) {
+            Msg::LoadText(source, text) => match Walk::open(Source::Text(&text)) {
                 Ok(walk) => {
                     self.set_editor(text, fx);
                     self.set_walk(walk);
@@ -1054,7 +1071,13 @@ impl Lab {
                 let sym = self
                     .walk
                     .as_ref()
-                    .and_then(|w| w.funcs.iter().find(|(g, _)| *g == f).map(|(_, s)| *s))
+                    .and_then(|w| {
+                        w.recording
+                            .funcs_seen()
+                            .iter()
+                            .find(|(g, _)| *g == f)
+                            .map(|(_, s)| *s)
+                    })
                     .unwrap_or(f.symbol());
                 self.playing = false;
                 self.with_stepper(|s| {
@@ -1094,10 +1117,12 @@ impl Lab {
                     fx.push(Effect::PostAnswer { step, correct });
                 }
             }
-            Msg::OpenProblem(seed, difficulty) => match Walk::problem(seed, difficulty) {
-                Ok(walk) => self.open_walk(walk, fx),
-                Err(e) => self.notices = vec![e],
-            },
+            Msg::OpenProblem(seed, difficulty) => {
+                match Walk::open(Source::Problem(seed, difficulty)) {
+                    Ok(walk) => self.open_walk(walk, fx),
+                    Err(e) => self.notices = vec![e],
+                }
+            }
             Msg::DebugPanic => {
                 panic!(
                     "deliberate panic from window.__ttmLabPanic() (the debug_panic test trigger)"

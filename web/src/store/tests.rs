@@ -44,7 +44,7 @@ fn urls(fx: &[Effect]) -> Vec<&str> {
 fn stepping_at_each_zoom_moves_like_the_stepper_and_back() {
     for z in ZOOMS {
         let mut lab = walkthrough("pool-refill");
-        let mut expect = Stepper::new(lab.walk.as_ref().unwrap().stepper.borrow().sim().clone());
+        let mut expect = Stepper::over(lab.walk.as_ref().unwrap().recording.clone());
         expect.forward(z);
         expect.forward(z);
         send(&mut lab, Msg::SetZoom(z));
@@ -546,18 +546,190 @@ fn the_debug_panic_trigger_is_armed_only_with_its_token() {
     assert!(!fx.contains(&Effect::ArmPanicTrigger));
 }
 
+/// The scenario runs made while `f` runs.
+fn runs_during(f: impl FnOnce()) -> usize {
+    let before = walk::RUNS.with(|n| n.get());
+    f();
+    walk::RUNS.with(|n| n.get()) - before
+}
+
 #[test]
-fn place_words_name_the_walkthrough_event_and_step() {
-    let w = Walk::load("pool-refill").unwrap();
-    let len = w.trace_len();
-    assert_eq!(
-        w.place_words(0),
-        format!("walkthrough “pool-refill”, event 0 of {len} (boot)")
+fn every_open_runs_its_scenario_once_and_shares_one_recording() {
+    let one = |what: &str, f: &mut dyn FnMut()| assert_eq!(runs_during(f), 1, "{what}");
+    let mut lab = Lab::empty(&Env::default());
+    one("the URL", &mut || {
+        lab = open("?walkthrough=pool-refill&step=40").0
+    });
+    // The walk and its cursor hold the one recording; the machine is its run's.
+    let w = lab.walk.clone().unwrap();
+    assert_eq!(Rc::strong_count(&w.recording), 2);
+    assert!(Rc::ptr_eq(w.stepper.borrow().recording(), &w.recording));
+    one(
+        "machine overrides in the URL (applied before the run)",
+        &mut || {
+            lab = open("?walkthrough=pool-refill&era=E1").0;
+        },
     );
-    let p = Walk::problem(17, 2).unwrap();
+    assert_eq!(lab.walk.as_ref().unwrap().machine.era, Era::E1);
+    assert!(lab.notices.is_empty(), "{:?}", lab.notices);
+    one("the picker", &mut || {
+        send(&mut lab, Msg::Load("swap-cycle-bo".into()));
+    });
+    let json = lab.walk.as_ref().unwrap().scenario.to_json();
+    one("a file", &mut || {
+        send(&mut lab, Msg::LoadText("The file".into(), json.clone()));
+    });
+    one("a problem", &mut || {
+        send(&mut lab, Msg::OpenProblem(17, 2));
+    });
+    let mut m = lab.walk.as_ref().unwrap().machine.clone();
+    m.fidelity = Fidelity::Fixed;
+    one("another machine", &mut || {
+        send(&mut lab, Msg::SetMachine(Ok(m.clone())));
+    });
+    // Moving around, narrating and the exercises read the recording: no run.
+    let moves = runs_during(|| {
+        for msg in [Msg::End, Msg::Start, Msg::Step(true, Some(Zoom::Change))] {
+            send(&mut lab, msg);
+        }
+        send(&mut lab, Msg::SetZoom(Zoom::Action));
+        send(&mut lab, Msg::Step(true, None));
+    });
+    assert_eq!(moves, 0);
+    // A machine the scenario cannot run on: refused, then the scenario on its own machine.
+    let (lab, _) = open("?walkthrough=pool-refill&era=E1&swiotlb=1");
+    assert_eq!(lab.walk.as_ref().unwrap().machine.era, Era::E3);
+    assert!(
+        lab.notices[0]
+            .starts_with("The machine in the URL cannot run this walkthrough (machine.swiotlb: "),
+        "{:?}",
+        lab.notices
+    );
+}
+
+/// The Enter events among the first `pos` events of the walk's trace.
+fn enters_before(w: &Walk, pos: u64) -> u64 {
+    let sim = w.recording.sim();
+    sim.trace()
+        .events()
+        .take(pos as usize)
+        .filter(|e| matches!(e, ttm_core::Event::Enter { .. }))
+        .count() as u64
+}
+
+#[test]
+fn positions_read_as_step_and_call() {
+    let mut lab = walkthrough("pool-refill");
+    let w = lab.walk.clone().unwrap();
+    let n = w.steps.len();
+    let calls = enters_before(&w, w.trace_len());
+    assert!(calls > 10, "pool-refill makes many calls ({calls})");
+    assert_eq!(
+        w.position_words(0),
+        format!("boot state, before step 1 of {n} · call 0 of {calls}")
+    );
+    // The device setup makes calls before step 1.
+    let setup = w.steps[0].first_event;
+    assert_eq!(
+        w.position_words(setup),
+        format!(
+            "device setup, before step 1 of {n} · call {} of {calls}",
+            enters_before(&w, setup)
+        )
+    );
+    // Inside step 2 (populate tt 0), just after a call's entry: that call's number.
+    let s2 = &w.steps[1];
+    let entry = (s2.first_event..s2.end_event)
+        .find(|&i| {
+            matches!(
+                w.recording.sim().trace().get(i),
+                Some(ttm_core::Event::Enter { .. })
+            )
+        })
+        .unwrap();
+    let k = enters_before(&w, entry + 1);
+    assert_eq!(
+        w.position_words(entry + 1),
+        format!("step 2 of {n} ({}) · call {k} of {calls}", s2.label)
+    );
+    // The end: the last step, every call made.
+    assert_eq!(
+        w.position_words(w.trace_len()),
+        format!(
+            "step {n} of {n} ({}) · call {calls} of {calls}",
+            w.steps[n - 1].label
+        )
+    );
+    // The URL keeps the raw event index.
+    let fx = send(&mut lab, Msg::Seek(entry + 1));
+    assert_eq!(
+        urls(&fx),
+        [format!(
+            "?walkthrough=pool-refill&step={}&zoom=call",
+            entry + 1
+        )]
+    );
+    // The panic screen's words are the same.
+    assert_eq!(
+        w.place_words(entry + 1),
+        format!("walkthrough “pool-refill”, {}", w.position_words(entry + 1))
+    );
+    let (p, _) = open("?problem=17&difficulty=2");
     assert!(p
+        .walk
+        .unwrap()
         .place_words(0)
-        .starts_with("random problem 17 (difficulty 2), event 0 of "));
+        .starts_with("random problem 17 (difficulty 2), boot state, before step 1 of "));
+}
+
+#[test]
+fn a_single_event_is_narrated_naming_its_function() {
+    // W3: stepping by change or call onto the exit of ttm_page_pool_fill_locked says it
+    // returns, under its own name (as the call stack shows it).
+    let mut lab = walkthrough("pool-refill");
+    let w = lab.walk.clone().unwrap();
+    let trace = w.recording.sim().trace();
+    let is_exit = |i: u64| matches!(trace.get(i), Some(ttm_core::Event::Exit { .. }));
+    let exit = (0..trace.len())
+        .find(|&i| {
+            is_exit(i)
+                && w.recording
+                    .call_stack(i)
+                    .last()
+                    .is_some_and(|f| f.func == ttm_core::Func::PagePoolFillLocked)
+        })
+        .expect("pool-refill fills the wc pool");
+    send(&mut lab, Msg::SetZoom(Zoom::Change));
+    send(&mut lab, Msg::Seek(exit + 1));
+    assert!(
+        lab.narration
+            .event
+            .starts_with("ttm_page_pool_fill_locked returns"),
+        "{}",
+        lab.narration.event
+    );
+    // At call zoom a span of one event (an exit right after another call boundary) is told
+    // as that event: the function by the name the call stack gives it, and what it returned.
+    send(&mut lab, Msg::SetZoom(Zoom::Call));
+    let boundary = |e: Option<ttm_core::Event>| {
+        matches!(
+            e,
+            Some(ttm_core::Event::Enter { .. } | ttm_core::Event::Exit { .. })
+        )
+    };
+    let exit = (1..trace.len())
+        .find(|&i| is_exit(i) && boundary(trace.get(i - 1)))
+        .expect("a call boundary right before an exit");
+    send(&mut lab, Msg::Seek(exit + 1));
+    assert_eq!(lab.narration.span, (exit, exit + 1));
+    let frame = w.recording.call_stack(exit).pop().unwrap();
+    let sym = ttm_core::present::call(w.machine.driver.kind, frame.func, &frame.args).symbol;
+    assert!(
+        lab.narration.did.starts_with(&format!("{sym} returns")),
+        "{}",
+        lab.narration.did
+    );
+    assert_eq!(lab.narration.did_label, "Last call: ");
 }
 
 #[test]

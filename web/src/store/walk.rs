@@ -1,18 +1,19 @@
 //! A loaded walkthrough (`Walk`: the recorded run and the cursor over its trace) and a comparison
-//! of one scenario under two machines (`Compare`). Loading records: the scenario runs once through
-//! `ttm_core` (`Scenario::run` / `run_with` / `compare_configs`); everything after that scrubs the
-//! recording with a `Stepper`.
+//! of one scenario under two machines (`Compare`). Opening records: the scenario is read and run
+//! once through `ttm_core` (`catalog::run`, `Scenario::load`, or `Scenario::run_with` for another
+//! machine), its trace is read once into a shared `Recording`, and everything after that scrubs
+//! the recording with a `Stepper` over it.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use ttm_core::exercise::Question;
+use ttm_core::present::machine_label;
 use ttm_core::scenario::StepRecord;
-use ttm_core::series::Sample;
-use ttm_core::{catalog, Func, MachineConfig, Run, Scenario, State, Stepper};
+use ttm_core::{catalog, MachineConfig, Recording, Run, Scenario, State, Stepper};
 
-use crate::legacy_ttm;
 use crate::url::{self, Origin};
+use crate::view::group_digits;
 
 /// Samples of the chart.
 const CHART_POINTS: usize = 800;
@@ -32,7 +33,67 @@ pub const BENCH_SCENARIO: &str = r#"{
   ]
 }"#;
 
-/// A loaded walkthrough: the run and a cursor over its trace.
+/// What can be opened: a built-in walkthrough, a scenario's JSON text (a file, a drop, the
+/// editor, the URL) or a seeded random problem.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source<'a> {
+    /// A built-in walkthrough by name.
+    Builtin(&'a str),
+    /// A scenario file's text.
+    Text(&'a str),
+    /// `ttm_core::exercise::random_problem(seed, difficulty)`.
+    Problem(u64, u8),
+}
+
+impl Source<'_> {
+    /// Read the scenario without running it (to run it on another machine).
+    fn read(self) -> Result<Scenario, String> {
+        match self {
+            Source::Builtin(name) => catalog::load(name)
+                .ok_or_else(|| no_builtin(name))?
+                .map_err(|e| format!("The walkthrough {name:?} cannot be read: {e}")),
+            Source::Text(text) => Scenario::from_json(text).map_err(|e| scenario_error(&e)),
+            Source::Problem(seed, difficulty) => {
+                Ok(ttm_core::exercise::random_problem(seed, difficulty).0)
+            }
+        }
+    }
+
+    /// The error of a run that failed, in the words of its source.
+    fn failed(self, e: String) -> String {
+        match self {
+            Source::Builtin(name) => format!("The walkthrough {name:?} cannot run: {e}"),
+            Source::Text(_) => e,
+            Source::Problem(seed, _) => format!("Problem {seed} cannot run: {e}"),
+        }
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Scenario runs made on this thread (the tests check one run per open).
+    pub(super) static RUNS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Make `runs` scenario runs with `f`: every run of the web app goes through here, so the tests
+/// can count them.
+fn running<T>(runs: usize, f: impl FnOnce() -> T) -> T {
+    #[cfg(test)]
+    RUNS.with(|n| n.set(n.get() + runs));
+    #[cfg(not(test))]
+    let _ = runs;
+    f()
+}
+
+/// "There is no built-in walkthrough called …".
+fn no_builtin(name: &str) -> String {
+    format!(
+        "There is no built-in walkthrough called {:?}.",
+        url::clip(name)
+    )
+}
+
+/// A loaded walkthrough: the run, its recording and a cursor over it.
 ///
 /// Walks compare by identity (`==` is "the same run"): component properties holding an
 /// `Rc<Walk>` change when another run is opened, not when the cursor moves (positions travel
@@ -56,16 +117,15 @@ pub struct Walk {
     pub steps: Vec<StepRecord>,
     /// Expectations of the scenario that did not hold.
     pub mismatches: Vec<ttm_core::scenario::Mismatch>,
+    /// The trace read once: checkpoints, call stacks, marks, the chart's series, the functions
+    /// called (breakpoint choices). Every cursor over this run shares it.
+    pub recording: Rc<Recording>,
     /// The cursor (shared; the reducer moves it, renders read it).
     pub stepper: RefCell<Stepper>,
-    /// Functions called in the trace (breakpoint choices), with their displayed symbols.
-    pub funcs: Vec<(Func, &'static str)>,
-    /// Pool and zone figures over the whole trace (for the chart), computed once.
-    pub series: Rc<Vec<Sample>>,
     /// Names of the accounting zones.
     pub zone_names: Rc<Vec<String>>,
     /// The exercises: a question before each step the scenario marks with `ask`, answered by
-    /// the model (`ttm_core::exercise::questions`).
+    /// the model (computed with the run, `Run::questions`).
     pub questions: Vec<Question>,
     /// The seed and difficulty of a random problem (its URL is `?problem=&difficulty=`).
     pub problem: Option<(u64, u8)>,
@@ -91,60 +151,79 @@ pub fn scenario_error(e: &ttm_core::ScenarioError) -> String {
 }
 
 impl Walk {
-    /// Run a built-in walkthrough.
-    pub fn load(name: &str) -> Result<Walk, String> {
-        let scenario = catalog::load(name)
-            .ok_or_else(|| {
-                format!(
-                    "There is no built-in walkthrough called {:?}.",
-                    url::clip(name)
-                )
-            })?
-            .map_err(|e| format!("The walkthrough {name:?} cannot be read: {e}"))?;
-        Walk::run(scenario, true, None)
-            .map_err(|e| format!("The walkthrough {name:?} cannot run: {e}"))
+    /// Open `source` on its own machine: read and run once (a file's errors placed in its text).
+    pub fn open(source: Source) -> Result<Walk, String> {
+        let run = match source {
+            Source::Builtin(name) => running(1, || catalog::run(name))
+                .ok_or_else(|| no_builtin(name))?
+                .map_err(|e| source.failed(e.to_string())),
+            Source::Text(text) => {
+                running(1, || Scenario::load(text)).map_err(|e| scenario_error(&e))
+            }
+            Source::Problem(..) => {
+                let scenario = source.read()?;
+                running(1, || scenario.run()).map_err(|e| source.failed(e.to_string()))
+            }
+        }?;
+        let scenario = run.scenario.clone();
+        Ok(Walk::from_run(run, scenario, source))
     }
 
-    /// Parse and run a scenario's JSON text (a file, a drop, the editor or the URL).
-    pub fn from_text(text: &str) -> Result<Walk, String> {
-        Scenario::from_json(text)
-            .map_err(|e| scenario_error(&e))
-            .and_then(|sc| Walk::run(sc, false, None))
+    /// Open `source` on the machine `adjust` makes of its own: read first, then run once there.
+    /// When `adjust` gives no machine, or the scenario cannot run on it, the scenario runs on
+    /// its own machine instead, and the second value says why the other one was not used.
+    pub fn open_on(
+        source: Source,
+        adjust: impl FnOnce(&MachineConfig) -> Option<MachineConfig>,
+    ) -> Result<(Walk, Option<String>), String> {
+        let scenario = source.read()?;
+        let mut refused = None;
+        if let Some(m) = adjust(&scenario.machine) {
+            match Walk::run(scenario.clone(), source, Some(m)) {
+                Ok(w) => return Ok((w, None)),
+                Err(e) => refused = Some(e),
+            }
+        }
+        let w = Walk::run(scenario, source, None).map_err(|e| source.failed(e))?;
+        Ok((w, refused))
     }
 
-    /// Run a scenario, on its own machine or on `machine`.
-    pub fn run(
+    /// Run a scenario that was read, on its own machine or on `machine` (errors as the model
+    /// gives them).
+    fn run(
         scenario: Scenario,
-        builtin: bool,
+        source: Source,
         machine: Option<MachineConfig>,
     ) -> Result<Walk, String> {
         let run = match machine {
             Some(m) => {
                 m.validate().map_err(|e| format!("machine.{e}"))?;
-                scenario.run_with(m)
+                running(1, || scenario.run_with(m))
             }
-            None => scenario.run(),
+            None => running(1, || scenario.run()),
         }
         .map_err(|e| e.to_string())?;
-        Ok(Walk::from_run(run, scenario, builtin))
+        Ok(Walk::from_run(run, scenario, source))
     }
 
-    /// The same scenario (and problem) on another machine.
+    /// The same scenario (and problem) on another machine: one more run, of that machine.
     pub fn rerun(&self, machine: MachineConfig) -> Result<Walk, String> {
-        let w = Walk::run(self.scenario.clone(), self.builtin, Some(machine))?;
-        Ok(Walk {
-            problem: self.problem,
-            ..w
-        })
+        let source = match self.problem {
+            Some((seed, d)) => Source::Problem(seed, d),
+            None if self.builtin => Source::Builtin(&self.name),
+            None => Source::Text(&self.json),
+        };
+        Walk::run(self.scenario.clone(), source, Some(machine))
     }
 
-    /// Wrap a finished run.
-    pub fn from_run(run: Run, scenario: Scenario, builtin: bool) -> Walk {
-        let questions = ttm_core::exercise::questions(&run).0;
+    /// Wrap a finished run of `scenario` (with its own machine: the URL names what differs):
+    /// read its trace once into the recording every cursor shares.
+    fn from_run(run: Run, scenario: Scenario, source: Source) -> Walk {
         let sim = Rc::new(run.sim);
-        let funcs = legacy_ttm::funcs_seen(&sim);
-        let series = Rc::new(ttm_core::series::series(&sim, CHART_POINTS));
         let zone_names = Rc::new(sim.state().zones.iter().map(|z| z.name.clone()).collect());
+        let machine = sim.config().clone();
+        let recording = Rc::new(Recording::new(sim, CHART_POINTS));
+        let builtin = matches!(source, Source::Builtin(_));
         Walk {
             name: if scenario.name.is_empty() {
                 "scenario".to_string()
@@ -152,33 +231,26 @@ impl Walk {
                 scenario.name.clone()
             },
             builtin,
-            machine: sim.config().clone(),
+            machine,
             json: if builtin {
                 String::new()
             } else {
                 scenario.to_json()
             },
             scenario,
-            title: run.scenario.title.clone(),
-            goal: run.scenario.goal.clone(),
+            title: run.scenario.title,
+            goal: run.scenario.goal,
             steps: run.steps,
             mismatches: run.mismatches,
-            stepper: RefCell::new(Stepper::new(sim)),
-            funcs,
-            series,
+            stepper: RefCell::new(Stepper::over(recording.clone())),
+            recording,
             zone_names,
-            questions,
-            problem: None,
+            questions: run.questions,
+            problem: match source {
+                Source::Problem(seed, d) => Some((seed, d)),
+                _ => None,
+            },
         }
-    }
-
-    /// A seeded random problem (`ttm_core::exercise::random_problem`).
-    pub fn problem(seed: u64, difficulty: u8) -> Result<Walk, String> {
-        let (scenario, _) = ttm_core::exercise::random_problem(seed, difficulty);
-        let mut w = Walk::run(scenario, false, None)
-            .map_err(|e| format!("Problem {seed} cannot run: {e}"))?;
-        w.problem = Some((seed, difficulty));
-        Ok(w)
     }
 
     /// The cursor's position.
@@ -188,7 +260,7 @@ impl Walk {
 
     /// The trace's length (the last position).
     pub fn trace_len(&self) -> u64 {
-        self.stepper.borrow().len()
+        self.recording.len()
     }
 
     /// Read the machine's state at the cursor.
@@ -205,7 +277,8 @@ impl Walk {
         }
     }
 
-    /// The exercise asked at `pos` (just before its step runs), with its index.
+    /// The exercise asked at `pos` (just before its step runs), with its index, as
+    /// `Run::question_at`.
     pub fn question_at(&self, pos: u64) -> Option<(usize, &Question)> {
         self.questions
             .iter()
@@ -213,17 +286,19 @@ impl Walk {
             .find(|(_, q)| self.steps.get(q.step).is_some_and(|s| s.first_event == pos))
     }
 
-    /// The step whose events hold position `pos` (the step just done at a boundary).
+    /// The step whose events hold position `pos` (the step just done at a boundary). As
+    /// `Run::step_at`, whose run gave its machine to the recording.
     pub fn step_at(&self, pos: u64) -> Option<usize> {
         self.steps
             .iter()
             .position(|s| s.first_event < pos && pos <= s.end_event)
     }
 
-    /// True at an action boundary (start, end, or between two steps).
-    pub fn at_boundary(&self, pos: u64, len: u64) -> bool {
+    /// True at a step boundary (the start, the end, or where a step begins or ends), as
+    /// `Run::at_boundary`.
+    pub fn at_boundary(&self, pos: u64) -> bool {
         pos == 0
-            || pos == len
+            || pos == self.trace_len()
             || self
                 .steps
                 .iter()
@@ -239,19 +314,34 @@ impl Walk {
         }
     }
 
-    /// The position in words, for the panic screen: which walkthrough, scenario or problem, the
-    /// event and the step (`walkthrough “pool-refill”, event 12 of 2097 (populate tt 0)`).
+    /// Position `pos` as people count it: the step and the call ("step 2 of 3 (populate tt 0) ·
+    /// call 14 of 61"; before the first step "boot state, before step 1 of 3 · call 0 of 61" or
+    /// "device setup, before step 1 of 3 · …"). "Call k" is the k-th call to have begun, nested
+    /// ones included ([`Recording::calls_begun`]); the raw event index, which the URL keeps,
+    /// is not shown.
+    pub fn position_words(&self, pos: u64) -> String {
+        let n = self.steps.len();
+        let step = match self.step_at(pos) {
+            Some(i) => format!("step {} of {n} ({})", i + 1, self.steps[i].label),
+            None if pos == 0 => format!("boot state, before step 1 of {n}"),
+            None => format!("device setup, before step 1 of {n}"),
+        };
+        format!(
+            "{step} · call {} of {}",
+            group_digits(self.recording.calls_begun(pos)),
+            group_digits(self.recording.calls())
+        )
+    }
+
+    /// The position in words, for the panic screen: which walkthrough, scenario or problem, and
+    /// where in it (`walkthrough “pool-refill”, step 2 of 3 (populate tt 0) · call 14 of 61`).
     pub fn place_words(&self, pos: u64) -> String {
         let what = match self.problem {
             Some((seed, d)) => format!("random problem {seed} (difficulty {d})"),
             None if self.builtin => format!("walkthrough “{}”", self.name),
             None => format!("scenario “{}” (from a file or the editor)", self.name),
         };
-        format!(
-            "{what}, event {pos} of {} ({})",
-            self.trace_len(),
-            self.action_label(pos)
-        )
+        format!("{what}, {}", self.position_words(pos))
     }
 }
 
@@ -286,10 +376,12 @@ impl Compare {
     /// Run `w`'s scenario on its machine (A) and on `b`.
     pub fn of(w: &Walk, b: MachineConfig) -> Result<Compare, String> {
         b.validate().map_err(|e| format!("machine.{e}"))?;
-        let (ra, rb, c) = ttm_core::compare::compare_configs(&w.scenario, w.machine.clone(), b)
-            .map_err(|e| scenario_error(&e))?;
+        let (ra, rb, c) = running(2, || {
+            ttm_core::compare::compare_configs(&w.scenario, w.machine.clone(), b)
+        })
+        .map_err(|e| scenario_error(&e))?;
         let side = |r: Run| Side {
-            label: legacy_ttm::machine_label(r.sim.config()),
+            label: machine_label(r.sim.config()),
             stepper: RefCell::new(Stepper::new(Rc::new(r.sim))),
         };
         Ok(Compare {
