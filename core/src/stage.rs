@@ -13,6 +13,7 @@ use crate::consts::{Attr, Caching, TtState};
 use crate::hops::Place;
 use crate::present;
 use crate::state::State;
+use std::rc::Rc;
 
 /// What one slot or shelf position shows (a byte per page, so a 4,194,304-page tt is cheap).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -94,10 +95,10 @@ pub struct TtRow {
     pub caching: Caching,
     /// `tt_unbound, tt_wc, ZERO_ALLOC|DMA32`: state, caching and page flags in kernel names.
     pub caption: String,
-    /// One [`Cell`] byte per slot.
-    pub cells: Vec<u8>,
+    /// One [`Cell`] byte per slot (shared: a 4,194,304-page row is not copied again to draw it).
+    pub cells: Rc<Vec<u8>>,
     /// The pfn in each slot.
-    pub pfns: Vec<Option<u64>>,
+    pub pfns: Rc<Vec<Option<u64>>>,
     /// The swap file holding its contents, if any.
     pub swap_storage: Option<u32>,
     /// The buffer object it belongs to, if any.
@@ -260,8 +261,8 @@ pub fn stage(st: &State) -> Stage {
                 swapped,
                 caching: t.caching,
                 caption,
-                cells,
-                pfns: t.pages.clone(),
+                cells: Rc::new(cells),
+                pfns: Rc::new(t.pages.clone()),
                 swap_storage: t.swap_storage,
                 bo: st
                     .bos

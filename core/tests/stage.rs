@@ -28,12 +28,12 @@ fn a_populated_wc_tt_shows_its_caching_and_state() {
     let row = &st.tts[0];
     assert_eq!(row.state, TtState::Unbound);
     assert_eq!(row.caption, "tt_unbound, tt_wc");
-    assert_eq!(row.cells, vec![Cell::Wc as u8; 20]);
+    assert_eq!(*row.cells, vec![Cell::Wc as u8; 20]);
     s.run(&Action::TtBind { tt }).unwrap();
     let row = &stage(s.state()).tts[0];
     assert_eq!(row.state, TtState::Bound);
     assert_eq!(
-        row.cells,
+        *row.cells,
         vec![Cell::Wc as u8; 20],
         "bound keeps the caching visible"
     );
@@ -69,7 +69,7 @@ fn a_swapped_tt_shows_its_contents_in_the_swap_file() {
     .unwrap();
     let st = stage(s.state());
     assert!(st.tts[0].swapped);
-    assert_eq!(st.tts[0].cells, vec![Cell::Swapped as u8; 4]);
+    assert_eq!(*st.tts[0].cells, vec![Cell::Swapped as u8; 4]);
     let f = &st.swap[0];
     assert_eq!(
         (f.place, f.pages, f.written, f.tt),

@@ -22,13 +22,15 @@ pub struct CallStackProps {
 pub fn CallStack(props: &CallStackProps) -> Html {
     let s = props.walk.stepper.borrow();
     let kind = props.walk.machine.driver.kind;
+    // Arguments decoded as the narration writes them (placement flags by name with hex, page
+    // flags, caching, pool names, pfns in hex).
     let frames: Vec<(present::Call, String)> = s
         .call_stack()
         .iter()
         .map(|f| {
             (
                 present::call(kind, f.func, &f.args),
-                present::args(f.func, &f.args),
+                ttm_core::narrate::args_text(s.state(), f.func, &f.args),
             )
         })
         .collect();

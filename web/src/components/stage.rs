@@ -111,7 +111,7 @@ fn tt_row(t: &TtRow, theme: &AttrValue, compact: bool) -> Html {
                 </span>
             </div>
             <div class="tt-cells">
-                <CellGrid cells={Rc::new(t.cells.clone())} pfns={Some(Rc::new(t.pfns.clone()))} {label}
+                <CellGrid cells={t.cells.clone()} pfns={Some(t.pfns.clone())} {label}
                     theme={theme.clone()} testid={format!("tt-grid-{}", t.id)}
                     max_cell={if compact { 10 } else { 14 }} max_height={if compact { 30 } else { 56 }} />
             </div>
