@@ -62,49 +62,6 @@ impl Landmark {
     }
 }
 
-/// Where a page is, coarsely: what [`Stepper::movements_since`] moves cells between. The hops
-/// API ([`crate::hops::Place`]) also has the swap files and memory types.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Place {
-    /// System memory.
-    System,
-    /// A normal pool (index).
-    Pool(u8),
-    /// A DMA pool (id).
-    DmaPool(u16),
-    /// A tt (id).
-    Tt(u32),
-    /// Lost by a kernel defect.
-    Leaked,
-}
-
-impl Place {
-    fn of(l: crate::state::Loc) -> Option<Place> {
-        use crate::state::Loc;
-        Some(match l {
-            Loc::Fresh | Loc::Free => Place::System,
-            Loc::Pool { pool, .. } => Place::Pool(pool),
-            Loc::Dma { pool, .. } => Place::DmaPool(pool),
-            Loc::Tt { tt, .. } => Place::Tt(tt),
-            Loc::Leaked => Place::Leaked,
-            Loc::Local { .. } => return None,
-        })
-    }
-}
-
-/// Pages that went from one place to another between two positions (for animating travel).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Movement {
-    /// Where they were.
-    pub from: Place,
-    /// Where they are.
-    pub to: Place,
-    /// The pages, in the order they arrived.
-    pub pfns: Vec<u64>,
-    /// Their tt slots at the destination (or at the source when leaving a tt), in the same order.
-    pub slots: Vec<Option<u32>>,
-}
-
 /// A cursor over a trace with the state at its position. It shares the simulated machine and
 /// the [`Recording`] of its trace with every other cursor over the same run.
 #[derive(Clone, Debug)]
@@ -351,71 +308,6 @@ impl Stepper {
     /// (backward when `from` is after the current position): [`Recording::hops`].
     pub fn hops_since(&self, from: u64) -> Vec<Hop> {
         self.rec.hops(from, self.pos)
-    }
-
-    /// Which pages travelled where between position `from` and the current one, grouped by
-    /// (source, destination); a page's route through a function's private list is skipped, and a
-    /// page that comes back to where it was is not listed. Net moves only; the stage's
-    /// animation should use [`Stepper::hops_since`], which keeps every hop in order.
-    pub fn movements_since(&self, from: u64) -> Vec<Movement> {
-        use crate::state::Loc;
-        use std::collections::BTreeMap;
-        /// One page's route: first known place, last place, their slots, when it arrived.
-        struct Journey {
-            from: Option<(Place, Option<u32>)>,
-            to: Option<(Place, Option<u32>)>,
-            arrived: usize,
-        }
-        let at = |l: Loc| {
-            let slot = match l {
-                Loc::Tt { slot, .. } => Some(slot),
-                _ => None,
-            };
-            Place::of(l).map(|p| (p, slot))
-        };
-        let mut routes: BTreeMap<u64, Journey> = BTreeMap::new();
-        for (order, d) in self.diff_since(from).into_iter().enumerate() {
-            if let Delta::PageMove { pfn, from, to } = d {
-                let j = routes.entry(pfn).or_insert(Journey {
-                    from: None,
-                    to: None,
-                    arrived: order,
-                });
-                if j.from.is_none() {
-                    j.from = at(from);
-                }
-                if let Some(dest) = at(to) {
-                    j.to = Some(dest);
-                    j.arrived = order;
-                }
-            }
-        }
-        // (arrival order, pfn, slot) per route.
-        type Arrivals = Vec<(usize, u64, Option<u32>)>;
-        let mut groups: BTreeMap<(Place, Place), Arrivals> = BTreeMap::new();
-        for (pfn, j) in routes {
-            if let (Some((a, sa)), Some((b, sb))) = (j.from, j.to) {
-                if a != b {
-                    let slot = if matches!(b, Place::Tt(_)) { sb } else { sa };
-                    groups
-                        .entry((a, b))
-                        .or_default()
-                        .push((j.arrived, pfn, slot));
-                }
-            }
-        }
-        groups
-            .into_iter()
-            .map(|((from, to), mut v)| {
-                v.sort();
-                Movement {
-                    from,
-                    to,
-                    pfns: v.iter().map(|x| x.1).collect(),
-                    slots: v.iter().map(|x| x.2).collect(),
-                }
-            })
-            .collect()
     }
 
     /// The calls open at the current position, outermost first.

@@ -181,39 +181,6 @@ fn series_samples_boundaries_and_matches_the_states() {
 }
 
 #[test]
-fn movements_group_pages_by_route() {
-    // W3: populate moves 512 pages system → wc pool (the refill), 20 of them on into tt 0, so the
-    // net routes are 492 system → pool and 20 system → tt 0 (slots 0..19, in order).
-    let mut s = sim();
-    let tt = create(&mut s, 20, Caching::Wc);
-    let start = s.trace().len();
-    populate(&mut s, tt);
-    let mut st = Stepper::new(std::rc::Rc::new(s.clone()));
-    st.seek(s.trace().len());
-    let m = st.movements_since(start);
-    let route = |from, to| {
-        m.iter()
-            .find(|x| x.from == from && x.to == to)
-            .map(|x| x.pfns.len())
-    };
-    assert_eq!(route(Place::System, Place::Pool(0)), Some(492));
-    assert_eq!(route(Place::System, Place::Tt(0)), Some(20));
-    let to_tt = m.iter().find(|x| x.to == Place::Tt(0)).unwrap();
-    assert_eq!(to_tt.slots, (0..20).map(Some).collect::<Vec<_>>());
-    // Unpopulate: the 20 go tt 0 → wc pool.
-    let start = s.trace().len();
-    unpopulate(&mut s, tt);
-    let mut st = Stepper::new(std::rc::Rc::new(s.clone()));
-    st.seek(s.trace().len());
-    let m = st.movements_since(start);
-    assert_eq!(m.len(), 1);
-    assert_eq!(
-        (m[0].from, m[0].to, m[0].pfns.len()),
-        (Place::Tt(0), Place::Pool(0), 20)
-    );
-}
-
-#[test]
 fn one_recording_serves_the_chart_the_breakpoints_and_every_cursor() {
     // W3's populate: one pass gives the same chart samples as `series`, lists the functions the
     // trace entered, and two cursors over it see the same states as a replay.
