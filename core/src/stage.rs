@@ -78,6 +78,9 @@ pub struct Shelf {
     pub max_size: u64,
 }
 
+/// Tt rows with more slots than this carry no pfns ([`TtRow::pfns`]).
+pub const PFNS_MAX: usize = 1 << 16;
+
 /// A tt as a row of slots.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TtRow {
@@ -97,7 +100,9 @@ pub struct TtRow {
     pub caption: String,
     /// One [`Cell`] byte per slot (shared: a 4,194,304-page row is not copied again to draw it).
     pub cells: Rc<Vec<u8>>,
-    /// The pfn in each slot.
+    /// The pfn in each slot; empty for a tt of more than [`PFNS_MAX`] slots (drawn one pixel a
+    /// page, where a pointer cannot pick one page anyway), so playing a 262,144-page walkthrough
+    /// does not copy 4 MiB of pfns a frame.
     pub pfns: Rc<Vec<Option<u64>>>,
     /// The swap file holding its contents, if any.
     pub swap_storage: Option<u32>,
@@ -262,7 +267,11 @@ pub fn stage(st: &State) -> Stage {
                 caching: t.caching,
                 caption,
                 cells: Rc::new(cells),
-                pfns: Rc::new(t.pages.clone()),
+                pfns: Rc::new(if t.pages.len() <= PFNS_MAX {
+                    t.pages.clone()
+                } else {
+                    Vec::new()
+                }),
                 swap_storage: t.swap_storage,
                 bo: st
                     .bos
@@ -406,7 +415,11 @@ impl Stage {
             format!("Pools: {}.", shelves.join(", "))
         });
         for t in self.tts.iter().filter(|t| t.alive) {
-            let present = t.pfns.iter().filter(|p| p.is_some()).count();
+            let present = t
+                .cells
+                .iter()
+                .filter(|&&c| c != Cell::Empty as u8 && c != Cell::Swapped as u8)
+                .count();
             let mut line = format!(
                 "tt {} ({}): {} of {} slots hold a page",
                 t.id,

@@ -24,8 +24,6 @@ const COLOURS: [(u8, u8, u8); 7] = [
     (0x06, 0xb6, 0xd4),
     (0x84, 0xcc, 0x16),
 ];
-/// The cursor colour.
-const CURSOR: RGBColor = RGBColor(0xef, 0x44, 0x44);
 /// Drawn height of the chart in CSS pixels.
 const HEIGHT: u32 = 240;
 /// Names of the four normal pools, in `Sample::pools` order.
@@ -79,7 +77,7 @@ fn text_colour(el: &HtmlCanvasElement) -> RGBColor {
 }
 
 /// Draw both panels; returns the x pixel range of the plotting area (for clicks).
-fn draw(el: &HtmlCanvasElement, s: &[Sample], pos: u64, len: u64) -> Option<(i32, i32)> {
+fn draw(el: &HtmlCanvasElement, s: &[Sample], len: u64) -> Option<(i32, i32)> {
     let width = (el.client_width().max(240)) as u32;
     el.set_width(width);
     el.set_height(HEIGHT);
@@ -88,11 +86,6 @@ fn draw(el: &HtmlCanvasElement, s: &[Sample], pos: u64, len: u64) -> Option<(i32
     let (top, bottom) = root.split_vertically(HEIGHT / 2 - 6);
     let xmax = len.max(1);
     let label_style = ("sans-serif", 11).into_font().color(&fg);
-    let cursor = ShapeStyle {
-        color: CURSOR.to_rgba(),
-        filled: false,
-        stroke_width: 2,
-    };
 
     let pmax = s
         .iter()
@@ -125,11 +118,6 @@ fn draw(el: &HtmlCanvasElement, s: &[Sample], pos: u64, len: u64) -> Option<(i32
         c1.draw_series(LineSeries::new(pts, c.stroke_width(2)))
             .ok()?;
     }
-    c1.draw_series(LineSeries::new(
-        [(pos, 0), (pos, pmax + pmax / 10 + 1)],
-        cursor,
-    ))
-    .ok()?;
     let range = c1.plotting_area().get_pixel_range().0;
 
     let zones = s.first().map_or(0, |x| x.zones_used.len());
@@ -174,8 +162,6 @@ fn draw(el: &HtmlCanvasElement, s: &[Sample], pos: u64, len: u64) -> Option<(i32
         c2.draw_series(LineSeries::new(pts, c.stroke_width(2)))
             .ok()?;
     }
-    c2.draw_series(LineSeries::new([(pos, 0.0), (pos, zmax * 1.1)], cursor))
-        .ok()?;
     root.present().ok()?;
     Some((range.start, range.end))
 }
@@ -209,32 +195,32 @@ pub fn TraceChart(props: &ChartProps) -> Html {
             None => series.to_vec(),
         }
     });
-    let area = use_mut_ref(|| (0i32, 1i32));
+    // The plot is drawn once per series, size and theme; the cursor is a line element over it,
+    // so moving the position (60 times a second while playing) redraws nothing.
+    let area = use_state(|| (0i32, 1i32));
     {
         let canvas = canvas.clone();
         let area = area.clone();
         use_effect_with(
-            (
-                shown.clone(),
-                props.pos,
-                props.len,
-                props.theme.clone(),
-                resized,
-            ),
-            move |(series, pos, len, _, _)| {
+            (shown.clone(), props.len, props.theme.clone(), resized),
+            move |(series, len, _, _)| {
                 if let Some(el) = canvas.cast::<HtmlCanvasElement>() {
-                    if let Some(r) = draw(&el, series, *pos, *len) {
-                        *area.borrow_mut() = r;
+                    if let Some(r) = draw(&el, series, *len) {
+                        area.set(r);
                     }
                 }
             },
         );
     }
+    let (x0, x1) = *area;
+    let cursor_left =
+        x0 as f64 + (x1 - x0).max(0) as f64 * props.pos as f64 / props.len.max(1) as f64;
     let onclick = {
         let on_seek = props.on_seek.clone();
         let len = props.len;
+        let area = area.clone();
         Callback::from(move |e: MouseEvent| {
-            let (x0, x1) = *area.borrow();
+            let (x0, x1) = *area;
             let x = e.offset_x().clamp(x0, x1);
             let frac = (x - x0) as f64 / (x1 - x0).max(1) as f64;
             on_seek.emit((frac * len as f64).round() as u64);
@@ -294,9 +280,13 @@ pub fn TraceChart(props: &ChartProps) -> Html {
                         { "Show the whole trace (exercises off)" }</button>
                 </p>
             }
-            <canvas ref={canvas} class="trace-chart" role="img" aria-label={label}
-                data-testid="chart" data-samples={s.len().to_string()} {onclick}
-                title="Click to jump to this position" height={HEIGHT.to_string()} />
+            <div class="chart-box">
+                <canvas ref={canvas} class="trace-chart" role="img" aria-label={label}
+                    data-testid="chart" data-samples={s.len().to_string()} {onclick}
+                    title="Click to jump to this position" height={HEIGHT.to_string()} />
+                <span class="chart-cursor" aria-hidden="true" data-testid="chart-cursor"
+                    data-style={format!("left: {cursor_left:.1}px")} />
+            </div>
             <ul class="chart-summary" data-testid="chart-summary" aria-label="Minimum and maximum of each line">
                 { for summary.iter().map(|(c, t)| {
                     let (r, g, b) = COLOURS[*c];
