@@ -17,6 +17,30 @@
 
 #![forbid(unsafe_code)]
 
+// `print!` and `println!` for this crate: std's panic when stdout is a closed pipe
+// (`ttm-lab run x --trace | head`); these end the program quietly with status 0 instead, as
+// command-line tools do. Defined before the modules so that they use them too.
+macro_rules! print {
+    ($($t:tt)*) => { $crate::stdout(format_args!($($t)*)) };
+}
+macro_rules! println {
+    () => { $crate::stdout(format_args!("\n")) };
+    ($($t:tt)*) => { $crate::stdout(format_args!("{}\n", format_args!($($t)*))) };
+}
+
+/// Write to standard output; a reader that went away ends the program (status 0), any other
+/// write error ends it with status 1 and a message.
+fn stdout(text: std::fmt::Arguments) {
+    use std::io::Write;
+    if let Err(e) = std::io::stdout().lock().write_fmt(text) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("ttm-lab: cannot write the output: {e}");
+        std::process::exit(i32::from(EXIT_ERROR));
+    }
+}
+
 mod args;
 mod diff;
 mod render;

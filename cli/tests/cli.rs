@@ -515,3 +515,38 @@ fn code_view_follows_the_refill() {
         .status
         .success());
 }
+
+/// A reader that stops early (`ttm-lab run x --trace | head`) ends the runner quietly: status 0,
+/// no panic message (std's `print!` would panic on the closed pipe).
+#[test]
+fn a_closed_output_pipe_ends_the_runner_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    for args in [
+        vec!["run", "pool-refill", "--trace"],
+        vec!["code", "pool-refill"],
+        vec!["run", "pool-refill", "--json", "--trace"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ttm-lab"))
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        let mut first = [0u8; 64];
+        child
+            .stdout
+            .take()
+            .expect("piped")
+            .read_exact(&mut first)
+            .expect("some output");
+        // The read end is dropped here: every later write meets a closed pipe.
+        let out = child.wait_with_output().expect("it ends");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(
+            !String::from_utf8_lossy(&out.stderr).contains("panicked"),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
