@@ -98,6 +98,10 @@ pub struct TtRow {
     pub caching: Caching,
     /// `tt_unbound, tt_wc, ZERO_ALLOC|DMA32`: state, caching and page flags in kernel names.
     pub caption: String,
+    /// Its page flags decoded (spec 1.1), `0` for none.
+    pub flags: String,
+    /// Slots holding a page.
+    pub present: u32,
     /// One [`Cell`] byte per slot (shared: a 4,194,304-page row is not copied again to draw it).
     pub cells: Rc<Vec<u8>>,
     /// The pfn in each slot; empty for a tt of more than [`PFNS_MAX`] slots (drawn one pixel a
@@ -254,6 +258,7 @@ pub fn stage(st: &State) -> Stage {
             };
             let mut caption = format!("{state}, {}", present::caching(t.caching));
             let flags = present::page_flags(t.page_flags);
+            let page_flags = flags.clone();
             if flags != "0" {
                 caption.push_str(", ");
                 caption.push_str(&flags);
@@ -266,6 +271,8 @@ pub fn stage(st: &State) -> Stage {
                 swapped,
                 caching: t.caching,
                 caption,
+                flags: page_flags,
+                present: t.pages_present(),
                 cells: Rc::new(cells),
                 pfns: Rc::new(if t.pages.len() <= PFNS_MAX {
                     t.pages.clone()
@@ -415,11 +422,7 @@ impl Stage {
             format!("Pools: {}.", shelves.join(", "))
         });
         for t in self.tts.iter().filter(|t| t.alive) {
-            let present = t
-                .cells
-                .iter()
-                .filter(|&&c| c != Cell::Empty as u8 && c != Cell::Swapped as u8)
-                .count();
+            let present = t.present;
             let mut line = format!(
                 "tt {} ({}): {} of {} slots hold a page",
                 t.id,

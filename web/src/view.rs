@@ -48,36 +48,26 @@ pub struct TtCells {
     pub pfns: Rc<Vec<Option<u64>>>,
 }
 
-/// Every tt of the state.
+/// Every tt of the state, as rows of [`ttm_core::stage`] (cells, pfns and captions come from
+/// there; this only renames them for the pages panel and the export picture).
 pub fn tts(st: &State) -> Vec<TtCells> {
-    st.tts
-        .iter()
-        .map(|t| {
-            let swapped = t.swapped();
-            let cells = t
-                .pages
-                .iter()
-                .map(|p| match p {
-                    Some(pfn) => attr_cell(st, *pfn) as u8,
-                    None if swapped => Cell::Swapped as u8,
-                    None => Cell::Empty as u8,
-                })
-                .collect();
-            TtCells {
-                id: t.id,
-                alive: t.alive,
-                state: if t.alive {
-                    t.state.kernel_name()
-                } else {
-                    "destroyed"
-                },
-                caching: t.caching.kernel_name(),
-                flags: ttm_core::present::page_flags(t.page_flags),
-                present: t.pages_present(),
-                swapped,
-                cells: Rc::new(cells),
-                pfns: Rc::new(t.pages.clone()),
-            }
+    ttm_core::stage::stage(st)
+        .tts
+        .into_iter()
+        .map(|t| TtCells {
+            id: t.id,
+            alive: t.alive,
+            state: if t.alive {
+                t.state.kernel_name()
+            } else {
+                "destroyed"
+            },
+            caching: t.caching.kernel_name(),
+            flags: t.flags,
+            present: t.present,
+            swapped: t.swapped,
+            cells: t.cells,
+            pfns: t.pfns,
         })
         .collect()
 }

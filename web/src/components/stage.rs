@@ -8,7 +8,7 @@
 
 use std::rc::Rc;
 
-use ttm_core::stage::{Bar, Cell, Gauge, Shelf, Stage as StageModel, TtRow};
+use ttm_core::stage::{Bar, Gauge, Shelf, Stage as StageModel, TtRow};
 use ttm_core::TtState;
 use yew::prelude::*;
 
@@ -88,11 +88,7 @@ fn kernel_state(t: &TtRow) -> &'static str {
 fn tt_row(t: &TtRow, theme: &AttrValue, compact: bool) -> Html {
     let place = anchor(t.place);
     let state = state_name(t);
-    let present = t
-        .cells
-        .iter()
-        .filter(|&&c| c != Cell::Empty as u8 && c != Cell::Swapped as u8)
-        .count() as u64;
+    let present = u64::from(t.present);
     let label = format!(
         "tt {}: {}, {} of {} slots hold a page",
         t.id,
