@@ -126,9 +126,9 @@ test('W3/W4: the end of populate shows wc 492 / 1 refill, unpopulate returns all
   assert.doesNotMatch((await page.getByTestId('pool-uc').getByTestId('npages').getAttribute('class')) ?? '', /changed/);
   assert.match(await text(page.getByTestId('tt-detail')), /20 of 20 pages present/);
   assert.equal(await page.getByTestId('tt-grid-0').getAttribute('data-cells'), '20');
-  // Hovering a cell names the slot, its page frame and its colour.
+  // Hovering a cell names the slot, its colour and its page frame (e2e/explain.test.mjs: the rest).
   await page.getByTestId('tt-grid-0').hover({ position: { x: 4, y: 4 } });
-  assert.match(await page.getByTestId('tt-grid-0').getAttribute('title'), /^slot 0: pfn 0x[0-9a-f]+, page, write-combined$/);
+  assert.match(await text(page.getByTestId('cell-tip')), /^slot 0: page, write-combined.*pfn 0x[0-9a-f]+ · zone/);
   assert.match(await page.getByTestId('tt-grid-0').getAttribute('aria-label'), /tt 0: tt_unbound, tt_wc, 20 of 20/);
   // The pool strip shows the 492 waiting pages on a canvas too.
   assert.equal(await page.getByRole('img', { name: 'wc pool: 492 pages, head first' }).getAttribute('data-cells'), '492');

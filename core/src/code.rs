@@ -274,32 +274,60 @@ pub fn advance(lines: &[Line], line: usize, e: &Event) -> usize {
 /// program order from the previous one (wrapping round for loops). `None` only when the function
 /// has no listing.
 pub fn current_line(sim: &Sim, frames: &[Frame], pos: u64) -> Vec<Option<usize>> {
-    frames
-        .iter()
-        .enumerate()
-        .map(|(i, fr)| {
-            let lines = listing(fr.func);
-            if lines.is_empty() {
-                return None;
-            }
-            // This frame's own events end where its open callee starts (that Enter included).
-            let end = frames.get(i + 1).map_or(pos, |c| c.at + 1);
-            let mut line = 0;
-            let mut depth = 0usize;
-            let n = end.saturating_sub(fr.at + 1) as usize;
-            for e in sim.trace().events_from(fr.at + 1).take(n) {
-                if depth == 0 {
-                    line = advance(lines, line, &e);
-                }
-                match e {
-                    Event::Enter { .. } => depth += 1,
-                    Event::Exit { .. } => depth = depth.saturating_sub(1),
-                    _ => {}
-                }
-            }
-            Some(line)
-        })
+    (0..frames.len())
+        .map(|i| Follow::default().line(sim, frames, i, pos))
         .collect()
+}
+
+/// The line of one frame, followed as a cursor moves: [`Follow::line`] gives what
+/// [`current_line`] gives for that frame, but when asked again for the same frame at a later
+/// position it only reads the events in between, so a viewer playing forward through a call of a
+/// million events does not read the call again at every frame.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Follow {
+    /// The frame followed (its Enter event and function), if any.
+    frame: Option<(u64, Func)>,
+    /// Events of the frame read so far end here (exclusive).
+    end: u64,
+    /// The line reached.
+    line: usize,
+    /// How deep in callees the reading is.
+    depth: usize,
+}
+
+impl Follow {
+    /// The line frame `i` of `frames` (the call stack at `pos`) is executing at `pos`; `None`
+    /// when there is no such frame or its function has no listing.
+    pub fn line(&mut self, sim: &Sim, frames: &[Frame], i: usize, pos: u64) -> Option<usize> {
+        let fr = frames.get(i)?;
+        let lines = listing(fr.func);
+        if lines.is_empty() {
+            return None;
+        }
+        // This frame's own events end where its open callee starts (that Enter included).
+        let end = frames.get(i + 1).map_or(pos, |c| c.at + 1);
+        if self.frame != Some((fr.at, fr.func)) || end < self.end {
+            *self = Follow {
+                frame: Some((fr.at, fr.func)),
+                end: fr.at + 1,
+                line: 0,
+                depth: 0,
+            };
+        }
+        let n = end.saturating_sub(self.end) as usize;
+        for e in sim.trace().events_from(self.end).take(n) {
+            if self.depth == 0 {
+                self.line = advance(lines, self.line, &e);
+            }
+            match e {
+                Event::Enter { .. } => self.depth += 1,
+                Event::Exit { .. } => self.depth = self.depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        self.end = self.end.max(end);
+        Some(self.line)
+    }
 }
 
 /// Where a function is defined in the v3.3 tree.

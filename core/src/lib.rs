@@ -42,6 +42,7 @@ mod errno;
 pub mod exercise;
 mod func;
 pub mod hops;
+pub mod inspect;
 mod memory;
 pub mod narrate;
 mod ops;

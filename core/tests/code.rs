@@ -203,3 +203,32 @@ fn links_name_the_symbol_the_call_stack_shows() {
         Some("https://elixir.bootlin.com/linux/v3.3/A/ident/ttm_backend_func")
     );
 }
+
+/// `Follow` gives the same line as `current_line` at every position of a walkthrough, played
+/// forward (where it reads only the new events) and then backward (where it starts again).
+#[test]
+fn following_a_frame_gives_the_line_current_line_gives() {
+    use ttm_core::code::{current_line, Follow};
+    for name in ["pool-refill", "eviction-order"] {
+        let run = catalog::load(name).unwrap().unwrap().run().unwrap();
+        let sim = std::rc::Rc::new(run.sim);
+        let mut st = Stepper::new(sim.clone());
+        let mut follow = Follow::default();
+        let len = sim.trace().len();
+        let positions: Vec<u64> = (0..=len).chain((0..=len).rev()).collect();
+        for pos in positions {
+            st.seek(pos);
+            let frames = st.call_stack();
+            let Some(inner) = frames.len().checked_sub(1) else {
+                assert_eq!(follow.line(&sim, &frames, 0, pos), None);
+                continue;
+            };
+            let want = current_line(&sim, &frames, pos)[inner];
+            assert_eq!(
+                follow.line(&sim, &frames, inner, pos),
+                want,
+                "{name} at {pos}"
+            );
+        }
+    }
+}

@@ -12,6 +12,7 @@ use yew::prelude::*;
 use crate::components::bos::Bos;
 use crate::components::callstack::CallStack;
 use crate::components::chart::TraceChart;
+use crate::components::code_pane::CodePane;
 use crate::components::compare::ComparePanel;
 use crate::components::controls::Controls;
 use crate::components::embed::EmbedChrome;
@@ -89,6 +90,12 @@ fn stage_of(walk: &Walk) -> Rc<ttm_core::stage::Stage> {
     Rc::new(walk.with_state(ttm_core::stage::stage))
 }
 
+/// The stage cells' tooltips: a page's details at the walk's cursor.
+fn inspect(walk: &Rc<Walk>) -> Callback<u64, Option<Vec<String>>> {
+    let w = walk.clone();
+    Callback::from(move |pfn| w.page_details(pfn))
+}
+
 /// An open walkthrough's first screen: the sticky controls, then the stage with the narration
 /// and the call stack beside it (all inside a 1280×720 viewport).
 fn walkthrough(lab: &Lab, walk: &Rc<Walk>, send: &Callback<Msg>) -> Html {
@@ -102,11 +109,16 @@ fn walkthrough(lab: &Lab, walk: &Rc<Walk>, send: &Callback<Msg>) -> Html {
                     status={lab.status.clone().map(AttrValue::from)} send={send.clone()} />
             </div>
             <div class="stage-area">
-                <Stage stage={stage_of(walk)} travel={lab.travel.clone()} {theme} />
+                <Stage stage={stage_of(walk)} travel={lab.travel.clone()} {theme} inspect={inspect(walk)} />
                 <aside class="side" aria-label="What is happening">
                     { exercise(lab, walk, pos, send) }
                     <NarrationPanel narration={lab.narration.clone()} {pos} playing={lab.playing} />
-                    <CallStack walk={walk.clone()} {pos} />
+                    <div class="panel calls">
+                        <CallStack walk={walk.clone()} {pos} shown={lab.frame}
+                            on_select={send.reform(|at| Msg::SelectFrame(Some(at)))} />
+                        <CodePane view={walk.code_view(lab.frame)}
+                            on_innermost={send.reform(|()| Msg::SelectFrame(None))} />
+                    </div>
                 </aside>
             </div>
         </>
@@ -166,7 +178,8 @@ fn embed(lab: &Lab, walk: &Rc<Walk>, e: store::Embed, send: &Callback<Msg>) -> H
                 send={send.clone()} />
             { exercise(lab, walk, pos, send) }
             <NarrationPanel narration={lab.narration.clone()} {pos} playing={lab.playing} />
-            <Stage stage={stage_of(walk)} travel={lab.travel.clone()} theme={theme} compact={true} />
+            <Stage stage={stage_of(walk)} travel={lab.travel.clone()} theme={theme} compact={true}
+                inspect={inspect(walk)} />
             <TravelLayer travel={lab.travel.clone()} />
         </div>
     }

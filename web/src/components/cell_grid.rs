@@ -1,6 +1,10 @@
 //! A grid of page cells drawn on one `<canvas>` (one pixel buffer, one `putImageData`), so a tt of
 //! 262,144 pages costs the same DOM as a tt of 20. Colours come from the CSS custom properties of
 //! the legend (`--cell-wc`, ...), so the grid follows the light and dark themes.
+//!
+//! Pointing at a cell, or focusing the grid and moving with the arrow keys, shows a tooltip with
+//! the cell's slot, its colour in words and, when the grid has an `inspect` callback, the page's
+//! details (pfn, zone, caching, contents, where it came from: `Walk::page_details`).
 
 use std::rc::Rc;
 
@@ -39,6 +43,35 @@ pub struct GridProps {
     /// Tallest drawing in CSS pixels (cells shrink, down to one pixel per page, to fit).
     #[prop_or(crate::view::GRID_MAX_HEIGHT)]
     pub max_height: u32,
+    /// The details of a page by pfn, as lines (the tooltip shows them under the slot).
+    #[prop_or_default]
+    pub inspect: Option<Callback<u64, Option<Vec<String>>>>,
+}
+
+/// The first line of a cell's tooltip: `slot 3: pfn 0x1f0, page, write-combined`.
+fn cell_words(noun: &str, i: usize, cell: u8, pfn: Option<u64>) -> String {
+    let what = CELL_LEGEND
+        .iter()
+        .find(|(k, _, _)| *k as u8 == cell)
+        .map_or("", |(_, _, l)| *l);
+    match pfn {
+        Some(pfn) => format!("{noun} {i}: pfn {pfn:#x}, {what}"),
+        None => format!("{noun} {i}: {what}"),
+    }
+}
+
+/// The cell a key moves to from `i` in a grid of `n` cells, `cols` wide (None: not a move key).
+fn key_move(key: &str, i: usize, n: usize, cols: usize) -> Option<usize> {
+    let last = n.checked_sub(1)?;
+    Some(match key {
+        "ArrowRight" => (i + 1).min(last),
+        "ArrowLeft" => i.saturating_sub(1),
+        "ArrowDown" => (i + cols).min(last),
+        "ArrowUp" => i.saturating_sub(cols),
+        "Home" => 0,
+        "End" => last,
+        _ => return None,
+    })
 }
 
 /// A counter that changes whenever the window is resized: canvases put it in their effect
@@ -83,10 +116,18 @@ pub fn CellGrid(props: &GridProps) -> Html {
             },
         );
     }
+    // The cell the tooltip is about (pointer or keyboard) and whether the keyboard chose it.
+    let tip = use_state(|| None::<usize>);
+    let n = props.cells.len();
+    let pfn_at = |i: usize| {
+        props
+            .pfns
+            .as_ref()
+            .and_then(|p| p.get(i).copied().flatten())
+    };
     let onmousemove = {
-        let cells = props.cells.clone();
-        let pfns = props.pfns.clone();
-        let noun = props.noun.clone();
+        let tip = tip.clone();
+        let layout = layout.clone();
         Callback::from(move |e: MouseEvent| {
             let (size, cols) = *layout.borrow();
             let size = size.max(1);
@@ -95,31 +136,89 @@ pub fn CellGrid(props: &GridProps) -> Html {
                 e.offset_y().max(0) as u32 / size,
             );
             let i = (y * cols + x) as usize;
-            let text = match cells.get(i) {
-                Some(&c) if x < cols => {
-                    let what = CELL_LEGEND
-                        .iter()
-                        .find(|(k, _, _)| *k as u8 == c)
-                        .map_or("", |(_, _, l)| *l);
-                    match pfns.as_ref().and_then(|p| p.get(i).copied().flatten()) {
-                        Some(pfn) => format!("{noun} {i}: pfn {pfn:#x}, {what}"),
-                        None => format!("{noun} {i}: {what}"),
-                    }
-                }
-                _ => String::new(),
-            };
-            if let Some(el) = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            {
-                let _ = el.set_attribute("title", &text);
+            let at = (x < cols && i < n).then_some(i);
+            if *tip != at {
+                tip.set(at);
             }
         })
     };
+    let onmouseleave = {
+        let tip = tip.clone();
+        Callback::from(move |_: MouseEvent| tip.set(None))
+    };
+    let onfocus = {
+        let tip = tip.clone();
+        Callback::from(move |_: FocusEvent| {
+            if tip.is_none() && n > 0 {
+                tip.set(Some(0));
+            }
+        })
+    };
+    let onblur = {
+        let tip = tip.clone();
+        Callback::from(move |_: FocusEvent| tip.set(None))
+    };
+    let onkeydown = {
+        let tip = tip.clone();
+        let layout = layout.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let cols = layout.borrow().1.max(1) as usize;
+            if e.key() == "Escape" {
+                tip.set(None);
+                return;
+            }
+            if let Some(j) = key_move(&e.key(), tip.unwrap_or(0), n, cols) {
+                // The arrows inspect cells here instead of stepping the walkthrough.
+                e.prevent_default();
+                e.stop_propagation();
+                tip.set(Some(j));
+            }
+        })
+    };
+    let details = {
+        let at = (*tip).filter(|&i| i < n);
+        let pfn = at.and_then(pfn_at);
+        let inspect = props.inspect.clone();
+        use_memo((at, pfn, props.cells.clone()), move |(at, pfn, _)| {
+            at.map(|_| {
+                pfn.and_then(|p| inspect.as_ref().and_then(|f| f.emit(p)))
+                    .unwrap_or_default()
+            })
+        })
+    };
+    let tip_html = match (*tip).filter(|&i| i < n) {
+        Some(i) => {
+            let (size, cols) = *layout.borrow();
+            let (size, cols) = (size.max(1), cols.max(1));
+            let (x, y) = (i as u32 % cols, i as u32 / cols);
+            let style = format!("left: {}px; top: {}px", x * size, (y + 1) * size + 4);
+            // With the page's details (which start with its pfn), the first line only names the cell.
+            let first = match details.as_ref() {
+                Some(d) if !d.is_empty() => cell_words(&props.noun, i, props.cells[i], None),
+                _ => cell_words(&props.noun, i, props.cells[i], pfn_at(i)),
+            };
+            html! {
+                <div class="cell-tip" role="tooltip" data-testid="cell-tip" data-style={style}
+                    aria-live="polite">
+                    <strong>{ first }</strong>
+                    { for details.iter().flatten().map(|l| html! { <span>{ l.clone() }</span> }) }
+                </div>
+            }
+        }
+        None => Html::default(),
+    };
+    let label = format!(
+        "{}. Focus and use the arrow keys to read each {}.",
+        props.label, props.noun
+    );
     html! {
-        <canvas ref={canvas} class="grid" role="img" aria-label={props.label.clone()} {onmousemove}
-            data-testid={props.testid.clone()} data-cells={props.cells.len().to_string()}
-            data-anchor={(!props.anchor.is_empty()).then(|| props.anchor.clone())} />
+        <div class="grid-wrap">
+            <canvas ref={canvas} class="grid" role="img" aria-label={label} tabindex="0"
+                {onmousemove} {onmouseleave} {onfocus} {onblur} {onkeydown}
+                data-testid={props.testid.clone()} data-cells={props.cells.len().to_string()}
+                data-anchor={(!props.anchor.is_empty()).then(|| props.anchor.clone())} />
+            { tip_html }
+        </div>
     }
 }
 
@@ -208,6 +307,31 @@ fn draw(el: &HtmlCanvasElement, cells: &[u8], max_cell: u32, max_height: u32) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arrow_keys_move_within_the_grid() {
+        // 10 cells, 4 columns: 0 1 2 3 / 4 5 6 7 / 8 9
+        assert_eq!(key_move("ArrowRight", 3, 10, 4), Some(4));
+        assert_eq!(
+            key_move("ArrowDown", 7, 10, 4),
+            Some(9),
+            "clamped to the last cell"
+        );
+        assert_eq!(key_move("ArrowUp", 2, 10, 4), Some(0));
+        assert_eq!(key_move("ArrowLeft", 0, 10, 4), Some(0));
+        assert_eq!(key_move("End", 0, 10, 4), Some(9));
+        assert_eq!(key_move("a", 0, 10, 4), None);
+        assert_eq!(key_move("Home", 0, 0, 4), None, "an empty grid has no cell");
+    }
+
+    #[test]
+    fn a_cells_words_name_its_slot_pfn_and_colour() {
+        assert_eq!(
+            cell_words("slot", 3, 2, Some(0x1f0)),
+            "slot 3: pfn 0x1f0, page, write-combined"
+        );
+        assert_eq!(cell_words("slot", 0, 0, None), "slot 0: no page (NULL)");
+    }
 
     #[test]
     fn theme_colours_are_read_from_hex() {

@@ -95,7 +95,15 @@ pub fn Controls(props: &ControlsProps) -> Html {
             </div>
             <Scrubber min={0} max={len} {pos} label="Position in the trace" valuetext={position.clone()}
                 ticks={ticks(walk, len)} on_seek={send.reform(Msg::Seek)} />
-            <p class="position" data-testid="position" data-pos={pos.to_string()} data-len={len.to_string()}>{ position }</p>
+            <p class="position" data-testid="position" data-pos={pos.to_string()} data-len={len.to_string()}
+                title={position.clone()}>
+                // The step's label gives way first when the bar is narrow; the numbers stay.
+                if let Some((step, call)) = position.split_once(" · ") {
+                    <span class="pos-step">{ step }</span><span class="pos-call">{ format!(" · {call}") }</span>
+                } else {
+                    { position.clone() }
+                }
+            </p>
             <div class="row">
                 <div class="buttons" role="group" aria-label="Jump to the next event of a kind">
                     <span class="group-label">{ "Next:" }</span>
@@ -118,16 +126,15 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     <button type="button" class="small" aria-label="Run to next call"
                         data-testid="next-call" onclick={cb(Msg::RunToBreakpoint(true))}>{ "run to next call ›" }</button>
                 </div>
-            </div>
-            if !walk.questions.is_empty() {
-                <div class="row">
-                    <label class="exercises-toggle">
+                if !walk.questions.is_empty() {
+                    <label class="exercises-toggle"
+                        title={format!("Stop before the {} marked step(s) and ask me to predict what they do", walk.questions.len())}>
                         <input type="checkbox" data-testid="exercises-toggle" checked={props.exercises}
                             onchange={send.reform(|_: Event| Msg::ToggleExercises)} />
-                        { format!(" Exercises: stop before the {} marked step(s) and ask me to predict", walk.questions.len()) }
+                        { format!(" Exercises ({}): stop and ask me", walk.questions.len()) }
                     </label>
-                </div>
-            }
+                }
+            </div>
             <p class="status" role="status" data-testid="status">{ props.status.clone().unwrap_or_default() }</p>
         </section>
     }

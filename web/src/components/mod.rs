@@ -6,6 +6,7 @@ pub mod bos;
 pub mod callstack;
 pub mod cell_grid;
 pub mod chart;
+pub mod code_pane;
 pub mod compare;
 pub mod controls;
 pub mod copy;

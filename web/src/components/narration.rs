@@ -22,7 +22,8 @@ pub fn NarrationPanel(props: &NarrationProps) -> Html {
     let n = &props.narration;
     let pos = props.pos;
     html! {
-        <section class="panel" aria-labelledby="narr-h">
+        // Focusable: in the first screen's side column it may scroll (a long narration).
+        <section class="panel narration-panel" aria-labelledby="narr-h" tabindex="0">
             <h2 id="narr-h">{ "Narration" }</h2>
             // Polite announcements while stepping; silent while playing (it would never stop talking).
             <div class="narration" aria-live={if props.playing { "off" } else { "polite" }} aria-atomic="true"

@@ -28,13 +28,17 @@ pub struct StageProps {
     /// Embed mode: fewer tt rows, smaller cells.
     #[prop_or_default]
     pub compact: bool,
+    /// A page's details by pfn (the cells' tooltips).
+    #[prop_or_default]
+    pub inspect: Option<Callback<u64, Option<Vec<String>>>>,
 }
 
 /// How many tt rows are drawn (the newest live ones); the rest are counted.
 const ROWS: usize = 6;
 const ROWS_COMPACT: usize = 3;
 
-fn shelf(s: &Shelf, theme: &AttrValue, compact: bool) -> Html {
+fn shelf(s: &Shelf, p: &StageProps) -> Html {
+    let (theme, compact) = (&p.theme, p.compact);
     let place = anchor(s.place);
     let cells = Rc::new(s.cells.clone());
     let pfns = Rc::new(s.pfns.iter().map(|&p| Some(p)).collect::<Vec<_>>());
@@ -55,6 +59,7 @@ fn shelf(s: &Shelf, theme: &AttrValue, compact: bool) -> Html {
                     <span class="shelf-empty">{ "empty" }</span>
                 } else {
                     <CellGrid {cells} pfns={Some(pfns)} {label} theme={theme.clone()} noun="position"
+                        inspect={p.inspect.clone()}
                         max_cell={if compact { 8 } else { 10 }} max_height={if compact { 16 } else { 22 }} />
                 }
             </div>
@@ -85,7 +90,8 @@ fn kernel_state(t: &TtRow) -> &'static str {
     }
 }
 
-fn tt_row(t: &TtRow, theme: &AttrValue, compact: bool) -> Html {
+fn tt_row(t: &TtRow, p: &StageProps) -> Html {
+    let (theme, compact) = (&p.theme, p.compact);
     let place = anchor(t.place);
     let state = state_name(t);
     let present = u64::from(t.present);
@@ -103,8 +109,9 @@ fn tt_row(t: &TtRow, theme: &AttrValue, compact: bool) -> Html {
                 <span class="tt-badge" data-testid="tt-state"
                     title={format!("tt {}: {state}", t.id)}>{ kernel_state(t) }</span>
                 <span class="tt-caption" data-testid="tt-detail">
-                    { format!("tt {} · {} · {} of {} pages present", t.id, ttm_core::present::caching(t.caching),
-                        group_digits(present), group_digits(t.cells.len() as u64)) }
+                    { format!("tt {} · {} · {} of {} pages present · page_flags {}", t.id,
+                        ttm_core::present::caching(t.caching), group_digits(present),
+                        group_digits(t.cells.len() as u64), t.flags) }
                     if t.swapped { { " · SWAPPED" } }
                     if let Some(b) = t.bo { { format!(" · BO {b}") } }
                     if let Some(f) = t.swap_storage { { format!(" · swap file {f}") } }
@@ -112,7 +119,7 @@ fn tt_row(t: &TtRow, theme: &AttrValue, compact: bool) -> Html {
             </div>
             <div class="tt-cells">
                 <CellGrid cells={t.cells.clone()} pfns={Some(t.pfns.clone())} {label}
-                    theme={theme.clone()} testid={format!("tt-grid-{}", t.id)}
+                    theme={theme.clone()} testid={format!("tt-grid-{}", t.id)} inspect={p.inspect.clone()}
                     max_cell={if compact { 10 } else { 14 }} max_height={if compact { 30 } else { 56 }} />
             </div>
         </div>
@@ -202,7 +209,6 @@ fn bar(m: &Bar) -> Html {
 #[component]
 pub fn Stage(props: &StageProps) -> Html {
     let st = &props.stage;
-    let theme = &props.theme;
     let compact = props.compact;
     let rows = if compact { ROWS_COMPACT } else { ROWS };
     let live: Vec<&TtRow> = st.tts.iter().filter(|t| t.alive).collect();
@@ -239,18 +245,18 @@ pub fn Stage(props: &StageProps) -> Html {
                     }
                 </div>
             </div>
-            <div class="shelves" aria-hidden="true">
-                { for st.pools.iter().map(|s| shelf(s, theme, compact)) }
-                { for st.dma_pools.iter().map(|s| shelf(s, theme, compact)) }
+            <div class="shelves">
+                { for st.pools.iter().map(|s| shelf(s, props)) }
+                { for st.dma_pools.iter().map(|s| shelf(s, props)) }
             </div>
-            <div class="tts" aria-hidden="true">
+            <div class="tts">
                 if live.is_empty() {
                     <p class="empty-note">{ "No tt exists yet." }</p>
                 }
                 if hidden > 0 {
                     <p class="more">{ format!("+ {hidden} older tt{} not drawn", if hidden == 1 { "" } else { "s" }) }</p>
                 }
-                { for shown.iter().map(|t| tt_row(t, theme, compact)) }
+                { for shown.iter().map(|t| tt_row(t, props)) }
             </div>
             <div class="stage-bottom" aria-hidden="true">
                 <div class="swapbox">

@@ -18,7 +18,7 @@ use std::rc::Rc;
 use ttm_core::narrate;
 use ttm_core::{Func, Landmark, MachineConfig, Stepper, Zoom};
 
-pub use walk::{scenario_error, Compare, Side, Source, Walk, BENCH_SCENARIO};
+pub use walk::{scenario_error, CodeView, Compare, Side, Source, Walk, BENCH_SCENARIO};
 
 use crate::travel::{self, Journey};
 use crate::url::{self, Request};
@@ -239,6 +239,9 @@ pub struct Lab {
     pub debug_panic: bool,
     /// The page's address without its query (from [`Env::base`]).
     pub base: String,
+    /// The call the code pane shows (its Enter event), chosen in the call stack; None: the
+    /// innermost. Every move of the cursor goes back to the innermost, as a debugger does.
+    pub frame: Option<u64>,
 }
 
 /// What the user (or the host page, the play timer, the benchmark) asks for.
@@ -312,6 +315,8 @@ pub enum Msg {
     OpenProblem(u64, u8),
     /// Panic (the test trigger `window.__ttmLabPanic()`, defined only when the URL armed it).
     DebugPanic,
+    /// Show the code of an open call (its Enter event) in the code pane; None: the innermost.
+    SelectFrame(Option<u64>),
 }
 
 /// What the panic screen offers after a panic: the position that rendered last.
@@ -491,6 +496,7 @@ impl Lab {
             answers: Rc::default(),
             debug_panic: false,
             base: env.base.clone(),
+            frame: None,
         }
     }
 
@@ -835,6 +841,7 @@ impl Lab {
             }
         }
         self.status = status;
+        self.frame = None;
         self.travel = self.travel_since(&walk, from, from_action);
         self.refresh();
     }
@@ -1122,6 +1129,12 @@ impl Lab {
                     Ok(walk) => self.open_walk(walk, fx),
                     Err(e) => self.notices = vec![e],
                 }
+            }
+            Msg::SelectFrame(at) => {
+                if self.frame == at {
+                    return false;
+                }
+                self.frame = at;
             }
             Msg::DebugPanic => {
                 panic!(

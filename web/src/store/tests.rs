@@ -738,3 +738,65 @@ fn the_debug_panic_message_panics_in_the_reducer() {
     let mut lab = walkthrough("pool-refill");
     reduce(&mut lab, Msg::DebugPanic);
 }
+
+/// The code pane follows the innermost call; a frame chosen in the call stack shows its own
+/// line until the cursor moves. In pool-refill (W3) the wc pool refills inside the first
+/// `ttm_get_pages`, which is then at the line that refills the pool.
+#[test]
+fn the_code_pane_shows_the_innermost_call_or_the_chosen_frame() {
+    let mut lab = walkthrough("pool-refill");
+    let w = lab.walk.clone().unwrap();
+    assert_eq!(w.code_view(None), None, "nothing open at the boot state");
+    // Step by call until the refill is the innermost call.
+    while w
+        .code_view(None)
+        .is_none_or(|c| c.link.symbol != "ttm_page_pool_fill_locked")
+    {
+        send(&mut lab, Msg::Step(true, Some(Zoom::Call)));
+        assert!(pos(&lab) < len(&lab), "the refill is called");
+    }
+    let inner = w.code_view(lab.frame).unwrap();
+    assert_eq!(inner.current, Some(0), "just entered: its first line");
+    assert!(inner
+        .link
+        .ident_url
+        .as_deref()
+        .unwrap()
+        .ends_with("/ttm_page_pool_fill_locked"));
+    // Choose ttm_get_pages, the caller, in the call stack.
+    let frames = w.stepper.borrow().call_stack();
+    let get = frames.iter().find(|f| f.func == Func::GetPages).unwrap().at;
+    send(&mut lab, Msg::SelectFrame(Some(get)));
+    let outer = w.code_view(lab.frame).unwrap();
+    assert_eq!(outer.link.symbol, "ttm_get_pages");
+    assert!(outer.depth.0 < inner.depth.0);
+    let line = outer.lines[outer.current.unwrap()];
+    assert!(line.contains("refilling it first"), "{line}");
+    assert!(
+        reduce(&mut lab, Msg::SelectFrame(Some(get))).is_none(),
+        "already shown"
+    );
+    // A move goes back to the innermost call.
+    send(&mut lab, Msg::Step(true, Some(Zoom::Change)));
+    assert_eq!(lab.frame, None);
+}
+
+/// A tt page of pool-refill, after step 2, came from a refill of the wc pool and then from the
+/// pool (W3); the details say so with the positions in steps and calls.
+#[test]
+fn page_details_name_the_pfn_the_refill_and_the_pool() {
+    let mut lab = walkthrough("pool-refill");
+    let w = lab.walk.clone().unwrap();
+    let end = w.steps[w.steps.len() - 2].end_event;
+    send(&mut lab, Msg::Seek(end));
+    let pfn = w.with_state(|st| st.tts[0].pages[0].unwrap());
+    let text = w.page_details(pfn).unwrap().join("\n");
+    assert!(text.contains(&format!("pfn {pfn:#x}")), "{text}");
+    assert!(
+        text.contains("from system memory to pool wc in a refill"),
+        "{text}"
+    );
+    assert!(text.contains("from pool wc to tt 0"), "{text}");
+    assert!(text.contains("step 2 · call"), "{text}");
+    assert_eq!(w.page_details(1 << 40), None);
+}

@@ -7,6 +7,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use ttm_core::code::Follow;
 use ttm_core::exercise::Question;
 use ttm_core::present::machine_label;
 use ttm_core::scenario::StepRecord;
@@ -129,6 +130,25 @@ pub struct Walk {
     pub questions: Vec<Question>,
     /// The seed and difficulty of a random problem (its URL is `?problem=&difficulty=`).
     pub problem: Option<(u64, u8)>,
+    /// The code pane's line, followed as the cursor moves (reads only the new events of a long
+    /// call while playing forward).
+    follow: RefCell<Follow>,
+}
+
+/// What the code pane shows: one open call's pseudocode ([`ttm_core::code::listing`]) with the
+/// line it is executing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeView {
+    /// The frame shown (its Enter event: what [`crate::store::Msg::SelectFrame`] names).
+    pub at: u64,
+    /// Its depth in the call stack (0 = outermost) and the number of open calls.
+    pub depth: (usize, usize),
+    /// Where the function is defined at v3.3 (the symbol as the call stack shows it).
+    pub link: ttm_core::code::Link,
+    /// The pseudocode, one text per line.
+    pub lines: Vec<&'static str>,
+    /// The line being executed.
+    pub current: Option<usize>,
 }
 
 impl PartialEq for Walk {
@@ -250,7 +270,59 @@ impl Walk {
                 Source::Problem(seed, d) => Some((seed, d)),
                 _ => None,
             },
+            follow: RefCell::default(),
         }
+    }
+
+    /// The code pane at the cursor: the call `selected` names (its Enter event) while it is
+    /// open, else the innermost call; None between actions, when no call is open.
+    pub fn code_view(&self, selected: Option<u64>) -> Option<CodeView> {
+        let s = self.stepper.borrow();
+        let frames = s.call_stack();
+        let inner = frames.len().checked_sub(1)?;
+        let i = selected
+            .and_then(|at| frames.iter().position(|f| f.at == at))
+            .unwrap_or(inner);
+        let fr = &frames[i];
+        let sim = s.sim();
+        // The innermost frame is followed incrementally; an outer one (shown on request) is
+        // read once.
+        let current = if i == inner {
+            self.follow.borrow_mut().line(sim, &frames, i, s.pos())
+        } else {
+            Follow::default().line(sim, &frames, i, s.pos())
+        };
+        Some(CodeView {
+            at: fr.at,
+            depth: (i, frames.len()),
+            link: ttm_core::code::link(self.machine.driver.kind, fr.func, &fr.args),
+            lines: ttm_core::code::listing(fr.func)
+                .iter()
+                .map(|l| l.text)
+                .collect(),
+            current,
+        })
+    }
+
+    /// The details of page `pfn` at the cursor, as lines (pfn, zone, caching, contents, where it
+    /// came from, with positions as people read them); None for a pfn outside the machine.
+    pub fn page_details(&self, pfn: u64) -> Option<Vec<String>> {
+        let s = self.stepper.borrow();
+        let info = ttm_core::inspect::page(s.sim(), s.state(), s.pos(), pfn)?;
+        Some(info.lines(|e| self.position_short(e + 1)))
+    }
+
+    /// A position in short words: "step 2 · call 14" ("device setup · call 3" before step 1).
+    pub fn position_short(&self, pos: u64) -> String {
+        let step = match self.step_at(pos) {
+            Some(i) => format!("step {}", i + 1),
+            None if pos == 0 => "boot".to_string(),
+            None => "device setup".to_string(),
+        };
+        format!(
+            "{step} · call {}",
+            group_digits(self.recording.calls_begun(pos))
+        )
     }
 
     /// The cursor's position.
