@@ -82,7 +82,7 @@ async function expectPool(page, pool, { npages, nrefills, nfrees }) {
  * data-pos and data-len; the URL's step=), checking that its text reads "… step S of N … · call K of C". */
 async function position(page) {
   const line = page.getByTestId('position');
-  assert.match(await text(line), /(^|, )(step \d+ of \d+ \(.+\)|boot state, before step 1 of \d+|device setup, before step 1 of \d+) · call [\d,]+ of [\d,]+$/);
+  assert.match(await text(line), /(^|, )(step \d+ of \d+ \(.+\)|boot state, before step 1 of \d+|device setup, before step 1 of \d+|ready for step 1 of \d+ \(.+\)) · call [\d,]+ of [\d,]+$/);
   return [Number(await line.getAttribute('data-pos')), Number(await line.getAttribute('data-len'))];
 }
 

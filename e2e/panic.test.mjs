@@ -64,7 +64,7 @@ const text = async (loc) => (await loc.textContent()).trim();
  * data-pos and data-len; the URL's step=), checking that its text reads "… step S of N … · call K of C". */
 async function position(page) {
   const line = page.getByTestId('position');
-  assert.match(await text(line), /(^|, )(step \d+ of \d+ \(.+\)|boot state, before step 1 of \d+|device setup, before step 1 of \d+) · call [\d,]+ of [\d,]+$/);
+  assert.match(await text(line), /(^|, )(step \d+ of \d+ \(.+\)|boot state, before step 1 of \d+|device setup, before step 1 of \d+|ready for step 1 of \d+ \(.+\)) · call [\d,]+ of [\d,]+$/);
   return [Number(await line.getAttribute('data-pos')), Number(await line.getAttribute('data-len'))];
 }
 
@@ -108,7 +108,7 @@ test('a panic shows the alert with its message and position; its link reloads th
   assert.match(await text(page.getByTestId('panic-message')),
     /^What happened: deliberate panic from window\.__ttmLabPanic\(\) .* at web\/src\/store\/mod\.rs:\d+:\d+$/);
   assert.match(await text(page.getByTestId('panic-position')),
-    /^Last good position: walkthrough “pool-refill”, (step \d+ of 3 \(.+\)|device setup, before step 1 of 3) · call [\d,]+ of [\d,]+\.$/);
+    /^Last good position: walkthrough “pool-refill”, (step \d+ of 3 \(.+\)|device setup, before step 1 of 3|ready for step 1 of 3 \(.+\)) · call [\d,]+ of [\d,]+\.$/);
   assert.match(await text(page.getByTestId('panic-edits')), /^Your edits are kept/);
   // Not a blank page: the app is hidden, the message is what is shown, and it has the keyboard focus.
   assert.ok(await alert.isVisible());
@@ -189,7 +189,7 @@ test('embed in a 640x400 frame under the CSP: the panic screen fits and its link
   await frame.evaluate(() => setTimeout(() => window.__ttmLabPanic()));
   const alert = frame.getByRole('alert');
   await alert.waitFor({ timeout: 5_000 });
-  assert.match(await text(frame.getByTestId('panic-position')), /^Last good position: walkthrough “pool-refill”, (step \d+ of 3 \(.+\)|device setup, before step 1 of 3) · call [\d,]+ of [\d,]+\.$/);
+  assert.match(await text(frame.getByTestId('panic-position')), /^Last good position: walkthrough “pool-refill”, (step \d+ of 3 \(.+\)|device setup, before step 1 of 3|ready for step 1 of 3 \(.+\)) · call [\d,]+ of [\d,]+\.$/);
   assert.equal(await frame.getByTestId('panic-edits').count(), 0, 'an embed has no editor to speak of');
   const link = frame.getByTestId('panic-reload');
   const href = new URL(await link.getAttribute('href'), frame.url());

@@ -54,3 +54,106 @@ pub fn list() -> Vec<Entry> {
         })
         .collect()
 }
+
+/// How much a lesson asks of its reader.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Level {
+    /// No TTM needed: one object, a few calls.
+    FirstSteps,
+    /// One mechanism at a time (pools, eviction).
+    Basics,
+    /// Mechanisms meeting (caching choice, swapping, DMA pools).
+    Intermediate,
+    /// The seed commit, driver differences and kernel defects.
+    Advanced,
+}
+
+impl Level {
+    /// The level as the picker shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::FirstSteps => "first steps",
+            Level::Basics => "basics",
+            Level::Intermediate => "intermediate",
+            Level::Advanced => "advanced",
+        }
+    }
+}
+
+/// One lesson of the curriculum: a built-in walkthrough with its place in the order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lesson {
+    /// The walkthrough's name.
+    pub name: &'static str,
+    /// The group of lessons it belongs to.
+    pub track: &'static str,
+    /// How much it asks.
+    pub level: Level,
+    /// The lessons it builds on (earlier ones).
+    pub builds_on: &'static [&'static str],
+}
+
+const fn lesson(
+    name: &'static str,
+    track: &'static str,
+    level: Level,
+    builds_on: &'static [&'static str],
+) -> Lesson {
+    Lesson {
+        name,
+        track,
+        level,
+        builds_on,
+    }
+}
+
+/// The built-in walkthroughs as a course, in order: first a tt's life and one pool refill (the
+/// objects every later lesson moves), then the pools, buffer objects and swapping, the seed
+/// commit's change to CPU faults, the drivers, and last the kernel's defects (each needs the
+/// mechanism it breaks). Every built-in walkthrough is here exactly once, after what it builds
+/// on (`tests/catalog.rs`).
+pub const LESSONS: &[Lesson] = &[
+    lesson("tt-lifecycle", "First steps", Level::FirstSteps, &[]),
+    lesson("pool-refill", "First steps", Level::FirstSteps, &["tt-lifecycle"]),
+    lesson("pool-trim", "Page pools", Level::Basics, &["pool-refill"]),
+    lesson("shrinker-rotation", "Page pools", Level::Basics, &["pool-trim"]),
+    lesson("dma-pool", "Page pools", Level::Intermediate, &["pool-refill"]),
+    lesson("eviction-order", "Buffer objects", Level::Basics, &["tt-lifecycle"]),
+    lesson("caching-selection", "Buffer objects", Level::Intermediate, &["eviction-order"]),
+    lesson("memcpy-move", "Buffer objects", Level::Intermediate, &["eviction-order"]),
+    lesson("swap-cycle-bo", "Swapping", Level::Intermediate, &["caching-selection"]),
+    lesson("background-swap", "Swapping", Level::Intermediate, &["swap-cycle-bo"]),
+    lesson("cpu-fault-before-seed", "The seed commit", Level::Advanced, &["tt-lifecycle"]),
+    lesson("cpu-fault-after-seed", "The seed commit", Level::Advanced, &["cpu-fault-before-seed"]),
+    lesson("kmap-before-after", "The seed commit", Level::Advanced, &["cpu-fault-after-seed"]),
+    lesson("nouveau-flip", "Drivers", Level::Advanced, &["eviction-order"]),
+    lesson("vmwgfx-gmr", "Drivers", Level::Advanced, &["eviction-order"]),
+    lesson("accounting-limit-d1", "Kernel defects", Level::Advanced, &["pool-refill"]),
+    lesson("bo-create-d5", "Kernel defects", Level::Advanced, &["eviction-order"]),
+    lesson("double-swapout-d8", "Kernel defects", Level::Advanced, &["swap-cycle-bo"]),
+];
+
+/// The lesson of a walkthrough and its number (1-based), if it is one.
+pub fn lesson_of(name: &str) -> Option<(usize, &'static Lesson)> {
+    LESSONS
+        .iter()
+        .enumerate()
+        .find(|(_, l)| l.name == name)
+        .map(|(i, l)| (i + 1, l))
+}
+
+/// The lesson after `name` in the course, if any.
+pub fn next_lesson(name: &str) -> Option<&'static Lesson> {
+    lesson_of(name).and_then(|(n, _)| LESSONS.get(n))
+}
+
+/// The catalog in the course's order ([`list`] entries, lessons first; a walkthrough outside the
+/// course, which a test forbids, comes last).
+pub fn course() -> Vec<(Option<&'static Lesson>, Entry)> {
+    let mut v: Vec<(Option<&'static Lesson>, Entry)> = list()
+        .into_iter()
+        .map(|e| (lesson_of(e.name).map(|(_, l)| l), e))
+        .collect();
+    v.sort_by_key(|(l, _)| l.map_or(usize::MAX, |l| lesson_of(l.name).map_or(0, |(n, _)| n)));
+    v
+}

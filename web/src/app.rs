@@ -6,7 +6,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use ttm_core::present::machine_label;
-use ttm_core::Zoom;
 use yew::prelude::*;
 
 use crate::components::bos::Bos;
@@ -15,6 +14,7 @@ use crate::components::chart::TraceChart;
 use crate::components::code_pane::CodePane;
 use crate::components::compare::ComparePanel;
 use crate::components::controls::Controls;
+use crate::components::course::Course;
 use crate::components::embed::EmbedChrome;
 use crate::components::exercise::ExerciseCard;
 use crate::components::export::ExportPanel;
@@ -22,6 +22,7 @@ use crate::components::goal::Goal;
 use crate::components::load_bar::LoadBar;
 use crate::components::machine::MachineForm;
 use crate::components::narration::NarrationPanel;
+use crate::components::next_lesson::NextLesson;
 use crate::components::notices::Notices;
 use crate::components::picker::Picker;
 use crate::components::pools::Pools;
@@ -29,6 +30,7 @@ use crate::components::problem::ProblemForm;
 use crate::components::snippet::Snippet;
 use crate::components::stage::Stage;
 use crate::components::travel_layer::TravelLayer;
+use crate::components::welcome::Welcome;
 use crate::components::zones::Zones;
 use crate::effects::{self, Runtime};
 use crate::store::{self, Effect, Lab, Msg, Theme, Walk};
@@ -70,18 +72,39 @@ impl Reducible for Page {
     }
 }
 
-/// The exercise card at a marked step's start (when exercises are on).
+/// The exercise card at a marked step's start, and while that step plays after the answer
+/// (when exercises are on).
 fn exercise(lab: &Lab, walk: &Walk, pos: u64, send: &Callback<Msg>) -> Html {
-    let Some((i, q)) = walk.question_at(pos).filter(|_| lab.exercises) else {
+    let Some((i, q)) = lab.card().and_then(|i| walk.questions.get(i).map(|q| (i, q))) else {
         return Html::default();
     };
     let right = lab.answers.values().filter(|a| a.correct).count();
+    let skipped = lab.answers.values().filter(|a| a.skipped).count();
     html! {
         <ExerciseCard key={i} index={i} total={walk.questions.len()}
             question={q.clone()} answered={lab.answers.get(&i).cloned()}
-            score={(right, lab.answers.len())}
+            score={(right, lab.answers.len() - skipped, skipped)}
+            at_boundary={walk.question_at(pos).is_some()}
             on_answer={send.reform(|(i, text)| Msg::Answer(i, text))}
-            on_reveal={send.reform(|()| Msg::Step(true, Some(Zoom::Action)))} />
+            on_skip={send.reform(Msg::SkipQuestion)}
+            on_reveal={send.reform(|()| Msg::PlayStep)}
+            on_reset={send.reform(|()| Msg::ResetAnswers)} />
+    }
+}
+
+/// At the end of a built-in walkthrough: the next lesson of the course.
+fn next_lesson(walk: &Walk, pos: u64, send: &Callback<Msg>) -> Html {
+    if !walk.builtin || pos < walk.trace_len() {
+        return Html::default();
+    }
+    let next = ttm_core::catalog::next_lesson(&walk.name).and_then(|l| {
+        let (n, _) = ttm_core::catalog::lesson_of(l.name)?;
+        let title = ttm_core::catalog::load(l.name)?.ok()?.title;
+        Some((AttrValue::from(l.name), n, AttrValue::from(title)))
+    });
+    html! {
+        <NextLesson {next} on_open={send.reform(Msg::Load)}
+            on_course={send.reform(|()| Msg::ShowCourse)} />
     }
 }
 
@@ -111,6 +134,10 @@ fn walkthrough(lab: &Lab, walk: &Rc<Walk>, send: &Callback<Msg>) -> Html {
             <div class="stage-area">
                 <Stage stage={stage_of(walk)} travel={lab.travel.clone()} {theme} inspect={inspect(walk)} />
                 <aside class="side" aria-label="What is happening">
+                    if lab.welcome {
+                        <Welcome compact={true} on_dismiss={send.reform(|()| Msg::DismissWelcome)} />
+                    }
+                    { next_lesson(walk, pos, send) }
                     { exercise(lab, walk, pos, send) }
                     <NarrationPanel narration={lab.narration.clone()} {pos} playing={lab.playing} />
                     <div class="panel calls">
@@ -258,12 +285,14 @@ pub fn App() -> Html {
     html! {
         <div class="page" data-reduced-motion={lab.reduced_motion.to_string()}
             data-theme-choice={lab.theme.name()} {ondragover} {ondrop}>
-            <div class="screen">
+            <div class={classes!("screen", lab.walk.is_none().then_some("course-screen"))}>
             <header class="topbar">
                 <h1 title="Step through the Linux 3.3 DRM TTM GPU memory manager: page pools, tt pages, buffer objects and memory accounting.">{ "TTM Lab" }</h1>
                 <Picker current={lab.walk.as_ref().map(|w| AttrValue::from(w.name.clone()))}
                     on_load={send.reform(Msg::Load)} />
                 <div class="topbar-side">
+                    <a class="book-link" href="./book/" data-testid="book-link"
+                        title="The book “TTM in pictures”: chapters with these walkthroughs embedded">{ "Book" }</a>
                     if let Some(w) = &lab.walk {
                         <span class="machine" data-testid="machine" title="Simulated machine">
                             { machine_label(w.stepper.borrow().sim().config()) }
@@ -282,6 +311,11 @@ pub fn App() -> Html {
                     }
                 </div>
             </header>
+
+            if lab.welcome && lab.walk.is_none() {
+                <Welcome on_dismiss={send.reform(|()| Msg::DismissWelcome)}
+                    on_start={send.reform(|()| Msg::Load(ttm_core::catalog::LESSONS[0].name.to_string()))} />
+            }
 
             <Notices notices={lab.notices.clone()} on_dismiss={send.reform(|()| Msg::DismissNotices)} />
 
@@ -305,6 +339,8 @@ pub fn App() -> Html {
 
             if let Some(walk) = &lab.walk {
                 { walkthrough(lab, walk, &send) }
+            } else {
+                <Course on_open={send.reform(Msg::Load)} book="./book/" />
             }
             </div>
 
@@ -320,11 +356,6 @@ pub fn App() -> Html {
                         on_step={send.reform(Msg::CompareStep)}
                         on_close={send.reform(|()| Msg::CloseCompare)} />
                 }
-            } else {
-                <section class="panel intro" data-testid="intro">
-                    <h2>{ "No walkthrough open" }</h2>
-                    <p>{ "Choose a walkthrough above and press Open. Each one runs a short scenario on the simulated machine and lets you step through every kernel call it makes, forwards and backwards." }</p>
-                </section>
             }
 
             <section class="more" aria-label="Scenario files and random problems">

@@ -44,6 +44,8 @@ pub fn env() -> Env {
         theme: stored(store::THEME_KEY),
         editor: stored(store::EDITOR_KEY),
         draft: stored(store::DRAFT_KEY),
+        answers: stored(store::ANSWERS_KEY),
+        welcomed: stored(store::WELCOME_KEY).is_some(),
         base: href
             .split(['?', '#'])
             .next()
@@ -90,8 +92,13 @@ impl Runtime {
                 send.emit(Msg::ReducedMotion(list.matches()))
             })
         });
+        // Back and Forward between walkthroughs (Effect::PushUrl made the entries).
+        let history = window().map(|w| {
+            let send = send.clone();
+            EventListener::new(&w, "popstate", move |_| send.emit(Msg::Navigate(search())))
+        });
         Runtime {
-            _listeners: keys.into_iter().chain(motion).collect(),
+            _listeners: keys.into_iter().chain(motion).chain(history).collect(),
             ..Runtime::default()
         }
     }
@@ -102,6 +109,24 @@ impl Runtime {
             Effect::ReplaceUrl(q) => {
                 if let Some(h) = window().and_then(|w| w.history().ok()) {
                     let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&q));
+                }
+            }
+            Effect::PushUrl(q) => {
+                if let Some(w) = window() {
+                    // The course has no query: its address is the page's path alone.
+                    let url = if q.is_empty() {
+                        w.location().pathname().unwrap_or_else(|_| "./".into())
+                    } else {
+                        q
+                    };
+                    if let Ok(h) = w.history() {
+                        let _ = h.push_state_with_url(&JsValue::NULL, "", Some(&url));
+                    }
+                }
+            }
+            Effect::SetTitle(title) => {
+                if let Some(d) = window().and_then(|w| w.document()) {
+                    d.set_title(&title);
                 }
             }
             Effect::Store(key, value) => {
@@ -156,6 +181,15 @@ impl Runtime {
                     let opts = web_sys::ScrollIntoViewOptions::new();
                     opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
                     card.scroll_into_view_with_scroll_into_view_options(&opts);
+                    // The keyboard goes into the question: its answer field or first choice.
+                    if let Some(first) = card
+                        .query_selector("input, .choices button")
+                        .ok()
+                        .flatten()
+                        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                    {
+                        let _ = first.focus();
+                    }
                 }
             }
             Effect::Remember(r) => crate::panic::remember(last_good(r)),

@@ -289,6 +289,12 @@ pub fn machine_params(base: &MachineConfig, m: &MachineConfig) -> String {
     out
 }
 
+/// Compare mode's part of the full app's query: `&compare=1` and machine B's parameters that
+/// differ from the walkthrough's own machine `base`, each prefixed `b_` (`&b_driver=nouveau`).
+pub fn compare_params(base: &MachineConfig, b: &MachineConfig) -> String {
+    format!("&compare=1{}", machine_params(base, b).replace('&', "&b_"))
+}
+
 /// The step range of an embed (`from`, `to`: positions in a trace of `len` events), clamped to
 /// `[0, len]` with `from <= to`; each correction is a message for the page.
 pub fn embed_range(from: Option<&str>, to: Option<&str>, len: u64) -> (u64, u64, Vec<String>) {
@@ -391,6 +397,9 @@ pub struct Request {
     pub looping: bool,
     /// An embed's `autoplay=1`.
     pub autoplay: bool,
+    /// `compare=1`: compare mode, with machine B's parameters (`b_driver=`…, keys without the
+    /// prefix, in [`MACHINE_KEYS`] order, not yet applied).
+    pub compare: Option<Vec<(String, String)>>,
     /// What could not be used, in words, in the order the page shows them.
     pub notices: Vec<String>,
 }
@@ -456,6 +465,14 @@ pub fn request(search: &str) -> Request {
     let on = |k: &str| get(k).is_some_and(|v| v == "1" || v == "true");
     r.looping = on("loop");
     r.autoplay = on("autoplay");
+    if !r.embed && on("compare") {
+        r.compare = Some(
+            MACHINE_KEYS
+                .iter()
+                .filter_map(|k| get(&format!("b_{k}")).map(|v| (k.to_string(), v)))
+                .collect(),
+        );
+    }
     r
 }
 
@@ -528,6 +545,26 @@ mod tests {
         assert_eq!(v("e"), Some("%zz"));
         assert_eq!(v("f"), Some("\u{fffd}"));
         assert!(query_pairs("").is_empty());
+    }
+
+    #[test]
+    fn compare_mode_round_trips_machine_b() {
+        let base = MachineConfig::default();
+        let mut b = base.clone();
+        b.driver.kind = DriverKind::Nouveau;
+        b.fidelity = Fidelity::Fixed;
+        let q = format!("?walkthrough=x{}", compare_params(&base, &b));
+        assert_eq!(q, "?walkthrough=x&compare=1&b_driver=nouveau&b_fidelity=Fixed");
+        let r = request(&q);
+        let pairs = r.compare.expect("compare mode");
+        let mut m = base.clone();
+        for (k, v) in &pairs {
+            apply_machine(&mut m, k, v).unwrap();
+        }
+        assert_eq!(m, b);
+        assert!(r.machine.is_empty(), "B's parameters are not A's");
+        assert_eq!(request("?walkthrough=x").compare, None);
+        assert_eq!(request("?embed=1&walkthrough=x&compare=1").compare, None);
     }
 
     #[test]

@@ -27,16 +27,22 @@ pub struct CardProps {
     pub question: Question,
     /// The reader's answer, once given.
     pub answered: Option<Answered>,
-    /// (right, answered) over the whole walkthrough.
-    pub score: (usize, usize),
+    /// (right, answered, skipped) over the whole walkthrough.
+    pub score: (usize, usize, usize),
+    /// At the question's boundary (false while its step plays after the answer).
+    pub at_boundary: bool,
     /// The reader answers.
     pub on_answer: Callback<(usize, String)>,
-    /// Run the step (reveal).
+    /// Skip the question explicitly.
+    pub on_skip: Callback<usize>,
+    /// Play the step, animated, pausing at its end (reveal).
     pub on_reveal: Callback<()>,
+    /// Forget the answers to this walkthrough.
+    pub on_reset: Callback<()>,
 }
 
-/// The question before a marked step: answer it (a number, a choice, yes or no), then see
-/// whether the model agrees and why, and run the step.
+/// The question before a marked step: answer it (a number, a choice, yes or no) or skip it, then
+/// see whether the model agrees and why, and play the step. Forward moves wait here until then.
 #[component]
 pub fn ExerciseCard(props: &CardProps) -> Html {
     let typed = use_state(String::new);
@@ -64,6 +70,8 @@ pub fn ExerciseCard(props: &CardProps) -> Html {
         let cb = props.on_reveal.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
+    let skip = props.on_skip.reform(move |_: MouseEvent| i);
+    let reset = props.on_reset.reform(|_: MouseEvent| ());
     let input: Html = match &q.answer {
         Answer::Number(_) => {
             let oninput = text_input(typed.clone());
@@ -102,7 +110,7 @@ pub fn ExerciseCard(props: &CardProps) -> Html {
             </div>
         },
     };
-    let (right, answered) = props.score;
+    let (right, answered, skipped) = props.score;
     html! {
         <section class="panel exercise" aria-labelledby="exercise-h" data-testid="exercise"
             data-step={q.step.to_string()}>
@@ -110,7 +118,16 @@ pub fn ExerciseCard(props: &CardProps) -> Html {
                 { format!("Predict, then reveal · question {} of {} · before step {}", i + 1, props.total, q.step + 1) }
             </h2>
             <p class="prompt" data-testid="exercise-prompt" aria-live="polite">{ &q.prompt }</p>
-            if let Some(a) = &props.answered {
+            if props.answered.as_ref().is_some_and(|a| a.skipped) {
+                <div role="status" data-testid="exercise-result" class="verdict skipped">
+                    <strong>{ format!("Skipped. The model's answer: {}.", q.answer_text()) }</strong>
+                    <p class="why" data-testid="exercise-why">{ &q.explanation }</p>
+                </div>
+                if props.at_boundary {
+                    <button type="button" class="primary" data-testid="exercise-reveal" onclick={reveal}
+                        ref={run_ref}>{ format!("Play step {} ›", q.step + 1) }</button>
+                }
+            } else if let Some(a) = &props.answered {
                 <div role="status" data-testid="exercise-result"
                     class={classes!("verdict", if a.correct { "right" } else { "wrong" })}>
                     if a.correct {
@@ -120,16 +137,22 @@ pub fn ExerciseCard(props: &CardProps) -> Html {
                     }
                     <p class="why" data-testid="exercise-why">{ &q.explanation }</p>
                 </div>
-                <button type="button" class="primary" data-testid="exercise-reveal" onclick={reveal}
-                    ref={run_ref}>
-                    { format!("Run step {} ›", q.step + 1) }</button>
+                if props.at_boundary {
+                    <button type="button" class="primary" data-testid="exercise-reveal" onclick={reveal}
+                        ref={run_ref}>
+                        { format!("Play step {} ›", q.step + 1) }</button>
+                }
             } else {
                 { input }
-                <button type="button" class="link" data-testid="exercise-skip" onclick={reveal}>
-                    { "Skip: just run the step" }</button>
+                <button type="button" class="link" data-testid="exercise-skip" onclick={skip}>
+                    { "Skip this question" }</button>
             }
             <p class="hint" data-testid="exercise-score">
-                { format!("Score: {right} right of {answered} answered · {} questions in this walkthrough", props.total) }
+                { format!("Score: {right} right of {answered} answered", ) }
+                if skipped > 0 { { format!(" · {skipped} skipped") } }
+                { format!(" · {} question{} in this walkthrough · ", props.total, if props.total == 1 { "" } else { "s" }) }
+                <button type="button" class="linkish" data-testid="exercise-reset" onclick={reset}
+                    disabled={answered + skipped == 0}>{ "reset my answers" }</button>
             </p>
         </section>
     }

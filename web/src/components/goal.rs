@@ -55,6 +55,7 @@ pub fn Goal(props: &GoalProps) -> Html {
                                 <span class="ask-mark" title="An exercise is asked before this step"
                                     data-testid={format!("ask-mark-{i}")}>
                                     { match props.answers.get(&k) {
+                                        Some(a) if a.skipped => " – skipped",
                                         Some(a) if a.correct => " ✓ predicted",
                                         Some(_) => " ✗ predicted",
                                         None => " ? predict",

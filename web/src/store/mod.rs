@@ -78,6 +78,10 @@ pub const THEME_KEY: &str = "ttm-lab-theme";
 pub const EDITOR_KEY: &str = "ttm-lab-editor";
 /// Local-storage key of the user's own typing in the editor (never overwritten by a load).
 pub const DRAFT_KEY: &str = "ttm-lab-editor-draft";
+/// Local-storage key of the reader's answers to the exercises, per walkthrough (JSON).
+pub const ANSWERS_KEY: &str = "ttm-lab-answers";
+/// Local-storage key set once the first-visit welcome is dismissed.
+pub const WELCOME_KEY: &str = "ttm-lab-welcomed";
 
 /// Colour theme.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -130,17 +134,93 @@ pub struct Env {
     pub editor: Option<String>,
     /// The stored draft ([`DRAFT_KEY`]).
     pub draft: Option<String>,
+    /// The stored answers ([`ANSWERS_KEY`]).
+    pub answers: Option<String>,
+    /// The welcome was dismissed on an earlier visit ([`WELCOME_KEY`]).
+    pub welcomed: bool,
     /// The page's address without query or fragment (`https://host/path/`), for links to share.
     pub base: String,
 }
 
-/// An answer the reader gave to an exercise.
+/// An answer the reader gave to an exercise, or their choice to skip it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Answered {
-    /// What they answered.
+    /// What they answered (empty when skipped).
     pub given: String,
-    /// Whether the model agrees.
+    /// Whether the model agrees (false when skipped).
     pub correct: bool,
+    /// They skipped the question explicitly.
+    pub skipped: bool,
+}
+
+impl Answered {
+    /// A question skipped explicitly.
+    pub fn skipped() -> Answered {
+        Answered {
+            given: String::new(),
+            correct: false,
+            skipped: true,
+        }
+    }
+}
+
+/// Every walkthrough's answers, by [`Walk::answers_key`], as [`ANSWERS_KEY`] keeps them:
+/// `{"pool-refill": {"0": {"given": "492", "correct": true}, "1": {"skipped": true}}}`.
+/// Anything unreadable is dropped (a stored text is never trusted to be well formed).
+pub fn read_answers(text: &str) -> BTreeMap<String, BTreeMap<usize, Answered>> {
+    let Ok(serde_json::Value::Object(walks)) = serde_json::from_str::<serde_json::Value>(text)
+    else {
+        return BTreeMap::new();
+    };
+    walks
+        .into_iter()
+        .filter_map(|(walk, v)| {
+            let serde_json::Value::Object(qs) = v else {
+                return None;
+            };
+            let qs = qs
+                .into_iter()
+                .filter_map(|(i, a)| {
+                    let i = i.parse::<usize>().ok()?;
+                    if a.get("skipped").and_then(|v| v.as_bool()) == Some(true) {
+                        return Some((i, Answered::skipped()));
+                    }
+                    Some((
+                        i,
+                        Answered {
+                            given: a.get("given")?.as_str()?.to_string(),
+                            correct: a.get("correct")?.as_bool()?,
+                            skipped: false,
+                        },
+                    ))
+                })
+                .collect();
+            Some((walk, qs))
+        })
+        .collect()
+}
+
+/// The text [`read_answers`] reads.
+pub fn write_answers(all: &BTreeMap<String, BTreeMap<usize, Answered>>) -> String {
+    let walks: serde_json::Map<String, serde_json::Value> = all
+        .iter()
+        .filter(|(_, qs)| !qs.is_empty())
+        .map(|(walk, qs)| {
+            let qs: serde_json::Map<String, serde_json::Value> = qs
+                .iter()
+                .map(|(i, a)| {
+                    let v = if a.skipped {
+                        serde_json::json!({ "skipped": true })
+                    } else {
+                        serde_json::json!({ "given": a.given, "correct": a.correct })
+                    };
+                    (i.to_string(), v)
+                })
+                .collect();
+            (walk.clone(), serde_json::Value::Object(qs))
+        })
+        .collect();
+    serde_json::Value::Object(walks).to_string()
 }
 
 /// Embed mode: the stage limited to the positions `[from, to]` of the trace.
@@ -233,8 +313,15 @@ pub struct Lab {
     pub show_export: bool,
     /// Exercises are asked (the full app: on unless `exercises=0`; embeds: only with `exercises=1`).
     pub exercises: bool,
-    /// The reader's answers, by question index (reset when another walkthrough opens).
+    /// The reader's answers to the open walkthrough, by question index (kept per walkthrough
+    /// in `saved`, and in local storage).
     pub answers: Rc<BTreeMap<usize, Answered>>,
+    /// Every walkthrough's answers, by [`Walk::answers_key`] (what [`ANSWERS_KEY`] holds).
+    pub saved: Rc<BTreeMap<String, BTreeMap<usize, Answered>>>,
+    /// Playing the step after a question until this position (then pause).
+    pub play_until: Option<u64>,
+    /// Show the first-visit welcome.
+    pub welcome: bool,
     /// The URL armed the test-only panic trigger (`debug_panic=` with its token; `crate::panic`).
     pub debug_panic: bool,
     /// The page's address without its query (from [`Env::base`]).
@@ -317,6 +404,18 @@ pub enum Msg {
     DebugPanic,
     /// Show the code of an open call (its Enter event) in the code pane; None: the innermost.
     SelectFrame(Option<u64>),
+    /// Skip exercise `i` explicitly (forward moves then pass it).
+    SkipQuestion(usize),
+    /// Forget the reader's answers to this walkthrough.
+    ResetAnswers,
+    /// Play the step that starts at the position, at the current zoom, pausing at its end.
+    PlayStep,
+    /// Dismiss the first-visit welcome (remembered).
+    DismissWelcome,
+    /// Close the walkthrough and show the course.
+    ShowCourse,
+    /// The browser went Back or Forward to this query string (`popstate`): show what it names.
+    Navigate(String),
 }
 
 /// What the panic screen offers after a panic: the position that rendered last.
@@ -338,6 +437,11 @@ pub enum Effect {
     /// Replace the address bar's query (`history.replaceState`: stepping does not flood the
     /// history).
     ReplaceUrl(String),
+    /// Add a history entry with this query (`history.pushState`): another walkthrough was
+    /// opened, so Back returns to the one before (or to the course).
+    PushUrl(String),
+    /// Set the document's title.
+    SetTitle(String),
     /// Keep a text in local storage under a key (None: remove it).
     Store(&'static str, Option<String>),
     /// Set `<html data-theme>`.
@@ -362,7 +466,8 @@ pub enum Effect {
     },
     /// Listen to the host page's commands (embed mode, from the start).
     ListenToHost,
-    /// Bring the exercise card into view (full app only: an embed must not scroll its host).
+    /// Bring the exercise card into view and put the keyboard focus in it (the answer field or
+    /// its first choice; full app only: an embed must not scroll its host).
     ScrollToExercise,
     /// Record where the panic screen goes back to.
     Remember(Resume),
@@ -377,6 +482,9 @@ pub enum Effect {
 #[derive(Default, PartialEq)]
 struct Outward {
     query: Option<String>,
+    /// What is open (a change of it is a new history entry).
+    opened: Option<String>,
+    title: String,
     resume: Option<Resume>,
     timer: Option<u32>,
     theme: Option<Theme>,
@@ -397,6 +505,14 @@ impl Outward {
             }
         });
         Outward {
+            opened: lab.walk.as_ref().map(|w| w.answers_key()),
+            title: match &lab.walk {
+                Some(w) => match ttm_core::catalog::lesson_of(&w.name).filter(|_| w.builtin) {
+                    Some((n, _)) => format!("Lesson {n}: {} · TTM Lab", w.title),
+                    None => format!("{} · TTM Lab", w.title),
+                },
+                None => "TTM Lab: step through the Linux 3.3 TTM memory manager".to_string(),
+            },
             query,
             resume,
             timer: lab.playing.then(|| SPEEDS[lab.speed].0),
@@ -419,9 +535,18 @@ impl Outward {
         if now.timer != self.timer {
             fx.push(Effect::Timer(now.timer));
         }
+        if now.title != self.title {
+            fx.push(Effect::SetTitle(now.title.clone()));
+        }
         if now.query != self.query {
-            if let Some(q) = &now.query {
-                fx.push(Effect::ReplaceUrl(q.clone()));
+            match &now.query {
+                Some(q) if now.opened != self.opened => fx.push(Effect::PushUrl(q.clone())),
+                Some(q) => fx.push(Effect::ReplaceUrl(q.clone())),
+                // The course (nothing open): its address has no query.
+                None if self.query.is_some() && now.opened.is_none() => {
+                    fx.push(Effect::PushUrl(String::new()))
+                }
+                None => {}
             }
         }
         if now.resume != self.resume {
@@ -445,11 +570,25 @@ impl Outward {
 pub fn reduce(lab: &mut Lab, msg: Msg) -> Option<Vec<Effect>> {
     let before = Outward::of(lab);
     let mut fx = Vec::new();
+    // Back and Forward have moved the history already: the address is only tidied.
+    let navigated = matches!(msg, Msg::Navigate(_));
     if !lab.apply(msg, &mut fx) {
         return None;
     }
     before.changes(Outward::of(lab), &mut fx);
+    if navigated {
+        no_new_history(&mut fx);
+    }
     Some(fx)
+}
+
+/// Turn history entries into replacements (opening from the URL, Back and Forward).
+fn no_new_history(fx: &mut [Effect]) {
+    for e in fx {
+        if let Effect::PushUrl(q) = e {
+            *e = Effect::ReplaceUrl(std::mem::take(q));
+        }
+    }
 }
 
 /// The notice for a scenario in the URL that cannot be used.
@@ -494,6 +633,9 @@ impl Lab {
             show_export: false,
             exercises: true,
             answers: Rc::default(),
+            saved: Rc::new(env.answers.as_deref().map(read_answers).unwrap_or_default()),
+            play_until: None,
+            welcome: !env.welcomed,
             debug_panic: false,
             base: env.base.clone(),
             frame: None,
@@ -506,8 +648,12 @@ impl Lab {
         let mut lab = Lab::empty(env);
         let mut fx = Vec::new();
         lab.open_request(req, &mut fx);
+        if lab.embed.is_some() || lab.bench {
+            lab.welcome = false;
+        }
         let blank = Outward::default();
         blank.changes(Outward::of(&lab), &mut fx);
+        no_new_history(&mut fx);
         if lab.embed.is_some() {
             fx.push(Effect::ListenToHost);
         }
@@ -609,10 +755,15 @@ impl Lab {
             self.set_editor(walk.scenario.to_json(), fx);
         }
         let len = walk.trace_len();
-        let mut target = q.step.unwrap_or(0);
+        // A walkthrough opens at its first user step (the device setup is a step back).
+        let first = walk.first_user_step();
+        let mut target = q.step.unwrap_or(first);
         if embed {
-            let (from, to, problems) =
+            let (mut from, to, problems) =
                 url::embed_range(req.range.0.as_deref(), req.range.1.as_deref(), len);
+            if req.range.0.is_none() {
+                from = first.min(to);
+            }
             self.notices.extend(problems);
             self.embed = Some(Embed {
                 from,
@@ -628,7 +779,29 @@ impl Lab {
             target = len;
         }
         walk.stepper.get_mut().seek(target);
-        self.walk = Some(Rc::new(walk));
+        self.answers = Rc::new(self.saved.get(&walk.answers_key()).cloned().unwrap_or_default());
+        let walk = Rc::new(walk);
+        self.walk = Some(walk.clone());
+        if let Some(b) = &req.compare {
+            let mut m = walk.scenario.machine.clone();
+            let mut broken = Vec::new();
+            for (k, v) in b {
+                if let Err(e) = url::apply_machine(&mut m, k, v) {
+                    broken.push(e);
+                }
+            }
+            self.notices.extend(broken);
+            match Compare::of(&walk, m) {
+                Ok(c) => {
+                    let first = c.first_divergence.unwrap_or(0);
+                    self.compare = Some(Rc::new(c));
+                    self.show_compare_step(first);
+                }
+                Err(e) => self
+                    .notices
+                    .push(format!("The comparison in the URL cannot be made: {e}")),
+            }
+        }
         self.refresh();
     }
 
@@ -639,13 +812,21 @@ impl Lab {
             .walk
             .as_ref()
             .filter(|_| !self.bench && self.embed.is_none())?;
-        Some(url::full_query(
+        let q = url::full_query(
             w.origin(),
             &w.scenario.machine,
             &w.machine,
             w.pos(),
             self.zoom,
-        ))
+        );
+        // Compare mode names machine B (what differs from the walkthrough's own machine).
+        Some(match &self.compare {
+            Some(c) => format!(
+                "{q}{}",
+                url::compare_params(&w.scenario.machine, &c.b.machine())
+            ),
+            None => q,
+        })
     }
 
     /// The "Embed" snippet for the current step's range (an `<iframe>` of this page in embed
@@ -674,8 +855,13 @@ impl Lab {
         ))
     }
 
-    /// Show a freshly run walkthrough at position 0.
+    /// Show a freshly run walkthrough at its first user step, with the reader's answers to it.
     fn set_walk(&mut self, walk: Walk) {
+        self.answers = Rc::new(self.saved.get(&walk.answers_key()).cloned().unwrap_or_default());
+        if !self.bench {
+            let first = walk.first_user_step();
+            walk.stepper.borrow_mut().seek(first);
+        }
         self.walk = Some(Rc::new(walk));
         self.travel = None;
         self.playing = false;
@@ -685,7 +871,8 @@ impl Lab {
         self.compare = None;
         self.load_error = None;
         self.machine_error = None;
-        self.answers = Rc::default();
+        self.play_until = None;
+        self.frame = None;
         self.refresh();
     }
 
@@ -700,13 +887,17 @@ impl Lab {
         self.set_walk(walk);
     }
 
-    /// Step forward at zoom `z`, stopping at the first unanswered exercise on the way (a move
-    /// that starts at one passes it: that is "reveal"). True when it stopped at one.
+    /// Step forward at zoom `z`, stopping at the first unanswered exercise on the way; at one,
+    /// stay until it is answered or skipped. True when it stopped at one (or stayed).
     fn forward(&mut self, z: Zoom) -> bool {
         let Some(from) = self.walk.as_ref().map(|w| w.pos()) else {
             return false;
         };
-        // The first unanswered question after the start (one at the start is passed: "reveal").
+        if self.pending_question().is_some() {
+            self.status =
+                Some("Answer the question above, or skip it, to go on.".into());
+            return true;
+        }
         let stop = self.open_question_after(from, false).map(|(_, b)| b);
         let mut stopped = false;
         self.with_stepper(|s| {
@@ -749,6 +940,38 @@ impl Lab {
             .map(|(i, _)| i)
     }
 
+    /// Record the reader's answer (or skip) to question `i`, and keep every answer in storage.
+    fn keep_answer(&mut self, i: usize, a: Answered, fx: &mut Vec<Effect>) {
+        let Some(key) = self.walk.as_ref().map(|w| w.answers_key()) else {
+            return;
+        };
+        Rc::make_mut(&mut self.answers).insert(i, a);
+        Rc::make_mut(&mut self.saved).insert(key, (*self.answers).clone());
+        fx.push(Effect::Store(ANSWERS_KEY, Some(write_answers(&self.saved))));
+    }
+
+    /// The exercise card to show: the question at the position, or, while its step plays after
+    /// it was answered, that question (its verdict stays beside the animation).
+    pub fn card(&self) -> Option<usize> {
+        let walk = self.walk.as_ref().filter(|_| self.exercises)?;
+        let pos = walk.pos();
+        if let Some((i, _)) = walk.question_at(pos) {
+            return Some(i);
+        }
+        self.play_until?;
+        walk.questions
+            .iter()
+            .enumerate()
+            .find(|(i, q)| {
+                self.answers.contains_key(i)
+                    && walk
+                        .steps
+                        .get(q.step)
+                        .is_some_and(|s| s.first_event < pos && pos <= s.end_event)
+            })
+            .map(|(i, _)| i)
+    }
+
     /// Move both sides of the comparison to the end of step `i`.
     fn show_compare_step(&mut self, i: usize) {
         if self.compare.as_ref().is_some_and(|c| c.show(i)) {
@@ -779,8 +1002,17 @@ impl Lab {
             }
         };
         let sim = s.sim().clone();
+        // Where a walkthrough opens (the device set up, step 1 next): say so, not the setup's
+        // last call.
+        let ready = done.is_none() && to > 0 && to == walk.first_user_step();
         // narrate() reads names from the state at the start of the span: visit it, then come back.
-        let did = if to - from > NARRATE_MAX {
+        let did = if ready {
+            format!(
+                "the device is set up ({} kernel calls; step back to watch them). Next, step 1: {}. Press → to step through its calls, Shift+→ for the whole step.",
+                group_digits(walk.recording.calls_begun(to)),
+                walk.steps[0].label
+            )
+        } else if to - from > NARRATE_MAX {
             format!(
                 "{} events: too many to summarise here; step by call or change to read them.",
                 group_digits(to - from)
@@ -816,6 +1048,7 @@ impl Lab {
             span: (from, to),
             did_label: match done {
                 Some(i) => format!("Step {} ({}): ", i + 1, walk.steps[i].label),
+                None if ready => "Ready: ".to_string(),
                 None => format!("Last {}: ", url::zoom_name(self.zoom)),
             },
             event,
@@ -937,12 +1170,10 @@ impl Lab {
                 };
                 match cfg.and_then(|m| w.rerun(m)) {
                     Ok(nw) => {
-                        let pos = w.pos();
+                        // The same moment of the scenario: the same step, as many calls into it.
+                        let pos = nw.same_moment(&w, w.pos());
                         self.set_walk(nw);
-                        self.with_stepper(|s| {
-                            s.seek(pos.min(s.len()));
-                            None
-                        });
+                        self.seek(pos);
                     }
                     Err(e) => {
                         self.machine_error = Some(format!(
@@ -987,8 +1218,13 @@ impl Lab {
             Msg::Step(fwd, zoom) => {
                 let z = zoom.unwrap_or(self.zoom);
                 self.playing = false;
+                self.play_until = None;
                 if fwd {
-                    self.forward(z);
+                    let at = self.walk.as_ref().map(|w| w.pos());
+                    if self.forward(z) && self.walk.as_ref().map(|w| w.pos()) == at {
+                        // Held at the question: the keyboard goes back to it.
+                        fx.push(Effect::ScrollToExercise);
+                    }
                 } else {
                     self.with_stepper(|s| {
                         s.backward(z);
@@ -1018,6 +1254,7 @@ impl Lab {
                     self.seek(start);
                 }
                 self.playing = !self.playing;
+                self.play_until = None;
             }
             Msg::Tick => {
                 if !self.playing {
@@ -1035,6 +1272,16 @@ impl Lab {
                             // An exercise: wait for the reader's prediction.
                             self.playing = false;
                         }
+                    }
+                }
+                // Playing one step after its question: pause at its end.
+                if let Some(until) = self.play_until {
+                    if walk.pos() >= until {
+                        if walk.pos() > until {
+                            self.seek(until);
+                        }
+                        self.playing = false;
+                        self.play_until = None;
                     }
                 }
                 if walk.pos() >= end && !self.embed.is_some_and(|e| e.looping) {
@@ -1119,7 +1366,15 @@ impl Lab {
                 }
                 let correct = q.check(&given);
                 let step = q.step;
-                Rc::make_mut(&mut self.answers).insert(i, Answered { given, correct });
+                self.keep_answer(
+                    i,
+                    Answered {
+                        given,
+                        correct,
+                        skipped: false,
+                    },
+                    fx,
+                );
                 if self.embed.is_some() {
                     fx.push(Effect::PostAnswer { step, correct });
                 }
@@ -1129,6 +1384,81 @@ impl Lab {
                     Ok(walk) => self.open_walk(walk, fx),
                     Err(e) => self.notices = vec![e],
                 }
+            }
+            Msg::SkipQuestion(i) => {
+                let known = self.walk.as_ref().is_some_and(|w| i < w.questions.len());
+                if !known || self.answers.contains_key(&i) {
+                    return false;
+                }
+                self.keep_answer(i, Answered::skipped(), fx);
+                self.status = None;
+            }
+            Msg::ResetAnswers => {
+                let Some(key) = self.walk.as_ref().map(|w| w.answers_key()) else {
+                    return false;
+                };
+                if self.answers.is_empty() {
+                    return false;
+                }
+                self.answers = Rc::default();
+                Rc::make_mut(&mut self.saved).remove(&key);
+                fx.push(Effect::Store(ANSWERS_KEY, Some(write_answers(&self.saved))));
+            }
+            Msg::PlayStep => {
+                let Some(walk) = self.walk.clone() else {
+                    return false;
+                };
+                let pos = walk.pos();
+                let Some(end) = walk
+                    .steps
+                    .iter()
+                    .find(|s| s.first_event <= pos && pos < s.end_event)
+                    .map(|s| s.end_event)
+                else {
+                    return false;
+                };
+                if self.pending_question().is_some() {
+                    return false;
+                }
+                self.play_until = Some(end);
+                self.playing = true;
+            }
+            Msg::DismissWelcome => {
+                if !self.welcome {
+                    return false;
+                }
+                self.welcome = false;
+                fx.push(Effect::Store(WELCOME_KEY, Some("1".into())));
+            }
+            Msg::ShowCourse => {
+                if self.walk.is_none() {
+                    return false;
+                }
+                self.walk = None;
+                self.compare = None;
+                self.playing = false;
+                self.play_until = None;
+                self.travel = None;
+                self.status = None;
+                self.answers = Rc::default();
+            }
+            Msg::Navigate(search) => {
+                let welcome = self.welcome;
+                let env = Env {
+                    reduced_motion: self.reduced_motion,
+                    theme: Some(self.theme.name().to_string()),
+                    editor: Some(self.editor.clone()),
+                    draft: self.draft.clone(),
+                    answers: None,
+                    welcomed: true,
+                    base: self.base.clone(),
+                };
+                let saved = self.saved.clone();
+                let mut next = Lab::empty(&env);
+                next.saved = saved;
+                next.welcome = welcome;
+                next.open_request(url::request(&search), fx);
+                *self = next;
             }
             Msg::SelectFrame(at) => {
                 if self.frame == at {

@@ -34,7 +34,7 @@ fn send(lab: &mut Lab, msg: Msg) -> Vec<Effect> {
 fn urls(fx: &[Effect]) -> Vec<&str> {
     fx.iter()
         .filter_map(|e| match e {
-            Effect::ReplaceUrl(q) => Some(q.as_str()),
+            Effect::ReplaceUrl(q) | Effect::PushUrl(q) => Some(q.as_str()),
             _ => None,
         })
         .collect()
@@ -45,6 +45,8 @@ fn stepping_at_each_zoom_moves_like_the_stepper_and_back() {
     for z in ZOOMS {
         let mut lab = walkthrough("pool-refill");
         let mut expect = Stepper::over(lab.walk.as_ref().unwrap().recording.clone());
+        // A walkthrough opens at its first user step.
+        expect.seek(lab.walk.as_ref().unwrap().first_user_step());
         expect.forward(z);
         expect.forward(z);
         send(&mut lab, Msg::SetZoom(z));
@@ -69,8 +71,10 @@ fn stepping_at_each_zoom_moves_like_the_stepper_and_back() {
     // Shift+arrow: an action whatever the zoom.
     let mut lab = walkthrough("pool-refill");
     send(&mut lab, Msg::SetZoom(Zoom::Change));
-    send(&mut lab, Msg::Step(true, Some(Zoom::Action)));
     let first = lab.walk.as_ref().unwrap().steps[0].first_event;
+    assert_eq!(pos(&lab), first, "it opens where step 1 starts");
+    send(&mut lab, Msg::Start);
+    send(&mut lab, Msg::Step(true, Some(Zoom::Action)));
     assert_eq!(pos(&lab), first, "device setup ends where step 1 starts");
 }
 
@@ -140,15 +144,22 @@ fn opening_a_walkthrough_fills_the_editor_and_the_url() {
     assert!(urls(&fx).is_empty());
     let fx = send(&mut lab, Msg::Load("pool-refill".into()));
     let w = lab.walk.clone().unwrap();
+    let first = w.steps[0].first_event;
     assert_eq!(
         (w.name.as_str(), w.builtin, w.pos()),
-        ("pool-refill", true, 0)
+        ("pool-refill", true, first),
+        "it opens at its first user step"
     );
     assert!(fx.contains(&Effect::Store(EDITOR_KEY, Some(w.scenario.to_json()))));
-    assert_eq!(urls(&fx), ["?walkthrough=pool-refill&step=0&zoom=call"]);
+    let q = format!("?walkthrough=pool-refill&step={first}&zoom=call");
+    // A new history entry: Back returns to the course.
+    assert!(fx.contains(&Effect::PushUrl(q.clone())), "{fx:?}");
+    assert!(fx.contains(&Effect::SetTitle(
+        "Lesson 2: A WC tt is populated from the page pool, one page at a time · TTM Lab".into()
+    )));
     assert!(fx
         .iter()
-        .any(|e| matches!(e, Effect::Remember(r) if r.query.as_deref() == Some("?walkthrough=pool-refill&step=0&zoom=call"))));
+        .any(|e| matches!(e, Effect::Remember(r) if r.query.as_deref() == Some(q.as_str()))));
     // An unknown name is a notice; the open walkthrough stays.
     send(&mut lab, Msg::Load("no-such".into()));
     assert!(lab.notices[0].contains("no built-in walkthrough called \"no-such\""));
@@ -214,7 +225,14 @@ fn exercises_stop_forward_moves_at_an_unanswered_question() {
         send(&mut lab, Msg::Tick);
     }
     assert_eq!(pos(&lab), boundary);
-    // Answering, then "Run step" passes it.
+    // A second forward move stays at the question, and says why.
+    let fx = send(&mut lab, Msg::Step(true, None));
+    assert_eq!(pos(&lab), boundary, "held at the question");
+    assert!(fx.contains(&Effect::ScrollToExercise), "focus goes back to it");
+    assert!(lab.status.as_deref().unwrap().contains("Answer the question"));
+    send(&mut lab, Msg::Step(true, Some(Zoom::Action)));
+    assert_eq!(pos(&lab), boundary, "by action too");
+    // Answering, then a forward move passes it.
     let fx = send(&mut lab, Msg::Answer(qi, "0".into()));
     assert!(
         fx.iter().all(|e| !matches!(e, Effect::PostAnswer { .. })),
@@ -288,13 +306,10 @@ fn an_embed_posts_answers_to_its_host() {
     let right = q.answer_text();
     send(&mut lab, Msg::Seek(w.steps[q.step].first_event));
     let fx = send(&mut lab, Msg::Answer(0, right));
-    assert_eq!(
-        fx,
-        [Effect::PostAnswer {
-            step: q.step,
-            correct: true
-        }]
-    );
+    assert!(fx.contains(&Effect::PostAnswer {
+        step: q.step,
+        correct: true
+    }));
 }
 
 #[test]
@@ -633,8 +648,16 @@ fn positions_read_as_step_and_call() {
     assert_eq!(
         w.position_words(setup),
         format!(
-            "device setup, before step 1 of {n} · call {} of {calls}",
+            "ready for step 1 of {n} ({}) · call {} of {calls}",
+            w.steps[0].label,
             enters_before(&w, setup)
+        )
+    );
+    assert_eq!(
+        w.position_words(setup - 1),
+        format!(
+            "device setup, before step 1 of {n} · call {} of {calls}",
+            enters_before(&w, setup - 1)
         )
     );
     // Inside step 2 (populate tt 0), just after a call's entry: that call's number.
@@ -799,4 +822,173 @@ fn page_details_name_the_pfn_the_refill_and_the_pool() {
     assert!(text.contains("from pool wc to tt 0"), "{text}");
     assert!(text.contains("step 2 · call"), "{text}");
     assert_eq!(w.page_details(1 << 40), None);
+}
+
+/// Skipping is explicit and marked; answers and skips are kept in storage and come back with
+/// the walkthrough, until reset.
+#[test]
+fn skipped_and_answered_questions_survive_a_reload_until_reset() {
+    let (mut lab, _) = open("?walkthrough=pool-refill");
+    let w = lab.walk.clone().unwrap();
+    let boundary = w.steps[w.questions[0].step].first_event;
+    send(&mut lab, Msg::Seek(boundary));
+    assert_eq!(lab.pending_question(), Some(0));
+    let fx = send(&mut lab, Msg::SkipQuestion(0));
+    assert!(lab.answers[&0].skipped);
+    assert_eq!(lab.pending_question(), None, "a skipped question no longer holds");
+    let stored = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Store(ANSWERS_KEY, Some(t)) => Some(t.clone()),
+            _ => None,
+        })
+        .expect("answers stored");
+    assert_eq!(stored, r#"{"pool-refill":{"0":{"skipped":true}}}"#);
+    send(&mut lab, Msg::Step(true, Some(Zoom::Action)));
+    assert!(pos(&lab) > boundary, "forward passes a skipped question");
+    // The next question, answered.
+    let q1 = w.questions[1].clone();
+    send(&mut lab, Msg::Seek(w.steps[q1.step].first_event));
+    let fx = send(&mut lab, Msg::Answer(1, q1.answer_text()));
+    let stored = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Store(ANSWERS_KEY, Some(t)) => Some(t.clone()),
+            _ => None,
+        })
+        .unwrap();
+    // A reload with that storage: the same answers, for this walkthrough only.
+    let env = Env {
+        answers: Some(stored),
+        ..Env::default()
+    };
+    let (mut again, _) = Lab::open(url::request("?walkthrough=pool-refill"), &env);
+    assert!(again.answers[&0].skipped);
+    assert_eq!(
+        again.answers[&1],
+        Answered {
+            given: q1.answer_text(),
+            correct: true,
+            skipped: false
+        }
+    );
+    let (other, _) = Lab::open(url::request("?walkthrough=tt-lifecycle"), &env);
+    assert!(other.answers.is_empty());
+    // Reset forgets them, in storage too.
+    let fx = send(&mut again, Msg::ResetAnswers);
+    assert!(again.answers.is_empty());
+    assert!(fx.contains(&Effect::Store(ANSWERS_KEY, Some("{}".into()))));
+    assert!(reduce(&mut again, Msg::ResetAnswers).is_none());
+    // Whatever is stored, nothing breaks.
+    for junk in ["", "[]", "{\"a\":3}", "{\"a\":{\"x\":{}}}", "{\"a\":{\"0\":{\"given\":1}}}"] {
+        assert!(read_answers(junk).values().all(|m| m.is_empty()), "{junk}");
+    }
+}
+
+/// After an answer, "Play step" plays the step at the current zoom and pauses at its end; the
+/// card stays beside the animation while it plays.
+#[test]
+fn an_answered_step_plays_animated_and_pauses_at_its_end() {
+    let (mut lab, _) = open("?walkthrough=pool-refill");
+    let w = lab.walk.clone().unwrap();
+    let q = w.questions[0].clone();
+    let (start, end) = (w.steps[q.step].first_event, w.steps[q.step].end_event);
+    send(&mut lab, Msg::Seek(start));
+    assert!(
+        reduce(&mut lab, Msg::PlayStep).is_none(),
+        "not before the answer"
+    );
+    send(&mut lab, Msg::Answer(0, q.answer_text()));
+    send(&mut lab, Msg::PlayStep);
+    assert!(lab.playing);
+    let mut ticks = 0;
+    while lab.playing {
+        send(&mut lab, Msg::Tick);
+        ticks += 1;
+        assert!(pos(&lab) <= end);
+        if lab.playing {
+            assert_eq!(lab.card(), Some(0), "the verdict stays while the step plays");
+        }
+    }
+    assert_eq!(pos(&lab), end, "paused at the end of the step");
+    assert!(ticks > 10, "played call by call, not jumped ({ticks} ticks)");
+    assert_eq!(lab.play_until, None);
+}
+
+/// Opening a walkthrough is a history entry; Back (popstate) shows the course again without a new
+/// entry; the course button goes back to it too.
+#[test]
+fn history_entries_lead_back_to_the_course() {
+    let (mut lab, fx) = open("");
+    assert!(lab.welcome, "a first visit is welcomed");
+    assert!(fx.contains(&Effect::SetTitle(
+        "TTM Lab: step through the Linux 3.3 TTM memory manager".into()
+    )));
+    let fx = send(&mut lab, Msg::Load("tt-lifecycle".into()));
+    assert!(fx.iter().any(|e| matches!(e, Effect::PushUrl(q) if q.starts_with("?walkthrough=tt-lifecycle&"))));
+    // Back: the browser is at the course's address already.
+    let fx = send(&mut lab, Msg::Navigate(String::new()));
+    assert!(lab.walk.is_none());
+    assert!(!fx.iter().any(|e| matches!(e, Effect::PushUrl(_))));
+    // Forward again.
+    let fx = send(&mut lab, Msg::Navigate("?walkthrough=tt-lifecycle&step=3".into()));
+    assert_eq!(pos(&lab), 3);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::PushUrl(_))));
+    // "All lessons": a new entry for the course.
+    let fx = send(&mut lab, Msg::ShowCourse);
+    assert!(lab.walk.is_none());
+    assert!(fx.contains(&Effect::PushUrl(String::new())));
+    // The welcome, dismissed, is remembered.
+    let fx = send(&mut lab, Msg::DismissWelcome);
+    assert!(fx.contains(&Effect::Store(WELCOME_KEY, Some("1".into()))));
+    let env = Env {
+        welcomed: true,
+        ..Env::default()
+    };
+    assert!(!Lab::open(url::request(""), &env).0.welcome);
+    assert!(!open("?embed=1&walkthrough=pool-refill").0.welcome, "never in an embed");
+}
+
+/// Compare mode is in the URL with machine B, and opens again from it.
+#[test]
+fn compare_mode_is_in_the_url() {
+    let mut lab = walkthrough("pool-refill");
+    let mut b = lab.walk.as_ref().unwrap().machine.clone();
+    b.fidelity = Fidelity::Fixed;
+    let fx = send(&mut lab, Msg::Compare(Ok(b)));
+    let q = urls(&fx)[0].to_string();
+    assert!(q.contains("&compare=1&b_fidelity=Fixed"), "{q}");
+    let (again, _) = open(&q);
+    let c = again.compare.as_ref().expect("compare mode from the URL");
+    assert_eq!(c.b.machine().fidelity, Fidelity::Fixed);
+    assert_eq!(again.query().as_deref(), Some(q.as_str()));
+    let fx = send(&mut lab, Msg::CloseCompare);
+    assert!(!urls(&fx)[0].contains("compare"));
+}
+
+/// A re-run on another machine keeps the moment of the scenario: the same step and as many calls
+/// into it, even where the two traces differ (W3 after the seed commit, E3, against E0 before
+/// it, whose populate goes through ttm_tt_get_page and so records other events).
+#[test]
+fn a_rerun_keeps_the_step_and_the_call() {
+    let mut lab = walkthrough("pool-refill");
+    let w = lab.walk.clone().unwrap();
+    let s2 = &w.steps[1];
+    let target = s2.first_event + (s2.end_event - s2.first_event) / 2;
+    send(&mut lab, Msg::Seek(target));
+    let calls_in = |w: &Walk, p: u64, i: usize| {
+        w.recording.calls_begun(p) - w.recording.calls_begun(w.steps[i].first_event)
+    };
+    let before = calls_in(&w, target, 1);
+    let mut m = w.machine.clone();
+    m.era = Era::E0;
+    send(&mut lab, Msg::SetMachine(Ok(m)));
+    let nw = lab.walk.clone().unwrap();
+    assert_ne!(
+        nw.steps[1].end_event - nw.steps[1].first_event,
+        s2.end_event - s2.first_event,
+        "the step differs on the other machine"
+    );
+    assert_eq!(nw.step_at(pos(&lab)), Some(1));
+    assert_eq!(calls_in(&nw, pos(&lab), 1), before);
 }

@@ -274,6 +274,72 @@ impl Walk {
         }
     }
 
+    /// Where the walkthrough opens: the start of its first user step (after the device setup,
+    /// which stepping back shows); the end for a scenario without steps.
+    pub fn first_user_step(&self) -> u64 {
+        self.steps
+            .first()
+            .map_or(self.trace_len(), |s| s.first_event)
+    }
+
+    /// The key of this walkthrough's answers in local storage: its name when built in, the
+    /// problem's seed and difficulty, or a hash of a scenario's JSON (FNV-1a).
+    pub fn answers_key(&self) -> String {
+        match (self.problem, self.builtin) {
+            (Some((seed, d)), _) => format!("problem:{seed}:{d}"),
+            (None, true) => self.name.clone(),
+            (None, false) => {
+                let h = self.json.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+                });
+                format!("scenario:{h:016x}")
+            }
+        }
+    }
+
+    /// The position in this run that is the same moment of the scenario as `pos` in `other` (a
+    /// run of the same scenario on another machine): the same step, as many calls into it
+    /// (clamped to its end); before the first step, the boot state or the end of the device
+    /// setup; after the last, the end.
+    pub fn same_moment(&self, other: &Walk, pos: u64) -> u64 {
+        if pos == 0 {
+            return 0;
+        }
+        let Some(i) = other.step_at(pos) else {
+            return self.first_user_step().min(pos);
+        };
+        let Some(mine) = self.steps.get(i) else {
+            return self.trace_len();
+        };
+        let (start, end) = (other.steps[i].first_event, other.steps[i].end_event);
+        if pos >= end {
+            return mine.end_event;
+        }
+        let calls = other.recording.calls_begun(pos) - other.recording.calls_begun(start);
+        let at_old = other.call_begun_at(start, end, calls);
+        let at = self.call_begun_at(mine.first_event, mine.end_event, calls);
+        // As many events into that call, but not into the next one.
+        let next = self.call_begun_at(mine.first_event, mine.end_event, calls + 1);
+        let limit = if next > at { next - 1 } else { mine.end_event };
+        (at + (pos - at_old)).min(limit).min(mine.end_event)
+    }
+
+    /// The first position in `[from, to]` at which `calls` calls have begun since `from` (`to`
+    /// when fewer begin there).
+    fn call_begun_at(&self, from: u64, to: u64, calls: u64) -> u64 {
+        let base = self.recording.calls_begun(from);
+        let (mut lo, mut hi) = (from, to);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.recording.calls_begun(mid) - base < calls {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
     /// The code pane at the cursor: the call `selected` names (its Enter event) while it is
     /// open, else the innermost call; None between actions, when no call is open.
     pub fn code_view(&self, selected: Option<u64>) -> Option<CodeView> {
@@ -396,6 +462,10 @@ impl Walk {
         let step = match self.step_at(pos) {
             Some(i) => format!("step {} of {n} ({})", i + 1, self.steps[i].label),
             None if pos == 0 => format!("boot state, before step 1 of {n}"),
+            // Where a walkthrough opens: the device is set up, step 1 is next.
+            None if self.steps.first().is_some_and(|s| s.first_event == pos) => {
+                format!("ready for step 1 of {n} ({})", self.steps[0].label)
+            }
             None => format!("device setup, before step 1 of {n}"),
         };
         format!(
@@ -423,6 +493,13 @@ pub struct Side {
     pub label: String,
     /// A cursor over this side's run.
     pub stepper: RefCell<Stepper>,
+}
+
+impl Side {
+    /// This side's machine.
+    pub fn machine(&self) -> MachineConfig {
+        self.stepper.borrow().sim().config().clone()
+    }
 }
 
 /// The current scenario run under machines A and B, aligned by step. Compares by identity, like
