@@ -22,7 +22,12 @@ fn lessons_build_on_earlier_ones_and_levels_never_fall_within_a_track() {
         }
         if let Some(prev) = i.checked_sub(1).map(|p| &LESSONS[p]) {
             if prev.track == l.track {
-                assert!(prev.level <= l.level, "{} is easier than {}", l.name, prev.name);
+                assert!(
+                    prev.level <= l.level,
+                    "{} is easier than {}",
+                    l.name,
+                    prev.name
+                );
             }
         }
     }
@@ -38,7 +43,10 @@ fn the_course_lists_lessons_in_order_and_each_has_a_next_but_the_last() {
     let order: Vec<&str> = course.iter().map(|(_, e)| e.name).collect();
     let lessons: Vec<&str> = LESSONS.iter().map(|l| l.name).collect();
     assert_eq!(order, lessons);
-    assert_eq!(catalog::next_lesson("tt-lifecycle").map(|l| l.name), Some("pool-refill"));
+    assert_eq!(
+        catalog::next_lesson("tt-lifecycle").map(|l| l.name),
+        Some("pool-refill")
+    );
     assert_eq!(catalog::next_lesson(LESSONS.last().unwrap().name), None);
     assert_eq!(catalog::next_lesson("no-such-walkthrough"), None);
 }

@@ -75,7 +75,10 @@ impl Reducible for Page {
 /// The exercise card at a marked step's start, and while that step plays after the answer
 /// (when exercises are on).
 fn exercise(lab: &Lab, walk: &Walk, pos: u64, send: &Callback<Msg>) -> Html {
-    let Some((i, q)) = lab.card().and_then(|i| walk.questions.get(i).map(|q| (i, q))) else {
+    let Some((i, q)) = lab
+        .card()
+        .and_then(|i| walk.questions.get(i).map(|q| (i, q)))
+    else {
         return Html::default();
     };
     let right = lab.answers.values().filter(|a| a.correct).count();
@@ -337,11 +340,15 @@ pub fn App() -> Html {
                 <p class="hint" data-testid="bench-running">{ "Benchmark running: playing the walkthrough and timing animation frames…" }</p>
             }
 
-            if let Some(walk) = &lab.walk {
-                { walkthrough(lab, walk, &send) }
-            } else {
-                <Course on_open={send.reform(Msg::Load)} book="./book/" />
-            }
+            // One element either way (`display: contents`): switching between a fragment and a
+            // component among the screen's other children trips Yew's sibling bookkeeping.
+            <div class="screen-main">
+                if let Some(walk) = &lab.walk {
+                    { walkthrough(lab, walk, &send) }
+                } else {
+                    <Course on_open={send.reform(Msg::Load)} book="./book/" />
+                }
+            </div>
             </div>
 
             if let Some(walk) = &lab.walk {

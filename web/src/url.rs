@@ -554,7 +554,10 @@ mod tests {
         b.driver.kind = DriverKind::Nouveau;
         b.fidelity = Fidelity::Fixed;
         let q = format!("?walkthrough=x{}", compare_params(&base, &b));
-        assert_eq!(q, "?walkthrough=x&compare=1&b_driver=nouveau&b_fidelity=Fixed");
+        assert_eq!(
+            q,
+            "?walkthrough=x&compare=1&b_driver=nouveau&b_fidelity=Fixed"
+        );
         let r = request(&q);
         let pairs = r.compare.expect("compare mode");
         let mut m = base.clone();

@@ -18,8 +18,10 @@ pub struct CourseProps {
 #[component]
 pub fn Course(props: &CourseProps) -> Html {
     let course = use_memo((), |_| catalog::course());
-    let mut tracks: Vec<(&'static str, Vec<(usize, &catalog::Lesson, &catalog::Entry)>)> =
-        Vec::new();
+    let mut tracks: Vec<(
+        &'static str,
+        Vec<(usize, &catalog::Lesson, &catalog::Entry)>,
+    )> = Vec::new();
     for (n, (lesson, entry)) in course.iter().enumerate() {
         let Some(l) = lesson else { continue };
         match tracks.last_mut() {

@@ -12,7 +12,8 @@ type Track<'a> = (&'static str, Vec<(usize, &'static str, &'a catalog::Entry)>);
 fn tracks<'a>(course: &'a [(Option<&'static catalog::Lesson>, catalog::Entry)]) -> Vec<Track<'a>> {
     let mut out: Vec<Track<'a>> = Vec::new();
     for (i, (lesson, e)) in course.iter().enumerate() {
-        let (track, level) = lesson.map_or(("Other walkthroughs", ""), |l| (l.track, l.level.label()));
+        let (track, level) =
+            lesson.map_or(("Other walkthroughs", ""), |l| (l.track, l.level.label()));
         match out.last_mut() {
             Some((t, v)) if *t == track => v.push((i + 1, level, e)),
             _ => out.push((track, vec![(i + 1, level, e)])),

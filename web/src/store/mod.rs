@@ -36,6 +36,8 @@ pub const SPEEDS: [(u32, &str); 7] = [
 ];
 const DEFAULT_SPEED: usize = 2;
 const REDUCED_MOTION_SPEED: usize = 1;
+/// About how long "Play step" after a question takes (ms): it picks the tempo.
+const PLAY_STEP_MS: u64 = 10_000;
 /// Spans longer than this are summarised by their size only (narrating them would stall the page).
 const NARRATE_MAX: u64 = 200_000;
 /// How long pages take to travel after a step (ms).
@@ -320,6 +322,8 @@ pub struct Lab {
     pub saved: Rc<BTreeMap<String, BTreeMap<usize, Answered>>>,
     /// Playing the step after a question until this position (then pause).
     pub play_until: Option<u64>,
+    /// The speed to go back to when that step has played ([`Msg::PlayStep`] picks a tempo).
+    pub resume_speed: Option<usize>,
     /// Show the first-visit welcome.
     pub welcome: bool,
     /// The URL armed the test-only panic trigger (`debug_panic=` with its token; `crate::panic`).
@@ -635,6 +639,7 @@ impl Lab {
             answers: Rc::default(),
             saved: Rc::new(env.answers.as_deref().map(read_answers).unwrap_or_default()),
             play_until: None,
+            resume_speed: None,
             welcome: !env.welcomed,
             debug_panic: false,
             base: env.base.clone(),
@@ -779,7 +784,12 @@ impl Lab {
             target = len;
         }
         walk.stepper.get_mut().seek(target);
-        self.answers = Rc::new(self.saved.get(&walk.answers_key()).cloned().unwrap_or_default());
+        self.answers = Rc::new(
+            self.saved
+                .get(&walk.answers_key())
+                .cloned()
+                .unwrap_or_default(),
+        );
         let walk = Rc::new(walk);
         self.walk = Some(walk.clone());
         if let Some(b) = &req.compare {
@@ -857,7 +867,12 @@ impl Lab {
 
     /// Show a freshly run walkthrough at its first user step, with the reader's answers to it.
     fn set_walk(&mut self, walk: Walk) {
-        self.answers = Rc::new(self.saved.get(&walk.answers_key()).cloned().unwrap_or_default());
+        self.answers = Rc::new(
+            self.saved
+                .get(&walk.answers_key())
+                .cloned()
+                .unwrap_or_default(),
+        );
         if !self.bench {
             let first = walk.first_user_step();
             walk.stepper.borrow_mut().seek(first);
@@ -894,8 +909,7 @@ impl Lab {
             return false;
         };
         if self.pending_question().is_some() {
-            self.status =
-                Some("Answer the question above, or skip it, to go on.".into());
+            self.status = Some("Answer the question above, or skip it, to go on.".into());
             return true;
         }
         let stop = self.open_question_after(from, false).map(|(_, b)| b);
@@ -938,6 +952,14 @@ impl Lab {
         self.open_question_after(pos, true)
             .filter(|&(_, b)| b == pos)
             .map(|(i, _)| i)
+    }
+
+    /// The step played after a question is over (or interrupted): back to the reader's speed.
+    fn end_step_play(&mut self) {
+        self.play_until = None;
+        if let Some(sp) = self.resume_speed.take() {
+            self.speed = sp;
+        }
     }
 
     /// Record the reader's answer (or skip) to question `i`, and keep every answer in storage.
@@ -1218,7 +1240,7 @@ impl Lab {
             Msg::Step(fwd, zoom) => {
                 let z = zoom.unwrap_or(self.zoom);
                 self.playing = false;
-                self.play_until = None;
+                self.end_step_play();
                 if fwd {
                     let at = self.walk.as_ref().map(|w| w.pos());
                     if self.forward(z) && self.walk.as_ref().map(|w| w.pos()) == at {
@@ -1254,7 +1276,7 @@ impl Lab {
                     self.seek(start);
                 }
                 self.playing = !self.playing;
-                self.play_until = None;
+                self.end_step_play();
             }
             Msg::Tick => {
                 if !self.playing {
@@ -1281,7 +1303,7 @@ impl Lab {
                             self.seek(until);
                         }
                         self.playing = false;
-                        self.play_until = None;
+                        self.end_step_play();
                     }
                 }
                 if walk.pos() >= end && !self.embed.is_some_and(|e| e.looping) {
@@ -1289,6 +1311,7 @@ impl Lab {
                 }
             }
             Msg::Speed(faster) => {
+                self.resume_speed = None;
                 self.speed = if faster {
                     (self.speed + 1).min(SPEEDS.len() - 1)
                 } else {
@@ -1419,6 +1442,22 @@ impl Lab {
                 };
                 if self.pending_question().is_some() {
                     return false;
+                }
+                // A tempo that shows the whole step in about ten seconds (a call is about two
+                // moves at call zoom: its entry and its return), never slower than chosen.
+                let moves = match self.zoom {
+                    Zoom::Action => 1,
+                    Zoom::Call => {
+                        2 * (walk.recording.calls_begun(end) - walk.recording.calls_begun(pos)) + 1
+                    }
+                    Zoom::Change => end - pos,
+                };
+                let tempo = (self.speed..SPEEDS.len())
+                    .find(|&i| u64::from(SPEEDS[i].0) * moves <= PLAY_STEP_MS)
+                    .unwrap_or(SPEEDS.len() - 1);
+                if tempo != self.speed {
+                    self.resume_speed = Some(self.speed);
+                    self.speed = tempo;
                 }
                 self.play_until = Some(end);
                 self.playing = true;

@@ -228,8 +228,15 @@ fn exercises_stop_forward_moves_at_an_unanswered_question() {
     // A second forward move stays at the question, and says why.
     let fx = send(&mut lab, Msg::Step(true, None));
     assert_eq!(pos(&lab), boundary, "held at the question");
-    assert!(fx.contains(&Effect::ScrollToExercise), "focus goes back to it");
-    assert!(lab.status.as_deref().unwrap().contains("Answer the question"));
+    assert!(
+        fx.contains(&Effect::ScrollToExercise),
+        "focus goes back to it"
+    );
+    assert!(lab
+        .status
+        .as_deref()
+        .unwrap()
+        .contains("Answer the question"));
     send(&mut lab, Msg::Step(true, Some(Zoom::Action)));
     assert_eq!(pos(&lab), boundary, "by action too");
     // Answering, then a forward move passes it.
@@ -835,7 +842,11 @@ fn skipped_and_answered_questions_survive_a_reload_until_reset() {
     assert_eq!(lab.pending_question(), Some(0));
     let fx = send(&mut lab, Msg::SkipQuestion(0));
     assert!(lab.answers[&0].skipped);
-    assert_eq!(lab.pending_question(), None, "a skipped question no longer holds");
+    assert_eq!(
+        lab.pending_question(),
+        None,
+        "a skipped question no longer holds"
+    );
     let stored = fx
         .iter()
         .find_map(|e| match e {
@@ -880,7 +891,13 @@ fn skipped_and_answered_questions_survive_a_reload_until_reset() {
     assert!(fx.contains(&Effect::Store(ANSWERS_KEY, Some("{}".into()))));
     assert!(reduce(&mut again, Msg::ResetAnswers).is_none());
     // Whatever is stored, nothing breaks.
-    for junk in ["", "[]", "{\"a\":3}", "{\"a\":{\"x\":{}}}", "{\"a\":{\"0\":{\"given\":1}}}"] {
+    for junk in [
+        "",
+        "[]",
+        "{\"a\":3}",
+        "{\"a\":{\"x\":{}}}",
+        "{\"a\":{\"0\":{\"given\":1}}}",
+    ] {
         assert!(read_answers(junk).values().all(|m| m.is_empty()), "{junk}");
     }
 }
@@ -907,11 +924,18 @@ fn an_answered_step_plays_animated_and_pauses_at_its_end() {
         ticks += 1;
         assert!(pos(&lab) <= end);
         if lab.playing {
-            assert_eq!(lab.card(), Some(0), "the verdict stays while the step plays");
+            assert_eq!(
+                lab.card(),
+                Some(0),
+                "the verdict stays while the step plays"
+            );
         }
     }
     assert_eq!(pos(&lab), end, "paused at the end of the step");
-    assert!(ticks > 10, "played call by call, not jumped ({ticks} ticks)");
+    assert!(
+        ticks > 10,
+        "played call by call, not jumped ({ticks} ticks)"
+    );
     assert_eq!(lab.play_until, None);
 }
 
@@ -925,13 +949,18 @@ fn history_entries_lead_back_to_the_course() {
         "TTM Lab: step through the Linux 3.3 TTM memory manager".into()
     )));
     let fx = send(&mut lab, Msg::Load("tt-lifecycle".into()));
-    assert!(fx.iter().any(|e| matches!(e, Effect::PushUrl(q) if q.starts_with("?walkthrough=tt-lifecycle&"))));
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::PushUrl(q) if q.starts_with("?walkthrough=tt-lifecycle&"))));
     // Back: the browser is at the course's address already.
     let fx = send(&mut lab, Msg::Navigate(String::new()));
     assert!(lab.walk.is_none());
     assert!(!fx.iter().any(|e| matches!(e, Effect::PushUrl(_))));
     // Forward again.
-    let fx = send(&mut lab, Msg::Navigate("?walkthrough=tt-lifecycle&step=3".into()));
+    let fx = send(
+        &mut lab,
+        Msg::Navigate("?walkthrough=tt-lifecycle&step=3".into()),
+    );
     assert_eq!(pos(&lab), 3);
     assert!(!fx.iter().any(|e| matches!(e, Effect::PushUrl(_))));
     // "All lessons": a new entry for the course.
@@ -946,7 +975,10 @@ fn history_entries_lead_back_to_the_course() {
         ..Env::default()
     };
     assert!(!Lab::open(url::request(""), &env).0.welcome);
-    assert!(!open("?embed=1&walkthrough=pool-refill").0.welcome, "never in an embed");
+    assert!(
+        !open("?embed=1&walkthrough=pool-refill").0.welcome,
+        "never in an embed"
+    );
 }
 
 /// Compare mode is in the URL with machine B, and opens again from it.
@@ -991,4 +1023,28 @@ fn a_rerun_keeps_the_step_and_the_call() {
     );
     assert_eq!(nw.step_at(pos(&lab)), Some(1));
     assert_eq!(calls_in(&nw, pos(&lab), 1), before);
+}
+
+/// "Play step" picks a tempo that shows the step in about ten seconds and goes back to the
+/// reader's speed afterwards.
+#[test]
+fn playing_a_step_picks_a_tempo_and_restores_the_speed() {
+    let (mut lab, _) = open("?walkthrough=pool-refill");
+    let w = lab.walk.clone().unwrap();
+    let q = w.questions[0].clone();
+    send(&mut lab, Msg::Seek(w.steps[q.step].first_event));
+    send(&mut lab, Msg::Answer(0, q.answer_text()));
+    let chosen = lab.speed;
+    send(&mut lab, Msg::PlayStep);
+    // Step 2 of pool-refill makes well over 100 calls: 2 steps/s would take minutes.
+    assert!(lab.speed > chosen, "a faster tempo");
+    let (s, e) = (w.steps[q.step].first_event, w.steps[q.step].end_event);
+    let moves = 2 * (w.recording.calls_begun(e) - w.recording.calls_begun(s)) + 1;
+    assert!(
+        u64::from(SPEEDS[lab.speed].0) * moves <= PLAY_STEP_MS || lab.speed == SPEEDS.len() - 1
+    );
+    while lab.playing {
+        send(&mut lab, Msg::Tick);
+    }
+    assert_eq!(lab.speed, chosen, "the reader's speed again");
 }
