@@ -1178,3 +1178,18 @@ pub fn host_command(command: &str, step: Option<f64>) -> Option<Msg> {
         _ => None,
     }
 }
+
+/// The version of the postMessage protocol between an embed and its host page
+/// (docs/embedding.md, "postMessage API"): every message the embed posts carries it as `version`.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// A host page's message with its protocol `version`: a command without one is from a host
+/// written before versions existed and means version 1; a command for another version (or a
+/// version that is not a number, `NaN` here) is ignored, since its meaning may differ.
+pub fn host_message(version: Option<f64>, command: &str, step: Option<f64>) -> Option<Msg> {
+    match version {
+        None => host_command(command, step),
+        Some(v) if v == f64::from(PROTOCOL_VERSION) => host_command(command, step),
+        Some(_) => None,
+    }
+}

@@ -738,3 +738,23 @@ fn the_debug_panic_message_panics_in_the_reducer() {
     let mut lab = walkthrough("pool-refill");
     reduce(&mut lab, Msg::DebugPanic);
 }
+
+#[test]
+fn host_commands_carry_the_protocol_version() {
+    // Version 1 is the protocol docs/embedding.md describes; a command without a version is from
+    // a host page written before versions existed, which spoke version 1.
+    assert_eq!(PROTOCOL_VERSION, 1);
+    assert_eq!(
+        host_message(Some(1.0), "goto", Some(7.0)),
+        Some(Msg::Seek(7))
+    );
+    assert_eq!(host_message(None, "goto", Some(7.0)), Some(Msg::Seek(7)));
+    assert_eq!(host_message(Some(1.0), "play", None), Some(Msg::Play));
+    // Another version, or a version that is not a number: ignored, whatever the command.
+    assert_eq!(host_message(Some(2.0), "pause", None), None);
+    assert_eq!(host_message(Some(0.0), "play", None), None);
+    assert_eq!(host_message(Some(f64::NAN), "play", None), None);
+    // The command itself is still checked.
+    assert_eq!(host_message(Some(1.0), "goto", Some(-3.0)), None);
+    assert_eq!(host_message(Some(1.0), "explode", None), None);
+}
