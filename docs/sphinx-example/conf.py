@@ -17,3 +17,6 @@ html_copy_source = False
 html_show_sourcelink = False
 
 ttmlab_dist = "../../dist"
+html_static_path = ["_static"]
+html_css_files = ["example.css"]
+html_favicon = "../../static/favicon.svg"
