@@ -259,18 +259,21 @@ pub fn Snippet(props: &SnippetProps) -> Html {
     html! {
         <section class="panel snippet" aria-labelledby="snippet-h">
             <h2 id="snippet-h">{ "Embed this walkthrough" }</h2>
-            <fieldset class="embed-options" data-testid="embed-options">
+            // No class of the stylesheet fits a row of small fields: widths and gaps as
+            // `data-style` (applied through the CSSOM, CSP-safe).
+            <fieldset class="embed-options" data-testid="embed-options"
+                data-style="display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem 1.2rem; margin: 0 0 0.6rem">
                 <legend>{ "Options (the current step's range to start with)" }</legend>
-                <label>{ "from " }<input type="number" min="0" data-testid="embed-from"
+                <label>{ "from " }<input type="number" min="0" data-testid="embed-from" data-style="width: 7em"
                     value={o.from.to_string()} onchange={on_from} /></label>
-                <label>{ " to " }<input type="number" min="0" data-testid="embed-to"
+                <label>{ "to " }<input type="number" min="0" data-testid="embed-to" data-style="width: 7em"
                     value={o.to.to_string()} onchange={on_to} /></label>
                 <label class="check"><input type="checkbox" data-testid="embed-autoplay"
-                    checked={o.autoplay} onchange={on_autoplay} />{ "autoplay" }</label>
+                    checked={o.autoplay} onchange={on_autoplay} />{ " autoplay" }</label>
                 <label class="check"><input type="checkbox" data-testid="embed-loop"
-                    checked={o.looping} onchange={on_loop} />{ "loop" }</label>
+                    checked={o.looping} onchange={on_loop} />{ " loop" }</label>
                 <label class="check"><input type="checkbox" data-testid="embed-exercises"
-                    checked={o.exercises} onchange={on_exercises} />{ "exercises" }</label>
+                    checked={o.exercises} onchange={on_exercises} />{ " exercises" }</label>
                 <label>{ "theme " }<select data-testid="embed-theme" onchange={on_theme}>
                     { for THEMES.iter().map(|t| html! {
                         <option value={*t} selected={o.theme == *t}>{ *t }</option>

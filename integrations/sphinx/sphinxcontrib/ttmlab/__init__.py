@@ -166,8 +166,9 @@ def app_base(builder: Any, docname: str) -> str:
         url += "/"
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url) or url.startswith("/"):
         return url
-    # Relative to the root of the HTML output.
-    return relative_uri(builder.get_target_uri(docname), "") + url
+    # Relative to the root of the HTML output ("./" from a page at the root).
+    up = relative_uri(builder.get_target_uri(docname), "")
+    return ("" if up in (".", "./") else up) + url
 
 
 def _folder(base: str) -> str:
