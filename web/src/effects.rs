@@ -286,7 +286,7 @@ fn report_height(last: &Cell<u32>) {
     }
     let natural = page.get_bounding_client_rect().height().ceil();
     let _ = style.remove_property("height");
-    if !(natural >= 1.0 && natural < 1.0e6) {
+    if !(1.0..1.0e6).contains(&natural) {
         return;
     }
     let height = natural as u32;
