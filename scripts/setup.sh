@@ -4,10 +4,12 @@
 #   scripts/setup.sh [serve|test]     (default: serve)
 #
 # serve: wasm32 target, wasm-bindgen-cli, trunk, mdbook, npm packages (binaryen's wasm-opt), crate sources.
-# test:  all of the above + rustfmt/clippy, wasm-pack, Debian chromium + chromium-driver.
+# test:  all of the above + rustfmt/clippy, wasm-pack, Debian chromium + chromium-driver, and the
+#        project's Python virtual environment .venv/ with Sphinx and sphinxcontrib-ttmlab.
 #
 # Installs only what is missing or at the wrong version (pins: scripts/versions.sh, package.json,
-# Cargo.lock). Needs no stdin; safe with CI=true. Downloads only from the crate registry, npm and Debian.
+# Cargo.lock, integrations/sphinx/requirements.txt). Needs no stdin; safe with CI=true. Downloads
+# only from the crate registry, npm, PyPI and Debian.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$ROOT/scripts/versions.sh"
@@ -104,6 +106,8 @@ pkg_pin() { node -p "require('./package.json').devDependencies['$1']"; }
     die "package.json binaryen $(pkg_pin binaryen) != BINARYEN_VERSION $BINARYEN_VERSION.0.0 (scripts/versions.sh)"
 [ "$(pkg_pin playwright-core)" = "$PLAYWRIGHT_CORE_VERSION" ] ||
     die "package.json playwright-core $(pkg_pin playwright-core) != PLAYWRIGHT_CORE_VERSION $PLAYWRIGHT_CORE_VERSION"
+[ "$(pkg_pin axe-core)" = "$AXE_CORE_VERSION" ] ||
+    die "package.json axe-core $(pkg_pin axe-core) != AXE_CORE_VERSION $AXE_CORE_VERSION"
 stamp=node_modules/.ttm-lab-lock.sha256
 lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$lock_sum" ] && [ -x node_modules/.bin/wasm-opt ]; then
@@ -134,6 +138,35 @@ if [ "$mode" = test ]; then
         "${sudo[@]}" apt-get install -y -q --no-install-recommends chromium chromium-driver </dev/null
         did "chromium + chromium-driver (apt)"
     fi
+fi
+
+# --- Python: .venv with Sphinx (PyPI, every package pinned) and sphinxcontrib-ttmlab ----------------
+# The Sphinx extension (integrations/sphinx) is installed from the checkout, without build isolation
+# (setuptools comes from the pinned requirements too); the stamp holds the hash of the requirements
+# and of the extension's files, so an edit of either reinstalls.
+if [ "$mode" = test ]; then
+    py=${PYTHON:-python3}
+    command -v "$py" >/dev/null || die "python3 (>= $PYTHON_MIN, with venv) is needed for the Sphinx example; set PYTHON=..."
+    "$py" -c "import sys; sys.exit(sys.version_info < tuple(map(int, '$PYTHON_MIN'.split('.'))))" ||
+        die "Python >= $PYTHON_MIN required for Sphinx $SPHINX_VERSION, found $("$py" --version 2>&1)"
+    req=integrations/sphinx/requirements.txt
+    grep -qx "Sphinx==$SPHINX_VERSION" "$req" || die "$req does not pin Sphinx==$SPHINX_VERSION (scripts/versions.sh)"
+    venv_stamp=.venv/.ttm-lab-python.sha256
+    py_sum=$(find "$req" integrations/sphinx/pyproject.toml integrations/sphinx/sphinxcontrib -type f \
+        ! -name '*.pyc' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+    if [ -f "$venv_stamp" ] && [ "$(cat "$venv_stamp")" = "$py_sum" ] && [ -x .venv/bin/sphinx-build ]; then
+        skip "python .venv (Sphinx $SPHINX_VERSION, sphinxcontrib-ttmlab)"
+    else
+        [ -x .venv/bin/python ] || "$py" -m venv .venv || die "could not create .venv (Debian: apt-get install python3-venv)"
+        .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$req"
+        .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-build-isolation --no-deps \
+            --force-reinstall ./integrations/sphinx
+        rm -rf integrations/sphinx/build integrations/sphinx/*.egg-info
+        echo "$py_sum" >"$venv_stamp"
+        did "python .venv (Sphinx $SPHINX_VERSION, sphinxcontrib-ttmlab)"
+    fi
+    have_sphinx=$(.venv/bin/python -c 'import sphinx, sphinxcontrib.ttmlab; print(sphinx.__version__)')
+    [ "$have_sphinx" = "$SPHINX_VERSION" ] || die ".venv has Sphinx $have_sphinx, expected $SPHINX_VERSION"
 fi
 
 log "<== setup ($mode): ${#installed[@]} installed, ${#skipped[@]} skipped, $(fmt_ms $(($(now_ms) - t0)))"

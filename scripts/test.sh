@@ -2,8 +2,10 @@
 # Full check, in order, stopping at the first failure:
 #   setup, rustfmt, clippy (native + wasm32), native tests, the stress harness's short pass,
 #   core's wasm tests in headless Chromium,
+#   the Sphinx extension's tests (integrations/sphinx, in .venv),
 #   release build of the site into dist/, the documentation book into dist/book/ (mdBook),
-#   browser end-to-end tests against dist/ served on loopback.
+#   the Sphinx example into dist/sphinx-example/ (with the app copied in as _ttmlab/),
+#   browser end-to-end tests against dist/ served on loopback (incl. axe-core accessibility checks).
 # The last line printed is the e2e summary: "e2e: N passed, M failed".
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -35,7 +37,7 @@ on_exit() {
 trap on_exit EXIT
 
 n=0
-total=10
+total=12
 # step <title> <command...>: header, run (set -e stops the script on failure), duration.
 step() {
     local title=$1 t
@@ -91,9 +93,14 @@ step "stress harness, short pass (ttm-stress)" \
     cargo run "${locked[@]}" --profile stress -q -p ttm-stress -- --sequences 15000 --texts 10000
 step "core wasm tests (headless Chromium)" \
     wasm-pack test --headless --chrome --chromedriver "$CHROMEDRIVER" --mode no-install core
+step "Sphinx extension tests (integrations/sphinx)" \
+    .venv/bin/python -m unittest discover -s integrations/sphinx/tests
 step "release build (trunk -> dist/)" trunk build --release --offline "${locked[@]}"
-# After trunk (which empties dist/): the book lands next to the app, its iframes use ../index.html.
+# After trunk (which empties dist/): the book lands next to the app, its embeds use ../index.html.
 step "book (mdbook -> dist/book/)" mdbook build docs/book -d "$ROOT/dist/book"
+# -W: a warning (a broken directive, a missing page) fails the build.
+step "Sphinx example (sphinx-build -> dist/sphinx-example/)" \
+    .venv/bin/sphinx-build -q -W -E -b html docs/sphinx-example "$ROOT/dist/sphinx-example"
 step "e2e (dist/ on loopback, Playwright + Chromium)" e2e
 
 log ""

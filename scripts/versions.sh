@@ -8,3 +8,8 @@ MDBOOK_VERSION=0.5.4            # the documentation book docs/book (mdBook 0.5 n
 BINARYEN_VERSION=132            # npm binaryen 132.0.0 -> node_modules/.bin/wasm-opt "version_132" (Trunk.toml [tools])
 PLAYWRIGHT_CORE_VERSION=1.65.1  # npm playwright-core; drives the system Chromium, downloads no browser
 NODE_MIN_MAJOR=20               # playwright-core >= 1.62 needs Node >= 20
+AXE_CORE_VERSION=4.14.1         # npm axe-core; the accessibility checks of e2e/axe.test.mjs
+# Python (PyPI) for the Sphinx extension integrations/sphinx and the example docs/sphinx-example:
+# every package is pinned in integrations/sphinx/requirements.txt; setup.sh checks that Sphinx there is this one.
+SPHINX_VERSION=8.2.3
+PYTHON_MIN=3.11                 # Sphinx 8.2 needs Python >= 3.11

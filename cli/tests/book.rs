@@ -4,23 +4,23 @@
 use std::path::PathBuf;
 use ttm_core::exercise::questions;
 
-/// (walkthrough, from, to, exercises) of every `<iframe class="ttm-lab" … src="…">` in `text`.
+/// (walkthrough, from, to, exercises) of every `<ttm-lab walkthrough="…" from="…" to="…" exercises …>`
+/// element in `text` (the book's embeds, docs/embedding.md; the open tag is on one line).
 fn embeds(text: &str) -> Vec<(String, u64, u64, bool)> {
-    text.split("src=\"../index.html?")
+    text.split("<ttm-lab ")
         .skip(1)
         .map(|rest| {
-            let query = rest.split('"').next().unwrap().replace("&amp;", "&");
+            let tag = rest.split('>').next().unwrap();
             let get = |k: &str| {
-                query
-                    .split('&')
-                    .find_map(|kv| kv.strip_prefix(&format!("{k}=")))
-                    .map(str::to_string)
+                tag.split_once(&format!(" {k}=\""))
+                    .or_else(|| tag.strip_prefix(&format!("{k}=\"")).map(|r| ("", r)))
+                    .map(|(_, v)| v.split('"').next().unwrap().to_string())
             };
             (
                 get("walkthrough").expect("a walkthrough"),
                 get("from").unwrap().parse().unwrap(),
                 get("to").unwrap().parse().unwrap(),
-                get("exercises").as_deref() == Some("1"),
+                tag.split_whitespace().any(|a| a == "exercises"),
             )
         })
         .collect()

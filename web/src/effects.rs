@@ -1,7 +1,11 @@
 //! The browser side of the store: the one place that performs [`Effect`]s (local storage, the
 //! address bar, `<html data-theme>`, the play timer, postMessage to and from a host page, scroll,
 //! the panic screen's memory) and turns browser events (keys, host commands, the reduced-motion
-//! preference, dropped or chosen files) into [`Msg`]s.
+//! preference, dropped or chosen files) into [`Msg`]s. An embed also reports its content's height to
+//! the host page, so the host can size the frame to it (docs/embedding.md).
+
+use std::cell::Cell;
+use std::rc::Rc;
 
 use gloo_events::{EventListener, EventListenerOptions};
 use gloo_timers::callback::Interval;
@@ -61,6 +65,10 @@ pub struct Runtime {
     timer: Option<Interval>,
     /// The host page's commands ([`Effect::ListenToHost`]).
     host: Option<EventListener>,
+    /// The frame's resizes, after which the embed reports its height again (embed mode).
+    resize: Option<EventListener>,
+    /// The content height last reported to the host page (0: none yet).
+    height: Rc<Cell<u32>>,
     /// The keyboard and reduced-motion listeners: kept only to stay alive (dropping stops them).
     _listeners: Vec<EventListener>,
 }
@@ -149,17 +157,29 @@ impl Runtime {
                 let send = send.clone();
                 self.timer = every.map(|ms| Interval::new(ms, move || send.emit(Msg::Tick)));
             }
-            Effect::PostStep { step, of, action } => post_to_parent(&[
-                ("event", "step".into()),
-                ("step", (step as f64).into()),
-                ("of", (of as f64).into()),
-                ("action", action.into()),
-            ]),
-            Effect::PostAnswer { step, correct } => post_to_parent(&[
-                ("event", "answer".into()),
-                ("step", (step as f64).into()),
-                ("correct", correct.into()),
-            ]),
+            Effect::PostStep {
+                step,
+                of,
+                action,
+                position,
+            } => {
+                post_to_parent(&[
+                    ("event", "step".into()),
+                    ("step", (step as f64).into()),
+                    ("of", (of as f64).into()),
+                    ("action", action.into()),
+                    ("position", position.into()),
+                ]);
+                report_height(&self.height);
+            }
+            Effect::PostAnswer { step, correct } => {
+                post_to_parent(&[
+                    ("event", "answer".into()),
+                    ("step", (step as f64).into()),
+                    ("correct", correct.into()),
+                ]);
+                report_height(&self.height);
+            }
             Effect::ListenToHost => {
                 let send = send.clone();
                 self.host = window().map(|w| {
@@ -172,6 +192,9 @@ impl Runtime {
                         }
                     })
                 });
+                let height = self.height.clone();
+                self.resize = window()
+                    .map(|w| EventListener::new(&w, "resize", move |_| report_height(&height)));
             }
             Effect::ScrollToExercise => {
                 if let Some(card) = window()
@@ -245,8 +268,9 @@ fn key_msg(e: &KeyboardEvent) -> Option<Msg> {
     )
 }
 
-/// A host page's message (`{type: "ttm-lab", command, step}`) as a message of the store; None for
-/// anything else.
+/// A host page's message (`{type: "ttm-lab", version, command, step}`) as a message of the store;
+/// None for anything else ([`store::host_message`]: a missing `version` means 1, one that is not a
+/// number is no version this page speaks).
 fn host_command(data: &JsValue) -> Option<Msg> {
     if !data.is_object() {
         return None;
@@ -255,22 +279,61 @@ fn host_command(data: &JsValue) -> Option<Msg> {
     if field("type")?.as_string()? != "ttm-lab" {
         return None;
     }
-    store::host_command(
+    let version = field("version")
+        .filter(|v| !v.is_undefined())
+        .map(|v| v.as_f64().unwrap_or(f64::NAN));
+    store::host_message(
+        version,
         &field("command")?.as_string()?,
         field("step").and_then(|s| s.as_f64()),
     )
 }
 
-/// Post `{type: "ttm-lab", ...fields}` to the parent window (embed mode; docs/embedding.md).
+/// Post `{type: "ttm-lab", version, ...fields}` to the parent window (embed mode;
+/// docs/embedding.md).
 fn post_to_parent(fields: &[(&str, JsValue)]) {
     let Some(w) = window() else { return };
     let Ok(Some(parent)) = w.parent() else { return };
     let msg = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&msg, &"type".into(), &"ttm-lab".into());
+    let _ = js_sys::Reflect::set(
+        &msg,
+        &"version".into(),
+        &f64::from(store::PROTOCOL_VERSION).into(),
+    );
     for (k, v) in fields {
         let _ = js_sys::Reflect::set(&msg, &(*k).into(), v);
     }
     let _ = parent.post_message(&msg, "*");
+}
+
+/// Post `{type: "ttm-lab", version, event: "height", height}` when the embed's content height
+/// has changed since `last`: the height the embed's column takes when it is not held to the
+/// frame's height (`.page.embed` fills the frame, `height: 100vh`; for a moment it is laid out at
+/// `height: auto`, then given back to the stylesheet, in the same task, so nothing is painted in
+/// between). It depends on the frame's width only, so sizing the frame to it settles at once.
+fn report_height(last: &Cell<u32>) {
+    let Some(page) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(".page.embed").ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    let style = page.style();
+    if style.set_property("height", "auto").is_err() {
+        return;
+    }
+    let natural = page.get_bounding_client_rect().height().ceil();
+    let _ = style.remove_property("height");
+    if !(1.0..1.0e6).contains(&natural) {
+        return;
+    }
+    let height = natural as u32;
+    if height != last.get() {
+        last.set(height);
+        post_to_parent(&[("event", "height".into()), ("height", natural.into())]);
+    }
 }
 
 /// Copy every `data-style` attribute to the element's `style.cssText` (CSSOM; allowed under a

@@ -22,12 +22,12 @@ pub fn NarrationPanel(props: &NarrationProps) -> Html {
     let n = &props.narration;
     let pos = props.pos;
     html! {
-        // Focusable: in the first screen's side column it may scroll (a long narration).
-        <section class="panel narration-panel" aria-labelledby="narr-h" tabindex="0">
+        <section class="panel narration-panel" aria-labelledby="narr-h">
             <h2 id="narr-h">{ "Narration" }</h2>
             // Polite announcements while stepping; silent while playing (it would never stop talking).
+            // Focusable: in an embed its text may scroll, and a keyboard must reach it (axe).
             <div class="narration" aria-live={if props.playing { "off" } else { "polite" }} aria-atomic="true"
-                data-testid="narration">
+                tabindex="0" data-testid="narration">
                 if let Some(say) = &n.say {
                     <p class="say" data-testid="say">{ say }</p>
                 }

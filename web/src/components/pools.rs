@@ -139,7 +139,10 @@ pub fn Pools(props: &PoolsProps) -> Html {
                     <p class="hint" data-testid="debugfs-note">
                         { "What the pools' debugfs files read at this position (the DMA pools' too, when they are in use):" }
                     </p>
-                    <pre class="debugfs" data-testid="debugfs">{ debugfs_text(st) }</pre>
+                    // A named, focusable region, so a keyboard can scroll its long lines (a plain
+                    // `pre` may not carry a name).
+                    <pre class="debugfs" data-testid="debugfs" tabindex="0" role="region"
+                        aria-label="debugfs text of the page pools">{ debugfs_text(st) }</pre>
                 </div>
             }
         </section>

@@ -452,14 +452,18 @@ pub enum Effect {
     SetTheme(Theme),
     /// Tick the play timer every so many milliseconds (None: stop it).
     Timer(Option<u32>),
-    /// Tell the host page about the position: `{type: "ttm-lab", event: "step", step, of, action}`.
+    /// Tell the host page about the position: `{type: "ttm-lab", event: "step", step, of, action,
+    /// position}`.
     PostStep {
-        /// The position.
+        /// The position (the raw event index, as in links).
         step: u64,
         /// The trace length.
         of: u64,
         /// The action's label there.
         action: String,
+        /// The position as people read it, the same words as the app's ("step 2 of 3 (…) ·
+        /// call 14 of 61", [`Walk::position_words`]).
+        position: String,
     },
     /// Tell the host page about an answer: `{type: "ttm-lab", event: "answer", step, correct}`.
     PostAnswer {
@@ -492,7 +496,7 @@ struct Outward {
     resume: Option<Resume>,
     timer: Option<u32>,
     theme: Option<Theme>,
-    step_event: Option<(u64, u64, String)>,
+    step_event: Option<(u64, u64, String, String)>,
     asking: Option<usize>,
 }
 
@@ -523,7 +527,7 @@ impl Outward {
             theme: Some(lab.theme),
             step_event: lab.embed.and(lab.walk.as_ref()).map(|w| {
                 let pos = w.pos();
-                (pos, w.trace_len(), w.action_label(pos))
+                (pos, w.trace_len(), w.action_label(pos), w.position_words(pos))
             }),
             asking: lab.pending_question().filter(|_| lab.embed.is_none()),
         }
@@ -559,8 +563,13 @@ impl Outward {
             }
         }
         if now.step_event != self.step_event {
-            if let Some((step, of, action)) = now.step_event {
-                fx.push(Effect::PostStep { step, of, action });
+            if let Some((step, of, action, position)) = now.step_event {
+                fx.push(Effect::PostStep {
+                    step,
+                    of,
+                    action,
+                    position,
+                });
             }
         }
         if now.asking.is_some() && now.asking != self.asking {
@@ -1558,5 +1567,20 @@ pub fn host_command(command: &str, step: Option<f64>) -> Option<Msg> {
         "play" => Some(Msg::Play),
         "pause" => Some(Msg::Pause),
         _ => None,
+    }
+}
+
+/// The version of the postMessage protocol between an embed and its host page
+/// (docs/embedding.md, "postMessage API"): every message the embed posts carries it as `version`.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// A host page's message with its protocol `version`: a command without one is from a host
+/// written before versions existed and means version 1; a command for another version (or a
+/// version that is not a number, `NaN` here) is ignored, since its meaning may differ.
+pub fn host_message(version: Option<f64>, command: &str, step: Option<f64>) -> Option<Msg> {
+    match version {
+        None => host_command(command, step),
+        Some(v) if v == f64::from(PROTOCOL_VERSION) => host_command(command, step),
+        Some(_) => None,
     }
 }

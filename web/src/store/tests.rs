@@ -274,11 +274,14 @@ fn embed_ranges_clamp_every_move_and_post_events() {
     assert_eq!(pos(&lab), 5);
     assert!(fx.contains(&Effect::ListenToHost));
     assert!(urls(&fx).is_empty(), "an embed never writes its URL");
+    let w = lab.walk.clone().unwrap();
     assert!(fx.contains(&Effect::PostStep {
         step: 5,
         of: len(&lab),
-        action: "device setup".into()
+        action: "device setup".into(),
+        position: w.position_words(5),
     }));
+    assert!(w.position_words(5).starts_with("device setup, before step 1 of 3 · call "));
     send(&mut lab, Msg::End);
     assert_eq!(pos(&lab), 20);
     send(&mut lab, Msg::Seek(1_000_000));
@@ -1047,4 +1050,24 @@ fn playing_a_step_picks_a_tempo_and_restores_the_speed() {
         send(&mut lab, Msg::Tick);
     }
     assert_eq!(lab.speed, chosen, "the reader's speed again");
+}
+
+#[test]
+fn host_commands_carry_the_protocol_version() {
+    // Version 1 is the protocol docs/embedding.md describes; a command without a version is from
+    // a host page written before versions existed, which spoke version 1.
+    assert_eq!(PROTOCOL_VERSION, 1);
+    assert_eq!(
+        host_message(Some(1.0), "goto", Some(7.0)),
+        Some(Msg::Seek(7))
+    );
+    assert_eq!(host_message(None, "goto", Some(7.0)), Some(Msg::Seek(7)));
+    assert_eq!(host_message(Some(1.0), "play", None), Some(Msg::Play));
+    // Another version, or a version that is not a number: ignored, whatever the command.
+    assert_eq!(host_message(Some(2.0), "pause", None), None);
+    assert_eq!(host_message(Some(0.0), "play", None), None);
+    assert_eq!(host_message(Some(f64::NAN), "play", None), None);
+    // The command itself is still checked.
+    assert_eq!(host_message(Some(1.0), "goto", Some(-3.0)), None);
+    assert_eq!(host_message(Some(1.0), "explode", None), None);
 }
