@@ -116,6 +116,8 @@ test('element: under the CSP, it makes a titled frame sized to the embed, and go
   // Loaded: the first ttmlab-step event, and the element's properties.
   await lastStep(page, 18);
   assert.deepEqual(await lab.evaluate((l) => [l.ready, l.step, l.of, l.action]), [true, 18, 2097, 'device setup']);
+  // The position in the app's words too (one numbering everywhere): 18 is where step 1 starts.
+  assert.match(await lab.evaluate((l) => l.position), /^ready for step 1 of 3 \(.+\) · call \d+ of [\d,]+$/);
   // Every message of the embed carries the protocol version, and one reports its height.
   await page.waitForFunction(() => window.raw.some((m) => m.event === 'height'));
   const raw = await page.evaluate(() => window.raw);
@@ -127,7 +129,12 @@ test('element: under the CSP, it makes a titled frame sized to the embed, and go
   assert.equal(await frame.evaluate((f) => f.clientHeight), Math.ceil(reported));
   const fit = await page.frameLocator('ttm-lab iframe').locator('[data-testid=stage]').evaluate((s) => [s.scrollHeight, s.clientHeight]);
   assert.ok(fit[0] <= fit[1] + 1, `the stage does not scroll inside the frame: ${fit}`);
-  // goto: the embed moves, the element reports it.
+  // goto: the embed moves, the element reports it; going forward it stops first at the frame's
+  // unanswered question (a host cannot skip the exercises), which the reader can then skip.
+  await lab.evaluate((l) => l.goto(1913));
+  await page.frameLocator('ttm-lab iframe').getByTestId('exercise').waitFor();
+  assert.ok(await lab.evaluate((l) => l.step) < 1913, 'held at the question');
+  await page.frameLocator('ttm-lab iframe').getByTestId('exercise-skip').click();
   await lab.evaluate((l) => l.goto(1913));
   await lastStep(page, 1913);
   assert.equal(await embed.getAttribute('data-pos'), '1913');
@@ -225,6 +232,12 @@ test('element: the app\'s Embed panel gives a <ttm-lab> snippet with the chosen 
   await frame.getByTestId('embed').waitFor({ timeout: 15_000 });
   await lastStep(page, from);
   assert.equal(await frame.locator('html').getAttribute('data-theme'), 'dark');
-  await page.locator('ttm-lab').evaluate((l, s) => l.goto(s), to + 5);
+  // With exercises, a goto forward waits at each unanswered question in the range (skipped here).
+  for (let i = 0; i < 4; i++) {
+    await page.locator('ttm-lab').evaluate((l, s) => l.goto(s), to + 5);
+    await page.waitForTimeout(300);
+    if (await page.locator('ttm-lab').evaluate((l) => l.step) === to + 5) break;
+    await frame.getByTestId('exercise-skip').click();
+  }
   await lastStep(page, to + 5);
 });

@@ -65,3 +65,94 @@ fn every_chapter_asks_inside_its_frames() {
     }
     assert_eq!(chapters, 6, "six chapters");
 }
+
+/// The chapter's text, without its `<details>` blocks (where answers may wait) and without the
+/// `<ttm-lab …>` tags (their positions are not prose).
+fn prose(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("<details>") {
+        out.push_str(&rest[..i]);
+        rest = rest[i..].split_once("</details>").map_or("", |(_, r)| r);
+    }
+    out.push_str(rest);
+    out.split("<ttm-lab ")
+        .enumerate()
+        .map(|(i, part)| {
+            if i == 0 {
+                part
+            } else {
+                part.split_once('>').map_or("", |(_, r)| r)
+            }
+        })
+        .collect()
+}
+
+/// The text just above each `<ttm-lab …>` of `text`: from the heading (or frame) before it to the
+/// frame, without `<details>` blocks, paired with the frame's (walkthrough, from, to, exercises).
+fn above_frames(text: &str) -> Vec<(String, (String, u64, u64, bool))> {
+    let frames = embeds(text);
+    let mut out = Vec::new();
+    let mut from = 0;
+    for (k, (at, _)) in text.match_indices("<ttm-lab ").enumerate() {
+        let section = &text[from..at];
+        let start = section.rfind("\n## ").map_or(0, |i| i + 1);
+        out.push((prose(&section[start..]), frames[k].clone()));
+        from = text[at..].find("</ttm-lab>").map_or(text.len(), |e| at + e);
+    }
+    out
+}
+
+/// Issue 14: the book does not state, just above a frame, the number that frame asks the reader
+/// to predict (answers may follow it in a `<details>` block). Numbers of two digits or more are
+/// checked as whole numbers ("W16" or "E3" name a worked example or an era; a "0" or "1" answer
+/// is too common a word to police); a number the question itself states ("of its 100 pages") is
+/// its setting, not its answer.
+#[test]
+fn no_chapter_gives_away_what_its_frames_ask() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/book/src");
+    let mut frames = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if !name.ends_with(".md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (words, (walk, from, to, exercises)) in above_frames(&text) {
+            frames += 1;
+            if !exercises {
+                continue;
+            }
+            let numbers: Vec<String> = words
+                .split(|c: char| !c.is_ascii_alphanumeric() && c != ',')
+                .map(|w| w.trim_matches(',').replace(',', ""))
+                .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()))
+                .collect();
+            let run = ttm_core::catalog::load(&walk)
+                .unwrap()
+                .unwrap()
+                .run()
+                .unwrap();
+            for q in questions(&run).0 {
+                let s = &run.steps[q.step];
+                if !(from <= s.first_event && s.end_event <= to) {
+                    continue;
+                }
+                let answer = q.answer_text().replace(',', "");
+                let in_prompt = q
+                    .prompt
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(|w| w == answer);
+                if answer.len() >= 2 && answer.chars().all(|c| c.is_ascii_digit()) && !in_prompt {
+                    assert!(
+                        !numbers.contains(&answer),
+                        "{name} states {answer} just above its {walk} frame, which asks it ({})",
+                        q.prompt
+                    );
+                }
+            }
+        }
+    }
+    assert!(frames >= 12, "the book's frames were found ({frames})");
+}

@@ -3,11 +3,13 @@
 // the app; docs/embedding.md), loaded from there. What is left here is what the book adds:
 // - a caption under each walkthrough showing its position (the element's `ttmlab-step` events);
 // - host buttons calling the element's goto / play / pause, plus "jump to" buttons from
-//   data-stops="POS:label,POS:label";
+//   data-stops="POS:label,POS:label" (a goto forward stops at an unanswered question of the frame,
+//   as the app's own forward moves do);
 // - a score of the predictions made in the frame (`ttmlab-answer` events, exercises=1);
 // - a fix for mdBook 0.5.4's theme, whose sidebar toggle is a <label> carrying aria-expanded
 //   (axe: aria-allowed-attr, critical): it becomes role="button", which may carry it, and is reachable by
 //   keyboard like one.
+// - a link to the app in mdBook's menu bar.
 // Uses no storage, cookies or network beyond the embed script and the frames.
 (function () {
   'use strict';
@@ -53,10 +55,11 @@
       bar.append(b);
     }
     lab.addEventListener('ttmlab-step', (e) => {
-      const { step, of, action } = e.detail;
+      const { step, of, action, position } = e.detail;
       caption.dataset.step = String(step);
       caption.dataset.of = String(of);
-      caption.textContent = `Position ${step} of ${of} · ${action}`;
+      // The app's own words for the position ("step 2 of 3 (populate tt 0) · call 5 of 213").
+      caption.textContent = position ? `At ${position}` : `Position ${step} of ${of} · ${action}`;
       prev.disabled = false;
       next.disabled = false;
     });
@@ -87,8 +90,19 @@
     });
   }
 
+  // Every page of the book links to the app, in mdBook's menu bar (the app links back: "Book").
+  function addAppLink() {
+    const bar = document.querySelector('.right-buttons');
+    if (!bar || bar.querySelector('.ttm-lab-app-link')) return;
+    const a = el('a', { class: 'ttm-lab-app-link', href: new URL('../index.html', root).href,
+      'data-testid': 'book-app-link', title: 'Open the TTM Lab app: every walkthrough, the course and your own scenarios' },
+      'TTM Lab app');
+    bar.prepend(a);
+  }
+
   function init() {
     fixSidebarToggle();
+    addAppLink();
     customElements.whenDefined('ttm-lab').then(() => {
       document.querySelectorAll('ttm-lab').forEach(setup);
     });

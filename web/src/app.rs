@@ -137,9 +137,6 @@ fn walkthrough(lab: &Lab, walk: &Rc<Walk>, send: &Callback<Msg>) -> Html {
             <div class="stage-area">
                 <Stage stage={stage_of(walk)} travel={lab.travel.clone()} {theme} inspect={inspect(walk)} />
                 <aside class="side" aria-label="What is happening">
-                    if lab.welcome {
-                        <Welcome compact={true} on_dismiss={send.reform(|()| Msg::DismissWelcome)} />
-                    }
                     { next_lesson(walk, pos, send) }
                     { exercise(lab, walk, pos, send) }
                     <NarrationPanel narration={lab.narration.clone()} {pos} playing={lab.playing} />
@@ -315,9 +312,14 @@ pub fn App() -> Html {
                 </div>
             </header>
 
-            if lab.welcome && lab.walk.is_none() {
-                <Welcome on_dismiss={send.reform(|()| Msg::DismissWelcome)}
-                    on_start={send.reform(|()| Msg::Load(ttm_core::catalog::LESSONS[0].name.to_string()))} />
+            if lab.welcome {
+                if lab.walk.is_none() {
+                    <Welcome on_dismiss={send.reform(|()| Msg::DismissWelcome)}
+                        on_start={send.reform(|()| Msg::Load(ttm_core::catalog::LESSONS[0].name.to_string()))} />
+                } else {
+                    // Beside a walkthrough: one slim band above the controls.
+                    <Welcome compact={true} on_dismiss={send.reform(|()| Msg::DismissWelcome)} />
+                }
             }
 
             <Notices notices={lab.notices.clone()} on_dismiss={send.reform(|()| Msg::DismissNotices)} />

@@ -85,7 +85,7 @@ pub fn CodePane(props: &CodePaneProps) -> Html {
                 if !inner {
                     { " · " }
                     <button type="button" class="linkish" data-testid="code-innermost" {onclick}>
-                        { "show the innermost call" }
+                        { "innermost call" }
                     </button>
                 }
             </p>

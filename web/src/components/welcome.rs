@@ -11,7 +11,7 @@ pub struct WelcomeProps {
     /// Start lesson 1 (shown when nothing is open).
     #[prop_or_default]
     pub on_start: Option<Callback<()>>,
-    /// Beside a walkthrough: in the side column, smaller.
+    /// Above a walkthrough: a slim band (no heading, the button on the same line).
     #[prop_or_default]
     pub compact: bool,
 }
@@ -23,7 +23,7 @@ pub fn Welcome(props: &WelcomeProps) -> Html {
     html! {
         <section class={classes!("panel", "welcome", props.compact.then_some("compact"))}
             aria-labelledby="welcome-h" data-testid="welcome">
-            <h2 id="welcome-h">{ "Welcome to TTM Lab" }</h2>
+            <h2 id="welcome-h" class={classes!(props.compact.then_some("visually-hidden"))}>{ "Welcome to TTM Lab" }</h2>
             <p>
                 { "TTM is the Linux kernel's memory manager for graphics cards: it hands GPU buffers pages from pools, moves them between system memory, the GPU's aperture (TT) and video memory (VRAM), and swaps them out when memory runs short. " }
                 { "The stage draws the whole simulated machine — pools, tt page arrays, zones, memory types — and you step through every kernel call with → and ← (Shift for a whole step), Space to play." }

@@ -418,6 +418,9 @@ pub enum Msg {
     DismissWelcome,
     /// Close the walkthrough and show the course.
     ShowCourse,
+    /// A host page's `goto` (docs/embedding.md): a seek that, going forward, stops at an
+    /// unanswered question on the way, so a host's buttons cannot skip the exercises.
+    HostGoto(u64),
     /// The browser went Back or Forward to this query string (`popstate`): show what it names.
     Navigate(String),
 }
@@ -527,7 +530,12 @@ impl Outward {
             theme: Some(lab.theme),
             step_event: lab.embed.and(lab.walk.as_ref()).map(|w| {
                 let pos = w.pos();
-                (pos, w.trace_len(), w.action_label(pos), w.position_words(pos))
+                (
+                    pos,
+                    w.trace_len(),
+                    w.action_label(pos),
+                    w.position_words(pos),
+                )
             }),
             asking: lab.pending_question().filter(|_| lab.embed.is_none()),
         }
@@ -1461,6 +1469,16 @@ impl Lab {
                     }
                     Zoom::Change => end - pos,
                 };
+                // Too many calls to watch one by one even at the fastest tempo: the step in one
+                // move, whose pages travel leg after leg along the kernel's path.
+                if u64::from(SPEEDS[SPEEDS.len() - 1].0) * moves > PLAY_STEP_MS {
+                    self.playing = false;
+                    self.with_stepper(|s| {
+                        s.seek(end);
+                        None
+                    });
+                    return true;
+                }
                 let tempo = (self.speed..SPEEDS.len())
                     .find(|&i| u64::from(SPEEDS[i].0) * moves <= PLAY_STEP_MS)
                     .unwrap_or(SPEEDS.len() - 1);
@@ -1477,6 +1495,24 @@ impl Lab {
                 }
                 self.welcome = false;
                 fx.push(Effect::Store(WELCOME_KEY, Some("1".into())));
+            }
+            Msg::HostGoto(p) => {
+                let Some(from) = self.walk.as_ref().map(|w| w.pos()) else {
+                    return false;
+                };
+                let stop = if p > from {
+                    self.open_question_after(from, true)
+                        .map(|(_, b)| b)
+                        .filter(|&b| b <= p)
+                } else {
+                    None
+                };
+                self.playing = false;
+                self.seek(stop.unwrap_or(p));
+                if stop.is_some_and(|b| b < p) {
+                    self.status =
+                        Some("Stopped at a question: answer it (or skip it) to go on.".into());
+                }
             }
             Msg::ShowCourse => {
                 if self.walk.is_none() {
@@ -1562,7 +1598,7 @@ pub fn host_command(command: &str, step: Option<f64>) -> Option<Msg> {
         "goto" => {
             let n = step?;
             (n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n < 9.0e15)
-                .then_some(Msg::Seek(n as u64))
+                .then_some(Msg::HostGoto(n as u64))
         }
         "play" => Some(Msg::Play),
         "pause" => Some(Msg::Pause),

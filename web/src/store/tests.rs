@@ -281,7 +281,9 @@ fn embed_ranges_clamp_every_move_and_post_events() {
         action: "device setup".into(),
         position: w.position_words(5),
     }));
-    assert!(w.position_words(5).starts_with("device setup, before step 1 of 3 · call "));
+    assert!(w
+        .position_words(5)
+        .starts_with("device setup, before step 1 of 3 · call "));
     send(&mut lab, Msg::End);
     assert_eq!(pos(&lab), 20);
     send(&mut lab, Msg::Seek(1_000_000));
@@ -551,7 +553,7 @@ fn keys_and_host_commands() {
         ),
         None
     );
-    assert_eq!(host_command("goto", Some(12.0)), Some(Msg::Seek(12)));
+    assert_eq!(host_command("goto", Some(12.0)), Some(Msg::HostGoto(12)));
     assert_eq!(host_command("goto", Some(1.5)), None);
     assert_eq!(host_command("goto", Some(-1.0)), None);
     assert_eq!(host_command("goto", None), None);
@@ -1059,9 +1061,12 @@ fn host_commands_carry_the_protocol_version() {
     assert_eq!(PROTOCOL_VERSION, 1);
     assert_eq!(
         host_message(Some(1.0), "goto", Some(7.0)),
-        Some(Msg::Seek(7))
+        Some(Msg::HostGoto(7))
     );
-    assert_eq!(host_message(None, "goto", Some(7.0)), Some(Msg::Seek(7)));
+    assert_eq!(
+        host_message(None, "goto", Some(7.0)),
+        Some(Msg::HostGoto(7))
+    );
     assert_eq!(host_message(Some(1.0), "play", None), Some(Msg::Play));
     // Another version, or a version that is not a number: ignored, whatever the command.
     assert_eq!(host_message(Some(2.0), "pause", None), None);
@@ -1070,4 +1075,58 @@ fn host_commands_carry_the_protocol_version() {
     // The command itself is still checked.
     assert_eq!(host_message(Some(1.0), "goto", Some(-3.0)), None);
     assert_eq!(host_message(Some(1.0), "explode", None), None);
+}
+
+/// A host page's goto cannot skip an exercise: going forward it stops at the first unanswered
+/// question on the way; once answered (or skipped), it goes through; backward it always goes.
+#[test]
+fn a_host_goto_stops_at_an_unanswered_question() {
+    let (mut lab, _) = open("?embed=1&walkthrough=pool-refill&exercises=1");
+    let w = lab.walk.clone().unwrap();
+    let b = w.steps[w.questions[0].step].first_event;
+    let end = w.trace_len();
+    send(&mut lab, Msg::HostGoto(end));
+    assert_eq!(pos(&lab), b, "held at the question before step 2");
+    assert!(lab
+        .status
+        .as_deref()
+        .unwrap()
+        .contains("Stopped at a question"));
+    send(&mut lab, Msg::HostGoto(end));
+    assert_eq!(pos(&lab), b, "still held");
+    send(&mut lab, Msg::SkipQuestion(0));
+    send(&mut lab, Msg::HostGoto(end));
+    let b2 = w.steps[w.questions[1].step].first_event;
+    assert_eq!(pos(&lab), b2, "then the next question");
+    send(&mut lab, Msg::HostGoto(b + 1));
+    assert_eq!(pos(&lab), b + 1, "backward: no hold");
+    // Without exercises, a goto is a plain seek.
+    let (mut plain, _) = open("?embed=1&walkthrough=pool-refill");
+    send(&mut plain, Msg::HostGoto(end));
+    assert_eq!(pos(&plain), end);
+}
+
+/// A step with too many calls to watch one by one (eviction-order's step 3 evicts a BO: well
+/// over 600 calls, more than 10 s even at 60 steps/s) plays as one move whose pages travel leg
+/// after leg.
+#[test]
+fn a_long_step_plays_as_one_travelling_move() {
+    let (mut lab, _) = open("?walkthrough=eviction-order");
+    let w = lab.walk.clone().unwrap();
+    let (qi, q) = w
+        .questions
+        .iter()
+        .enumerate()
+        .find(|(_, q)| {
+            let s = &w.steps[q.step];
+            w.recording.calls_begun(s.end_event) - w.recording.calls_begun(s.first_event) > 600
+        })
+        .map(|(i, q)| (i, q.clone()))
+        .expect("a long asked step");
+    send(&mut lab, Msg::Seek(w.steps[q.step].first_event));
+    send(&mut lab, Msg::SkipQuestion(qi));
+    send(&mut lab, Msg::PlayStep);
+    assert!(!lab.playing);
+    assert_eq!(pos(&lab), w.steps[q.step].end_event);
+    assert!(lab.travel.is_some(), "its pages travel");
 }
