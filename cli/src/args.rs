@@ -15,6 +15,7 @@ USAGE:
     ttm-lab list
     ttm-lab quiz FILE [--all] [--json]
     ttm-lab problem SEED [--difficulty N]
+    ttm-lab generate churn|cycle --steps N
     ttm-lab help [COMMAND]  |  ttm-lab --help  |  ttm-lab --version
 
 COMMANDS:
@@ -49,6 +50,9 @@ COMMANDS:
              \"ask\", the model's answer and why (--all: the best question of every step).
     problem  Print a seeded random problem (a scenario file whose steps all ask); the same SEED
              and difficulty (1, 2 or 3; default 1) always give the same problem.
+    generate Print a generated scenario file of N steps for the scale benchmarks
+             (docs/BENCHMARKS.md): churn (a new tt every 2 steps) or cycle (four tts
+             populated and unpopulated in turn).
 
 FILE is a path to a scenario file, or the name of a built-in walkthrough (see list) when no
 such file exists.
@@ -182,6 +186,19 @@ VRAM; default 1) choose it, and the same pair always gives the same problem, her
 app (?problem=SEED&difficulty=N). Every step asks; `ttm-lab quiz` prints the answers.
 ";
 
+/// Help text of `ttm-lab generate --help`.
+const GENERATE_HELP: &str = "\
+ttm-lab generate churn|cycle --steps N
+
+Print a scenario file of N steps (one per line; a million steps are written without holding
+the text in memory), for the scale benchmarks of docs/BENCHMARKS.md:
+
+    churn   a one-page write-combined tt is created every 2 steps and populated by the next,
+            so N steps leave N/2 tts (the machine has RAM enough for their pages)
+    cycle   four one-page tts, then each populated and unpopulated in turn: the state stays
+            small however long the scenario runs
+";
+
 /// What the user asked for.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {
@@ -246,6 +263,13 @@ pub enum Command {
         /// 1, 2 or 3.
         difficulty: u8,
     },
+    /// `generate KIND --steps N`.
+    Generate {
+        /// One of [`crate::generate::KINDS`].
+        kind: String,
+        /// Number of steps.
+        steps: usize,
+    },
 }
 
 /// The help text of a command, if it is one.
@@ -259,6 +283,7 @@ fn help_for(cmd: &str) -> Option<&'static str> {
         "list" => LIST_HELP,
         "quiz" => QUIZ_HELP,
         "problem" => PROBLEM_HELP,
+        "generate" => GENERATE_HELP,
         _ => return None,
     })
 }
@@ -313,6 +338,7 @@ pub fn parse(argv: &[String]) -> Result<Command, String> {
             })
         }
         "problem" => parse_problem(rest),
+        "generate" => parse_generate(rest),
         "list" => match rest {
             [] => Ok(Command::List),
             _ => Err(format!("list takes no arguments, got {}", rest.join(" "))),
@@ -328,7 +354,7 @@ pub fn parse(argv: &[String]) -> Result<Command, String> {
             )),
         },
         other => Err(format!(
-            "unknown command {other:?}; the commands are run, code, debugfs, diff, check, list, quiz, problem"
+            "unknown command {other:?}; the commands are run, code, debugfs, diff, check, list, quiz, problem, generate"
         )),
     }
 }
@@ -402,6 +428,41 @@ fn parse_problem(rest: &[String]) -> Result<Command, String> {
     }
     let seed = seed.ok_or("problem needs a SEED (a whole number): ttm-lab problem 17")?;
     Ok(Command::Problem { seed, difficulty })
+}
+
+/// `generate KIND --steps N` (also `--steps=N`).
+fn parse_generate(rest: &[String]) -> Result<Command, String> {
+    let mut kind = None;
+    let mut steps = None;
+    let mut it = rest.iter();
+    let count = |v: &str| {
+        v.trim()
+            .parse::<usize>()
+            .map_err(|_| format!("generate: --steps needs a number of steps, not {v:?}"))
+    };
+    while let Some(a) = it.next() {
+        if a == "--steps" {
+            steps = Some(count(it.next().ok_or("generate: --steps needs a number")?)?);
+        } else if let Some(v) = a.strip_prefix("--steps=") {
+            steps = Some(count(v)?);
+        } else if a.starts_with('-') && a.len() > 1 {
+            return Err(format!("generate: unknown option {a:?}"));
+        } else if kind.is_none() {
+            if !crate::generate::KINDS.contains(&a.as_str()) {
+                return Err(format!(
+                    "generate: the kinds are {}, not {a:?}",
+                    crate::generate::KINDS.join(" and ")
+                ));
+            }
+            kind = Some(a.clone());
+        } else {
+            return Err(format!("generate: more than one KIND ({a:?})"));
+        }
+    }
+    Ok(Command::Generate {
+        kind: kind.ok_or("generate needs a KIND: churn or cycle")?,
+        steps: steps.ok_or("generate needs --steps N")?,
+    })
 }
 
 /// `diff FILE --a KEY=VALUE... --b KEY=VALUE...`: overrides belong to the last `--a` / `--b`.

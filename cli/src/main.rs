@@ -10,6 +10,7 @@
 //! * `ttm-lab check DIR` runs every scenario file of a directory.
 //! * `ttm-lab quiz FILE [--all] [--json]` prints the answer key of a scenario's exercises.
 //! * `ttm-lab problem SEED [--difficulty N]` prints a seeded random problem as a scenario file.
+//! * `ttm-lab generate churn|cycle --steps N` prints a generated scenario (scale benchmarks).
 //! * `ttm-lab list` names the built-in walkthroughs, which may be given instead of a FILE.
 //!
 //! Arguments are parsed by hand (see [`args`]) to keep the dependencies to `ttm-core` and
@@ -43,6 +44,7 @@ fn stdout(text: std::fmt::Arguments) {
 
 mod args;
 mod diff;
+mod generate;
 mod render;
 mod trace;
 
@@ -99,6 +101,10 @@ fn main() -> ExitCode {
         Command::Check { dir } => cmd_check(&dir),
         Command::List => cmd_list(),
         Command::Quiz { file, all, json } => cmd_quiz(&file, all, json),
+        Command::Generate { kind, steps } => {
+            generate::write(&kind, steps, &mut |t| print!("{t}"));
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Problem { seed, difficulty } => {
             println!(
                 "{}",
@@ -211,7 +217,7 @@ fn cmd_run(
     check_step(&run, step)?;
     let shown = step.map_or(run.steps.len(), |n| n + 1);
     let summary: Summary = match step {
-        Some(n) => run.steps[n].after.clone(),
+        Some(n) => run.summary_after(n),
         None => run.sim.summary(),
     };
     let trace_end = step.map_or(run.sim.trace().len(), |n| run.steps[n].end_event);

@@ -49,6 +49,7 @@ pub fn compare_configs(
 
 /// Compare two runs of the same steps.
 pub fn compare(a: &Run, b: &Run) -> Comparison {
+    let (mut sa, mut sb) = (a.summaries(), b.summaries());
     let rows: Vec<Row> = a
         .steps
         .iter()
@@ -58,7 +59,9 @@ pub fn compare(a: &Run, b: &Run) -> Comparison {
             if x.result != y.result {
                 differences.push(format!("result: {} → {}", x.result, y.result));
             }
-            diff_summaries(&x.after, &y.after, &mut differences);
+            if let (Some((_, after_a)), Some((_, after_b))) = (sa.advance(), sb.advance()) {
+                diff_summaries(after_a, after_b, &mut differences);
+            }
             Row {
                 step: x.index,
                 label: x.label.clone(),

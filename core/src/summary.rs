@@ -135,85 +135,347 @@ impl Sim {
 /// Summarise `st` as seen by `sim`'s configuration, with the first `n_findings` findings.
 pub fn summarize(sim: &Sim, st: &crate::state::State, n_findings: usize) -> Summary {
     Summary {
-        pools: st
-            .pools
-            .iter()
-            .map(|p| PoolSummary {
-                name: p.name.clone(),
-                npages: p.npages,
-                nrefills: p.nrefills,
-                nfrees: p.nfrees,
-            })
-            .collect(),
-        dma_pools: st
-            .dma_pools
-            .iter()
-            .map(|p| DmaPoolSummary {
-                name: p.name.clone(),
-                npages_free: p.npages_free,
-                npages_in_use: p.npages_in_use,
-                nrefills: p.nrefills,
-                nfrees: p.nfrees,
-            })
-            .collect(),
-        zones: st
-            .zones
-            .iter()
-            .map(|z| ZoneSummary {
-                name: z.name.clone(),
-                zone_mem: z.zone_mem,
-                max_mem: z.max_mem,
-                emer_mem: z.emer_mem,
-                swap_limit: z.swap_limit,
-                used_mem: z.used_mem,
-            })
-            .collect(),
+        pools: pools(st),
+        dma_pools: dma_pools(st),
+        zones: zones(st),
         swap_work_queued: st.swap_work_queued,
-        tts: st
-            .tts
-            .iter()
-            .map(|t| TtSummary {
-                id: t.id,
-                state: if t.alive {
-                    t.state.kernel_name().to_string()
-                } else {
-                    "destroyed".to_string()
-                },
-                caching: t.caching.kernel_name().to_string(),
-                flags: crate::consts::page_flags::describe(t.page_flags),
-                num_pages: t.num_pages,
-                pages: t.pages_present(),
-                swapped: t.swapped(),
-            })
-            .collect(),
-        bos: st
-            .bos
-            .iter()
-            .map(|b| BoSummary {
-                id: b.id,
-                alive: b.alive,
-                ghost: b.ghost,
-                mem_type: b.mem.mem_type,
-                placement: b.mem.placement,
-                start: b.mem.start,
-                offset: b.offset,
-                tt: b.tt,
-                evicted: b.evicted,
-                lru_pos: st.managers[b.mem.mem_type as usize]
-                    .lru
-                    .iter()
-                    .position(|&x| x == b.id),
-                swap_lru_pos: st.list(LIST_SWAP).iter().position(|&x| x == b.id),
-                busy: b.fence.is_some_and(|f| !st.fences[f as usize].signaled),
-                data: bo_data(st, b),
-            })
-            .collect(),
+        tts: st.tts.iter().map(tt_summary).collect(),
+        bos: st.bos.iter().map(|b| bo_summary(st, b)).collect(),
         pages_out_of_system: st.pages_out_of_system(),
         leaked: st.phys.leaked.len() as u64,
         findings: sim.findings()[..n_findings.min(sim.findings().len())]
             .iter()
             .map(|(_, f)| finding_name(f))
             .collect(),
+    }
+}
+
+fn pools(st: &crate::state::State) -> Vec<PoolSummary> {
+    st.pools
+        .iter()
+        .map(|p| PoolSummary {
+            name: p.name.clone(),
+            npages: p.npages,
+            nrefills: p.nrefills,
+            nfrees: p.nfrees,
+        })
+        .collect()
+}
+
+fn dma_pools(st: &crate::state::State) -> Vec<DmaPoolSummary> {
+    st.dma_pools
+        .iter()
+        .map(|p| DmaPoolSummary {
+            name: p.name.clone(),
+            npages_free: p.npages_free,
+            npages_in_use: p.npages_in_use,
+            nrefills: p.nrefills,
+            nfrees: p.nfrees,
+        })
+        .collect()
+}
+
+fn zones(st: &crate::state::State) -> Vec<ZoneSummary> {
+    st.zones
+        .iter()
+        .map(|z| ZoneSummary {
+            name: z.name.clone(),
+            zone_mem: z.zone_mem,
+            max_mem: z.max_mem,
+            emer_mem: z.emer_mem,
+            swap_limit: z.swap_limit,
+            used_mem: z.used_mem,
+        })
+        .collect()
+}
+
+fn tt_summary(t: &crate::state::Tt) -> TtSummary {
+    TtSummary {
+        id: t.id,
+        state: if t.alive {
+            t.state.kernel_name().to_string()
+        } else {
+            "destroyed".to_string()
+        },
+        caching: t.caching.kernel_name().to_string(),
+        flags: crate::consts::page_flags::describe(t.page_flags),
+        num_pages: t.num_pages,
+        pages: t.pages_present(),
+        swapped: t.swapped(),
+    }
+}
+
+fn bo_summary(st: &crate::state::State, b: &crate::bo_state::Bo) -> BoSummary {
+    BoSummary {
+        id: b.id,
+        alive: b.alive,
+        ghost: b.ghost,
+        mem_type: b.mem.mem_type,
+        placement: b.mem.placement,
+        start: b.mem.start,
+        offset: b.offset,
+        tt: b.tt,
+        evicted: b.evicted,
+        lru_pos: st.managers[b.mem.mem_type as usize]
+            .lru
+            .iter()
+            .position(|&x| x == b.id),
+        swap_lru_pos: st.list(LIST_SWAP).iter().position(|&x| x == b.id),
+        busy: b.fence.is_some_and(|f| !st.fences[f as usize].signaled),
+        data: bo_data(st, b),
+    }
+}
+
+/// What one step changed in the [`Summary`]: the entries that differ from the summary before
+/// it, so a step record costs what the step changed, not the size of the machine (issue 16).
+/// Pools, DMA pools and zones are few and are compared every step; tts and buffer objects are
+/// looked at only when the step's deltas touched them ([`SummaryTracker`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SummaryChanges {
+    /// Normal pools that changed, with their index.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pools: Vec<(usize, PoolSummary)>,
+    /// DMA pools that changed or were created, with their index.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dma_pools: Vec<(usize, DmaPoolSummary)>,
+    /// Zones that changed, with their index.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub zones: Vec<(usize, ZoneSummary)>,
+    /// The new value of `swap_work_queued`, when it changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub swap_work_queued: Option<bool>,
+    /// Tts that changed or were created (a tt's id is its index).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tts: Vec<TtSummary>,
+    /// Buffer objects that changed or were created (id = index).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bos: Vec<BoSummary>,
+    /// `pages_out_of_system` after the step.
+    pub pages_out_of_system: u64,
+    /// `leaked` after the step.
+    pub leaked: u64,
+    /// The findings the step added, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<String>,
+}
+
+fn put<T: Clone>(list: &mut Vec<T>, i: usize, v: &T) {
+    match list.get_mut(i) {
+        Some(x) => *x = v.clone(),
+        // Entries are created in index order, so a new one is the next.
+        None => list.push(v.clone()),
+    }
+}
+
+impl Summary {
+    /// Apply the changes of one step: the summary before the step becomes the one after it.
+    pub fn apply(&mut self, c: &SummaryChanges) {
+        for (i, p) in &c.pools {
+            put(&mut self.pools, *i, p);
+        }
+        for (i, p) in &c.dma_pools {
+            put(&mut self.dma_pools, *i, p);
+        }
+        for (i, z) in &c.zones {
+            put(&mut self.zones, *i, z);
+        }
+        if let Some(q) = c.swap_work_queued {
+            self.swap_work_queued = q;
+        }
+        for t in &c.tts {
+            put(&mut self.tts, t.id as usize, t);
+        }
+        for b in &c.bos {
+            put(&mut self.bos, b.id as usize, b);
+        }
+        self.pages_out_of_system = c.pages_out_of_system;
+        self.leaked = c.leaked;
+        self.findings.extend(c.findings.iter().cloned());
+    }
+}
+
+/// Changed entries of `now` against `was`, by index.
+fn changed<T: Clone + PartialEq>(was: &[T], now: Vec<T>) -> Vec<(usize, T)> {
+    now.into_iter()
+        .enumerate()
+        .filter(|(i, v)| was.get(*i) != Some(v))
+        .collect()
+}
+
+/// The summary kept up to date step by step: after each step, [`SummaryTracker::step`] reads
+/// the step's deltas to learn which tts and buffer objects they touched, summarises only those
+/// (and the few pools and zones), and returns what changed. [`summarize`] of the same state
+/// gives the same summary (`core/tests/summary.rs` checks it at every step of every
+/// walkthrough and of random problems).
+#[derive(Clone, Debug)]
+pub struct SummaryTracker {
+    current: Summary,
+    /// For each tt, the buffer objects that have held it (a tt change may change their data).
+    tt_bos: std::collections::HashMap<u32, Vec<u32>>,
+}
+
+/// Which tts and buffer objects a step's deltas touched.
+#[derive(Default)]
+struct Touched {
+    tts: std::collections::BTreeSet<u32>,
+    bos: std::collections::BTreeSet<u32>,
+    lists: std::collections::BTreeSet<u8>,
+    fences: std::collections::BTreeSet<u32>,
+    /// Page, swap or on-card contents changed: every buffer object's data is looked at again.
+    contents: bool,
+}
+
+impl Touched {
+    /// Note what `d` touches. The match names every [`Delta`](crate::state::Delta): a new kind
+    /// of state change must say here which summary entries it can change.
+    fn delta(&mut self, d: &crate::state::Delta) {
+        use crate::state::{Delta, Loc, Var};
+        match d {
+            Delta::PageMove { from, to, .. } => {
+                for l in [from, to] {
+                    if let Loc::Tt { tt, .. } = l {
+                        self.tts.insert(*tt);
+                    }
+                }
+            }
+            Delta::TtNew { id, .. } => {
+                self.tts.insert(*id);
+            }
+            Delta::Set { var, .. } => match var {
+                Var::TtState(t)
+                | Var::TtCaching(t)
+                | Var::TtFlags(t)
+                | Var::TtSwap(t)
+                | Var::TtAlive(t)
+                | Var::TtFirstHimem(t)
+                | Var::TtLastLomem(t)
+                | Var::TtAgpMem(t) => {
+                    self.tts.insert(*t);
+                }
+                Var::Bo(b, _) => {
+                    self.bos.insert(*b);
+                }
+                Var::FenceSignaled(f) => {
+                    self.fences.insert(*f);
+                }
+                // Pools, zones and the swap work are compared every step; the rest is not in
+                // the summary.
+                _ => {}
+            },
+            Delta::BoNew { id, .. } => {
+                self.bos.insert(*id);
+            }
+            Delta::Lru { list, bo, .. } => {
+                self.bos.insert(*bo);
+                self.lists.insert(*list);
+            }
+            Delta::Node { bo, .. } => {
+                self.bos.insert(*bo);
+            }
+            Delta::PageContent { .. } | Delta::SwapWrite { .. } | Delta::IoContent { .. } => {
+                self.contents = true
+            }
+            // Not in the summary, or compared every step (counters of pools and zones).
+            Delta::PageAttr { .. }
+            | Delta::Count { .. }
+            | Delta::SwapNew { .. }
+            | Delta::ManagerInit { .. }
+            | Delta::FenceNew { .. }
+            | Delta::DmaPoolNew { .. } => {}
+        }
+    }
+}
+
+impl SummaryTracker {
+    /// The tracker at `sim`'s boot state (no findings yet).
+    pub fn boot(sim: &Sim) -> SummaryTracker {
+        let current = summarize(sim, sim.boot_state(), 0);
+        let mut tt_bos: std::collections::HashMap<u32, Vec<u32>> = Default::default();
+        for b in &current.bos {
+            if let Some(t) = b.tt {
+                tt_bos.entry(t).or_default().push(b.id);
+            }
+        }
+        SummaryTracker { current, tt_bos }
+    }
+
+    /// The summary after the last step given to [`SummaryTracker::step`].
+    pub fn current(&self) -> &Summary {
+        &self.current
+    }
+
+    /// Bring the summary to `sim`'s current state, which the events `from..` of its trace
+    /// produced from the state of the previous call, and return what changed.
+    pub fn step(&mut self, sim: &Sim, from: u64) -> SummaryChanges {
+        use crate::trace::Event;
+        let st = sim.state();
+        let mut touched = Touched::default();
+        for e in sim.trace().events_from(from) {
+            if let Event::Delta(d) = e {
+                touched.delta(&d);
+            }
+        }
+        let was = &self.current;
+        let mut c = SummaryChanges {
+            pools: changed(&was.pools, pools(st)),
+            dma_pools: changed(&was.dma_pools, dma_pools(st)),
+            zones: changed(&was.zones, zones(st)),
+            swap_work_queued: (was.swap_work_queued != st.swap_work_queued)
+                .then_some(st.swap_work_queued),
+            pages_out_of_system: st.pages_out_of_system(),
+            leaked: st.phys.leaked.len() as u64,
+            findings: sim.findings()[was.findings.len().min(sim.findings().len())..]
+                .iter()
+                .map(|(_, f)| finding_name(f))
+                .collect(),
+            ..SummaryChanges::default()
+        };
+        let tts = touched.tts;
+        let mut bos = touched.bos;
+        if touched.contents {
+            bos.extend(0..st.bos.len() as u32);
+        }
+        for l in &touched.lists {
+            bos.extend(st.list(*l).iter().copied());
+        }
+        if !touched.fences.is_empty() {
+            bos.extend(
+                st.bos
+                    .iter()
+                    .filter(|b| b.fence.is_some_and(|f| touched.fences.contains(&f)))
+                    .map(|b| b.id),
+            );
+        }
+        for t in &tts {
+            if let Some(v) = self.tt_bos.get(t) {
+                bos.extend(v.iter().copied());
+            }
+            if let Some(tt) = st.tts.get(*t as usize) {
+                let s = tt_summary(tt);
+                if was.tts.get(*t as usize) != Some(&s) {
+                    c.tts.push(s);
+                }
+            }
+        }
+        for b in bos {
+            if let Some(bo) = st.bos.get(b as usize) {
+                let s = bo_summary(st, bo);
+                if was.bos.get(b as usize) != Some(&s) {
+                    if let Some(t) = s.tt {
+                        let holders = self.tt_bos.entry(t).or_default();
+                        if !holders.contains(&s.id) {
+                            holders.push(s.id);
+                        }
+                    }
+                    c.bos.push(s);
+                }
+            }
+        }
+        // New entries are created in id order; keep the changes in that order too.
+        c.tts.sort_by_key(|t| t.id);
+        c.bos.sort_by_key(|b| b.id);
+        self.current.apply(&c);
+        c
     }
 }
 
@@ -228,18 +490,56 @@ impl Summary {
     /// `zone.kernel.used_mem`, `tt.0.state`, `bo.2.lru_pos`, `pages_out_of_system`, `findings`.
     /// Named collections (pool, dma_pool, zone) take a name; tt and bo take an id.
     pub fn query(&self, path: &str) -> Result<serde_json::Value, String> {
-        let v = serde_json::to_value(self).map_err(|e| e.to_string())?;
+        // Only the part of the summary the path names is turned into JSON: a query costs the
+        // size of one entry, not of the machine.
+        fn json<T: Serialize>(v: &T) -> Result<serde_json::Value, String> {
+            serde_json::to_value(v).map_err(|e| e.to_string())
+        }
+        fn by_name<T: Serialize>(list: &[T], name: &str) -> Result<Option<serde_json::Value>, String> {
+            for x in list {
+                let v = json(x)?;
+                if v["name"] == name {
+                    return Ok(Some(v));
+                }
+            }
+            Ok(None)
+        }
         let mut parts = path.split('.');
         let head = parts.next().unwrap_or("");
-        let (coll, by_name) = match head {
-            "pool" => ("pools", true),
-            "dma_pool" => ("dma_pools", true),
-            "zone" => ("zones", true),
-            "tt" => ("tts", false),
-            "bo" => ("bos", false),
+        let key = || {
+            parts
+                .clone()
+                .next()
+                .ok_or_else(|| format!("{path:?}: {head} needs a name or id, e.g. {head}.0"))
+        };
+        // Names may contain spaces ("wc dma"); underscores stand for them in paths.
+        let item = match head {
+            "pool" => by_name(&self.pools, &key()?.replace('_', " "))?,
+            "dma_pool" => by_name(&self.dma_pools, &key()?.replace('_', " "))?,
+            "zone" => by_name(&self.zones, &key()?.replace('_', " "))?,
+            "tt" => match key()?.parse::<usize>().ok().and_then(|i| self.tts.get(i)) {
+                Some(t) => Some(json(t)?),
+                None => None,
+            },
+            "bo" => match key()?.parse::<usize>().ok().and_then(|i| self.bos.get(i)) {
+                Some(b) => Some(json(b)?),
+                None => None,
+            },
             _ => {
-                let mut cur = &v;
-                for p in path.split('.') {
+                let top = match head {
+                    "pools" => json(&self.pools)?,
+                    "dma_pools" => json(&self.dma_pools)?,
+                    "zones" => json(&self.zones)?,
+                    "swap_work_queued" => json(&self.swap_work_queued)?,
+                    "tts" => json(&self.tts)?,
+                    "bos" => json(&self.bos)?,
+                    "pages_out_of_system" => json(&self.pages_out_of_system)?,
+                    "leaked" => json(&self.leaked)?,
+                    "findings" => json(&self.findings)?,
+                    _ => return Err(format!("no field {head:?} in {path:?}")),
+                };
+                let mut cur = &top;
+                for p in parts {
                     cur = cur
                         .get(p)
                         .ok_or_else(|| format!("no field {p:?} in {path:?}"))?;
@@ -247,19 +547,9 @@ impl Summary {
                 return Ok(cur.clone());
             }
         };
-        let key = parts
-            .next()
-            .ok_or_else(|| format!("{path:?}: {head} needs a name or id, e.g. {head}.0"))?;
-        let list = v[coll].as_array().cloned().unwrap_or_default();
-        let item = if by_name {
-            // Names may contain spaces ("wc dma"); underscores stand for them in paths.
-            let name = key.replace('_', " ");
-            list.into_iter().find(|x| x["name"] == name.as_str())
-        } else {
-            key.parse::<usize>().ok().and_then(|i| list.get(i).cloned())
-        }
-        .ok_or_else(|| format!("{path:?}: there is no {head} {key:?}"))?;
-        let mut cur = item;
+        let key = key()?;
+        parts.next();
+        let mut cur = item.ok_or_else(|| format!("{path:?}: there is no {head} {key:?}"))?;
         for p in parts {
             cur = cur
                 .get(p)
