@@ -65,8 +65,8 @@ pub fn compare(a: &Run, b: &Run) -> Comparison {
             Row {
                 step: x.index,
                 label: x.label.clone(),
-                result_a: x.result.clone(),
-                result_b: y.result.clone(),
+                result_a: x.result.to_string(),
+                result_b: y.result.to_string(),
                 events_a: (x.first_event, x.end_event),
                 events_b: (y.first_event, y.end_event),
                 differences,

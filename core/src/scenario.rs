@@ -102,7 +102,7 @@ impl fmt::Display for ScenarioError {
 impl std::error::Error for ScenarioError {}
 
 /// What one step did.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StepRecord {
     /// Step index.
     pub index: usize,
@@ -113,7 +113,7 @@ pub struct StepRecord {
     /// One past its last event.
     pub end_event: u64,
     /// "ok" or the kernel's error name.
-    pub result: String,
+    pub result: &'static str,
     /// What it produced, when it succeeded.
     pub output: Option<Output>,
     /// Narration.
@@ -286,7 +286,7 @@ impl Scenario {
     /// Run every step. Errors only for configurations or actions that cannot run at all; with
     /// no text to place them in, they are at line 1 (use [`Scenario::load`] for a file).
     pub fn run(&self) -> Result<Run, ScenarioError> {
-        self.run_checked(None)
+        self.clone().run_checked(None)
     }
 
     /// Run with another machine configuration (for comparisons).
@@ -298,7 +298,9 @@ impl Scenario {
         sc.run_checked(None)
     }
 
-    fn run_checked(&self, text: Option<&str>) -> Result<Run, ScenarioError> {
+    /// Run the scenario, which the [`Run`] then keeps (moved, not copied: a million-step file's
+    /// steps are held once).
+    fn run_checked(self, text: Option<&str>) -> Result<Run, ScenarioError> {
         let in_step =
             |i: usize, key: &str| vec![PathSeg::key("steps"), PathSeg::Index(i), PathSeg::key(key)];
         let mut sim = Sim::new(self.machine.clone()).map_err(|e| config_error(text, e))?;
@@ -307,16 +309,17 @@ impl Scenario {
         let mut mismatches = Vec::new();
         for (i, step) in self.steps.iter().enumerate() {
             let first_event = sim.trace().len();
+            let start = sim.trace().end();
             let (result, output) = match sim.run(&step.action) {
-                Ok(o) => ("ok".to_string(), Some(o)),
-                Err(SimError::Kernel(e)) => (e.name().to_string(), None),
+                Ok(o) => ("ok", Some(o)),
+                Err(SimError::Kernel(e)) => (e.name(), None),
                 Err(SimError::Invalid(m)) => return Err(error_at(text, &in_step(i, "do"), m)),
             };
-            let changes = summary.step(&sim, first_event);
+            let changes = summary.step(&sim, start);
             let after = summary.current();
             for (key, expected) in &step.expect {
                 let actual = if key == "result" {
-                    serde_json::Value::String(result.clone())
+                    serde_json::Value::String(result.to_string())
                 } else {
                     after.query(key).map_err(|m| {
                         let mut path = in_step(i, "expect");
@@ -345,7 +348,7 @@ impl Scenario {
             });
         }
         let mut run = Run {
-            scenario: self.clone(),
+            scenario: self,
             sim,
             steps,
             mismatches,

@@ -163,46 +163,36 @@ fn pools(st: &crate::state::State) -> Vec<PoolSummary> {
 }
 
 fn dma_pools(st: &crate::state::State) -> Vec<DmaPoolSummary> {
-    st.dma_pools
-        .iter()
-        .map(|p| DmaPoolSummary {
-            name: p.name.clone(),
-            npages_free: p.npages_free,
-            npages_in_use: p.npages_in_use,
-            nrefills: p.nrefills,
-            nfrees: p.nfrees,
-        })
-        .collect()
+    st.dma_pools.iter().map(dma_pool_summary).collect()
+}
+
+fn dma_pool_summary(p: &crate::state::DmaPool) -> DmaPoolSummary {
+    DmaPoolSummary {
+        name: p.name.clone(),
+        npages_free: p.npages_free,
+        npages_in_use: p.npages_in_use,
+        nrefills: p.nrefills,
+        nfrees: p.nfrees,
+    }
 }
 
 fn zones(st: &crate::state::State) -> Vec<ZoneSummary> {
-    st.zones
-        .iter()
-        .map(|z| ZoneSummary {
-            name: z.name.clone(),
-            zone_mem: z.zone_mem,
-            max_mem: z.max_mem,
-            emer_mem: z.emer_mem,
-            swap_limit: z.swap_limit,
-            used_mem: z.used_mem,
-        })
-        .collect()
+    st.zones.iter().map(zone_summary).collect()
+}
+
+fn zone_summary(z: &crate::state::MemZone) -> ZoneSummary {
+    ZoneSummary {
+        name: z.name.clone(),
+        zone_mem: z.zone_mem,
+        max_mem: z.max_mem,
+        emer_mem: z.emer_mem,
+        swap_limit: z.swap_limit,
+        used_mem: z.used_mem,
+    }
 }
 
 fn tt_summary(t: &crate::state::Tt) -> TtSummary {
-    TtSummary {
-        id: t.id,
-        state: if t.alive {
-            t.state.kernel_name().to_string()
-        } else {
-            "destroyed".to_string()
-        },
-        caching: t.caching.kernel_name().to_string(),
-        flags: crate::consts::page_flags::describe(t.page_flags),
-        num_pages: t.num_pages,
-        pages: t.pages_present(),
-        swapped: t.swapped(),
-    }
+    TtChange::of(t).summary()
 }
 
 fn bo_summary(st: &crate::state::State, b: &crate::bo_state::Bo) -> BoSummary {
@@ -230,76 +220,144 @@ fn bo_summary(st: &crate::state::State, b: &crate::bo_state::Bo) -> BoSummary {
 /// it, so a step record costs what the step changed, not the size of the machine (issue 16).
 /// Pools, DMA pools and zones are few and are compared every step; tts and buffer objects are
 /// looked at only when the step's deltas touched them ([`SummaryTracker`]).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct SummaryChanges {
-    /// Normal pools that changed, with their index.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub pools: Vec<(usize, PoolSummary)>,
-    /// DMA pools that changed or were created, with their index.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub dma_pools: Vec<(usize, DmaPoolSummary)>,
-    /// Zones that changed, with their index.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub zones: Vec<(usize, ZoneSummary)>,
-    /// The new value of `swap_work_queued`, when it changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub swap_work_queued: Option<bool>,
-    /// Tts that changed or were created (a tt's id is its index).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tts: Vec<TtSummary>,
-    /// Buffer objects that changed or were created (id = index).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub bos: Vec<BoSummary>,
+    /// The changed entries, in summary order (pools, DMA pools, zones, swap work, tts, BOs,
+    /// findings).
+    pub entries: Vec<Change>,
     /// `pages_out_of_system` after the step.
     pub pages_out_of_system: u64,
     /// `leaked` after the step.
     pub leaked: u64,
-    /// The findings the step added, in order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub findings: Vec<String>,
 }
 
-fn put<T: Clone>(list: &mut Vec<T>, i: usize, v: &T) {
+/// One changed summary entry, as small as it can be: the counters that change often are kept
+/// inline, rarer and larger entries boxed (a change is 32 bytes).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    /// A normal pool's counters (its name never changes).
+    Pool {
+        /// Index in [`Summary::pools`].
+        index: u8,
+        /// npages.
+        npages: u64,
+        /// nrefills.
+        nrefills: u64,
+        /// nfrees.
+        nfrees: u64,
+    },
+    /// A DMA pool that changed or was created, with its index.
+    DmaPool(Box<(usize, DmaPoolSummary)>),
+    /// A zone whose only change is `used_mem`.
+    ZoneUsed {
+        /// Index in [`Summary::zones`].
+        index: u8,
+        /// used_mem.
+        used_mem: u64,
+    },
+    /// A zone whose limits changed, with its index.
+    Zone(Box<(usize, ZoneSummary)>),
+    /// The new value of `swap_work_queued`.
+    SwapWorkQueued(bool),
+    /// A tt that changed or was created.
+    Tt(TtChange),
+    /// A buffer object that changed or was created.
+    Bo(Box<BoSummary>),
+    /// A finding the step added.
+    Finding(String),
+}
+
+/// A tt's summary in 20 bytes: the enums it is printed from ([`TtChange::summary`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TtChange {
+    id: u32,
+    num_pages: u32,
+    pages: u32,
+    page_flags: u32,
+    state: crate::consts::TtState,
+    caching: crate::consts::Caching,
+    alive: bool,
+    swapped: bool,
+}
+
+impl TtChange {
+    fn of(t: &crate::state::Tt) -> TtChange {
+        TtChange {
+            id: t.id,
+            num_pages: t.num_pages,
+            pages: t.pages_present(),
+            page_flags: t.page_flags,
+            state: t.state,
+            caching: t.caching,
+            alive: t.alive,
+            swapped: t.swapped(),
+        }
+    }
+
+    /// The tt's [`TtSummary`].
+    pub fn summary(&self) -> TtSummary {
+        TtSummary {
+            id: self.id,
+            state: if self.alive {
+                self.state.kernel_name().to_string()
+            } else {
+                "destroyed".to_string()
+            },
+            caching: self.caching.kernel_name().to_string(),
+            flags: crate::consts::page_flags::describe(self.page_flags),
+            num_pages: self.num_pages,
+            pages: self.pages,
+            swapped: self.swapped,
+        }
+    }
+}
+
+impl Serialize for TtChange {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.summary().serialize(s)
+    }
+}
+
+fn put<T: Clone>(list: &mut Vec<T>, i: usize, v: T) {
     match list.get_mut(i) {
-        Some(x) => *x = v.clone(),
+        Some(x) => *x = v,
         // Entries are created in index order, so a new one is the next.
-        None => list.push(v.clone()),
+        None => list.push(v),
     }
 }
 
 impl Summary {
     /// Apply the changes of one step: the summary before the step becomes the one after it.
     pub fn apply(&mut self, c: &SummaryChanges) {
-        for (i, p) in &c.pools {
-            put(&mut self.pools, *i, p);
-        }
-        for (i, p) in &c.dma_pools {
-            put(&mut self.dma_pools, *i, p);
-        }
-        for (i, z) in &c.zones {
-            put(&mut self.zones, *i, z);
-        }
-        if let Some(q) = c.swap_work_queued {
-            self.swap_work_queued = q;
-        }
-        for t in &c.tts {
-            put(&mut self.tts, t.id as usize, t);
-        }
-        for b in &c.bos {
-            put(&mut self.bos, b.id as usize, b);
+        for e in &c.entries {
+            match e {
+                Change::Pool {
+                    index,
+                    npages,
+                    nrefills,
+                    nfrees,
+                } => {
+                    if let Some(p) = self.pools.get_mut(*index as usize) {
+                        (p.npages, p.nrefills, p.nfrees) = (*npages, *nrefills, *nfrees);
+                    }
+                }
+                Change::DmaPool(b) => put(&mut self.dma_pools, b.0, b.1.clone()),
+                Change::ZoneUsed { index, used_mem } => {
+                    if let Some(z) = self.zones.get_mut(*index as usize) {
+                        z.used_mem = *used_mem;
+                    }
+                }
+                Change::Zone(b) => put(&mut self.zones, b.0, b.1.clone()),
+                Change::SwapWorkQueued(q) => self.swap_work_queued = *q,
+                Change::Tt(t) => put(&mut self.tts, t.id as usize, t.summary()),
+                Change::Bo(b) => put(&mut self.bos, b.id as usize, (**b).clone()),
+                Change::Finding(f) => self.findings.push(f.clone()),
+            }
         }
         self.pages_out_of_system = c.pages_out_of_system;
         self.leaked = c.leaked;
-        self.findings.extend(c.findings.iter().cloned());
     }
-}
-
-/// Changed entries of `now` against `was`, by index.
-fn changed<T: Clone + PartialEq>(was: &[T], now: Vec<T>) -> Vec<(usize, T)> {
-    now.into_iter()
-        .enumerate()
-        .filter(|(i, v)| was.get(*i) != Some(v))
-        .collect()
 }
 
 /// The summary kept up to date step by step: after each step, [`SummaryTracker::step`] reads
@@ -404,33 +462,60 @@ impl SummaryTracker {
         &self.current
     }
 
-    /// Bring the summary to `sim`'s current state, which the events `from..` of its trace
-    /// produced from the state of the previous call, and return what changed.
-    pub fn step(&mut self, sim: &Sim, from: u64) -> SummaryChanges {
+    /// Bring the summary to `sim`'s current state, which the events from `from` (a
+    /// [`Trace::end`](crate::trace::Trace::end) taken before them) produced from the state of
+    /// the previous call, and return what changed.
+    pub fn step(&mut self, sim: &Sim, from: crate::trace::TracePos) -> SummaryChanges {
         use crate::trace::Event;
         let st = sim.state();
         let mut touched = Touched::default();
-        for e in sim.trace().events_from(from) {
+        for e in sim.trace().events_at(from) {
             if let Event::Delta(d) = e {
                 touched.delta(&d);
             }
         }
         let was = &self.current;
-        let mut c = SummaryChanges {
-            pools: changed(&was.pools, pools(st)),
-            dma_pools: changed(&was.dma_pools, dma_pools(st)),
-            zones: changed(&was.zones, zones(st)),
-            swap_work_queued: (was.swap_work_queued != st.swap_work_queued)
-                .then_some(st.swap_work_queued),
-            pages_out_of_system: st.pages_out_of_system(),
-            leaked: st.phys.leaked.len() as u64,
-            findings: sim.findings()[was.findings.len().min(sim.findings().len())..]
-                .iter()
-                .map(|(_, f)| finding_name(f))
-                .collect(),
-            ..SummaryChanges::default()
-        };
-        let tts = touched.tts;
+        let mut entries = Vec::new();
+        // Compared field by field: a step that changes no pool or zone allocates nothing here.
+        for (i, p) in st.pools.iter().enumerate() {
+            let same = was.pools.get(i).is_some_and(|w| {
+                (w.npages, w.nrefills, w.nfrees) == (p.npages, p.nrefills, p.nfrees)
+            });
+            if !same {
+                entries.push(Change::Pool {
+                    index: i as u8,
+                    npages: p.npages,
+                    nrefills: p.nrefills,
+                    nfrees: p.nfrees,
+                });
+            }
+        }
+        for (i, p) in st.dma_pools.iter().enumerate() {
+            let same = was.dma_pools.get(i).is_some_and(|w| {
+                (w.npages_free, w.npages_in_use, w.nrefills, w.nfrees)
+                    == (p.npages_free, p.npages_in_use, p.nrefills, p.nfrees)
+            });
+            if !same {
+                entries.push(Change::DmaPool(Box::new((i, dma_pool_summary(p)))));
+            }
+        }
+        for (i, z) in st.zones.iter().enumerate() {
+            let limits = |w: &ZoneSummary| {
+                (w.zone_mem, w.max_mem, w.emer_mem, w.swap_limit)
+                    == (z.zone_mem, z.max_mem, z.emer_mem, z.swap_limit)
+            };
+            match was.zones.get(i) {
+                Some(w) if limits(w) && w.used_mem == z.used_mem => {}
+                Some(w) if limits(w) => entries.push(Change::ZoneUsed {
+                    index: i as u8,
+                    used_mem: z.used_mem,
+                }),
+                _ => entries.push(Change::Zone(Box::new((i, zone_summary(z))))),
+            }
+        }
+        if was.swap_work_queued != st.swap_work_queued {
+            entries.push(Change::SwapWorkQueued(st.swap_work_queued));
+        }
         let mut bos = touched.bos;
         if touched.contents {
             bos.extend(0..st.bos.len() as u32);
@@ -446,14 +531,15 @@ impl SummaryTracker {
                     .map(|b| b.id),
             );
         }
-        for t in &tts {
+        // Sets iterate in id order, so new tts and BOs come in creation order.
+        for t in &touched.tts {
             if let Some(v) = self.tt_bos.get(t) {
                 bos.extend(v.iter().copied());
             }
             if let Some(tt) = st.tts.get(*t as usize) {
-                let s = tt_summary(tt);
-                if was.tts.get(*t as usize) != Some(&s) {
-                    c.tts.push(s);
+                let c = TtChange::of(tt);
+                if was.tts.get(*t as usize) != Some(&c.summary()) {
+                    entries.push(Change::Tt(c));
                 }
             }
         }
@@ -467,13 +553,20 @@ impl SummaryTracker {
                             holders.push(s.id);
                         }
                     }
-                    c.bos.push(s);
+                    entries.push(Change::Bo(Box::new(s)));
                 }
             }
         }
-        // New entries are created in id order; keep the changes in that order too.
-        c.tts.sort_by_key(|t| t.id);
-        c.bos.sort_by_key(|b| b.id);
+        let from_finding = was.findings.len().min(sim.findings().len());
+        for (_, f) in &sim.findings()[from_finding..] {
+            entries.push(Change::Finding(finding_name(f)));
+        }
+        entries.shrink_to_fit();
+        let c = SummaryChanges {
+            entries,
+            pages_out_of_system: st.pages_out_of_system(),
+            leaked: st.phys.leaked.len() as u64,
+        };
         self.current.apply(&c);
         c
     }

@@ -748,6 +748,53 @@ impl Trace {
     pub fn get(&self, index: u64) -> Option<Event> {
         self.events_from(index).next()
     }
+
+    /// The place just after the last event: a reader that saved it goes on from there with
+    /// [`Trace::events_at`] once more events are recorded, without decoding from a checkpoint.
+    pub fn end(&self) -> TracePos {
+        TracePos {
+            index: self.len,
+            pos: self.bytes.len(),
+            regs: self.regs,
+        }
+    }
+
+    /// Iterate from a place [`Trace::end`] or [`Events::at`] gave for this trace.
+    pub fn events_at(&self, at: TracePos) -> Events<'_> {
+        Events {
+            bytes: &self.bytes,
+            pos: at.pos.min(self.bytes.len()),
+            index: at.index,
+            regs: at.regs,
+        }
+    }
+}
+
+/// A place in a trace's byte stream where decoding can resume: the event index, its byte
+/// offset and the delta registers there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TracePos {
+    index: u64,
+    pos: usize,
+    regs: Regs,
+}
+
+impl TracePos {
+    /// The index of the next event to decode from here.
+    pub fn index(&self) -> u64 {
+        self.index
+    }
+}
+
+impl Events<'_> {
+    /// Where this iterator is: the next event it decodes.
+    pub fn at(&self) -> TracePos {
+        TracePos {
+            index: self.index,
+            pos: self.pos,
+            regs: self.regs,
+        }
+    }
 }
 
 /// Iterator over decoded events.
