@@ -588,7 +588,10 @@ impl Summary {
         fn json<T: Serialize>(v: &T) -> Result<serde_json::Value, String> {
             serde_json::to_value(v).map_err(|e| e.to_string())
         }
-        fn by_name<T: Serialize>(list: &[T], name: &str) -> Result<Option<serde_json::Value>, String> {
+        fn by_name<T: Serialize>(
+            list: &[T],
+            name: &str,
+        ) -> Result<Option<serde_json::Value>, String> {
             for x in list {
                 let v = json(x)?;
                 if v["name"] == name {

@@ -13,7 +13,11 @@ fn check_run(name: &str, run: &Run) {
     let mut walk = run.summaries();
     let mut at = 0u64;
     while let Some((rec, summary)) = walk.advance() {
-        for e in sim.trace().events_from(at).take((rec.end_event - at) as usize) {
+        for e in sim
+            .trace()
+            .events_from(at)
+            .take((rec.end_event - at) as usize)
+        {
             if let Event::Delta(d) = e {
                 state.apply(&d);
             }
