@@ -280,10 +280,8 @@ impl Recording {
         let pos = pos.min(self.len());
         let (cp, st) = self.checkpoint(pos);
         let mut st = st.clone();
-        for e in self.sim.trace().events_from(cp).take((pos - cp) as usize) {
-            if let Event::Delta(d) = e {
-                st.apply(&d);
-            }
+        for d in self.sim.trace().events_from(cp).deltas(pos - cp) {
+            st.apply(&d);
         }
         st
     }

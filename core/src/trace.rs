@@ -770,6 +770,26 @@ impl Trace {
     }
 }
 
+/// The deltas of a span of events ([`Events::deltas`]).
+pub struct Deltas<'a> {
+    events: Events<'a>,
+    left: u64,
+}
+
+impl Iterator for Deltas<'_> {
+    type Item = Delta;
+
+    fn next(&mut self) -> Option<Delta> {
+        while self.left > 0 {
+            self.left -= 1;
+            if let Some(d) = self.events.next_delta()? {
+                return Some(d);
+            }
+        }
+        None
+    }
+}
+
 /// A place in a trace's byte stream where decoding can resume: the event index, its byte
 /// offset and the delta registers there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -786,7 +806,54 @@ impl TracePos {
     }
 }
 
-impl Events<'_> {
+impl<'a> Events<'a> {
+    /// The state changes among the next `n` events (fewer at the end of the trace). Calls,
+    /// marks and findings are read past without being built, so replaying state (a seek) costs
+    /// no allocation per call entry.
+    pub fn deltas(self, n: u64) -> Deltas<'a> {
+        Deltas {
+            events: self,
+            left: n,
+        }
+    }
+
+    /// Decode the next event if it is a delta; read past any other (None at the end).
+    fn next_delta(&mut self) -> Option<Option<Delta>> {
+        if self.pos >= self.bytes.len() {
+            return None;
+        }
+        if self.index.is_multiple_of(CHECKPOINT_EVERY) {
+            self.regs = Regs::default();
+        }
+        let mut r = Reader {
+            b: self.bytes,
+            p: self.pos,
+            regs: self.regs,
+        };
+        let d = match self.bytes[self.pos] {
+            t if t >= T_ENTER_BASE => {
+                r.p += 1;
+                let func = Func::from_index((t - T_ENTER_BASE) as usize)?;
+                for &name in func.arg_names() {
+                    match name {
+                        "pfn" => r.pfn()?,
+                        "index" => r.slot()?,
+                        _ => r.v()?,
+                    };
+                }
+                None
+            }
+            _ => match r.event()? {
+                Event::Delta(d) => Some(d),
+                _ => None,
+            },
+        };
+        self.pos = r.p;
+        self.regs = r.regs;
+        self.index += 1;
+        Some(d)
+    }
+
     /// Where this iterator is: the next event it decodes.
     pub fn at(&self) -> TracePos {
         TracePos {
