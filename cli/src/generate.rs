@@ -30,13 +30,13 @@ fn ram_bytes(kind: &str, steps: usize) -> u64 {
 fn action(kind: &str, i: usize) -> String {
     let create = r#"{ "action": "tt_create", "pages": 1, "caching": "wc" }"#;
     match kind {
-        "churn" if i % 2 == 0 => create.to_string(),
+        "churn" if i.is_multiple_of(2) => create.to_string(),
         "churn" => format!(r#"{{ "action": "tt_populate", "tt": {} }}"#, i / 2),
         _ if i < CYCLE_TTS => create.to_string(),
         _ => {
             let k = i - CYCLE_TTS;
             let tt = (k / 2) % CYCLE_TTS;
-            let verb = if k % 2 == 0 { "populate" } else { "unpopulate" };
+            let verb = if k.is_multiple_of(2) { "populate" } else { "unpopulate" };
             format!(r#"{{ "action": "tt_{verb}", "tt": {tt} }}"#)
         }
     }

@@ -150,7 +150,7 @@ fn question_of(
             let options = ["ok", "-ENOMEM", "-EBUSY", "-EINVAL"].map(String::from).to_vec();
             (
                 format!("What does \"{label}\" return?"),
-                choice(options, &rec.result),
+                choice(options, rec.result),
             )
         }),
         Ask::Evicted => {
