@@ -348,39 +348,41 @@ fn ndjson_report(
         "events": run.sim.trace().len(),
     }));
     out.str("\n");
-    let event = |out: &mut stream::Out, it: &stream::Item| {
-        out.json(&json!({
-            "type": "event",
-            "index": it.index,
-            "step": it.step,
-            "depth": it.depth,
-            "symbol": it.symbol,
-            "event": it.event,
-        }));
-        out.str("\n");
-    };
-    // Boot-time events come before the first step's record when the report starts at step 0.
-    let mut at = match records.first() {
-        Some(r) if r.index == 0 => 0,
-        Some(r) => r.first_event,
-        None => 0,
-    };
-    for rec in records {
-        if trace && at < rec.first_event {
-            stream::walk(run, at, rec.first_event, filter, |_, it| event(out, it));
-        }
+    let record = |out: &mut stream::Out, rec: &ttm_core::scenario::StepRecord| {
         let mut line = serde_json::to_value(rec).unwrap_or_default();
         if let Some(m) = line.as_object_mut() {
             m.insert("type".into(), "step".into());
         }
         out.json(&line);
         out.str("\n");
-        if trace {
-            stream::walk(run, rec.first_event, rec.end_event, filter, |_, it| {
-                event(out, it)
-            });
-        }
-        at = rec.end_event;
+    };
+    // One walk over the whole span (boot-time events first when the report starts at step 0);
+    // each step's record is written before its first event that is shown.
+    let from = match records.first() {
+        Some(r) if r.index > 0 => r.first_event,
+        _ => 0,
+    };
+    let to = records.last().map_or(0, |r| r.end_event);
+    let mut next = 0;
+    if trace {
+        stream::walk(run, from, to, filter, |_, it| {
+            while records.get(next).is_some_and(|r| r.first_event <= it.index) {
+                record(out, &records[next]);
+                next += 1;
+            }
+            out.json(&json!({
+                "type": "event",
+                "index": it.index,
+                "step": it.step,
+                "depth": it.depth,
+                "symbol": it.symbol,
+                "event": it.event,
+            }));
+            out.str("\n");
+        });
+    }
+    for rec in &records[next..] {
+        record(out, rec);
     }
     for m in &run.mismatches {
         let mut line = serde_json::to_value(m).unwrap_or_default();
