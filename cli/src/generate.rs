@@ -36,7 +36,11 @@ fn action(kind: &str, i: usize) -> String {
         _ => {
             let k = i - CYCLE_TTS;
             let tt = (k / 2) % CYCLE_TTS;
-            let verb = if k.is_multiple_of(2) { "populate" } else { "unpopulate" };
+            let verb = if k.is_multiple_of(2) {
+                "populate"
+            } else {
+                "unpopulate"
+            };
             format!(r#"{{ "action": "tt_{verb}", "tt": {tt} }}"#)
         }
     }
