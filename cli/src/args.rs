@@ -7,7 +7,8 @@ pub const USAGE: &str = "\
 ttm-lab: run TTM Lab scenario files (walkthroughs of the Linux 3.3 TTM memory manager)
 
 USAGE:
-    ttm-lab run FILE [--step N] [--json] [--trace]
+    ttm-lab run FILE [--step N | --steps A-B] [--json | --ndjson] [--trace]
+                     [--func NAME,...] [--kind KIND,...]
     ttm-lab code FILE [--step N]
     ttm-lab debugfs FILE [--step N]
     ttm-lab diff FILE --a KEY=VALUE... --b KEY=VALUE...
@@ -15,6 +16,7 @@ USAGE:
     ttm-lab list
     ttm-lab quiz FILE [--all] [--json]
     ttm-lab problem SEED [--difficulty N]
+    ttm-lab generate churn|cycle --steps N
     ttm-lab help [COMMAND]  |  ttm-lab --help  |  ttm-lab --version
 
 COMMANDS:
@@ -22,12 +24,19 @@ COMMANDS:
              and the final state: pools, DMA pools, zones, tts, buffer objects, findings.
                --step N   stop the report after step N (steps are numbered from 0) and show
                           the state right after it
+               --steps A-B  report only steps A to B (and their trace events)
                --json     print JSON instead: the state summary's fields (pools, dma_pools,
                           zones, tts, bos, pages_out_of_system, leaked, findings, ...) plus
-                          name, title, step, steps (one record per step) and mismatches
+                          name, title, step, steps (one record per step: what it changed)
+                          and mismatches
+               --ndjson   print one JSON object per line, as the run is read: the run, each
+                          step, each trace event (with --trace), each mismatch, the summary
                --trace    also print the call tree of the kernel functions the run went
                           through, with argument names, state changes and findings
                           (with --json: a \"trace\" array of events)
+               --func NAME,...  only the calls of these functions and what they call
+               --kind KIND,...  only these kinds of event: enter, exit, call (both),
+                          delta, finding, mark
     code     Run a scenario and print its trace as a code view: every call (\"->\" with decoded
              arguments, \"<-\" with the result) and, under it, each pseudocode line the call
              executes (\"> N  text\"), then the v3.3 source link of every function seen.
@@ -49,6 +58,9 @@ COMMANDS:
              \"ask\", the model's answer and why (--all: the best question of every step).
     problem  Print a seeded random problem (a scenario file whose steps all ask); the same SEED
              and difficulty (1, 2 or 3; default 1) always give the same problem.
+    generate Print a generated scenario file of N steps for the scale benchmarks
+             (docs/BENCHMARKS.md): churn (a new tt every 2 steps) or cycle (four tts
+             populated and unpopulated in turn).
 
 FILE is a path to a scenario file, or the name of a built-in walkthrough (see list) when no
 such file exists.
@@ -74,20 +86,38 @@ The scenario format is described in docs/scenarios.md.
 
 /// Help text of `ttm-lab run --help`.
 const RUN_HELP: &str = "\
-ttm-lab run FILE [--step N] [--json] [--trace]
+ttm-lab run FILE [--step N | --steps A-B] [--json | --ndjson] [--trace]
+                 [--func NAME,...] [--kind KIND,...]
 
 Run the scenario FILE. For each step print its label (the action), the kernel's result (\"ok\" or
 an error such as -ENOMEM), the narration and every expectation with its outcome; then the state
-after the last step (or after step N).
+after the last step (or after step N). Everything is written as it is produced: the output
+needs no more memory than the run, however long the scenario or its trace.
 
-    --step N   report steps 0..=N and the state right after step N
-    --json     JSON output: the state summary (pools, dma_pools, zones, swap_work_queued, tts, bos,
-               pages_out_of_system, leaked, findings) with name, title, step, steps (records with
-               index, label, first_event, end_event, result, output, say, after) and mismatches
-    --trace    print the trace: every traced kernel function as an indented call tree
-               (\"-> symbol(arg=value, ...)\" with placements, page flags and caching by name /
-               \"<- symbol = result\"), state changes (\"delta\")
-               and findings (\"!!\"); with --json a \"trace\" array of events
+    --step N     report steps 0..=N and the state right after step N
+    --steps A-B  report steps A..=B (A alone: that step) and the state right after step B;
+                 the trace then holds only their events
+    --json       JSON output, one document: the state summary (pools, dma_pools, zones,
+                 swap_work_queued, tts, bos, pages_out_of_system, leaked, findings) with name,
+                 title, step, steps (records with index, label, first_event, end_event, result,
+                 output, say and changes: the summary entries the step changed) and mismatches
+    --ndjson     JSON Lines (NDJSON): one object per line, each with a \"type\": \"run\" (name,
+                 title, steps, events), then per step \"step\" (its record) followed by its
+                 \"event\" lines with --trace (index, step, depth, symbol, event), then
+                 \"mismatch\" lines and last \"summary\" (the state summary)
+    --trace      print the trace: every traced kernel function as an indented call tree
+                 (\"-> symbol(arg=value, ...)\" with placements, page flags and caching by name /
+                 \"<- symbol = result\"), state changes (\"delta\") and findings (\"!!\"); with
+                 --json a \"trace\" array of events, with --ndjson \"event\" lines
+    --func NAME,...  only the calls of these functions, each with everything it calls:
+                 kernel symbols (ttm_pool_populate, or pool_populate without the ttm_ prefix)
+                 or a driver's own (radeon_ttm_tt_populate); step headers stay
+    --kind KIND,...  only these kinds of event: enter, exit, call (enter and exit), delta,
+                 finding, mark (the step headers)
+
+--func and --kind narrow the trace (they need --trace); repeat them or separate names by
+commas. Example: ttm-lab run pool-refill --trace --steps 1 --func ttm_page_pool_fill_locked
+--kind call
 
 Exit status: 0 all expectations hold, 1 the file cannot be used, 2 an expectation does not hold
 (the whole scenario always runs, so with --step the expectations of later steps count too).
@@ -182,6 +212,19 @@ VRAM; default 1) choose it, and the same pair always gives the same problem, her
 app (?problem=SEED&difficulty=N). Every step asks; `ttm-lab quiz` prints the answers.
 ";
 
+/// Help text of `ttm-lab generate --help`.
+const GENERATE_HELP: &str = "\
+ttm-lab generate churn|cycle --steps N
+
+Print a scenario file of N steps (one per line; a million steps are written without holding
+the text in memory), for the scale benchmarks of docs/BENCHMARKS.md:
+
+    churn   a one-page write-combined tt is created every 2 steps and populated by the next,
+            so N steps leave N/2 tts (the machine has RAM enough for their pages)
+    cycle   four one-page tts, then each populated and unpopulated in turn: the state stays
+            small however long the scenario runs
+";
+
 /// What the user asked for.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {
@@ -189,16 +232,18 @@ pub enum Command {
     Help(&'static str),
     /// Print the version.
     Version,
-    /// `run FILE [--step N] [--json] [--trace]`.
+    /// `run FILE [--step N | --steps A-B] [--json | --ndjson] [--trace] [--func ..] [--kind ..]`.
     Run {
         /// Scenario file.
         file: PathBuf,
-        /// Stop after this step.
-        step: Option<usize>,
-        /// JSON output.
-        json: bool,
+        /// The steps reported, first and last (`--step N` is `0..=N`).
+        steps: Option<(usize, usize)>,
+        /// How to print.
+        format: Format,
         /// Print the trace.
         trace: bool,
+        /// Which trace events.
+        filter: crate::stream::Filter,
     },
     /// `code FILE [--step N]`.
     Code {
@@ -246,6 +291,24 @@ pub enum Command {
         /// 1, 2 or 3.
         difficulty: u8,
     },
+    /// `generate KIND --steps N`.
+    Generate {
+        /// One of [`crate::generate::KINDS`].
+        kind: String,
+        /// Number of steps.
+        steps: usize,
+    },
+}
+
+/// How `run` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Text for people.
+    Text,
+    /// One JSON document.
+    Json,
+    /// One JSON object per line.
+    Ndjson,
 }
 
 /// The help text of a command, if it is one.
@@ -259,6 +322,7 @@ fn help_for(cmd: &str) -> Option<&'static str> {
         "list" => LIST_HELP,
         "quiz" => QUIZ_HELP,
         "problem" => PROBLEM_HELP,
+        "generate" => GENERATE_HELP,
         _ => return None,
     })
 }
@@ -283,15 +347,7 @@ pub fn parse(argv: &[String]) -> Result<Command, String> {
                 .ok_or_else(|| format!("unknown command {c:?}")),
         },
         "--version" | "-V" => Ok(Command::Version),
-        "run" => {
-            let (file, step, flags) = file_step_flags(cmd, rest, &["--json", "--trace"])?;
-            Ok(Command::Run {
-                file,
-                step,
-                json: flags.contains(&"--json"),
-                trace: flags.contains(&"--trace"),
-            })
-        }
+        "run" => parse_run(rest),
         "code" => {
             let (file, step, _) = file_step_flags(cmd, rest, &[])?;
             Ok(Command::Code { file, step })
@@ -313,6 +369,7 @@ pub fn parse(argv: &[String]) -> Result<Command, String> {
             })
         }
         "problem" => parse_problem(rest),
+        "generate" => parse_generate(rest),
         "list" => match rest {
             [] => Ok(Command::List),
             _ => Err(format!("list takes no arguments, got {}", rest.join(" "))),
@@ -328,9 +385,84 @@ pub fn parse(argv: &[String]) -> Result<Command, String> {
             )),
         },
         other => Err(format!(
-            "unknown command {other:?}; the commands are run, code, debugfs, diff, check, list, quiz, problem"
+            "unknown command {other:?}; the commands are run, code, debugfs, diff, check, list, quiz, problem, generate"
         )),
     }
+}
+
+/// `run FILE ...`: the options in any order; `--func` and `--kind` may repeat.
+fn parse_run(rest: &[String]) -> Result<Command, String> {
+    let mut plain = Vec::new();
+    let mut range = None;
+    let mut filter = crate::stream::Filter::default();
+    let mut it = rest.iter();
+    let list = |v: &str, to: &mut Vec<String>| {
+        to.extend(
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from),
+        )
+    };
+    while let Some(a) = it.next() {
+        let (opt, inline) = match a.split_once('=') {
+            Some((o, v)) if o.starts_with("--") => (o, Some(v.to_string())),
+            _ => (a.as_str(), None),
+        };
+        let mut value = |what: &str| {
+            inline
+                .clone()
+                .or_else(|| it.next().cloned())
+                .ok_or_else(|| format!("run: {opt} needs {what}"))
+        };
+        match opt {
+            "--steps" => range = Some(parse_range(&value("a step range such as 2-5")?)?),
+            "--func" => list(&value("function names")?, &mut filter.funcs),
+            "--kind" => list(&value("kinds of event")?, &mut filter.kinds),
+            _ => plain.push(a.clone()),
+        }
+    }
+    let (file, step, flags) = file_step_flags("run", &plain, &["--json", "--ndjson", "--trace"])?;
+    let format = match (flags.contains(&"--json"), flags.contains(&"--ndjson")) {
+        (true, true) => return Err("run: --json and --ndjson are two formats; choose one".into()),
+        (true, false) => Format::Json,
+        (false, true) => Format::Ndjson,
+        (false, false) => Format::Text,
+    };
+    let trace = flags.contains(&"--trace");
+    let steps = match (step, range) {
+        (Some(_), Some(_)) => {
+            return Err("run: --step N means --steps 0-N; give one of them".into())
+        }
+        (Some(n), None) => Some((0, n)),
+        (None, r) => r,
+    };
+    if !trace && (!filter.funcs.is_empty() || !filter.kinds.is_empty()) {
+        return Err("run: --func and --kind narrow the trace: add --trace".into());
+    }
+    filter.validate()?;
+    Ok(Command::Run {
+        file,
+        steps,
+        format,
+        trace,
+        filter,
+    })
+}
+
+/// `A-B` (or `A..B`, both inclusive) or a single step `A`.
+fn parse_range(v: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("--steps needs A-B (steps A to B, from 0) or one step, not {v:?}");
+    let (a, b) = match v.split_once('-').or_else(|| v.split_once("..")) {
+        Some((a, b)) => (a.trim(), b.trim()),
+        None => (v.trim(), v.trim()),
+    };
+    let a: usize = a.parse().map_err(|_| bad())?;
+    let b: usize = b.parse().map_err(|_| bad())?;
+    if a > b {
+        return Err(format!("--steps {v}: the first step comes after the last"));
+    }
+    Ok((a, b))
 }
 
 /// FILE, an optional `--step N` and the given boolean flags, in any order.
@@ -404,6 +536,41 @@ fn parse_problem(rest: &[String]) -> Result<Command, String> {
     Ok(Command::Problem { seed, difficulty })
 }
 
+/// `generate KIND --steps N` (also `--steps=N`).
+fn parse_generate(rest: &[String]) -> Result<Command, String> {
+    let mut kind = None;
+    let mut steps = None;
+    let mut it = rest.iter();
+    let count = |v: &str| {
+        v.trim()
+            .parse::<usize>()
+            .map_err(|_| format!("generate: --steps needs a number of steps, not {v:?}"))
+    };
+    while let Some(a) = it.next() {
+        if a == "--steps" {
+            steps = Some(count(it.next().ok_or("generate: --steps needs a number")?)?);
+        } else if let Some(v) = a.strip_prefix("--steps=") {
+            steps = Some(count(v)?);
+        } else if a.starts_with('-') && a.len() > 1 {
+            return Err(format!("generate: unknown option {a:?}"));
+        } else if kind.is_none() {
+            if !crate::generate::KINDS.contains(&a.as_str()) {
+                return Err(format!(
+                    "generate: the kinds are {}, not {a:?}",
+                    crate::generate::KINDS.join(" and ")
+                ));
+            }
+            kind = Some(a.clone());
+        } else {
+            return Err(format!("generate: more than one KIND ({a:?})"));
+        }
+    }
+    Ok(Command::Generate {
+        kind: kind.ok_or("generate needs a KIND: churn or cycle")?,
+        steps: steps.ok_or("generate needs --steps N")?,
+    })
+}
+
 /// `diff FILE --a KEY=VALUE... --b KEY=VALUE...`: overrides belong to the last `--a` / `--b`.
 fn parse_diff(rest: &[String]) -> Result<Command, String> {
     let mut file = None;
@@ -468,11 +635,34 @@ mod tests {
             p("run --json f.json --step 2").unwrap(),
             Command::Run {
                 file: "f.json".into(),
-                step: Some(2),
-                json: true,
-                trace: false
+                steps: Some((0, 2)),
+                format: Format::Json,
+                trace: false,
+                filter: Default::default(),
             }
         );
+        assert_eq!(
+            p("run f.json --ndjson --trace --steps=3-4 --func ttm_get_pages,pool_populate --kind call --kind delta").unwrap(),
+            Command::Run {
+                file: "f.json".into(),
+                steps: Some((3, 4)),
+                format: Format::Ndjson,
+                trace: true,
+                filter: crate::stream::Filter {
+                    funcs: vec!["ttm_get_pages".into(), "pool_populate".into()],
+                    kinds: vec!["call".into(), "delta".into()],
+                },
+            }
+        );
+        assert!(p("run f.json --steps 5-2").is_err());
+        assert!(p("run f.json --step 1 --steps 0-1").is_err());
+        assert!(p("run f.json --json --ndjson").is_err());
+        assert!(
+            p("run f.json --func ttm_get_pages").is_err(),
+            "needs --trace"
+        );
+        assert!(p("run f.json --trace --func no_such_function").is_err());
+        assert!(p("run f.json --trace --kind calls").is_err());
         assert!(p("run f.json --step x").is_err());
         assert!(p("run f.json --colour").is_err());
         assert!(p("run").is_err());

@@ -1,7 +1,9 @@
 //! `ttm-lab`: the command-line runner for TTM Lab scenario files (`docs/scenarios.md`).
 //!
-//! * `ttm-lab run FILE [--step N] [--json] [--trace]` runs a walkthrough and prints every step, its
-//!   expectations and the final state (exit 1: broken file, exit 2: an expectation does not hold).
+//! * `ttm-lab run FILE [--step N | --steps A-B] [--json | --ndjson] [--trace] [--func ..] [--kind ..]`
+//!   runs a walkthrough and prints every step, its expectations and the final state, streamed
+//!   ([`stream`]), the trace narrowed by function, step range and kind of event (exit 1: broken
+//!   file, exit 2: an expectation does not hold).
 //! * `ttm-lab code FILE [--step N]` prints the trace as a code view: each call with the
 //!   pseudocode line it is executing (`ttm_core::code`).
 //! * `ttm-lab debugfs FILE [--step N]` prints the pools' debugfs files after the run.
@@ -10,10 +12,11 @@
 //! * `ttm-lab check DIR` runs every scenario file of a directory.
 //! * `ttm-lab quiz FILE [--all] [--json]` prints the answer key of a scenario's exercises.
 //! * `ttm-lab problem SEED [--difficulty N]` prints a seeded random problem as a scenario file.
+//! * `ttm-lab generate churn|cycle --steps N` prints a generated scenario (scale benchmarks).
 //! * `ttm-lab list` names the built-in walkthroughs, which may be given instead of a FILE.
 //!
 //! Arguments are parsed by hand (see [`args`]) to keep the dependencies to `ttm-core` and
-//! `serde_json`.
+//! serde (`serde_json` and the trait it writes through).
 
 #![forbid(unsafe_code)]
 
@@ -43,7 +46,9 @@ fn stdout(text: std::fmt::Arguments) {
 
 mod args;
 mod diff;
+mod generate;
 mod render;
+mod stream;
 mod trace;
 
 use args::Command;
@@ -89,16 +94,21 @@ fn main() -> ExitCode {
         }
         Command::Run {
             file,
-            step,
-            json,
+            steps,
+            format,
             trace,
-        } => cmd_run(&file, step, json, trace),
+            filter,
+        } => cmd_run(&file, steps, format, trace, &filter),
         Command::Code { file, step } => cmd_code(&file, step),
         Command::Debugfs { file, step } => cmd_debugfs(&file, step),
         Command::Diff { file, a, b } => diff::cmd_diff(&file, &a, &b),
         Command::Check { dir } => cmd_check(&dir),
         Command::List => cmd_list(),
         Command::Quiz { file, all, json } => cmd_quiz(&file, all, json),
+        Command::Generate { kind, steps } => {
+            generate::write(&kind, steps, &mut |t| print!("{t}"));
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Problem { seed, difficulty } => {
             println!(
                 "{}",
@@ -199,52 +209,195 @@ fn check_step(run: &Run, step: Option<usize>) -> Result<(), CliError> {
     }
 }
 
-/// `ttm-lab run`.
+/// `ttm-lab run`: the report of steps `first..=last` (every step by default), written as it
+/// is produced ([`stream::Out`]).
 fn cmd_run(
     file: &Path,
-    step: Option<usize>,
-    json: bool,
+    steps: Option<(usize, usize)>,
+    format: args::Format,
     trace: bool,
+    filter: &stream::Filter,
 ) -> Result<ExitCode, CliError> {
+    use args::Format;
     let run = load(file)?;
     let sc = &run.scenario;
-    check_step(&run, step)?;
-    let shown = step.map_or(run.steps.len(), |n| n + 1);
-    let summary: Summary = match step {
-        Some(n) => run.steps[n].after.clone(),
+    if let Some((first, last)) = steps {
+        check_step(&run, Some(last))?;
+        check_step(&run, Some(first))?;
+    }
+    let last = steps.map(|(_, b)| b);
+    let records = match steps {
+        Some((a, b)) => &run.steps[a..=b],
+        None => &run.steps[..],
+    };
+    // The trace of the steps shown; from the boot when the first step is 0.
+    let trace_from = match steps {
+        Some((a, _)) if a > 0 => run.steps[a].first_event,
+        _ => 0,
+    };
+    let trace_end = last.map_or(run.sim.trace().len(), |n| run.steps[n].end_event);
+    let summary: Summary = match last {
+        Some(n) => run.summary_after(n),
         None => run.sim.summary(),
     };
-    let trace_end = step.map_or(run.sim.trace().len(), |n| run.steps[n].end_event);
-    if json {
-        let v = ttm_core::scenario::report(sc, &run.sim, &run.steps, &run.mismatches, step, trace);
-        let text = serde_json::to_string_pretty(&v)
-            .map_err(|e| CliError(format!("cannot serialize the run: {e}")))?;
-        println!("{text}");
-    } else {
-        print!("{}", render::run_header(sc));
-        for rec in &run.steps[..shown] {
-            print!(
-                "{}",
-                render::step(rec, &sc.steps[rec.index].expect, &run.mismatches)
-            );
-        }
-        match step {
-            Some(n) => println!("State after step {n} ({}):", run.steps[n].label),
-            None => println!("Final state:"),
-        }
-        print!("{}", render::summary(&summary));
-        if trace {
-            println!();
-            println!("Trace:");
-            print!("{}", trace::render(&run, 0, trace_end));
+    let mut out = stream::Out::new();
+    match format {
+        Format::Json => json_report(
+            &mut out,
+            &run,
+            records,
+            &summary,
+            last,
+            trace.then_some((trace_from, trace_end)),
+            filter,
+        ),
+        Format::Ndjson => ndjson_report(&mut out, &run, records, &summary, trace, filter),
+        Format::Text => {
+            out.str(&render::run_header(sc));
+            for rec in records {
+                out.str(&render::step(
+                    rec,
+                    &sc.steps[rec.index].expect,
+                    &run.mismatches,
+                ));
+            }
+            match last {
+                Some(n) => out.fmt(format_args!(
+                    "State after step {n} ({}):\n",
+                    run.steps[n].label
+                )),
+                None => out.str("Final state:\n"),
+            }
+            out.str(&render::summary(&summary));
+            if trace {
+                out.str("\nTrace:\n");
+                trace::render(&mut out, &run, trace_from, trace_end, filter);
+            }
         }
     }
+    drop(out);
     if run.mismatches.is_empty() {
         Ok(ExitCode::SUCCESS)
     } else {
         eprint!("{}", render::mismatches(file, &run.mismatches));
         Ok(ExitCode::from(EXIT_MISMATCH))
     }
+}
+
+/// `run --json`: one document, the same as [`ttm_core::scenario::report`] builds in memory,
+/// written field by field, record by record and event by event.
+fn json_report(
+    out: &mut stream::Out,
+    run: &Run,
+    records: &[ttm_core::scenario::StepRecord],
+    summary: &Summary,
+    step: Option<usize>,
+    trace: Option<(u64, u64)>,
+    filter: &stream::Filter,
+) {
+    out.str("{");
+    if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(summary) {
+        for (k, v) in &fields {
+            out.json(k);
+            out.str(":");
+            out.json(v);
+            out.str(",\n");
+        }
+    }
+    out.str("\"name\":");
+    out.json(&run.scenario.name);
+    out.str(",\n\"title\":");
+    out.json(&run.scenario.title);
+    out.str(",\n\"step\":");
+    out.json(&step);
+    out.str(",\n\"steps\":[");
+    for (i, rec) in records.iter().enumerate() {
+        out.str(if i == 0 { "\n" } else { ",\n" });
+        out.json(rec);
+    }
+    out.str("],\n\"mismatches\":");
+    out.json(&run.mismatches);
+    if let Some((from, to)) = trace {
+        out.str(",\n\"trace\":[");
+        let mut first = true;
+        stream::walk(run, from, to, filter, |_, it| {
+            out.str(if first { "\n" } else { ",\n" });
+            first = false;
+            out.json(it.event);
+        });
+        out.str("]");
+    }
+    out.str("}\n");
+}
+
+/// `run --ndjson`: one JSON object per line (see `ttm-lab run --help`).
+fn ndjson_report(
+    out: &mut stream::Out,
+    run: &Run,
+    records: &[ttm_core::scenario::StepRecord],
+    summary: &Summary,
+    trace: bool,
+    filter: &stream::Filter,
+) {
+    use serde_json::json;
+    out.json(&json!({
+        "type": "run",
+        "name": run.scenario.name,
+        "title": run.scenario.title,
+        "steps": run.steps.len(),
+        "events": run.sim.trace().len(),
+    }));
+    out.str("\n");
+    let record = |out: &mut stream::Out, rec: &ttm_core::scenario::StepRecord| {
+        let mut line = serde_json::to_value(rec).unwrap_or_default();
+        if let Some(m) = line.as_object_mut() {
+            m.insert("type".into(), "step".into());
+        }
+        out.json(&line);
+        out.str("\n");
+    };
+    // One walk over the whole span (boot-time events first when the report starts at step 0);
+    // each step's record is written before its first event that is shown.
+    let from = match records.first() {
+        Some(r) if r.index > 0 => r.first_event,
+        _ => 0,
+    };
+    let to = records.last().map_or(0, |r| r.end_event);
+    let mut next = 0;
+    if trace {
+        stream::walk(run, from, to, filter, |_, it| {
+            while records.get(next).is_some_and(|r| r.first_event <= it.index) {
+                record(out, &records[next]);
+                next += 1;
+            }
+            out.json(&json!({
+                "type": "event",
+                "index": it.index,
+                "step": it.step,
+                "depth": it.depth,
+                "symbol": it.symbol,
+                "event": it.event,
+            }));
+            out.str("\n");
+        });
+    }
+    for rec in &records[next..] {
+        record(out, rec);
+    }
+    for m in &run.mismatches {
+        let mut line = serde_json::to_value(m).unwrap_or_default();
+        if let Some(o) = line.as_object_mut() {
+            o.insert("type".into(), "mismatch".into());
+        }
+        out.json(&line);
+        out.str("\n");
+    }
+    let mut line = serde_json::to_value(summary).unwrap_or_default();
+    if let Some(o) = line.as_object_mut() {
+        o.insert("type".into(), "summary".into());
+    }
+    out.json(&line);
+    out.str("\n");
 }
 
 /// `ttm-lab code`: the code view of every step, or of step N.

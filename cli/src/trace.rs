@@ -10,59 +10,34 @@
 //!     <- ttm_pool_populate = 0
 //! ```
 
+use crate::stream::{Filter, Out};
 use std::fmt::Write;
 use ttm_core::code::{advance, link, listing};
 use ttm_core::narrate::args_text;
 use ttm_core::scenario::Run;
 use ttm_core::{event_symbol, Errno, Event};
 
-/// Render events `from..to` of the run's trace. Marks become headers naming the step (or the
-/// boot-time action they belong to).
-pub fn render(run: &Run, from: u64, to: u64) -> String {
-    let kind = run.sim.config().driver.kind;
+/// Print events `from..to` of the run's trace that `filter` keeps, line by line as they are
+/// decoded. Marks become headers naming the step (or the boot-time action they belong to).
+pub fn render(out: &mut Out, run: &Run, from: u64, to: u64, filter: &Filter) {
     let trace = run.sim.trace();
-    let mut st = state_at(run, from);
-    let mut out = String::new();
-    let mut stack: Vec<&'static str> = Vec::new();
-    for (i, e) in trace.events_from(from).enumerate() {
-        let index = from + i as u64;
-        if index >= to {
-            break;
+    crate::stream::walk(run, from, to, filter, |st, it| {
+        let pad = "  ".repeat(it.depth + 1);
+        let sym = it.symbol.unwrap_or("?");
+        match it.event {
+            Event::Mark { label } => match it.step {
+                Some(s) => out.fmt(format_args!("== step {s}: {}\n", trace.label(*label))),
+                None => out.fmt(format_args!("== boot: {}\n", trace.label(*label))),
+            },
+            Event::Enter { func, args } => out.fmt(format_args!(
+                "{pad}-> {sym}({})\n",
+                args_text(st, *func, args)
+            )),
+            Event::Exit { ret } => out.fmt(format_args!("{pad}<- {sym} = {}\n", ret_value(*ret))),
+            Event::Delta(d) => out.fmt(format_args!("{pad}delta {d:?}\n")),
+            Event::Finding(f) => out.fmt(format_args!("{pad}!! {}\n", f.describe())),
         }
-        let pad = "  ".repeat(stack.len() + 1);
-        match e {
-            Event::Mark { label } => {
-                stack.clear();
-                let step = run.steps.iter().find(|s| s.first_event == index);
-                match step {
-                    Some(s) => {
-                        let _ = writeln!(out, "== step {}: {}", s.index, trace.label(label));
-                    }
-                    None => {
-                        let _ = writeln!(out, "== boot: {}", trace.label(label));
-                    }
-                }
-            }
-            Event::Enter { func, args } => {
-                let sym = event_symbol(kind, func, &args);
-                let _ = writeln!(out, "{pad}-> {sym}({})", args_text(&st, func, &args));
-                stack.push(sym);
-            }
-            Event::Exit { ret } => {
-                let sym = stack.pop().unwrap_or("?");
-                let pad = "  ".repeat(stack.len() + 1);
-                let _ = writeln!(out, "{pad}<- {sym} = {}", ret_value(ret));
-            }
-            Event::Delta(d) => {
-                let _ = writeln!(out, "{pad}delta {d:?}");
-                st.apply(&d);
-            }
-            Event::Finding(f) => {
-                let _ = writeln!(out, "{pad}!! {}", f.describe());
-            }
-        }
-    }
-    out
+    });
 }
 
 /// The code view of events `from..to` (see `ttm-lab help code`):

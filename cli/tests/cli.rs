@@ -86,7 +86,25 @@ fn json_output_is_the_summary_plus_step_records() {
     assert_eq!(v["zones"][0]["used_mem"], 0);
     assert_eq!(v["steps"].as_array().unwrap().len(), 3);
     assert_eq!(v["steps"][1]["result"], "ok");
-    assert_eq!(v["steps"][1]["after"]["pools"][0]["npages"], 492);
+    // A record holds what its step changed: W3, populating 20 pages leaves 492 of the 512-page
+    // refill in the wc pool (pool 0), and tt 0 now has its 20 pages.
+    let changes = &v["steps"][1]["changes"]["entries"];
+    assert!(
+        changes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["pool"]["index"] == 0 && c["pool"]["npages"] == 492),
+        "{changes}"
+    );
+    assert!(
+        changes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["tt"]["id"] == 0 && c["tt"]["pages"] == 20),
+        "{changes}"
+    );
     assert_eq!(v["mismatches"], serde_json::json!([]));
     // With --step the summary is the state after that step.
     let o = ttm_lab(&["run", "--json", "--step", "1", &scenario("pool-refill")]);
@@ -549,4 +567,141 @@ fn a_closed_output_pipe_ends_the_runner_quietly() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// `--ndjson`: one object per line, in order: the run, each step followed by its events, the
+/// summary last; `--steps`, `--func` and `--kind` narrow it.
+#[test]
+fn ndjson_streams_one_object_per_line_and_filters_the_trace() {
+    let lines = |args: &[&str]| -> Vec<serde_json::Value> {
+        let o = ttm_lab(args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("each line is one JSON object"))
+            .collect()
+    };
+    let all = lines(&["run", "pool-refill", "--ndjson", "--trace"]);
+    assert_eq!(all[0]["type"], "run");
+    assert_eq!(all.last().unwrap()["type"], "summary");
+    // W3 again: after the whole walkthrough the summary is the final state.
+    assert_eq!(all.last().unwrap()["pools"][0]["name"], "wc");
+    let steps: Vec<_> = all.iter().filter(|v| v["type"] == "step").collect();
+    assert_eq!(steps.len(), 3);
+    let events: Vec<_> = all.iter().filter(|v| v["type"] == "event").collect();
+    assert_eq!(
+        events.len() as u64,
+        all[0]["events"].as_u64().unwrap(),
+        "every event once"
+    );
+    // Each step's events follow its record and carry its index.
+    let second = all
+        .iter()
+        .position(|v| v["type"] == "step" && v["index"] == 1)
+        .unwrap();
+    assert_eq!(all[second + 1]["step"], 1);
+    assert!(all[second + 1]["event"]["Mark"].is_object());
+
+    // Step 1 only, the calls of ttm_page_pool_fill_locked (the refill) and what they call.
+    let some = lines(&[
+        "run",
+        "pool-refill",
+        "--ndjson",
+        "--trace",
+        "--steps",
+        "1",
+        "--func",
+        "ttm_page_pool_fill_locked",
+        "--kind",
+        "enter",
+    ]);
+    let steps: Vec<_> = some.iter().filter(|v| v["type"] == "step").collect();
+    assert_eq!(steps.len(), 1);
+    assert_eq!(steps[0]["index"], 1);
+    let entered: Vec<&str> = some
+        .iter()
+        .filter(|v| v["type"] == "event")
+        .map(|v| v["symbol"].as_str().unwrap())
+        .collect();
+    assert!(!entered.is_empty());
+    assert!(
+        entered.contains(&"ttm_page_pool_fill_locked"),
+        "{entered:?}"
+    );
+    // The refill calls ttm_alloc_new_pages (spec 3.5); the populate around it is not shown.
+    assert!(entered.contains(&"ttm_alloc_new_pages"), "{entered:?}");
+    assert!(!entered.contains(&"ttm_pool_populate"), "{entered:?}");
+    assert!(some
+        .iter()
+        .filter(|v| v["type"] == "event")
+        .all(|v| v["step"] == 1 && v["event"]["Enter"].is_object()));
+}
+
+#[test]
+fn the_text_trace_is_filtered_the_same_way() {
+    let o = ttm_lab(&[
+        "run",
+        "pool-refill",
+        "--trace",
+        "--steps",
+        "1-1",
+        "--kind",
+        "call,mark",
+        "--func",
+        "pool_populate",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let trace = out.split("Trace:").nth(1).expect("a trace section");
+    assert!(trace.contains("== step 1: populate tt 0"), "{trace}");
+    assert!(!trace.contains("== boot"), "{trace}");
+    assert!(!trace.contains("delta"), "{trace}");
+    assert!(trace.contains("-> ttm_pool_populate(tt=0)"), "{trace}");
+    assert!(trace.contains("<- ttm_pool_populate = 0"), "{trace}");
+    // The driver's wrapper calling it is outside the filter.
+    assert!(!trace.contains("radeon_ttm_tt_populate"), "{trace}");
+    // Bad filters are errors that name the value.
+    for (args, wants) in [
+        (
+            vec!["run", "pool-refill", "--trace", "--func", "ttm_nothing"],
+            "ttm_nothing",
+        ),
+        (
+            vec!["run", "pool-refill", "--trace", "--kind", "deltas"],
+            "deltas",
+        ),
+        (
+            vec!["run", "pool-refill", "--steps", "2-9"],
+            "numbered 0 to 2",
+        ),
+        (vec!["run", "pool-refill", "--kind", "delta"], "--trace"),
+    ] {
+        let o = ttm_lab(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&o).contains(wants), "{args:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn generate_writes_scenarios_that_run() {
+    let o = ttm_lab(&["generate", "churn", "--steps", "6"]);
+    assert_eq!(o.status.code(), Some(0));
+    let p = scratch("churn-6.json", &o.stdout);
+    let o = ttm_lab(&["run", "--ndjson", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let summary: serde_json::Value =
+        serde_json::from_str(stdout(&o).lines().last().unwrap()).unwrap();
+    // Steps 0, 2 and 4 create one-page tts 0, 1 and 2; steps 1, 3 and 5 populate them.
+    assert_eq!(summary["tts"].as_array().unwrap().len(), 3);
+    assert!(summary["tts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| t["pages"] == 1));
+    assert_eq!(
+        ttm_lab(&["generate", "spiral", "--steps", "3"])
+            .status
+            .code(),
+        Some(1)
+    );
 }

@@ -49,6 +49,7 @@ pub fn compare_configs(
 
 /// Compare two runs of the same steps.
 pub fn compare(a: &Run, b: &Run) -> Comparison {
+    let (mut sa, mut sb) = (a.summaries(), b.summaries());
     let rows: Vec<Row> = a
         .steps
         .iter()
@@ -58,12 +59,14 @@ pub fn compare(a: &Run, b: &Run) -> Comparison {
             if x.result != y.result {
                 differences.push(format!("result: {} → {}", x.result, y.result));
             }
-            diff_summaries(&x.after, &y.after, &mut differences);
+            if let (Some((_, after_a)), Some((_, after_b))) = (sa.advance(), sb.advance()) {
+                diff_summaries(after_a, after_b, &mut differences);
+            }
             Row {
                 step: x.index,
                 label: x.label.clone(),
-                result_a: x.result.clone(),
-                result_b: y.result.clone(),
+                result_a: x.result.to_string(),
+                result_b: y.result.to_string(),
                 events_a: (x.first_event, x.end_event),
                 events_b: (y.first_event, y.end_event),
                 differences,

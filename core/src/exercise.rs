@@ -6,7 +6,7 @@ use crate::consts::Caching;
 use crate::narrate::narrate;
 use crate::ops::Action;
 use crate::scenario::{Run, Scenario, Step, StepRecord, FORMAT, VERSION};
-use crate::summary::{summarize, Summary};
+use crate::summary::Summary;
 use serde::{Deserialize, Serialize};
 
 /// What kind of answer a question takes.
@@ -140,9 +140,9 @@ fn question_of(
     kind: Ask,
     rec: &StepRecord,
     before: &Summary,
+    after: &Summary,
     has_priv0: bool,
 ) -> Option<(String, Answer)> {
-    let after = &rec.after;
     let label = &rec.label;
     match kind {
         Ask::Auto => None,
@@ -150,7 +150,7 @@ fn question_of(
             let options = ["ok", "-ENOMEM", "-EBUSY", "-EINVAL"].map(String::from).to_vec();
             (
                 format!("What does \"{label}\" return?"),
-                choice(options, &rec.result),
+                choice(options, rec.result),
             )
         }),
         Ask::Evicted => {
@@ -320,14 +320,20 @@ impl std::fmt::Display for Unanswerable {
 
 /// The questions of a run: one per step that `pick` chooses a kind for.
 fn collect(run: &Run, pick: impl Fn(usize) -> Option<Ask>) -> (Vec<Question>, Vec<Unanswerable>) {
-    let boot = summarize(&run.sim, run.sim.boot_state(), 0);
     let has_priv0 = run.sim.config().driver.kind == crate::config::DriverKind::Vmwgfx;
     let mut out = Vec::new();
     let mut missing = Vec::new();
-    let mut before: &Summary = &boot;
+    // The summaries are walked step by step; the one before a step is copied only for the
+    // steps that ask.
+    let mut walk = run.summaries();
     let mut state_before = run.sim.boot_state().clone();
     for rec in &run.steps {
-        if let Some(kind) = pick(rec.index) {
+        let kind = pick(rec.index);
+        let before = kind.map(|_| walk.current().clone());
+        let Some((_, after)) = walk.advance() else {
+            break;
+        };
+        if let (Some(kind), Some(before)) = (kind, before) {
             let kinds: &[Ask] = if kind == Ask::Auto {
                 &Ask::KINDS
             } else {
@@ -335,7 +341,7 @@ fn collect(run: &Run, pick: impl Fn(usize) -> Option<Ask>) -> (Vec<Question>, Ve
             };
             match kinds
                 .iter()
-                .find_map(|&k| question_of(k, rec, before, has_priv0))
+                .find_map(|&k| question_of(k, rec, &before, after, has_priv0))
             {
                 Some((prompt, answer)) => {
                     // Why: the step's narration (from the state before it) and the walkthrough's text.
@@ -356,7 +362,7 @@ fn collect(run: &Run, pick: impl Fn(usize) -> Option<Ask>) -> (Vec<Question>, Ve
                 }),
             }
         }
-        // Advance the "before" views.
+        // Advance the state before the next step.
         for e in run
             .sim
             .trace()
@@ -367,7 +373,6 @@ fn collect(run: &Run, pick: impl Fn(usize) -> Option<Ask>) -> (Vec<Question>, Ve
                 state_before.apply(&d);
             }
         }
-        before = &rec.after;
     }
     (out, missing)
 }

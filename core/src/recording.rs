@@ -18,8 +18,53 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-/// State checkpoints are kept every this many events.
+/// State checkpoints are kept at least this many events apart: every this many events while
+/// they fit the memory budget ([`CHECKPOINT_BYTES_PER_EVENT`], [`MAX_CHECKPOINT_BYTES`]), at a
+/// power-of-two multiple of it for traces whose states are too large for that
+/// ([`Recording::checkpoint_every`]).
 pub const STATE_CHECKPOINT_EVERY: u64 = 1 << 16;
+
+/// The checkpoints of a recording may use this many bytes per event of its trace (the trace
+/// itself takes about 3; issue 16 allows 64 per event beyond one state)...
+pub const CHECKPOINT_BYTES_PER_EVENT: u64 = 32;
+
+/// ... and never more than this in all (the 4,194,304-page tt must stay steppable in 1 GiB).
+pub const MAX_CHECKPOINT_BYTES: u64 = 256 << 20;
+
+/// The bytes a state holds, roughly: its per-page and per-object arrays (what a checkpoint
+/// copies). Fixed-size parts are small next to those and are left out.
+pub fn state_bytes(st: &State) -> u64 {
+    use std::mem::size_of;
+    let phys: usize = st
+        .phys
+        .zones
+        .iter()
+        .map(|z| z.pages.len() * size_of::<crate::state::PageRec>() + z.free.len() * 8)
+        .sum();
+    let pools: usize = st.pools.iter().map(|p| p.list.len() * 8).sum::<usize>()
+        + st.dma_pools.iter().map(|p| p.free.len() * 8).sum::<usize>();
+    let tts: usize = st
+        .tts
+        .iter()
+        .map(|t| size_of::<crate::state::Tt>() + t.pages.len() * size_of::<Option<u64>>())
+        .sum();
+    let swap: usize = st.swap_files.iter().map(|f| f.contents.len() * 4).sum();
+    let bos = st.bos.len() * size_of::<crate::bo_state::Bo>();
+    let other = st.phys.leaked.len() * 8 + st.io_contents.len() * 48;
+    (phys + pools + tts + swap + bos + other) as u64
+}
+
+/// The checkpoint spacing for a trace of `len` events whose states hold about `bytes` bytes:
+/// the smallest power-of-two multiple of [`STATE_CHECKPOINT_EVERY`] whose checkpoints fit the
+/// budget (at least the boot state is always kept).
+fn spacing(len: u64, bytes: u64) -> u64 {
+    let budget = (len.saturating_mul(CHECKPOINT_BYTES_PER_EVENT)).min(MAX_CHECKPOINT_BYTES);
+    let mut every = STATE_CHECKPOINT_EVERY;
+    while (len / every).saturating_mul(bytes.max(1)) > budget && every < len {
+        every *= 2;
+    }
+    every
+}
 
 /// The count of calls begun is kept every this many positions ([`Recording::calls_begun`] reads
 /// at most this many events past it).
@@ -44,6 +89,9 @@ pub struct Frame {
 pub struct Recording {
     sim: Rc<Sim>,
     checkpoints: Vec<State>,
+    checkpoint_every: u64,
+    /// About what copying a checkpoint costs, counted in events applied ([`state_bytes`] / 32).
+    clone_cost: u64,
     stacks: Vec<Vec<Frame>>,
     marks: Vec<u64>,
     series: Vec<Sample>,
@@ -60,6 +108,9 @@ impl Recording {
         let boot = sim.boot_state();
         let kind = sim.config().driver.kind;
         let mut state = boot.clone();
+        // The larger of the boot and final states stands for every state in between.
+        let bytes = state_bytes(boot).max(state_bytes(sim.state()));
+        let every = spacing(trace.len(), bytes);
         let mut checkpoints = vec![state.clone()];
         let mut stacks = vec![Vec::new()];
         let mut stack: Vec<Frame> = Vec::new();
@@ -73,7 +124,7 @@ impl Recording {
             if i.is_multiple_of(CALL_COUNT_EVERY) {
                 call_counts.push(calls);
             }
-            if i > 0 && i.is_multiple_of(STATE_CHECKPOINT_EVERY) {
+            if i > 0 && i.is_multiple_of(every) {
                 checkpoints.push(state.clone());
                 stacks.push(stack.clone());
             }
@@ -96,7 +147,7 @@ impl Recording {
         // position, which the loop above never reaches: store it, so seeking to the end and the
         // call stack there find it (issue 11, defect 1).
         let len = trace.len();
-        if len > 0 && len.is_multiple_of(STATE_CHECKPOINT_EVERY) {
+        if len > 0 && len.is_multiple_of(every) {
             checkpoints.push(state.clone());
             stacks.push(stack);
         }
@@ -119,7 +170,26 @@ impl Recording {
             funcs,
             call_counts,
             calls,
+            checkpoint_every: every,
+            clone_cost: bytes / 32,
         }
+    }
+
+    /// The spacing of this recording's state checkpoints in events: [`STATE_CHECKPOINT_EVERY`],
+    /// or a power-of-two multiple of it when the states are too large to keep that many.
+    pub fn checkpoint_every(&self) -> u64 {
+        self.checkpoint_every
+    }
+
+    /// How many state checkpoints this recording keeps (the boot state included).
+    pub fn checkpoints(&self) -> usize {
+        self.checkpoints.len()
+    }
+
+    /// About what copying a checkpoint's state costs, in events applied: a seek starts from a
+    /// checkpoint only when that saves more.
+    pub(crate) fn clone_cost(&self) -> u64 {
+        self.clone_cost
     }
 
     /// The simulated machine whose trace this is.
@@ -201,8 +271,8 @@ impl Recording {
 
     /// The checkpoint at or before `pos`: its position and state.
     pub(crate) fn checkpoint(&self, pos: u64) -> (u64, &State) {
-        let cp = ((pos / STATE_CHECKPOINT_EVERY) as usize).min(self.checkpoints.len() - 1);
-        (cp as u64 * STATE_CHECKPOINT_EVERY, &self.checkpoints[cp])
+        let cp = ((pos / self.checkpoint_every) as usize).min(self.checkpoints.len() - 1);
+        (cp as u64 * self.checkpoint_every, &self.checkpoints[cp])
     }
 
     /// The state at position `pos` (clamped), rebuilt from the nearest checkpoint before it.
@@ -210,10 +280,8 @@ impl Recording {
         let pos = pos.min(self.len());
         let (cp, st) = self.checkpoint(pos);
         let mut st = st.clone();
-        for e in self.sim.trace().events_from(cp).take((pos - cp) as usize) {
-            if let Event::Delta(d) = e {
-                st.apply(&d);
-            }
+        for d in self.sim.trace().events_from(cp).deltas(pos - cp) {
+            st.apply(&d);
         }
         st
     }
@@ -224,8 +292,8 @@ impl Recording {
         // Start from the later of the action's Mark (where no call is open) and the nearest
         // checkpoint (whose stack was recorded).
         let mark = self.action_at(pos).map_or(0, |a| self.marks[a]);
-        let cp = ((pos / STATE_CHECKPOINT_EVERY) as usize).min(self.stacks.len() - 1);
-        let cp_pos = cp as u64 * STATE_CHECKPOINT_EVERY;
+        let cp = ((pos / self.checkpoint_every) as usize).min(self.stacks.len() - 1);
+        let cp_pos = cp as u64 * self.checkpoint_every;
         let (start, mut stack) = if cp_pos > mark {
             (cp_pos, self.stacks[cp].clone())
         } else {
@@ -257,5 +325,24 @@ impl Recording {
     /// them (reversed, with every hop turned around, when `to < from`); see [`crate::hops`].
     pub fn hops(&self, from: u64, to: u64) -> Vec<Hop> {
         crate::hops::between(self, from, to)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spacing_doubles_until_the_checkpoints_fit() {
+        // Small states: every 65,536 events.
+        assert_eq!(spacing(1 << 20, 1 << 10), STATE_CHECKPOINT_EVERY);
+        // 16 checkpoints of 4 MiB = 64 MiB > 32 MiB (32 B × 2^20 events): twice the spacing
+        // gives 8 × 4 MiB = 32 MiB, which fits.
+        assert_eq!(spacing(1 << 20, 4 << 20), 2 * STATE_CHECKPOINT_EVERY);
+        // The total is capped: 2^27 events × 32 B = 4 GiB, but at most 256 MiB; 128 MiB
+        // states fit twice: 2^27 / 2 events apart.
+        assert_eq!(spacing(1 << 27, 128 << 20), 1 << 26);
+        // A state larger than the whole budget: one checkpoint besides the boot state's at most.
+        assert_eq!(spacing(1 << 20, 1 << 40), 1 << 20);
     }
 }

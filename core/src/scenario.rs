@@ -10,7 +10,7 @@
 use crate::config::{ConfigError, MachineConfig};
 use crate::ops::{Action, Output};
 use crate::sim::{Sim, SimError};
-use crate::summary::Summary;
+use crate::summary::{Summary, SummaryChanges, SummaryTracker};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -102,7 +102,7 @@ impl fmt::Display for ScenarioError {
 impl std::error::Error for ScenarioError {}
 
 /// What one step did.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StepRecord {
     /// Step index.
     pub index: usize,
@@ -113,13 +113,15 @@ pub struct StepRecord {
     /// One past its last event.
     pub end_event: u64,
     /// "ok" or the kernel's error name.
-    pub result: String,
+    pub result: &'static str,
     /// What it produced, when it succeeded.
     pub output: Option<Output>,
     /// Narration.
     pub say: Option<String>,
-    /// The state after the step.
-    pub after: Summary,
+    /// What the step changed in the state summary ([`Run::summary_after`] rebuilds the whole
+    /// summary after a step; [`Run::summaries`] walks them all). Only the changed entries are
+    /// kept, so a record costs what its step changed (issue 16).
+    pub changes: SummaryChanges,
 }
 
 /// An expectation that did not hold.
@@ -152,6 +154,31 @@ pub struct Run {
 }
 
 impl Run {
+    /// The summary of the boot state, before the first step.
+    pub fn boot_summary(&self) -> Summary {
+        crate::summary::summarize(&self.sim, self.sim.boot_state(), 0)
+    }
+
+    /// The summary after step `step` (clamped to the last step; the boot summary for a run
+    /// with no steps): the boot summary with the changes of steps `0..=step` applied.
+    pub fn summary_after(&self, step: usize) -> Summary {
+        let mut s = self.boot_summary();
+        for rec in self.steps.iter().take(step.saturating_add(1)) {
+            s.apply(&rec.changes);
+        }
+        s
+    }
+
+    /// The summary after each step in turn, built by applying each step's changes to the one
+    /// before: `summaries().next()` is after step 0. Walking them all costs the boot summary plus
+    /// the changes, not a summary per step.
+    pub fn summaries(&self) -> Summaries<'_> {
+        Summaries {
+            current: self.boot_summary(),
+            steps: self.steps.iter(),
+        }
+    }
+
     /// The step whose events hold position `pos` (the step just done, at a boundary).
     pub fn step_at(&self, pos: u64) -> Option<usize> {
         self.steps
@@ -176,6 +203,27 @@ impl Run {
             .iter()
             .enumerate()
             .find(|(_, q)| self.steps.get(q.step).is_some_and(|s| s.first_event == pos))
+    }
+}
+
+/// A lending walk over the summaries after each step ([`Run::summaries`]).
+pub struct Summaries<'r> {
+    current: Summary,
+    steps: std::slice::Iter<'r, StepRecord>,
+}
+
+impl Summaries<'_> {
+    /// The summary before the next step (the boot summary before the first).
+    pub fn current(&self) -> &Summary {
+        &self.current
+    }
+
+    /// Apply the next step's changes and return the summary after it, with its record; None
+    /// after the last step.
+    pub fn advance(&mut self) -> Option<(&StepRecord, &Summary)> {
+        let rec = self.steps.next()?;
+        self.current.apply(&rec.changes);
+        Some((rec, &self.current))
     }
 }
 
@@ -238,7 +286,7 @@ impl Scenario {
     /// Run every step. Errors only for configurations or actions that cannot run at all; with
     /// no text to place them in, they are at line 1 (use [`Scenario::load`] for a file).
     pub fn run(&self) -> Result<Run, ScenarioError> {
-        self.run_checked(None)
+        self.clone().run_checked(None)
     }
 
     /// Run with another machine configuration (for comparisons).
@@ -250,23 +298,28 @@ impl Scenario {
         sc.run_checked(None)
     }
 
-    fn run_checked(&self, text: Option<&str>) -> Result<Run, ScenarioError> {
+    /// Run the scenario, which the [`Run`] then keeps (moved, not copied: a million-step file's
+    /// steps are held once).
+    fn run_checked(self, text: Option<&str>) -> Result<Run, ScenarioError> {
         let in_step =
             |i: usize, key: &str| vec![PathSeg::key("steps"), PathSeg::Index(i), PathSeg::key(key)];
         let mut sim = Sim::new(self.machine.clone()).map_err(|e| config_error(text, e))?;
+        let mut summary = SummaryTracker::boot(&sim);
         let mut steps = Vec::with_capacity(self.steps.len());
         let mut mismatches = Vec::new();
         for (i, step) in self.steps.iter().enumerate() {
             let first_event = sim.trace().len();
+            let start = sim.trace().end();
             let (result, output) = match sim.run(&step.action) {
-                Ok(o) => ("ok".to_string(), Some(o)),
-                Err(SimError::Kernel(e)) => (e.name().to_string(), None),
+                Ok(o) => ("ok", Some(o)),
+                Err(SimError::Kernel(e)) => (e.name(), None),
                 Err(SimError::Invalid(m)) => return Err(error_at(text, &in_step(i, "do"), m)),
             };
-            let after = sim.summary();
+            let changes = summary.step(&sim, start);
+            let after = summary.current();
             for (key, expected) in &step.expect {
                 let actual = if key == "result" {
-                    serde_json::Value::String(result.clone())
+                    serde_json::Value::String(result.to_string())
                 } else {
                     after.query(key).map_err(|m| {
                         let mut path = in_step(i, "expect");
@@ -291,11 +344,11 @@ impl Scenario {
                 result,
                 output,
                 say: step.say.clone(),
-                after,
+                changes,
             });
         }
         let mut run = Run {
-            scenario: self.clone(),
+            scenario: self,
             sim,
             steps,
             mismatches,
@@ -315,8 +368,8 @@ impl Scenario {
 
 /// The JSON report of a run, as `ttm-lab run FILE --json [--trace]` prints it and the web app
 /// exports it: the state summary's fields at the top level (after step `step`, or at the end),
-/// plus `name`, `title`, `step`, `steps` (the records up to `step`), `mismatches` and, with
-/// `trace`, every trace event up to that point.
+/// plus `name`, `title`, `step`, `steps` (the records up to `step`, each with the summary entries
+/// its step changed), `mismatches` and, with `trace`, every trace event up to that point.
 pub fn report(
     scenario: &Scenario,
     sim: &Sim,
@@ -327,7 +380,11 @@ pub fn report(
 ) -> serde_json::Value {
     let step = step.filter(|&n| n < steps.len());
     let summary = match step {
-        Some(n) => steps[n].after.clone(),
+        Some(n) => {
+            let mut s = crate::summary::summarize(sim, sim.boot_state(), 0);
+            steps[..=n].iter().for_each(|r| s.apply(&r.changes));
+            s
+        }
         None => sim.summary(),
     };
     let mut v = match serde_json::to_value(&summary) {

@@ -137,15 +137,14 @@ impl Stepper {
         let (cp_pos, cp_state) = self.rec.checkpoint(target);
         let from_cp = target - cp_pos;
         let from_here = self.pos.abs_diff(target);
-        if from_cp < from_here {
-            self.state = cp_state.clone();
+        // Copying a checkpoint costs about as much as applying `clone_cost` events.
+        if from_cp.saturating_add(self.rec.clone_cost()) < from_here {
+            self.state.clone_from(cp_state);
             self.pos = cp_pos;
         }
+        let trace = self.rec.sim().trace();
         if target > self.pos {
-            for e in self
-                .rec
-                .sim()
-                .trace()
+            for e in trace
                 .events_from(self.pos)
                 .take((target - self.pos) as usize)
             {
@@ -154,19 +153,24 @@ impl Stepper {
                 }
             }
         } else if target < self.pos {
-            let back: Vec<Delta> = self
-                .rec
-                .sim()
-                .trace()
-                .events_from(target)
-                .take((self.pos - target) as usize)
-                .filter_map(|e| match e {
-                    Event::Delta(d) => Some(d),
-                    _ => None,
-                })
-                .collect();
-            for d in back.iter().rev() {
-                self.state.revert(d);
+            // Backwards one chunk of the trace's index at a time, so the deltas held to be
+            // reverted in reverse order are at most one chunk, however far the seek goes.
+            let chunk = crate::trace::CHECKPOINT_EVERY;
+            let mut hi = self.pos;
+            let mut back: Vec<Delta> = Vec::new();
+            while hi > target {
+                let lo = ((hi - 1) / chunk * chunk).max(target);
+                back.clear();
+                back.extend(trace.events_from(lo).take((hi - lo) as usize).filter_map(
+                    |e| match e {
+                        Event::Delta(d) => Some(d),
+                        _ => None,
+                    },
+                ));
+                for d in back.iter().rev() {
+                    self.state.revert(d);
+                }
+                hi = lo;
             }
         }
         self.pos = target;

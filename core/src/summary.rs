@@ -135,85 +135,440 @@ impl Sim {
 /// Summarise `st` as seen by `sim`'s configuration, with the first `n_findings` findings.
 pub fn summarize(sim: &Sim, st: &crate::state::State, n_findings: usize) -> Summary {
     Summary {
-        pools: st
-            .pools
-            .iter()
-            .map(|p| PoolSummary {
-                name: p.name.clone(),
-                npages: p.npages,
-                nrefills: p.nrefills,
-                nfrees: p.nfrees,
-            })
-            .collect(),
-        dma_pools: st
-            .dma_pools
-            .iter()
-            .map(|p| DmaPoolSummary {
-                name: p.name.clone(),
-                npages_free: p.npages_free,
-                npages_in_use: p.npages_in_use,
-                nrefills: p.nrefills,
-                nfrees: p.nfrees,
-            })
-            .collect(),
-        zones: st
-            .zones
-            .iter()
-            .map(|z| ZoneSummary {
-                name: z.name.clone(),
-                zone_mem: z.zone_mem,
-                max_mem: z.max_mem,
-                emer_mem: z.emer_mem,
-                swap_limit: z.swap_limit,
-                used_mem: z.used_mem,
-            })
-            .collect(),
+        pools: pools(st),
+        dma_pools: dma_pools(st),
+        zones: zones(st),
         swap_work_queued: st.swap_work_queued,
-        tts: st
-            .tts
-            .iter()
-            .map(|t| TtSummary {
-                id: t.id,
-                state: if t.alive {
-                    t.state.kernel_name().to_string()
-                } else {
-                    "destroyed".to_string()
-                },
-                caching: t.caching.kernel_name().to_string(),
-                flags: crate::consts::page_flags::describe(t.page_flags),
-                num_pages: t.num_pages,
-                pages: t.pages_present(),
-                swapped: t.swapped(),
-            })
-            .collect(),
-        bos: st
-            .bos
-            .iter()
-            .map(|b| BoSummary {
-                id: b.id,
-                alive: b.alive,
-                ghost: b.ghost,
-                mem_type: b.mem.mem_type,
-                placement: b.mem.placement,
-                start: b.mem.start,
-                offset: b.offset,
-                tt: b.tt,
-                evicted: b.evicted,
-                lru_pos: st.managers[b.mem.mem_type as usize]
-                    .lru
-                    .iter()
-                    .position(|&x| x == b.id),
-                swap_lru_pos: st.list(LIST_SWAP).iter().position(|&x| x == b.id),
-                busy: b.fence.is_some_and(|f| !st.fences[f as usize].signaled),
-                data: bo_data(st, b),
-            })
-            .collect(),
+        tts: st.tts.iter().map(tt_summary).collect(),
+        bos: st.bos.iter().map(|b| bo_summary(st, b)).collect(),
         pages_out_of_system: st.pages_out_of_system(),
         leaked: st.phys.leaked.len() as u64,
         findings: sim.findings()[..n_findings.min(sim.findings().len())]
             .iter()
             .map(|(_, f)| finding_name(f))
             .collect(),
+    }
+}
+
+fn pools(st: &crate::state::State) -> Vec<PoolSummary> {
+    st.pools
+        .iter()
+        .map(|p| PoolSummary {
+            name: p.name.clone(),
+            npages: p.npages,
+            nrefills: p.nrefills,
+            nfrees: p.nfrees,
+        })
+        .collect()
+}
+
+fn dma_pools(st: &crate::state::State) -> Vec<DmaPoolSummary> {
+    st.dma_pools.iter().map(dma_pool_summary).collect()
+}
+
+fn dma_pool_summary(p: &crate::state::DmaPool) -> DmaPoolSummary {
+    DmaPoolSummary {
+        name: p.name.clone(),
+        npages_free: p.npages_free,
+        npages_in_use: p.npages_in_use,
+        nrefills: p.nrefills,
+        nfrees: p.nfrees,
+    }
+}
+
+fn zones(st: &crate::state::State) -> Vec<ZoneSummary> {
+    st.zones.iter().map(zone_summary).collect()
+}
+
+fn zone_summary(z: &crate::state::MemZone) -> ZoneSummary {
+    ZoneSummary {
+        name: z.name.clone(),
+        zone_mem: z.zone_mem,
+        max_mem: z.max_mem,
+        emer_mem: z.emer_mem,
+        swap_limit: z.swap_limit,
+        used_mem: z.used_mem,
+    }
+}
+
+fn tt_summary(t: &crate::state::Tt) -> TtSummary {
+    TtChange::of(t).summary()
+}
+
+fn bo_summary(st: &crate::state::State, b: &crate::bo_state::Bo) -> BoSummary {
+    BoSummary {
+        id: b.id,
+        alive: b.alive,
+        ghost: b.ghost,
+        mem_type: b.mem.mem_type,
+        placement: b.mem.placement,
+        start: b.mem.start,
+        offset: b.offset,
+        tt: b.tt,
+        evicted: b.evicted,
+        lru_pos: st.managers[b.mem.mem_type as usize]
+            .lru
+            .iter()
+            .position(|&x| x == b.id),
+        swap_lru_pos: st.list(LIST_SWAP).iter().position(|&x| x == b.id),
+        busy: b.fence.is_some_and(|f| !st.fences[f as usize].signaled),
+        data: bo_data(st, b),
+    }
+}
+
+/// What one step changed in the [`Summary`]: the entries that differ from the summary before
+/// it, so a step record costs what the step changed, not the size of the machine (issue 16).
+/// Pools, DMA pools and zones are few and are compared every step; tts and buffer objects are
+/// looked at only when the step's deltas touched them ([`SummaryTracker`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SummaryChanges {
+    /// The changed entries, in summary order (pools, DMA pools, zones, swap work, tts, BOs,
+    /// findings).
+    pub entries: Vec<Change>,
+    /// `pages_out_of_system` after the step.
+    pub pages_out_of_system: u64,
+    /// `leaked` after the step.
+    pub leaked: u64,
+}
+
+/// One changed summary entry, as small as it can be: the counters that change often are kept
+/// inline, rarer and larger entries boxed (a change is 32 bytes).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    /// A normal pool's counters (its name never changes).
+    Pool {
+        /// Index in [`Summary::pools`].
+        index: u8,
+        /// npages.
+        npages: u64,
+        /// nrefills.
+        nrefills: u64,
+        /// nfrees.
+        nfrees: u64,
+    },
+    /// A DMA pool that changed or was created, with its index.
+    DmaPool(Box<(usize, DmaPoolSummary)>),
+    /// A zone whose only change is `used_mem`.
+    ZoneUsed {
+        /// Index in [`Summary::zones`].
+        index: u8,
+        /// used_mem.
+        used_mem: u64,
+    },
+    /// A zone whose limits changed, with its index.
+    Zone(Box<(usize, ZoneSummary)>),
+    /// The new value of `swap_work_queued`.
+    SwapWorkQueued(bool),
+    /// A tt that changed or was created.
+    Tt(TtChange),
+    /// A buffer object that changed or was created.
+    Bo(Box<BoSummary>),
+    /// A finding the step added.
+    Finding(String),
+}
+
+/// A tt's summary in 20 bytes: the enums it is printed from ([`TtChange::summary`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TtChange {
+    id: u32,
+    num_pages: u32,
+    pages: u32,
+    page_flags: u32,
+    state: crate::consts::TtState,
+    caching: crate::consts::Caching,
+    alive: bool,
+    swapped: bool,
+}
+
+impl TtChange {
+    fn of(t: &crate::state::Tt) -> TtChange {
+        TtChange {
+            id: t.id,
+            num_pages: t.num_pages,
+            pages: t.pages_present(),
+            page_flags: t.page_flags,
+            state: t.state,
+            caching: t.caching,
+            alive: t.alive,
+            swapped: t.swapped(),
+        }
+    }
+
+    /// The tt's [`TtSummary`].
+    pub fn summary(&self) -> TtSummary {
+        TtSummary {
+            id: self.id,
+            state: if self.alive {
+                self.state.kernel_name().to_string()
+            } else {
+                "destroyed".to_string()
+            },
+            caching: self.caching.kernel_name().to_string(),
+            flags: crate::consts::page_flags::describe(self.page_flags),
+            num_pages: self.num_pages,
+            pages: self.pages,
+            swapped: self.swapped,
+        }
+    }
+}
+
+impl Serialize for TtChange {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.summary().serialize(s)
+    }
+}
+
+fn put<T: Clone>(list: &mut Vec<T>, i: usize, v: T) {
+    match list.get_mut(i) {
+        Some(x) => *x = v,
+        // Entries are created in index order, so a new one is the next.
+        None => list.push(v),
+    }
+}
+
+impl Summary {
+    /// Apply the changes of one step: the summary before the step becomes the one after it.
+    pub fn apply(&mut self, c: &SummaryChanges) {
+        for e in &c.entries {
+            match e {
+                Change::Pool {
+                    index,
+                    npages,
+                    nrefills,
+                    nfrees,
+                } => {
+                    if let Some(p) = self.pools.get_mut(*index as usize) {
+                        (p.npages, p.nrefills, p.nfrees) = (*npages, *nrefills, *nfrees);
+                    }
+                }
+                Change::DmaPool(b) => put(&mut self.dma_pools, b.0, b.1.clone()),
+                Change::ZoneUsed { index, used_mem } => {
+                    if let Some(z) = self.zones.get_mut(*index as usize) {
+                        z.used_mem = *used_mem;
+                    }
+                }
+                Change::Zone(b) => put(&mut self.zones, b.0, b.1.clone()),
+                Change::SwapWorkQueued(q) => self.swap_work_queued = *q,
+                Change::Tt(t) => put(&mut self.tts, t.id as usize, t.summary()),
+                Change::Bo(b) => put(&mut self.bos, b.id as usize, (**b).clone()),
+                Change::Finding(f) => self.findings.push(f.clone()),
+            }
+        }
+        self.pages_out_of_system = c.pages_out_of_system;
+        self.leaked = c.leaked;
+    }
+}
+
+/// The summary kept up to date step by step: after each step, [`SummaryTracker::step`] reads
+/// the step's deltas to learn which tts and buffer objects they touched, summarises only those
+/// (and the few pools and zones), and returns what changed. [`summarize`] of the same state
+/// gives the same summary (`core/tests/summary.rs` checks it at every step of every
+/// walkthrough and of random problems).
+#[derive(Clone, Debug)]
+pub struct SummaryTracker {
+    current: Summary,
+    /// For each tt, the buffer objects that have held it (a tt change may change their data).
+    tt_bos: std::collections::HashMap<u32, Vec<u32>>,
+}
+
+/// Which tts and buffer objects a step's deltas touched.
+#[derive(Default)]
+struct Touched {
+    tts: std::collections::BTreeSet<u32>,
+    bos: std::collections::BTreeSet<u32>,
+    lists: std::collections::BTreeSet<u8>,
+    fences: std::collections::BTreeSet<u32>,
+    /// Page, swap or on-card contents changed: every buffer object's data is looked at again.
+    contents: bool,
+}
+
+impl Touched {
+    /// Note what `d` touches. The match names every [`Delta`](crate::state::Delta): a new kind
+    /// of state change must say here which summary entries it can change.
+    fn delta(&mut self, d: &crate::state::Delta) {
+        use crate::state::{Delta, Loc, Var};
+        match d {
+            Delta::PageMove { from, to, .. } => {
+                for l in [from, to] {
+                    if let Loc::Tt { tt, .. } = l {
+                        self.tts.insert(*tt);
+                    }
+                }
+            }
+            Delta::TtNew { id, .. } => {
+                self.tts.insert(*id);
+            }
+            Delta::Set { var, .. } => match var {
+                Var::TtState(t)
+                | Var::TtCaching(t)
+                | Var::TtFlags(t)
+                | Var::TtSwap(t)
+                | Var::TtAlive(t)
+                | Var::TtFirstHimem(t)
+                | Var::TtLastLomem(t)
+                | Var::TtAgpMem(t) => {
+                    self.tts.insert(*t);
+                }
+                Var::Bo(b, _) => {
+                    self.bos.insert(*b);
+                }
+                Var::FenceSignaled(f) => {
+                    self.fences.insert(*f);
+                }
+                // Pools, zones and the swap work are compared every step; the rest is not in
+                // the summary.
+                _ => {}
+            },
+            Delta::BoNew { id, .. } => {
+                self.bos.insert(*id);
+            }
+            Delta::Lru { list, bo, .. } => {
+                self.bos.insert(*bo);
+                self.lists.insert(*list);
+            }
+            Delta::Node { bo, .. } => {
+                self.bos.insert(*bo);
+            }
+            Delta::PageContent { .. } | Delta::SwapWrite { .. } | Delta::IoContent { .. } => {
+                self.contents = true
+            }
+            // Not in the summary, or compared every step (counters of pools and zones).
+            Delta::PageAttr { .. }
+            | Delta::Count { .. }
+            | Delta::SwapNew { .. }
+            | Delta::ManagerInit { .. }
+            | Delta::FenceNew { .. }
+            | Delta::DmaPoolNew { .. } => {}
+        }
+    }
+}
+
+impl SummaryTracker {
+    /// The tracker at `sim`'s boot state (no findings yet).
+    pub fn boot(sim: &Sim) -> SummaryTracker {
+        let current = summarize(sim, sim.boot_state(), 0);
+        let mut tt_bos: std::collections::HashMap<u32, Vec<u32>> = Default::default();
+        for b in &current.bos {
+            if let Some(t) = b.tt {
+                tt_bos.entry(t).or_default().push(b.id);
+            }
+        }
+        SummaryTracker { current, tt_bos }
+    }
+
+    /// The summary after the last step given to [`SummaryTracker::step`].
+    pub fn current(&self) -> &Summary {
+        &self.current
+    }
+
+    /// Bring the summary to `sim`'s current state, which the events from `from` (a
+    /// [`Trace::end`](crate::trace::Trace::end) taken before them) produced from the state of
+    /// the previous call, and return what changed.
+    pub fn step(&mut self, sim: &Sim, from: crate::trace::TracePos) -> SummaryChanges {
+        use crate::trace::Event;
+        let st = sim.state();
+        let mut touched = Touched::default();
+        for e in sim.trace().events_at(from) {
+            if let Event::Delta(d) = e {
+                touched.delta(&d);
+            }
+        }
+        let was = &self.current;
+        let mut entries = Vec::new();
+        // Compared field by field: a step that changes no pool or zone allocates nothing here.
+        for (i, p) in st.pools.iter().enumerate() {
+            let same = was.pools.get(i).is_some_and(|w| {
+                (w.npages, w.nrefills, w.nfrees) == (p.npages, p.nrefills, p.nfrees)
+            });
+            if !same {
+                entries.push(Change::Pool {
+                    index: i as u8,
+                    npages: p.npages,
+                    nrefills: p.nrefills,
+                    nfrees: p.nfrees,
+                });
+            }
+        }
+        for (i, p) in st.dma_pools.iter().enumerate() {
+            let same = was.dma_pools.get(i).is_some_and(|w| {
+                (w.npages_free, w.npages_in_use, w.nrefills, w.nfrees)
+                    == (p.npages_free, p.npages_in_use, p.nrefills, p.nfrees)
+            });
+            if !same {
+                entries.push(Change::DmaPool(Box::new((i, dma_pool_summary(p)))));
+            }
+        }
+        for (i, z) in st.zones.iter().enumerate() {
+            let limits = |w: &ZoneSummary| {
+                (w.zone_mem, w.max_mem, w.emer_mem, w.swap_limit)
+                    == (z.zone_mem, z.max_mem, z.emer_mem, z.swap_limit)
+            };
+            match was.zones.get(i) {
+                Some(w) if limits(w) && w.used_mem == z.used_mem => {}
+                Some(w) if limits(w) => entries.push(Change::ZoneUsed {
+                    index: i as u8,
+                    used_mem: z.used_mem,
+                }),
+                _ => entries.push(Change::Zone(Box::new((i, zone_summary(z))))),
+            }
+        }
+        if was.swap_work_queued != st.swap_work_queued {
+            entries.push(Change::SwapWorkQueued(st.swap_work_queued));
+        }
+        let mut bos = touched.bos;
+        if touched.contents {
+            bos.extend(0..st.bos.len() as u32);
+        }
+        for l in &touched.lists {
+            bos.extend(st.list(*l).iter().copied());
+        }
+        if !touched.fences.is_empty() {
+            bos.extend(
+                st.bos
+                    .iter()
+                    .filter(|b| b.fence.is_some_and(|f| touched.fences.contains(&f)))
+                    .map(|b| b.id),
+            );
+        }
+        // Sets iterate in id order, so new tts and BOs come in creation order.
+        for t in &touched.tts {
+            if let Some(v) = self.tt_bos.get(t) {
+                bos.extend(v.iter().copied());
+            }
+            if let Some(tt) = st.tts.get(*t as usize) {
+                let c = TtChange::of(tt);
+                if was.tts.get(*t as usize) != Some(&c.summary()) {
+                    entries.push(Change::Tt(c));
+                }
+            }
+        }
+        for b in bos {
+            if let Some(bo) = st.bos.get(b as usize) {
+                let s = bo_summary(st, bo);
+                if was.bos.get(b as usize) != Some(&s) {
+                    if let Some(t) = s.tt {
+                        let holders = self.tt_bos.entry(t).or_default();
+                        if !holders.contains(&s.id) {
+                            holders.push(s.id);
+                        }
+                    }
+                    entries.push(Change::Bo(Box::new(s)));
+                }
+            }
+        }
+        let from_finding = was.findings.len().min(sim.findings().len());
+        for (_, f) in &sim.findings()[from_finding..] {
+            entries.push(Change::Finding(finding_name(f)));
+        }
+        entries.shrink_to_fit();
+        let c = SummaryChanges {
+            entries,
+            pages_out_of_system: st.pages_out_of_system(),
+            leaked: st.phys.leaked.len() as u64,
+        };
+        self.current.apply(&c);
+        c
     }
 }
 
@@ -228,18 +583,59 @@ impl Summary {
     /// `zone.kernel.used_mem`, `tt.0.state`, `bo.2.lru_pos`, `pages_out_of_system`, `findings`.
     /// Named collections (pool, dma_pool, zone) take a name; tt and bo take an id.
     pub fn query(&self, path: &str) -> Result<serde_json::Value, String> {
-        let v = serde_json::to_value(self).map_err(|e| e.to_string())?;
+        // Only the part of the summary the path names is turned into JSON: a query costs the
+        // size of one entry, not of the machine.
+        fn json<T: Serialize>(v: &T) -> Result<serde_json::Value, String> {
+            serde_json::to_value(v).map_err(|e| e.to_string())
+        }
+        fn by_name<T: Serialize>(
+            list: &[T],
+            name: &str,
+        ) -> Result<Option<serde_json::Value>, String> {
+            for x in list {
+                let v = json(x)?;
+                if v["name"] == name {
+                    return Ok(Some(v));
+                }
+            }
+            Ok(None)
+        }
         let mut parts = path.split('.');
         let head = parts.next().unwrap_or("");
-        let (coll, by_name) = match head {
-            "pool" => ("pools", true),
-            "dma_pool" => ("dma_pools", true),
-            "zone" => ("zones", true),
-            "tt" => ("tts", false),
-            "bo" => ("bos", false),
+        let key = || {
+            parts
+                .clone()
+                .next()
+                .ok_or_else(|| format!("{path:?}: {head} needs a name or id, e.g. {head}.0"))
+        };
+        // Names may contain spaces ("wc dma"); underscores stand for them in paths.
+        let item = match head {
+            "pool" => by_name(&self.pools, &key()?.replace('_', " "))?,
+            "dma_pool" => by_name(&self.dma_pools, &key()?.replace('_', " "))?,
+            "zone" => by_name(&self.zones, &key()?.replace('_', " "))?,
+            "tt" => match key()?.parse::<usize>().ok().and_then(|i| self.tts.get(i)) {
+                Some(t) => Some(json(t)?),
+                None => None,
+            },
+            "bo" => match key()?.parse::<usize>().ok().and_then(|i| self.bos.get(i)) {
+                Some(b) => Some(json(b)?),
+                None => None,
+            },
             _ => {
-                let mut cur = &v;
-                for p in path.split('.') {
+                let top = match head {
+                    "pools" => json(&self.pools)?,
+                    "dma_pools" => json(&self.dma_pools)?,
+                    "zones" => json(&self.zones)?,
+                    "swap_work_queued" => json(&self.swap_work_queued)?,
+                    "tts" => json(&self.tts)?,
+                    "bos" => json(&self.bos)?,
+                    "pages_out_of_system" => json(&self.pages_out_of_system)?,
+                    "leaked" => json(&self.leaked)?,
+                    "findings" => json(&self.findings)?,
+                    _ => return Err(format!("no field {head:?} in {path:?}")),
+                };
+                let mut cur = &top;
+                for p in parts {
                     cur = cur
                         .get(p)
                         .ok_or_else(|| format!("no field {p:?} in {path:?}"))?;
@@ -247,19 +643,9 @@ impl Summary {
                 return Ok(cur.clone());
             }
         };
-        let key = parts
-            .next()
-            .ok_or_else(|| format!("{path:?}: {head} needs a name or id, e.g. {head}.0"))?;
-        let list = v[coll].as_array().cloned().unwrap_or_default();
-        let item = if by_name {
-            // Names may contain spaces ("wc dma"); underscores stand for them in paths.
-            let name = key.replace('_', " ");
-            list.into_iter().find(|x| x["name"] == name.as_str())
-        } else {
-            key.parse::<usize>().ok().and_then(|i| list.get(i).cloned())
-        }
-        .ok_or_else(|| format!("{path:?}: there is no {head} {key:?}"))?;
-        let mut cur = item;
+        let key = key()?;
+        parts.next();
+        let mut cur = item.ok_or_else(|| format!("{path:?}: there is no {head} {key:?}"))?;
         for p in parts {
             cur = cur
                 .get(p)

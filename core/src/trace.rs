@@ -748,6 +748,120 @@ impl Trace {
     pub fn get(&self, index: u64) -> Option<Event> {
         self.events_from(index).next()
     }
+
+    /// The place just after the last event: a reader that saved it goes on from there with
+    /// [`Trace::events_at`] once more events are recorded, without decoding from a checkpoint.
+    pub fn end(&self) -> TracePos {
+        TracePos {
+            index: self.len,
+            pos: self.bytes.len(),
+            regs: self.regs,
+        }
+    }
+
+    /// Iterate from a place [`Trace::end`] or [`Events::at`] gave for this trace.
+    pub fn events_at(&self, at: TracePos) -> Events<'_> {
+        Events {
+            bytes: &self.bytes,
+            pos: at.pos.min(self.bytes.len()),
+            index: at.index,
+            regs: at.regs,
+        }
+    }
+}
+
+/// The deltas of a span of events ([`Events::deltas`]).
+pub struct Deltas<'a> {
+    events: Events<'a>,
+    left: u64,
+}
+
+impl Iterator for Deltas<'_> {
+    type Item = Delta;
+
+    fn next(&mut self) -> Option<Delta> {
+        while self.left > 0 {
+            self.left -= 1;
+            if let Some(d) = self.events.next_delta()? {
+                return Some(d);
+            }
+        }
+        None
+    }
+}
+
+/// A place in a trace's byte stream where decoding can resume: the event index, its byte
+/// offset and the delta registers there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TracePos {
+    index: u64,
+    pos: usize,
+    regs: Regs,
+}
+
+impl TracePos {
+    /// The index of the next event to decode from here.
+    pub fn index(&self) -> u64 {
+        self.index
+    }
+}
+
+impl<'a> Events<'a> {
+    /// The state changes among the next `n` events (fewer at the end of the trace). Calls,
+    /// marks and findings are read past without being built, so replaying state (a seek) costs
+    /// no allocation per call entry.
+    pub fn deltas(self, n: u64) -> Deltas<'a> {
+        Deltas {
+            events: self,
+            left: n,
+        }
+    }
+
+    /// Decode the next event if it is a delta; read past any other (None at the end).
+    fn next_delta(&mut self) -> Option<Option<Delta>> {
+        if self.pos >= self.bytes.len() {
+            return None;
+        }
+        if self.index.is_multiple_of(CHECKPOINT_EVERY) {
+            self.regs = Regs::default();
+        }
+        let mut r = Reader {
+            b: self.bytes,
+            p: self.pos,
+            regs: self.regs,
+        };
+        let d = match self.bytes[self.pos] {
+            t if t >= T_ENTER_BASE => {
+                r.p += 1;
+                let func = Func::from_index((t - T_ENTER_BASE) as usize)?;
+                for &name in func.arg_names() {
+                    match name {
+                        "pfn" => r.pfn()?,
+                        "index" => r.slot()?,
+                        _ => r.v()?,
+                    };
+                }
+                None
+            }
+            _ => match r.event()? {
+                Event::Delta(d) => Some(d),
+                _ => None,
+            },
+        };
+        self.pos = r.p;
+        self.regs = r.regs;
+        self.index += 1;
+        Some(d)
+    }
+
+    /// Where this iterator is: the next event it decodes.
+    pub fn at(&self) -> TracePos {
+        TracePos {
+            index: self.index,
+            pos: self.pos,
+            regs: self.regs,
+        }
+    }
 }
 
 /// Iterator over decoded events.

@@ -251,3 +251,40 @@ fn calls_begun_counts_the_entries_before_each_position() {
     assert!((first + 1..=second).all(|p| rec.calls_begun(p) == 1));
     assert_eq!(rec.calls_begun(second + 1), 2);
 }
+
+#[test]
+fn a_trace_of_large_states_spaces_its_checkpoints_to_fit_the_budget() {
+    // 150,000 pages: the tt's page array alone is 150,000 × 16 bytes = 2.4 MB, so checkpoints
+    // every 65,536 events (one per ~3,300 pages) would take about 2.4 MB per 65,536 events,
+    // over 32 bytes per event (CHECKPOINT_BYTES_PER_EVENT): the spacing doubles until they fit.
+    let mut s = sim_with(|c| c.ram_bytes = 2 << 30);
+    let tt = create(&mut s, 150_000, Caching::Wc);
+    populate(&mut s, tt);
+    let rec = std::rc::Rc::new(ttm_core::Recording::new(std::rc::Rc::new(s.clone()), 100));
+    let every = rec.checkpoint_every();
+    assert!(every > stepper::STATE_CHECKPOINT_EVERY, "spacing {every}");
+    assert!(every.is_power_of_two());
+    let bytes = ttm_core::recording::state_bytes(s.state()) * rec.checkpoints() as u64;
+    assert!(
+        bytes <= rec.len() * ttm_core::recording::CHECKPOINT_BYTES_PER_EVENT,
+        "{bytes} bytes of checkpoints for {} events",
+        rec.len()
+    );
+    // Seeking still lands on the replayed state: across checkpoints, far back (the reverse walk
+    // goes chunk by chunk), just past a checkpoint, and at the ends.
+    let mut st = Stepper::over(rec);
+    let n = st.len();
+    for target in [
+        n,
+        3,
+        every + 1,
+        n - 7,
+        every - 1,
+        2 * every + 12_345,
+        0,
+        n / 2,
+    ] {
+        st.seek(target);
+        assert_eq!(st.state(), &replay(&s, target), "position {target}");
+    }
+}
