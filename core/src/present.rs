@@ -124,6 +124,7 @@ pub fn place(st: &State, p: Place) -> String {
         Place::SwapFile(f) => format!("swap file {f}"),
         Place::PersistentSwap(f) => format!("persistent swap {f}"),
         Place::Memory(t) => mem_type_name(t),
+        Place::ModernPool(i) => crate::modern::pool_type_label(st, i),
     }
 }
 
