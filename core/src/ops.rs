@@ -393,7 +393,9 @@ impl Action {
             Action::ModuleParam { param, value } => {
                 format!("echo {value} > /sys/module/ttm/parameters/{param:?}")
             }
-            Action::PoolShrinkerScan { scans } => format!("the pool shrinker scans {scans} time(s)"),
+            Action::PoolShrinkerScan { scans } => {
+                format!("the pool shrinker scans {scans} time(s)")
+            }
         }
     }
 }
@@ -441,12 +443,10 @@ impl Sim {
             | Action::BoPin { .. }
             | Action::BoUnpin { .. }
             | Action::ModuleParam { .. }
-            | Action::PoolShrinkerScan { .. } => {
-                return invalid(
-                    "this action exists only on Linux 6.12: set \"kernel\": \"6.12\" in the machine"
-                        .into(),
-                )
-            }
+            | Action::PoolShrinkerScan { .. } => return invalid(
+                "this action exists only on Linux 6.12: set \"kernel\": \"6.12\" in the machine"
+                    .into(),
+            ),
             Action::TtCreate {
                 pages, flags, dma, ..
             } => {
@@ -694,7 +694,9 @@ impl Sim {
             | Action::BoUnpin { .. }
             | Action::ModuleParam { .. }
             | Action::PoolShrinkerScan { .. } => {
-                return Err(SimError::Invalid("a Linux 6.12 action on a 3.3 machine".into()))
+                return Err(SimError::Invalid(
+                    "a Linux 6.12 action on a 3.3 machine".into(),
+                ))
             }
             Action::TtCreate {
                 pages,

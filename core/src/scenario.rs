@@ -149,6 +149,10 @@ pub struct Run {
     /// The questions of the steps marked `ask` ([`crate::exercise::questions`]), computed once
     /// with the run; a marked step with nothing to ask has none.
     pub questions: Vec<crate::exercise::Question>,
+    /// Linux 6.12 replays (mspec 9.6): what of the scenario has no 6.12 counterpart or was
+    /// translated with a loss, each placed at its step's `do` (or the machine's `sysfs`).
+    /// Always empty on 3.3.
+    pub notices: Vec<ScenarioError>,
 }
 
 impl Run {
@@ -256,6 +260,12 @@ impl Scenario {
         let mut sim = Sim::new(self.machine.clone()).map_err(|e| config_error(text, e))?;
         let mut steps = Vec::with_capacity(self.steps.len());
         let mut mismatches = Vec::new();
+        let machine_sysfs = [PathSeg::key("machine"), PathSeg::key("sysfs")];
+        let mut notices: Vec<ScenarioError> = sim
+            .take_notes()
+            .into_iter()
+            .map(|n| error_at(text, &machine_sysfs, n))
+            .collect();
         for (i, step) in self.steps.iter().enumerate() {
             let first_event = sim.trace().len();
             let (result, output) = match sim.run(&step.action) {
@@ -263,6 +273,9 @@ impl Scenario {
                 Err(SimError::Kernel(e)) => (e.name().to_string(), None),
                 Err(SimError::Invalid(m)) => return Err(error_at(text, &in_step(i, "do"), m)),
             };
+            for n in sim.take_notes() {
+                notices.push(error_at(text, &in_step(i, "do"), n));
+            }
             let after = sim.summary();
             for (key, expected) in &step.expect {
                 let actual = if key == "result" {
@@ -300,6 +313,7 @@ impl Scenario {
             steps,
             mismatches,
             questions: Vec::new(),
+            notices,
         };
         let (questions, unanswerable) = crate::exercise::questions(&run);
         // A file's marked steps must have something to ask on the file's own machine.

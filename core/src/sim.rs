@@ -129,13 +129,13 @@ impl Sim {
             sim.mdevice_load();
             sim.end_action();
         } else {
-        // The driver loads: ttm_bo_device_init and its memory-type managers (spec 6.2).
-        sim.begin_action(format!(
-            "load the {:?} driver: ttm_bo_device_init",
-            sim.cfg.driver.kind
-        ));
-        sim.bo_device_init();
-        sim.end_action();
+            // The driver loads: ttm_bo_device_init and its memory-type managers (spec 6.2).
+            sim.begin_action(format!(
+                "load the {:?} driver: ttm_bo_device_init",
+                sim.cfg.driver.kind
+            ));
+            sim.bo_device_init();
+            sim.end_action();
         }
         for (i, w) in sim.cfg.sysfs.clone().into_iter().enumerate() {
             let a = crate::ops::Action::SysfsWrite {

@@ -1182,9 +1182,10 @@ impl Reader<'_> {
             }),
             T_MODERN => {
                 let tag = self.byte()?;
-                Event::Delta(Delta::Modern(crate::modern::MDelta::decode(tag, &mut || {
-                    self.v()
-                })?))
+                Event::Delta(Delta::Modern(crate::modern::MDelta::decode(
+                    tag,
+                    &mut || self.v(),
+                )?))
             }
             _ => return None,
         })

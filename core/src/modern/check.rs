@@ -13,11 +13,16 @@ pub fn describe(inv: u8, id: u32) -> String {
     match inv {
         1 => format!("I1: tt {id}'s PRIV_POPULATED flag, state and page slots disagree"),
         2 => format!("I2: tt {id} is SWAPPED but populated or without a swap file"),
-        3 => "I3: ttm_pages_allocated (or the dma32 counter) is not the sum over populated tts".into(),
+        3 => "I3: ttm_pages_allocated (or the dma32 counter) is not the sum over populated tts"
+            .into(),
         4 => "I4: the pool's allocated_pages is not the sum over its pool types".into(),
-        5 => format!("I5: pool type {id} holds a block with the wrong order, caching or non-zero contents"),
+        5 => format!(
+            "I5: pool type {id} holds a block with the wrong order, caching or non-zero contents"
+        ),
         7 => format!("I7: tt {id}'s blocks do not tile its page array"),
-        9 => format!("I9: resource {id} is not on exactly its own LRU or the pinned list, or a usage is off"),
+        9 => format!(
+            "I9: resource {id} is not on exactly its own LRU or the pinned list, or a usage is off"
+        ),
         11 => format!("I11: resource {id} lies outside its range manager or overlaps another"),
         13 => format!("I13: BO {id} is in SYSTEM without a tt, or points at a dead resource"),
         _ => format!("I{inv}: broken at {id}"),
@@ -59,10 +64,19 @@ pub(crate) fn check(sim: &Sim) -> Vec<Finding> {
             None => stray = stray.or(Some(pfn)),
         }
     };
-    st.phys.zones.iter().for_each(|z| z.free.iter().for_each(|&p| mark(p)));
-    st.pools.iter().for_each(|p| p.list.iter().for_each(|&x| mark(x)));
-    m.pool_types.iter().for_each(|t| t.pages.iter().for_each(|&x| mark(x)));
-    st.tts.iter().for_each(|t| t.pages.iter().flatten().for_each(|&x| mark(x)));
+    st.phys
+        .zones
+        .iter()
+        .for_each(|z| z.free.iter().for_each(|&p| mark(p)));
+    st.pools
+        .iter()
+        .for_each(|p| p.list.iter().for_each(|&x| mark(x)));
+    m.pool_types
+        .iter()
+        .for_each(|t| t.pages.iter().for_each(|&x| mark(x)));
+    st.tts
+        .iter()
+        .for_each(|t| t.pages.iter().flatten().for_each(|&x| mark(x)));
     st.phys.locals.iter().flatten().for_each(|&x| mark(x));
     st.phys.leaked.iter().for_each(|&x| mark(x));
     if let Some(pfn) = stray.or_else(|| {
@@ -127,8 +141,7 @@ pub(crate) fn check(sim: &Sim) -> Vec<Finding> {
             && (t.caching != Caching::Cached || m.use_dma_alloc || t.pages.is_empty())
             && t.pages.iter().enumerate().all(|(k, &p)| {
                 let r = st.phys.page(p);
-                let head_ok = k % size != 0
-                    || m.private.get(&p).copied().unwrap_or(0) == t.order;
+                let head_ok = k % size != 0 || m.private.get(&p).copied().unwrap_or(0) == t.order;
                 head_ok && r.is_some_and(|r| r.attr == attr && r.content == CONTENT_ZERO)
             });
         if !ok {
@@ -182,8 +195,15 @@ fn check_resources(m: &MState, out: &mut Vec<Finding>) {
             }
         }
     }
-    if m.managers.iter().zip(&usage).any(|(man, &u)| man.usage != u) {
-        out.push(Finding::ModernInvariant { inv: 9, id: u32::MAX });
+    if m.managers
+        .iter()
+        .zip(&usage)
+        .any(|(man, &u)| man.usage != u)
+    {
+        out.push(Finding::ModernInvariant {
+            inv: 9,
+            id: u32::MAX,
+        });
     }
     for b in m.bos.iter().filter(|b| b.alive) {
         let res = b.res.map(|r| &m.resources[r as usize]);

@@ -17,21 +17,51 @@ use crate::sim::Sim;
 
 /// Pseudocode of the generic driver's callbacks (our own words).
 pub(crate) const CODE: &[Listing] = &[
-    (F::MDrvTtCreate, &[
-        l("allocate a tt with the BO's caching (vmwgfx: always cached), no extra pages", &[F::MTtInit], &[]),
-    ]),
-    (F::MDrvTtDestroy, &[
-        l("finish the tt and free it", &[F::MTtFini], &[]),
-    ]),
-    (F::MDrvMove, &[
-        l("no old resource, or SYSTEM without a tt: a null move", &[F::MBoMoveNull], &[]),
-        l("SYSTEM <-> TT: a null move (the GART binding is the driver's own business)", &[F::MBoMoveNull], &[]),
-        l("VRAM -> SYSTEM: ask for a hop through a TEMPORARY TT place (-EMULTIHOP)", &[], &[]),
-        l("everything else: copy with the CPU", &[F::MBoMoveMemcpy], &[]),
-    ]),
-    (F::MDrvEvictFlags, &[
-        l("VRAM: to TT, else SYSTEM; TT and SYSTEM: to SYSTEM", &[], &[]),
-    ]),
+    (
+        F::MDrvTtCreate,
+        &[l(
+            "allocate a tt with the BO's caching (vmwgfx: always cached), no extra pages",
+            &[F::MTtInit],
+            &[],
+        )],
+    ),
+    (
+        F::MDrvTtDestroy,
+        &[l("finish the tt and free it", &[F::MTtFini], &[])],
+    ),
+    (
+        F::MDrvMove,
+        &[
+            l(
+                "no old resource, or SYSTEM without a tt: a null move",
+                &[F::MBoMoveNull],
+                &[],
+            ),
+            l(
+                "SYSTEM <-> TT: a null move (the GART binding is the driver's own business)",
+                &[F::MBoMoveNull],
+                &[],
+            ),
+            l(
+                "VRAM -> SYSTEM: ask for a hop through a TEMPORARY TT place (-EMULTIHOP)",
+                &[],
+                &[],
+            ),
+            l(
+                "everything else: copy with the CPU",
+                &[F::MBoMoveMemcpy],
+                &[],
+            ),
+        ],
+    ),
+    (
+        F::MDrvEvictFlags,
+        &[l(
+            "VRAM: to TT, else SYSTEM; TT and SYSTEM: to SYSTEM",
+            &[],
+            &[],
+        )],
+    ),
 ];
 
 impl Sim {
@@ -82,9 +112,7 @@ impl Sim {
         let r = match (old_mt, new_mt) {
             (None, _) => self.mbo_move_null(bo, new_res),
             (Some(PL_SYSTEM), _) if !has_tt => self.mbo_move_null(bo, new_res),
-            (Some(PL_SYSTEM), PL_TT) | (Some(PL_TT), PL_SYSTEM) => {
-                self.mbo_move_null(bo, new_res)
-            }
+            (Some(PL_SYSTEM), PL_TT) | (Some(PL_TT), PL_SYSTEM) => self.mbo_move_null(bo, new_res),
             (Some(PL_VRAM), PL_SYSTEM) => {
                 self.exit(Errno::Emultihop.code());
                 return Err((

@@ -431,9 +431,7 @@ impl MDelta {
                 (1, vec![c, x, f, old, new])
             }
             MDelta::Private { pfn, old, new } => (2, vec![pfn, old as u64, new as u64]),
-            MDelta::Shrinker { pt, pos, insert } => {
-                (3, vec![pt as u64, pos as u64, insert as u64])
-            }
+            MDelta::Shrinker { pt, pos, insert } => (3, vec![pt as u64, pos as u64, insert as u64]),
             MDelta::Lru {
                 list,
                 res,
@@ -445,10 +443,7 @@ impl MDelta {
                 range,
                 use_tt,
                 size,
-            } => (
-                5,
-                vec![mem_type as u64, range as u64, use_tt as u64, size],
-            ),
+            } => (5, vec![mem_type as u64, range as u64, use_tt as u64, size]),
             MDelta::ResNew {
                 id,
                 bo,
@@ -929,7 +924,10 @@ impl MState {
             s.push_str(&format!(" ---{o:2}---"));
         }
         s.push('\n');
-        for (k, label) in ["wc\t:", "uc\t:", "wc 32\t:", "uc 32\t:"].iter().enumerate() {
+        for (k, label) in ["wc\t:", "uc\t:", "wc 32\t:", "uc 32\t:"]
+            .iter()
+            .enumerate()
+        {
             s.push_str(label);
             for o in 0..NR_PAGE_ORDERS {
                 s.push_str(&format!(" {:8}", self.pool_types[o * 4 + k].blocks()));
@@ -949,12 +947,20 @@ pub fn pool_type_label(st: &crate::State, pt: u16) -> String {
     st.modern
         .as_deref()
         .and_then(|m| m.pool_types.get(pt as usize))
-        .map_or_else(|| format!("pool type {pt}"), |t| format!("pool type {}", t.name()))
+        .map_or_else(
+            || format!("pool type {pt}"),
+            |t| format!("pool type {}", t.name()),
+        )
 }
 
 /// A modern state change in words (narration of a span).
 pub fn describe_delta(st: &crate::State, d: &MDelta) -> String {
-    let mem = |t: u8| ["SYSTEM", "TT", "VRAM", "PRIV"].get(t as usize).copied().unwrap_or("PRIV+");
+    let mem = |t: u8| {
+        ["SYSTEM", "TT", "VRAM", "PRIV"]
+            .get(t as usize)
+            .copied()
+            .unwrap_or("PRIV+")
+    };
     match *d {
         MDelta::Count { ctr, by } => format!(
             "{} changes by {by:+}.",

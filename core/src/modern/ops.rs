@@ -162,12 +162,19 @@ impl Sim {
                 }
                 self.mdriver_placement(placement).map(|_| ())
             }
-            Action::BoCreatePlaces { pages, places, priority, .. } => {
+            Action::BoCreatePlaces {
+                pages,
+                places,
+                priority,
+                ..
+            } => {
                 if *pages == 0 || *pages > MAX_TT_PAGES {
                     return invalid(format!("a BO needs 1 to {MAX_TT_PAGES} pages, not {pages}"));
                 }
                 if *priority as usize >= super::TTM_MAX_BO_PRIORITY {
-                    return invalid(format!("priority {priority} is outside 0..3 (TTM_MAX_BO_PRIORITY 4)"));
+                    return invalid(format!(
+                        "priority {priority} is outside 0..3 (TTM_MAX_BO_PRIORITY 4)"
+                    ));
                 }
                 self.mplaces_valid(places)
             }
@@ -248,7 +255,10 @@ impl Sim {
             }
             Action::TtSwapout { tt, persistent } => {
                 if persistent.is_some() {
-                    self.note(no_counterpart("persistent swap storage", "ttm_tt_swapout always creates its own shmem file (mspec 3.6)"));
+                    self.note(no_counterpart(
+                        "persistent swap storage",
+                        "ttm_tt_swapout always creates its own shmem file (mspec 3.6)",
+                    ));
                     return done;
                 }
                 self.mtt_swapout(*tt)?;
@@ -260,26 +270,43 @@ impl Sim {
                 done
             }
             Action::TtWrite { tt, seed } => {
-                let pfns: Vec<u64> = self.state.tts[*tt as usize].pages.iter().flatten().copied().collect();
+                let pfns: Vec<u64> = self.state.tts[*tt as usize]
+                    .pages
+                    .iter()
+                    .flatten()
+                    .copied()
+                    .collect();
                 for (i, p) in pfns.into_iter().enumerate() {
                     self.set_content(p, crate::tt::data_tag(*seed, i as u32));
                 }
                 done
             }
             Action::TtBind { .. } | Action::TtUnbind { .. } => {
-                self.note(no_counterpart("ttm_tt_bind / ttm_tt_unbind", "binding is the driver's own business, inside its move (mspec 3.1)"));
+                self.note(no_counterpart(
+                    "ttm_tt_bind / ttm_tt_unbind",
+                    "binding is the driver's own business, inside its move (mspec 3.1)",
+                ));
                 done
             }
             Action::TtSetCaching { .. } => {
-                self.note(no_counterpart("ttm_tt_set_caching", "a tt's caching is fixed when it is created (mspec 1.2)"));
+                self.note(no_counterpart(
+                    "ttm_tt_set_caching",
+                    "a tt's caching is fixed when it is created (mspec 1.2)",
+                ));
                 done
             }
             Action::TtGetPage { .. } => {
-                self.note(no_counterpart("ttm_tt_get_page", "the whole tt is populated at once (mspec 9.5)"));
+                self.note(no_counterpart(
+                    "ttm_tt_get_page",
+                    "the whole tt is populated at once (mspec 9.5)",
+                ));
                 done
             }
             Action::SwapFileCreate { .. } => {
-                self.note(no_counterpart("a persistent swap file", "persistent swap storage was removed (mspec 3.6)"));
+                self.note(no_counterpart(
+                    "a persistent swap file",
+                    "persistent swap storage was removed (mspec 3.6)",
+                ));
                 done
             }
             Action::PoolShrink { nr_to_scan } | Action::DmaPoolShrink { nr_to_scan } => {
@@ -345,7 +372,10 @@ impl Sim {
                 done
             }
             Action::PoolFini | Action::PoolInit => {
-                self.note(no_counterpart("ttm_page_alloc_fini / init", "the pool lives and dies with the device and the global state (mspec 4.8)"));
+                self.note(no_counterpart(
+                    "ttm_page_alloc_fini / init",
+                    "the pool lives and dies with the device and the global state (mspec 4.8)",
+                ));
                 done
             }
             Action::BoCreate {
@@ -354,9 +384,14 @@ impl Sim {
                 kernel,
                 ..
             } => {
-                let (places, caching, pin) = translate_placement(&self.mdriver_placement(placement)?);
+                let (places, caching, pin) =
+                    translate_placement(&self.mdriver_placement(placement)?);
                 self.mnote_missing(&places);
-                let btype = if *kernel { bo_type::KERNEL } else { bo_type::DEVICE };
+                let btype = if *kernel {
+                    bo_type::KERNEL
+                } else {
+                    bo_type::DEVICE
+                };
                 let bo = self.mbo_create(*pages, btype, caching, 0, &places)?;
                 if pin {
                     self.mbo_reserve(bo)?;
@@ -372,11 +407,18 @@ impl Sim {
                 kernel,
                 priority,
             } => {
-                let btype = if *kernel { bo_type::KERNEL } else { bo_type::DEVICE };
-                Ok(Output::Bo(self.mbo_create(*pages, btype, *caching, *priority, places)?))
+                let btype = if *kernel {
+                    bo_type::KERNEL
+                } else {
+                    bo_type::DEVICE
+                };
+                Ok(Output::Bo(
+                    self.mbo_create(*pages, btype, *caching, *priority, places)?,
+                ))
             }
             Action::BoValidate { bo, placement, pin } => {
-                let (places, _, pin_word) = translate_placement(&self.mdriver_placement(placement)?);
+                let (places, _, pin_word) =
+                    translate_placement(&self.mdriver_placement(placement)?);
                 self.mnote_missing(&places);
                 let bo = *bo;
                 self.mbo_reserve(bo)?;
@@ -423,7 +465,10 @@ impl Sim {
             }
             Action::BoKunmap { .. } => done,
             Action::EvictMm { .. } => {
-                self.note(no_counterpart("ttm_bo_evict_mm", "not modelled for 6.12 yet (ttm_resource_manager_evict_all)"));
+                self.note(no_counterpart(
+                    "ttm_bo_evict_mm",
+                    "not modelled for 6.12 yet (ttm_resource_manager_evict_all)",
+                ));
                 done
             }
             Action::BoSwapout => {
@@ -446,7 +491,10 @@ impl Sim {
                 done
             }
             Action::GpuExec { .. } | Action::FenceSignal { .. } => {
-                self.note(no_counterpart("GPU fences", "fences (dma_resv) are not modelled for 6.12 yet; every BO is idle"));
+                self.note(no_counterpart(
+                    "GPU fences",
+                    "fences (dma_resv) are not modelled for 6.12 yet; every BO is idle",
+                ));
                 done
             }
             Action::BoWrite { bo, seed } => {
@@ -454,16 +502,31 @@ impl Sim {
                 match b.res.map(|r| self.m().resources[r as usize].clone()) {
                     Some(r) if !self.m().managers[r.mem_type as usize].use_tt => {
                         for i in 0..r.pages {
-                            let old = self.state.io_contents.get(&(r.mem_type, r.start + i)).copied().unwrap_or(crate::state::CONTENT_STALE);
+                            let old = self
+                                .state
+                                .io_contents
+                                .get(&(r.mem_type, r.start + i))
+                                .copied()
+                                .unwrap_or(crate::state::CONTENT_STALE);
                             let new = crate::tt::data_tag(*seed, i as u32);
                             if old != new {
-                                self.d(crate::state::Delta::IoContent { mem_type: r.mem_type, page: r.start + i, old, new });
+                                self.d(crate::state::Delta::IoContent {
+                                    mem_type: r.mem_type,
+                                    page: r.start + i,
+                                    old,
+                                    new,
+                                });
                             }
                         }
                     }
                     _ => {
                         if let Some(t) = b.tt {
-                            let pfns: Vec<u64> = self.state.tts[t as usize].pages.iter().flatten().copied().collect();
+                            let pfns: Vec<u64> = self.state.tts[t as usize]
+                                .pages
+                                .iter()
+                                .flatten()
+                                .copied()
+                                .collect();
                             for (i, p) in pfns.into_iter().enumerate() {
                                 self.set_content(p, crate::tt::data_tag(*seed, i as u32));
                             }

@@ -14,88 +14,297 @@ use crate::sim::Sim;
 
 /// Pseudocode of the ttm_bo.c functions (our own words; v6.12).
 pub(crate) const CODE: &[Listing] = &[
-    (F::MBoInitReserved, &[
-        l("one reference, not pinned, its own reservation locked (a BO starts locked)", &[], &[Modern(MK::BoNew)]),
-        l("bo_count += 1; no accounting charge any more", &[], &[Modern(MK::Count(MC::BoCount))]),
-        l("validate it to the requested placement", &[F::MBoValidate], &[]),
-        l("on failure unlock and drop the reference", &[F::MBoUnreserve, F::MBoPut], &[]),
-    ]),
-    (F::MBoValidate, &[
-        l("no places at all: gut the BO (it loses its resource)", &[F::MBoPipelineGutting], &[]),
-        l("pass 1 without FALLBACK places and without eviction, pass 2 without DESIRED ones", &[], &[]),
-        l("the current resource is compatible for this pass: return 0, nothing moves", &[F::MResourceCompatible], &[]),
-        l("pinned: -EINVAL", &[], &[]),
-        l("allocate a resource for the pass; -ENOSPC → the next pass", &[F::MBoAllocResource], &[]),
-        l("move there; -EMULTIHOP: move to the hop place first, then again", &[F::MBoHandleMoveMem, F::MBoMemSpace], &[]),
-        l("a failed move frees the new resource", &[F::MResourceFree], &[]),
-        l("both passes full: -ENOMEM (for userspace); a SYSTEM BO always gets a tt", &[F::MTtCreate], &[]),
-    ]),
-    (F::MBoAllocResource, &[
-        l("for each place: skip absent managers, DESIRED in pass 2, FALLBACK in pass 1", &[], &[]),
-        l("try the manager", &[F::MResourceAlloc], &[]),
-        l("-ENOSPC in pass 2 outside SYSTEM: evict for this place; -EBUSY → next place", &[F::MBoEvictAlloc], &[]),
-        l("all places tried: -ENOSPC", &[], &[]),
-    ]),
-    (F::MBoMemSpace, &[
-        l("allocate without eviction, then once more evicting", &[F::MBoAllocResource], &[]),
-    ]),
-    (F::MBoEvictAlloc, &[
-        l("walk the manager's LRUs with trylocks until one allocation succeeds", &[F::MLruWalkForEvict], &[]),
-        l("progress → 0; none → -EBUSY (the caller tries its next place)", &[], &[]),
-    ]),
-    (F::MBoEvictCb, &[
-        l("pinned, or cannot free space in the wanted range: skip it", &[], &[]),
-        l("a zombie: destroy its tt and free its resource; else evict it", &[F::MBoTtDestroy, F::MResourceFree, F::MBoEvict], &[]),
-        l("then try the evictor's allocation; -ENOSPC → walk on to the next BO", &[F::MResourceAlloc], &[]),
-    ]),
-    (F::MBoEvict, &[
-        l("ask the driver where evicted BOs of this type go", &[F::MDrvEvictFlags], &[]),
-        l("nowhere: purge the contents (gutting)", &[F::MBoPipelineGutting], &[]),
-        l("find space there, which may evict in the target manager too", &[F::MBoMemSpace], &[]),
-        l("move, bouncing through a hop if the driver asks", &[F::MBoHandleMoveMem], &[]),
-        l("on failure free the new resource", &[F::MResourceFree], &[]),
-    ]),
-    (F::MBoHandleMoveMem, &[
-        l("unmap the BO's CPU mappings", &[], &[]),
-        l("tt-backed destination: make sure there is a tt (zeroed if the old place had one)", &[F::MTtCreate], &[]),
-        l("and outside SYSTEM populate it", &[F::MTtPopulate], &[]),
-        l("the driver always moves the data", &[F::MDrvMove], &[]),
-        l("bytes_moved += the BO's size", &[], &[Modern(MK::Count(MC::BytesMoved))]),
-        l("on error a tt made for a place without one is destroyed again", &[F::MBoTtDestroy], &[]),
-    ]),
-    (F::MBoSwapout, &[
-        l("walk this manager's LRUs with trylocks; stop after one BO is swapped", &[F::MLruWalkForEvict], &[]),
-    ]),
-    (F::MBoSwapoutCb, &[
-        l("skip pinned BOs and tts that are missing, unpopulated, EXTERNAL or SWAPPED", &[], &[]),
-        l("a zombie: destroy its tt and resource; its pages count as progress", &[F::MBoTtDestroy, F::MResourceFree], &[]),
-        l("not in SYSTEM: get a SYSTEM resource and move there first", &[F::MResourceAlloc, F::MBoHandleMoveMem], &[]),
-        l("unmap, then swap the tt out; its page count is the progress", &[F::MTtSwapout], &[]),
-    ]),
-    (F::MBoPin, &[
-        l("leave the bulk move; pin_count += 1 (the list changes at the next LRU update)", &[], &[Modern(MK::Set(MV::Bo(MB::PinCount)))]),
-    ]),
-    (F::MBoUnpin, &[
-        l("not pinned: warn and return; else pin_count -= 1", &[], &[Modern(MK::Set(MV::Bo(MB::PinCount)))]),
-    ]),
-    (F::MBoReserve, &[
-        l("trylock (no_wait) or lock the BO's reservation; it stays on its LRU", &[], &[Modern(MK::Set(MV::Bo(MB::Lock)))]),
-    ]),
-    (F::MBoUnreserve, &[
-        l("move its resource to the tail of its list, then unlock", &[F::MResourceMoveToLruTail], &[Modern(MK::Set(MV::Bo(MB::Lock)))]),
-    ]),
-    (F::MBoPut, &[
-        l("drop a reference; the last one releases the BO", &[F::MBoRelease], &[]),
-    ]),
-    (F::MBoRelease, &[
-        l("lock held elsewhere: mark it deleted and queue its delayed delete (a zombie)", &[], &[Modern(MK::Set(MV::Bo(MB::Deleted)))]),
-        l("else clean up now: destroy the tt, free the resource", &[F::MBoTtDestroy, F::MResourceFree], &[]),
-        l("bo_count -= 1; the destroy callback runs", &[], &[Modern(MK::Count(MC::BoCount)), Modern(MK::Set(MV::Bo(MB::Alive)))]),
-    ]),
-    (F::MBoVmFault, &[
-        l("reserve the BO; a BO in system memory gets its whole tt populated", &[F::MBoReserve, F::MTtPopulate], &[]),
-        l("populate errors: SIGBUS (NOPAGE for -EINTR/-EAGAIN); map up to 16 pages", &[F::MBoUnreserve], &[]),
-    ]),
+    (
+        F::MBoInitReserved,
+        &[
+            l(
+                "one reference, not pinned, its own reservation locked (a BO starts locked)",
+                &[],
+                &[Modern(MK::BoNew)],
+            ),
+            l(
+                "bo_count += 1; no accounting charge any more",
+                &[],
+                &[Modern(MK::Count(MC::BoCount))],
+            ),
+            l(
+                "validate it to the requested placement",
+                &[F::MBoValidate],
+                &[],
+            ),
+            l(
+                "on failure unlock and drop the reference",
+                &[F::MBoUnreserve, F::MBoPut],
+                &[],
+            ),
+        ],
+    ),
+    (
+        F::MBoValidate,
+        &[
+            l(
+                "no places at all: gut the BO (it loses its resource)",
+                &[F::MBoPipelineGutting],
+                &[],
+            ),
+            l(
+                "pass 1 without FALLBACK places and without eviction, pass 2 without DESIRED ones",
+                &[],
+                &[],
+            ),
+            l(
+                "the current resource is compatible for this pass: return 0, nothing moves",
+                &[F::MResourceCompatible],
+                &[],
+            ),
+            l("pinned: -EINVAL", &[], &[]),
+            l(
+                "allocate a resource for the pass; -ENOSPC → the next pass",
+                &[F::MBoAllocResource],
+                &[],
+            ),
+            l(
+                "move there; -EMULTIHOP: move to the hop place first, then again",
+                &[F::MBoHandleMoveMem, F::MBoMemSpace],
+                &[],
+            ),
+            l(
+                "a failed move frees the new resource",
+                &[F::MResourceFree],
+                &[],
+            ),
+            l(
+                "both passes full: -ENOMEM (for userspace); a SYSTEM BO always gets a tt",
+                &[F::MTtCreate],
+                &[],
+            ),
+        ],
+    ),
+    (
+        F::MBoAllocResource,
+        &[
+            l(
+                "for each place: skip absent managers, DESIRED in pass 2, FALLBACK in pass 1",
+                &[],
+                &[],
+            ),
+            l("try the manager", &[F::MResourceAlloc], &[]),
+            l(
+                "-ENOSPC in pass 2 outside SYSTEM: evict for this place; -EBUSY → next place",
+                &[F::MBoEvictAlloc],
+                &[],
+            ),
+            l("all places tried: -ENOSPC", &[], &[]),
+        ],
+    ),
+    (
+        F::MBoMemSpace,
+        &[l(
+            "allocate without eviction, then once more evicting",
+            &[F::MBoAllocResource],
+            &[],
+        )],
+    ),
+    (
+        F::MBoEvictAlloc,
+        &[
+            l(
+                "walk the manager's LRUs with trylocks until one allocation succeeds",
+                &[F::MLruWalkForEvict],
+                &[],
+            ),
+            l(
+                "progress → 0; none → -EBUSY (the caller tries its next place)",
+                &[],
+                &[],
+            ),
+        ],
+    ),
+    (
+        F::MBoEvictCb,
+        &[
+            l(
+                "pinned, or cannot free space in the wanted range: skip it",
+                &[],
+                &[],
+            ),
+            l(
+                "a zombie: destroy its tt and free its resource; else evict it",
+                &[F::MBoTtDestroy, F::MResourceFree, F::MBoEvict],
+                &[],
+            ),
+            l(
+                "then try the evictor's allocation; -ENOSPC → walk on to the next BO",
+                &[F::MResourceAlloc],
+                &[],
+            ),
+        ],
+    ),
+    (
+        F::MBoEvict,
+        &[
+            l(
+                "ask the driver where evicted BOs of this type go",
+                &[F::MDrvEvictFlags],
+                &[],
+            ),
+            l(
+                "nowhere: purge the contents (gutting)",
+                &[F::MBoPipelineGutting],
+                &[],
+            ),
+            l(
+                "find space there, which may evict in the target manager too",
+                &[F::MBoMemSpace],
+                &[],
+            ),
+            l(
+                "move, bouncing through a hop if the driver asks",
+                &[F::MBoHandleMoveMem],
+                &[],
+            ),
+            l("on failure free the new resource", &[F::MResourceFree], &[]),
+        ],
+    ),
+    (
+        F::MBoHandleMoveMem,
+        &[
+            l("unmap the BO's CPU mappings", &[], &[]),
+            l(
+                "tt-backed destination: make sure there is a tt (zeroed if the old place had one)",
+                &[F::MTtCreate],
+                &[],
+            ),
+            l("and outside SYSTEM populate it", &[F::MTtPopulate], &[]),
+            l("the driver always moves the data", &[F::MDrvMove], &[]),
+            l(
+                "bytes_moved += the BO's size",
+                &[],
+                &[Modern(MK::Count(MC::BytesMoved))],
+            ),
+            l(
+                "on error a tt made for a place without one is destroyed again",
+                &[F::MBoTtDestroy],
+                &[],
+            ),
+        ],
+    ),
+    (
+        F::MBoSwapout,
+        &[l(
+            "walk this manager's LRUs with trylocks; stop after one BO is swapped",
+            &[F::MLruWalkForEvict],
+            &[],
+        )],
+    ),
+    (
+        F::MBoSwapoutCb,
+        &[
+            l(
+                "skip pinned BOs and tts that are missing, unpopulated, EXTERNAL or SWAPPED",
+                &[],
+                &[],
+            ),
+            l(
+                "a zombie: destroy its tt and resource; its pages count as progress",
+                &[F::MBoTtDestroy, F::MResourceFree],
+                &[],
+            ),
+            l(
+                "not in SYSTEM: get a SYSTEM resource and move there first",
+                &[F::MResourceAlloc, F::MBoHandleMoveMem],
+                &[],
+            ),
+            l(
+                "unmap, then swap the tt out; its page count is the progress",
+                &[F::MTtSwapout],
+                &[],
+            ),
+        ],
+    ),
+    (
+        F::MBoPin,
+        &[l(
+            "leave the bulk move; pin_count += 1 (the list changes at the next LRU update)",
+            &[],
+            &[Modern(MK::Set(MV::Bo(MB::PinCount)))],
+        )],
+    ),
+    (
+        F::MBoUnpin,
+        &[l(
+            "not pinned: warn and return; else pin_count -= 1",
+            &[],
+            &[Modern(MK::Set(MV::Bo(MB::PinCount)))],
+        )],
+    ),
+    (
+        F::MBoReserve,
+        &[l(
+            "trylock (no_wait) or lock the BO's reservation; it stays on its LRU",
+            &[],
+            &[Modern(MK::Set(MV::Bo(MB::Lock)))],
+        )],
+    ),
+    (
+        F::MBoUnreserve,
+        &[l(
+            "move its resource to the tail of its list, then unlock",
+            &[F::MResourceMoveToLruTail],
+            &[Modern(MK::Set(MV::Bo(MB::Lock)))],
+        )],
+    ),
+    (
+        F::MBoPut,
+        &[l(
+            "drop a reference; the last one releases the BO",
+            &[F::MBoRelease],
+            &[],
+        )],
+    ),
+    (
+        F::MBoRelease,
+        &[
+            l(
+                "lock held elsewhere: mark it deleted and queue its delayed delete (a zombie)",
+                &[],
+                &[Modern(MK::Set(MV::Bo(MB::Deleted)))],
+            ),
+            l(
+                "else clean up now: destroy the tt, free the resource",
+                &[F::MBoTtDestroy, F::MResourceFree],
+                &[],
+            ),
+            l(
+                "bo_count -= 1; the destroy callback runs",
+                &[],
+                &[
+                    Modern(MK::Count(MC::BoCount)),
+                    Modern(MK::Set(MV::Bo(MB::Alive))),
+                ],
+            ),
+        ],
+    ),
+    (
+        F::MBoVmFault,
+        &[
+            l(
+                "reserve the BO; a BO in system memory gets its whole tt populated",
+                &[F::MBoReserve, F::MTtPopulate],
+                &[],
+            ),
+            l(
+                "populate errors: SIGBUS (NOPAGE for -EINTR/-EAGAIN); map up to 16 pages",
+                &[],
+                &[],
+            ),
+            l(
+                "unlock the reservation directly: a fault does not bump the LRU",
+                &[],
+                &[Modern(MK::Set(MV::Bo(MB::Lock)))],
+            ),
+        ],
+    ),
 ];
 
 impl Sim {
@@ -142,7 +351,10 @@ impl Sim {
         places: &[TtmPlace],
     ) -> KResult<u32> {
         let id = self.m().bos.len() as u32;
-        self.enter(Func::MBoInitReserved, &[id as u64, pages as u64, btype as u64]);
+        self.enter(
+            Func::MBoInitReserved,
+            &[id as u64, pages as u64, btype as u64],
+        );
         self.md(MDelta::BoNew {
             id,
             num_pages: pages,
@@ -299,7 +511,10 @@ impl Sim {
 
     /// `ttm_bo_evict_alloc` (mspec 6.7), trylock phase only.
     fn mbo_evict_alloc(&mut self, place: &TtmPlace, evictor: u32) -> KResult<u32> {
-        self.enter(Func::MBoEvictAlloc, &[place.mem_type as u64, evictor as u64]);
+        self.enter(
+            Func::MBoEvictAlloc,
+            &[place.mem_type as u64, evictor as u64],
+        );
         let cb = WalkCb::Evict {
             place: *place,
             evictor,
@@ -383,8 +598,13 @@ impl Sim {
         evict: bool,
     ) -> Result<(), (Errno, Option<TtmPlace>)> {
         let new_mt = self.m().resources[res as usize].mem_type;
-        self.enter(Func::MBoHandleMoveMem, &[bo as u64, new_mt as u64, evict as u64]);
-        let old_use_tt = self.m().bo_mem_type(bo)
+        self.enter(
+            Func::MBoHandleMoveMem,
+            &[bo as u64, new_mt as u64, evict as u64],
+        );
+        let old_use_tt = self
+            .m()
+            .bo_mem_type(bo)
             .is_none_or(|mt| self.m().managers[mt as usize].use_tt);
         let new_use_tt = self.m().managers[new_mt as usize].use_tt;
         if new_use_tt {
@@ -541,7 +761,9 @@ impl Sim {
             return self.ret(Err(e));
         }
         let r = self.mbo_populate_if_system(bo);
-        self.mbo_unreserve(bo);
+        // The fault path unlocks the reservation itself (no ttm_bo_unreserve): the BO keeps its
+        // LRU position (M14's final SYSTEM LRU).
+        self.mbo_set(bo, MBoField::Lock, 0);
         self.ret(r)
     }
 }

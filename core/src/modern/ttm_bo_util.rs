@@ -63,7 +63,12 @@ impl Sim {
     /// `ttm_lru_walk_for_evict` (mspec 6.8), trylock only (the ticket phase of mspec 6.7 step 2
     /// is not modelled). Returns the progress and, for eviction, the evictor's new resource.
     /// Resources already visited are not visited again in the same walk (the hitch).
-    pub(crate) fn mlru_walk(&mut self, mt: u8, target: u64, cb: WalkCb) -> KResult<(u64, Option<u32>)> {
+    pub(crate) fn mlru_walk(
+        &mut self,
+        mt: u8,
+        target: u64,
+        cb: WalkCb,
+    ) -> KResult<(u64, Option<u32>)> {
         self.enter(Func::MLruWalkForEvict, &[mt as u64, target]);
         let mut seen = BTreeSet::new();
         let mut progress = 0u64;
@@ -108,7 +113,13 @@ impl Sim {
 
     /// `ttm_bo_move_null` (mspec 7.2).
     pub(crate) fn mbo_move_null(&mut self, bo: u32, new_res: u32) -> KResult {
-        self.enter(Func::MBoMoveNull, &[bo as u64, self.m().resources[new_res as usize].mem_type as u64]);
+        self.enter(
+            Func::MBoMoveNull,
+            &[
+                bo as u64,
+                self.m().resources[new_res as usize].mem_type as u64,
+            ],
+        );
         if let Some(old) = self.m().bos[bo as usize].res {
             self.mresource_free(bo, old);
         }
@@ -165,7 +176,8 @@ impl Sim {
     /// `ttm_bo_move_sync_cleanup` (mspec 7.3 step 5).
     fn mbo_move_sync_cleanup(&mut self, bo: u32, new_res: u32) {
         self.enter(Func::MBoMoveSyncCleanup, &[bo as u64]);
-        let dst_tt = self.m().managers[self.m().resources[new_res as usize].mem_type as usize].use_tt;
+        let dst_tt =
+            self.m().managers[self.m().resources[new_res as usize].mem_type as usize].use_tt;
         if !dst_tt {
             self.mbo_tt_destroy(bo);
         }

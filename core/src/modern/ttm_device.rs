@@ -9,30 +9,90 @@ use crate::sim::Sim;
 
 /// Pseudocode of the device functions (our own words; v6.12).
 pub(crate) const CODE: &[Listing] = &[
-    (F::MDeviceInit, &[
-        l("no vma manager: -EINVAL", &[], &[]),
-        l("the first device creates the global state", &[F::MGlobalInit], &[]),
-        l("create the \"ttm\" workqueue", &[], &[]),
-        l("set up the built-in SYSTEM manager", &[F::MSysManInit], &[]),
-        l("initialise the device's pool (NUMA node, DMA alloc, dma32)", &[F::MPoolInit], &[]),
-        l("put the device on the global device list", &[], &[]),
-        l("the driver then registers its TT and VRAM managers", &[F::MRangeManInit], &[]),
-    ]),
-    (F::MGlobalInit, &[
-        l("num_pages = half of RAM; num_dma32 = lowmem, at most 2 GiB", &[], &[]),
-        l("pool manager: default page_pool_size, the 44 global pool types, the shrinker", &[F::MPoolMgrInit], &[]),
-        l("tt manager: default pages_limit and dma32_pages_limit", &[F::MTtMgrInit], &[]),
-        l("allocate the dummy read page; bo_count = 0", &[], &[Modern(MK::Set(MV::GlobalUp))]),
-    ]),
-    (F::MGlobalSwapout, &[
-        l("for each device on the list: ask it to swap out one BO", &[F::MDeviceSwapout], &[]),
-        l("on the first success move that device to the list tail and stop", &[], &[]),
-        l("return the last result (0: nothing could be swapped)", &[], &[]),
-    ]),
-    (F::MDeviceSwapout, &[
-        l("for memory types 0..7 with a manager that uses tts: SYSTEM first, then TT", &[], &[]),
-        l("swap out one BO of that manager; stop at the first non-zero result", &[F::MBoSwapout], &[]),
-    ]),
+    (
+        F::MDeviceInit,
+        &[
+            l("no vma manager: -EINVAL", &[], &[]),
+            l(
+                "the first device creates the global state",
+                &[F::MGlobalInit],
+                &[],
+            ),
+            l("create the \"ttm\" workqueue", &[], &[]),
+            l("set up the built-in SYSTEM manager", &[F::MSysManInit], &[]),
+            l(
+                "initialise the device's pool (NUMA node, DMA alloc, dma32)",
+                &[F::MPoolInit],
+                &[],
+            ),
+            l("put the device on the global device list", &[], &[]),
+            l(
+                "the driver then registers its TT and VRAM managers",
+                &[F::MRangeManInit],
+                &[],
+            ),
+        ],
+    ),
+    (
+        F::MGlobalInit,
+        &[
+            l(
+                "num_pages = half of RAM; num_dma32 = lowmem, at most 2 GiB",
+                &[],
+                &[],
+            ),
+            l(
+                "pool manager: default page_pool_size, the 44 global pool types, the shrinker",
+                &[F::MPoolMgrInit],
+                &[],
+            ),
+            l(
+                "tt manager: default pages_limit and dma32_pages_limit",
+                &[F::MTtMgrInit],
+                &[],
+            ),
+            l(
+                "allocate the dummy read page; bo_count = 0",
+                &[],
+                &[Modern(MK::Set(MV::GlobalUp))],
+            ),
+        ],
+    ),
+    (
+        F::MGlobalSwapout,
+        &[
+            l(
+                "for each device on the list: ask it to swap out one BO",
+                &[F::MDeviceSwapout],
+                &[],
+            ),
+            l(
+                "on the first success move that device to the list tail and stop",
+                &[],
+                &[],
+            ),
+            l(
+                "return the last result (0: nothing could be swapped)",
+                &[],
+                &[],
+            ),
+        ],
+    ),
+    (
+        F::MDeviceSwapout,
+        &[
+            l(
+                "for memory types 0..7 with a manager that uses tts: SYSTEM first, then TT",
+                &[],
+                &[],
+            ),
+            l(
+                "swap out one BO of that manager; stop at the first non-zero result",
+                &[F::MBoSwapout],
+                &[],
+            ),
+        ],
+    ),
 ];
 
 impl Sim {

@@ -291,15 +291,8 @@ impl Sim {
             let size = 1u64 << order;
             let pfns: Vec<(u64, Loc)> = (s..(s + size).min(end))
                 .filter_map(|i| {
-                    self.state.tts[tt as usize].pages[i as usize].map(|p| {
-                        (
-                            p,
-                            Loc::Tt {
-                                tt,
-                                slot: i as u32,
-                            },
-                        )
-                    })
+                    self.state.tts[tt as usize].pages[i as usize]
+                        .map(|p| (p, Loc::Tt { tt, slot: i as u32 }))
                 })
                 .collect();
             match self.pool_select_type(caching, order) {

@@ -55,7 +55,10 @@ pub struct TtmPlace {
     pub lpfn: u64,
 }
 
-object_only!(TtmPlace, "a JSON object (a place: mem_type, flags, fpfn, lpfn)");
+object_only!(
+    TtmPlace,
+    "a JSON object (a place: mem_type, flags, fpfn, lpfn)"
+);
 
 impl TtmPlace {
     /// A whole memory type with flags.
@@ -75,7 +78,9 @@ impl TtmPlace {
 
 /// A placement in words: "[VRAM | DESIRED, TT | FALLBACK]".
 pub fn places_text(places: &[TtmPlace]) -> String {
-    let names = ["SYSTEM", "TT", "VRAM", "PRIV", "PRIV+1", "PRIV+2", "PRIV+3", "PRIV+4"];
+    let names = [
+        "SYSTEM", "TT", "VRAM", "PRIV", "PRIV+1", "PRIV+2", "PRIV+3", "PRIV+4",
+    ];
     let flags = ["CONTIGUOUS", "TOPDOWN", "TEMPORARY", "DESIRED", "FALLBACK"];
     let one = |p: &TtmPlace| {
         let mut s = names.get(p.mem_type as usize).unwrap_or(&"?").to_string();
@@ -90,7 +95,10 @@ pub fn places_text(places: &[TtmPlace]) -> String {
         }
         s
     };
-    format!("[{}]", places.iter().map(one).collect::<Vec<_>>().join(", "))
+    format!(
+        "[{}]",
+        places.iter().map(one).collect::<Vec<_>>().join(", ")
+    )
 }
 
 /// The trace argument for a placement: 9 bits per place (present, mem_type, flags), at most 7.
@@ -257,7 +265,11 @@ impl Sim {
     /// A range manager's allocation (mspec 5.4): best fit (or TOPDOWN) inside [fpfn, lpfn).
     pub(crate) fn mrange_fit(&self, mt: u8, pages: u64, p: &TtmPlace) -> Option<u64> {
         let man = &self.m().managers[mt as usize];
-        let lpfn = if p.lpfn == 0 { man.size } else { p.lpfn.min(man.size) };
+        let lpfn = if p.lpfn == 0 {
+            man.size
+        } else {
+            p.lpfn.min(man.size)
+        };
         let mut used: Vec<(u64, u64)> = self
             .m()
             .resources
@@ -290,10 +302,7 @@ impl Sim {
 
     /// `ttm_range_man_alloc` / `ttm_sys_man_alloc` errors end here when a manager is missing.
     pub(crate) fn mman_present(&self, mt: u8) -> bool {
-        self.m()
-            .managers
-            .get(mt as usize)
-            .is_some_and(|m| m.used)
+        self.m().managers.get(mt as usize).is_some_and(|m| m.used)
     }
 
     /// A resource to the caller, or -ENOSPC (used by the range manager).

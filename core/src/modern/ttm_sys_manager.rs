@@ -1,21 +1,31 @@
 //! drivers/gpu/drm/ttm/ttm_sys_manager.c of Linux 6.12 (mspec 5.3): the SYSTEM manager every
 //! device has built in. It never runs out of space.
 
+use super::ttm_resource::TtmPlace;
 use super::{MDelta, PL_SYSTEM};
 use crate::code::{k::*, l, Listing};
 use crate::errno::KResult;
 use crate::func::Func;
 use crate::sim::Sim;
-use super::ttm_resource::TtmPlace;
 
 /// Pseudocode of the SYSTEM manager (our own words; v6.12).
 pub(crate) const CODE: &[Listing] = &[
-    (F::MSysManInit, &[
-        l("the device's SYSTEM manager: backed by tts, size 0, registered and enabled", &[], &[Modern(MK::ManInit)]),
-    ]),
-    (F::MSysManAlloc, &[
-        l("allocate the small resource struct and initialise it (never -ENOSPC)", &[F::MResourceInit], &[]),
-    ]),
+    (
+        F::MSysManInit,
+        &[l(
+            "the device's SYSTEM manager: backed by tts, size 0, registered and enabled",
+            &[],
+            &[Modern(MK::ManInit)],
+        )],
+    ),
+    (
+        F::MSysManAlloc,
+        &[l(
+            "allocate the small resource struct and initialise it (never -ENOSPC)",
+            &[F::MResourceInit],
+            &[],
+        )],
+    ),
 ];
 
 impl Sim {

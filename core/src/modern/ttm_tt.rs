@@ -12,55 +12,179 @@ use crate::state::{Delta, TtBackend, Var};
 
 /// Pseudocode of the tt functions (our own words; v6.12).
 pub(crate) const CODE: &[Listing] = &[
-    (F::MTtMgrInit, &[
-        l("pages_limit 0 → num_pages (half of RAM)", &[], &[Modern(MK::Set(MV::Param))]),
-        l("dma32_pages_limit 0 → lowmem, at most 2 GiB", &[], &[Modern(MK::Set(MV::Param))]),
-    ]),
-    (F::MTtCreate, &[
-        l("the BO already has a tt: nothing to do", &[], &[]),
-        l("flags by BO type: device → ZERO_ALLOC if asked, kernel → none, sg → EXTERNAL", &[], &[]),
-        l("the driver allocates the tt and fixes its caching", &[F::MDrvTtCreate], &[]),
-        l("remember the tt in the BO", &[], &[Modern(MK::Set(MV::Bo(MB::Tt)))]),
-    ]),
-    (F::MTtInit, &[
-        l("set page_flags, num_pages and the caching, which never changes afterwards", &[], &[TtNew, Set(V::TtCaching)]),
-        l("allocate the zeroed page array; no pages yet", &[], &[]),
-    ]),
-    (F::MTtPopulate, &[
-        l("already populated: return 0", &[], &[]),
-        l("unless EXTERNAL: charge num_pages to ttm_pages_allocated (and dma32) first", &[], &[Modern(MK::Count(MC::PagesAllocated)), Modern(MK::Count(MC::Dma32PagesAllocated))]),
-        l("while above pages_limit or dma32_pages_limit: swap one BO out", &[F::MGlobalSwapout], &[]),
-        l("nothing could be swapped: carry on anyway (the limit is soft)", &[], &[]),
-        l("allocate the pages from the device's pool", &[F::MPoolAlloc], &[]),
-        l("on error take the charge back and return it", &[], &[Modern(MK::Count(MC::PagesAllocated)), Modern(MK::Count(MC::Dma32PagesAllocated))]),
-        l("mark the tt populated", &[], &[Set(V::TtFlags), Set(V::TtState)]),
-        l("if it was swapped out: read it back; on error unpopulate", &[F::MTtSwapin, F::MTtUnpopulate], &[]),
-    ]),
-    (F::MTtUnpopulate, &[
-        l("not populated: return", &[], &[]),
-        l("give the pages back to the pool", &[F::MPoolFree], &[]),
-        l("unless EXTERNAL: subtract num_pages from the counters", &[], &[Modern(MK::Count(MC::PagesAllocated)), Modern(MK::Count(MC::Dma32PagesAllocated))]),
-        l("clear PRIV_POPULATED", &[], &[Set(V::TtFlags), Set(V::TtState)]),
-    ]),
-    (F::MTtSwapout, &[
-        l("create a shmem file \"ttm swap\" of the tt's size", &[F::ShmemFileSetup], &[]),
-        l("copy every page into the file; on error release the file", &[F::ShmemReadMappingPage, F::Fput], &[SwapWrite]),
-        l("unpopulate: WC/UC pages feed the pools, cached ones go to the system", &[F::MTtUnpopulate], &[]),
-        l("keep the file, set SWAPPED and return num_pages", &[], &[Set(V::TtSwap), Set(V::TtFlags)]),
-    ]),
-    (F::MTtSwapin, &[
-        l("for each page: read the file page and copy it into the tt page", &[F::ShmemReadMappingPage], &[Content]),
-        l("release the file, forget it and clear SWAPPED", &[F::Fput], &[Set(V::TtSwap), Set(V::TtFlags)]),
-    ]),
-    (F::MTtFini, &[
-        l("release the swap file if there is one", &[F::Fput], &[]),
-        l("free the page array", &[], &[Set(V::TtAlive)]),
-    ]),
-    (F::MBoTtDestroy, &[
-        l("unpopulate the tt", &[F::MTtUnpopulate], &[]),
-        l("the driver destroys it", &[F::MDrvTtDestroy], &[]),
-        l("the BO has no tt any more", &[], &[Modern(MK::Set(MV::Bo(MB::Tt)))]),
-    ]),
+    (
+        F::MTtMgrInit,
+        &[
+            l(
+                "pages_limit 0 → num_pages (half of RAM)",
+                &[],
+                &[Modern(MK::Set(MV::Param))],
+            ),
+            l(
+                "dma32_pages_limit 0 → lowmem, at most 2 GiB",
+                &[],
+                &[Modern(MK::Set(MV::Param))],
+            ),
+        ],
+    ),
+    (
+        F::MTtCreate,
+        &[
+            l("the BO already has a tt: nothing to do", &[], &[]),
+            l(
+                "flags by BO type: device → ZERO_ALLOC if asked, kernel → none, sg → EXTERNAL",
+                &[],
+                &[],
+            ),
+            l(
+                "the driver allocates the tt and fixes its caching",
+                &[F::MDrvTtCreate],
+                &[],
+            ),
+            l(
+                "remember the tt in the BO",
+                &[],
+                &[Modern(MK::Set(MV::Bo(MB::Tt)))],
+            ),
+        ],
+    ),
+    (
+        F::MTtInit,
+        &[
+            l(
+                "set page_flags, num_pages and the caching, which never changes afterwards",
+                &[],
+                &[TtNew, Set(V::TtCaching)],
+            ),
+            l("allocate the zeroed page array; no pages yet", &[], &[]),
+        ],
+    ),
+    (
+        F::MTtPopulate,
+        &[
+            l("already populated: return 0", &[], &[]),
+            l(
+                "unless EXTERNAL: charge num_pages to ttm_pages_allocated (and dma32) first",
+                &[],
+                &[
+                    Modern(MK::Count(MC::PagesAllocated)),
+                    Modern(MK::Count(MC::Dma32PagesAllocated)),
+                ],
+            ),
+            l(
+                "while above pages_limit or dma32_pages_limit: swap one BO out",
+                &[F::MGlobalSwapout],
+                &[],
+            ),
+            l(
+                "nothing could be swapped: carry on anyway (the limit is soft)",
+                &[],
+                &[],
+            ),
+            l(
+                "allocate the pages from the device's pool",
+                &[F::MPoolAlloc],
+                &[],
+            ),
+            l(
+                "on error take the charge back and return it",
+                &[],
+                &[
+                    Modern(MK::Count(MC::PagesAllocated)),
+                    Modern(MK::Count(MC::Dma32PagesAllocated)),
+                ],
+            ),
+            l(
+                "mark the tt populated",
+                &[],
+                &[Set(V::TtFlags), Set(V::TtState)],
+            ),
+            l(
+                "if it was swapped out: read it back; on error unpopulate",
+                &[F::MTtSwapin, F::MTtUnpopulate],
+                &[],
+            ),
+        ],
+    ),
+    (
+        F::MTtUnpopulate,
+        &[
+            l("not populated: return", &[], &[]),
+            l("give the pages back to the pool", &[F::MPoolFree], &[]),
+            l(
+                "unless EXTERNAL: subtract num_pages from the counters",
+                &[],
+                &[
+                    Modern(MK::Count(MC::PagesAllocated)),
+                    Modern(MK::Count(MC::Dma32PagesAllocated)),
+                ],
+            ),
+            l(
+                "clear PRIV_POPULATED",
+                &[],
+                &[Set(V::TtFlags), Set(V::TtState)],
+            ),
+        ],
+    ),
+    (
+        F::MTtSwapout,
+        &[
+            l(
+                "create a shmem file \"ttm swap\" of the tt's size",
+                &[F::ShmemFileSetup],
+                &[],
+            ),
+            l(
+                "copy every page into the file; on error release the file",
+                &[F::ShmemReadMappingPage, F::Fput],
+                &[SwapWrite],
+            ),
+            l(
+                "unpopulate: WC/UC pages feed the pools, cached ones go to the system",
+                &[F::MTtUnpopulate],
+                &[],
+            ),
+            l(
+                "keep the file, set SWAPPED and return num_pages",
+                &[],
+                &[Set(V::TtSwap), Set(V::TtFlags)],
+            ),
+        ],
+    ),
+    (
+        F::MTtSwapin,
+        &[
+            l(
+                "for each page: read the file page and copy it into the tt page",
+                &[F::ShmemReadMappingPage],
+                &[Content],
+            ),
+            l(
+                "release the file, forget it and clear SWAPPED",
+                &[F::Fput],
+                &[Set(V::TtSwap), Set(V::TtFlags)],
+            ),
+        ],
+    ),
+    (
+        F::MTtFini,
+        &[
+            l("release the swap file if there is one", &[F::Fput], &[]),
+            l("free the page array", &[], &[Set(V::TtAlive)]),
+        ],
+    ),
+    (
+        F::MBoTtDestroy,
+        &[
+            l("unpopulate the tt", &[F::MTtUnpopulate], &[]),
+            l("the driver destroys it", &[F::MDrvTtDestroy], &[]),
+            l(
+                "the BO has no tt any more",
+                &[],
+                &[Modern(MK::Set(MV::Bo(MB::Tt)))],
+            ),
+        ],
+    ),
 ];
 
 impl Sim {
@@ -118,8 +242,8 @@ impl Sim {
         self.mtt_charge(tt, 1);
         loop {
             let m = self.m();
-            let above = m.pages_allocated > m.pages_limit
-                || m.dma32_pages_allocated > m.dma32_pages_limit;
+            let above =
+                m.pages_allocated > m.pages_limit || m.dma32_pages_allocated > m.dma32_pages_limit;
             if !above {
                 break;
             }
