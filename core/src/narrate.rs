@@ -1586,7 +1586,7 @@ pub fn entry(sim: &Sim, st: &State, func: Func, args: &[u64]) -> String {
         MBoEvictCb => format!("considers evicting BO {}", a(0)),
         MBoEvict => format!("evicts BO {} where the driver says", a(0)),
         MBoHandleMoveMem => format!(
-            "moves BO {} to {}{}",
+            "moves buffer object {} to {}{}",
             a(0),
             mem_name(a(1)),
             if a(2) != 0 { " (eviction)" } else { "" }
@@ -1594,7 +1594,7 @@ pub fn entry(sim: &Sim, st: &State, func: Func, args: &[u64]) -> String {
         MBoSwapout => format!("walks the {} LRUs for one BO to swap out", mem_name(a(0))),
         MBoSwapoutCb => format!("considers swapping out BO {}", a(0)),
         MBoPin => format!("pins BO {} (it joins the pinned list at its next LRU update)", a(0)),
-        MBoUnpin => format!("unpins BO {}", a(0)),
+        MBoUnpin => format!("unpins BO {}: it may be evicted again", a(0)),
         MBoReserve => format!("locks BO {}'s reservation; it stays on its LRU", a(0)),
         MBoUnreserve => format!("moves BO {} to its LRU tail and unlocks it", a(0)),
         MBoPut => format!("drops a reference to BO {}", a(0)),

@@ -123,6 +123,10 @@ pub struct Summary {
     pub leaked: u64,
     /// Names of the findings so far, in order (`D1OverUncharge`, ...).
     pub findings: Vec<String>,
+    /// Linux 6.12 machines: the modern model's state (queried as `modern.pool_allocated`,
+    /// `modern.pool_blocks.wc`, `modern.lru.vram`, `modern.bos`, ...). Absent on 3.3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modern: Option<crate::modern::summary::ModernSummary>,
 }
 
 impl Sim {
@@ -214,6 +218,10 @@ pub fn summarize(sim: &Sim, st: &crate::state::State, n_findings: usize) -> Summ
             .iter()
             .map(|(_, f)| finding_name(f))
             .collect(),
+        modern: st
+            .modern
+            .as_deref()
+            .map(|m| crate::modern::summary::with_tts(crate::modern::summary::summarize(m), &st.tts)),
     }
 }
 

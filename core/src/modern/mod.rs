@@ -25,6 +25,7 @@
 pub mod check;
 pub mod gen;
 pub mod ops;
+pub mod summary;
 pub mod ttm_bo;
 pub mod ttm_bo_util;
 pub mod ttm_device;
