@@ -218,10 +218,9 @@ pub fn summarize(sim: &Sim, st: &crate::state::State, n_findings: usize) -> Summ
             .iter()
             .map(|(_, f)| finding_name(f))
             .collect(),
-        modern: st
-            .modern
-            .as_deref()
-            .map(|m| crate::modern::summary::with_tts(crate::modern::summary::summarize(m), &st.tts)),
+        modern: st.modern.as_deref().map(|m| {
+            crate::modern::summary::with_tts(crate::modern::summary::summarize(m), &st.tts)
+        }),
     }
 }
 
