@@ -184,10 +184,19 @@ pub fn summarize(sim: &Sim, st: &crate::state::State, n_findings: usize) -> Summ
                     "destroyed".to_string()
                 },
                 caching: t.caching.kernel_name().to_string(),
-                flags: crate::consts::page_flags::describe(t.page_flags),
+                // Linux 6.12 tts carry the TTM_TT_FLAG_* bits (mspec 1.1).
+                flags: if st.modern.is_some() {
+                    crate::modern::tt_flags::describe(t.page_flags)
+                } else {
+                    crate::consts::page_flags::describe(t.page_flags)
+                },
                 num_pages: t.num_pages,
                 pages: t.pages_present(),
-                swapped: t.swapped(),
+                swapped: if st.modern.is_some() {
+                    t.page_flags & crate::modern::tt_flags::SWAPPED != 0
+                } else {
+                    t.swapped()
+                },
             })
             .collect(),
         bos: st
@@ -247,9 +256,12 @@ impl Summary {
             _ => {
                 let mut cur = &v;
                 for p in path.split('.') {
-                    cur = cur
-                        .get(p)
-                        .ok_or_else(|| format!("no field {p:?} in {path:?}"))?;
+                    // Arrays are indexed by number (`modern.bos.0.pin_count`).
+                    let next = match (cur, p.parse::<usize>()) {
+                        (serde_json::Value::Array(a), Ok(i)) => a.get(i),
+                        _ => cur.get(p),
+                    };
+                    cur = next.ok_or_else(|| format!("no field {p:?} in {path:?}"))?;
                 }
                 return Ok(cur.clone());
             }

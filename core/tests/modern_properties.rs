@@ -10,13 +10,23 @@ use ttm_core::trace::Event;
 use ttm_core::*;
 
 fn caching() -> impl Strategy<Value = Caching> {
-    prop_oneof![Just(Caching::Cached), Just(Caching::Wc), Just(Caching::Uncached)]
+    prop_oneof![
+        Just(Caching::Cached),
+        Just(Caching::Wc),
+        Just(Caching::Uncached)
+    ]
 }
 
 fn place() -> impl Strategy<Value = TtmPlace> {
     (
         prop::sample::select(vec![PL_SYSTEM, PL_TT, PL_VRAM]),
-        prop::sample::select(vec![0, pf::DESIRED, pf::FALLBACK, pf::TOPDOWN, pf::CONTIGUOUS]),
+        prop::sample::select(vec![
+            0,
+            pf::DESIRED,
+            pf::FALLBACK,
+            pf::TOPDOWN,
+            pf::CONTIGUOUS,
+        ]),
         prop::option::of((0u64..200, 0u64..300)),
     )
         .prop_map(|(mem_type, flags, range)| {
@@ -24,7 +34,12 @@ fn place() -> impl Strategy<Value = TtmPlace> {
                 Some((a, b)) if b > a => (a, b),
                 _ => (0, 0),
             };
-            TtmPlace { mem_type, flags, fpfn, lpfn }
+            TtmPlace {
+                mem_type,
+                flags,
+                fpfn,
+                lpfn,
+            }
         })
 }
 
@@ -74,33 +89,35 @@ fn config() -> impl Strategy<Value = MachineConfig> {
         prop::collection::vec(1u64..20, 0..2),
         prop::collection::vec(1u64..20, 0..2),
     )
-        .prop_map(|(ram, dma, dma32, numa, pool, limit, blocks, caching, shmem)| MachineConfig {
-            ram_bytes: ram,
-            kernel: Kernel::V6_12,
-            modern: ModernConfig {
-                page_pool_size: pool.unwrap_or(0),
-                pages_limit: limit.unwrap_or(0),
-                dma32_pages_limit: 0,
-                use_dma_alloc: dma,
-                use_dma32: dma32,
-                numa_node: numa,
+        .prop_map(
+            |(ram, dma, dma32, numa, pool, limit, blocks, caching, shmem)| MachineConfig {
+                ram_bytes: ram,
+                kernel: Kernel::V6_12,
+                modern: ModernConfig {
+                    page_pool_size: pool.unwrap_or(0),
+                    pages_limit: limit.unwrap_or(0),
+                    dma32_pages_limit: 0,
+                    use_dma_alloc: dma,
+                    use_dma32: dma32,
+                    numa_node: numa,
+                },
+                driver: DriverConfig {
+                    vram_mib: 1,
+                    visible_vram_mib: 1,
+                    gtt_mib: 2,
+                    ..DriverConfig::default()
+                },
+                faults: FaultPlan {
+                    block_alloc: blocks,
+                    set_caching: caching,
+                    shmem_write: shmem.clone(),
+                    shmem_read: shmem.clone(),
+                    shmem_create: shmem,
+                    ..FaultPlan::default()
+                },
+                ..MachineConfig::default()
             },
-            driver: DriverConfig {
-                vram_mib: 1,
-                visible_vram_mib: 1,
-                gtt_mib: 2,
-                ..DriverConfig::default()
-            },
-            faults: FaultPlan {
-                block_alloc: blocks,
-                set_caching: caching,
-                shmem_write: shmem.clone(),
-                shmem_read: shmem.clone(),
-                shmem_create: shmem,
-                ..FaultPlan::default()
-            },
-            ..MachineConfig::default()
-        })
+        )
 }
 
 fn replay(s: &Sim) -> State {

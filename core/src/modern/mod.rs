@@ -75,6 +75,27 @@ pub mod tt_flags {
     pub const DECRYPTED: u32 = 1 << 4;
     /// TTM_TT_FLAG_PRIV_POPULATED
     pub const PRIV_POPULATED: u32 = 1 << 5;
+
+    /// The flags by name, `|`-separated ("0" when none).
+    pub fn describe(f: u32) -> String {
+        let names = [
+            "SWAPPED",
+            "ZERO_ALLOC",
+            "EXTERNAL",
+            "EXTERNAL_MAPPABLE",
+            "DECRYPTED",
+            "PRIV_POPULATED",
+        ];
+        let v: Vec<&str> = (0..6)
+            .filter(|i| f & (1 << i) != 0)
+            .map(|i| names[i])
+            .collect();
+        if v.is_empty() {
+            "0".to_string()
+        } else {
+            v.join("|")
+        }
+    }
 }
 
 /// `ttm_place.flags` (mspec 1.4).

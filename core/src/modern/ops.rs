@@ -215,7 +215,10 @@ impl Sim {
                 Ok(())
             }
             Action::BoUnreserve { bo } => {
-                self.mlive_bo(*bo)?;
+                // A zombie's lock can still be released by the thread holding it.
+                if !self.m().bos.get(*bo as usize).is_some_and(|b| b.alive) {
+                    return invalid(format!("there is no live BO {bo}"));
+                }
                 if self.m().bos[*bo as usize].lock != Holder::Other {
                     return invalid(format!("BO {bo} is not held by another thread"));
                 }
