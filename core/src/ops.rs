@@ -443,7 +443,7 @@ impl Sim {
             | Action::BoPin { .. }
             | Action::BoUnpin { .. }
             | Action::ModuleParam { .. }
-            | Action::PoolShrinkerScan { .. } => return invalid(
+            | Action::PoolShrinkerScan { .. } => invalid(
                 "this action exists only on Linux 6.12: set \"kernel\": \"6.12\" in the machine"
                     .into(),
             ),

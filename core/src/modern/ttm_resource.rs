@@ -210,7 +210,7 @@ impl Sim {
             && places.iter().any(|p| {
                 p.mem_type == r.mem_type
                     && !(evicting && p.has(place_flags::DESIRED))
-                    && !(!evicting && p.has(place_flags::FALLBACK))
+                    && (evicting || !p.has(place_flags::FALLBACK))
                     // A range manager's resource is contiguous; SYSTEM ones are not demanded so.
                     && (!p.has(place_flags::CONTIGUOUS) || r.mem_type != PL_SYSTEM)
                     && self.mman_compatible(&r, p)
