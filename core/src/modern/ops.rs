@@ -153,10 +153,20 @@ impl Sim {
             Action::TtCreate { pages, .. } if *pages == 0 || *pages > MAX_TT_PAGES => {
                 invalid(format!("a tt needs 1 to {MAX_TT_PAGES} pages, not {pages}"))
             }
-            Action::TtPopulate { tt }
-            | Action::TtUnpopulate { tt }
-            | Action::TtDestroy { tt }
-            | Action::TtSwapout { tt, .. } => self.mlive_tt(*tt),
+            Action::TtPopulate { tt } | Action::TtUnpopulate { tt } | Action::TtDestroy { tt } => {
+                self.mlive_tt(*tt)
+            }
+            Action::TtSwapout { tt, persistent } => {
+                self.mlive_tt(*tt)?;
+                // Core TTM swaps out only populated tts (mspec 3.6, 3.9 b); a persistent file
+                // is the located no-counterpart notice of mrun.
+                if persistent.is_none() && !self.mtt_populated(*tt) {
+                    return invalid(format!(
+                        "tt {tt} is not populated; ttm_tt_swapout needs a populated tt (mspec 3.6)"
+                    ));
+                }
+                Ok(())
+            }
             Action::TtWrite { tt, .. } => match self.state.tts.get(*tt as usize) {
                 Some(t) if t.alive => Ok(()),
                 _ => invalid(format!("there is no live tt {tt}")),
