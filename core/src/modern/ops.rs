@@ -368,10 +368,12 @@ impl Sim {
             Action::SysfsWrite { attr, value, .. } => match attr {
                 SysfsAttr::PoolMaxSize | SysfsAttr::DmaPoolMaxSize => {
                     // mspec 9.6: the pool options become the page_pool_size parameter (pages).
-                    let kib: u64 = value.trim().parse().map_err(|_| {
-                        SimError::Invalid(format!("{value:?} is not a number of KiB"))
-                    })?;
-                    self.mset(MVar::PagePoolSize, kib * 1024 / PAGE_SIZE);
+                    match value.trim().parse::<u64>() {
+                        Ok(kib) => self.mset(MVar::PagePoolSize, kib.saturating_mul(1024) / PAGE_SIZE),
+                        Err(_) => self.note(format!(
+                            "{value:?} is not a number of KiB; page_pool_size (the Linux 6.12 counterpart of {attr:?}, mspec 9.6) is unchanged"
+                        )),
+                    }
                     done
                 }
                 _ => {
