@@ -429,6 +429,12 @@ fn cmd_debugfs(file: &Path, step: Option<usize>) -> Result<ExitCode, CliError> {
     let end = step.map_or(run.sim.trace().len(), |n| run.steps[n].end_event);
     let swiotlb = run.sim.config().swiotlb;
     let st = ttm_core::Recording::new(std::rc::Rc::new(run.sim), 2).state_at(end);
+    if let Some(m) = st.modern.as_deref() {
+        // Linux 6.12: debugfs ttm/page_pool (mspec 4.10).
+        println!("page_pool:");
+        print!("{}", m.debugfs_page_pool());
+        return Ok(ExitCode::SUCCESS);
+    }
     println!("ttm_page_pool:");
     print!("{}", ttm_core::page_alloc_debugfs(&st));
     if swiotlb {

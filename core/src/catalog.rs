@@ -109,8 +109,8 @@ const fn lesson(
 
 /// The built-in walkthroughs as a course, in order: first a tt's life and one pool refill (the
 /// objects every later lesson moves), then the pools, buffer objects and swapping, the seed
-/// commit's change to CPU faults, the drivers, and last the kernel's defects (each needs the
-/// mechanism it breaks). Every built-in walkthrough is here exactly once, after what it builds
+/// commit's change to CPU faults, the drivers, the kernel's defects (each needs the mechanism it
+/// breaks), and last the same mechanisms in Linux 6.12. Every built-in walkthrough is here exactly once, after what it builds
 /// on (`tests/catalog.rs`).
 pub const LESSONS: &[Lesson] = &[
     lesson("tt-lifecycle", "First steps", Level::FirstSteps, &[]),
@@ -210,6 +210,19 @@ pub const LESSONS: &[Lesson] = &[
         "Kernel defects",
         Level::Advanced,
         &["swap-cycle-bo"],
+    ),
+    // Then and now: the same mechanisms in Linux 6.12 (../shared/ttm-modern-spec.md).
+    lesson(
+        "modern-pool-orders",
+        "Then and now: Linux 6.12",
+        Level::Advanced,
+        &["pool-refill"],
+    ),
+    lesson(
+        "modern-eviction",
+        "Then and now: Linux 6.12",
+        Level::Advanced,
+        &["eviction-order"],
     ),
 ];
 

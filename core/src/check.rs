@@ -8,6 +8,10 @@ use crate::trace::Finding;
 
 /// Check every invariant of spec 11 against the current state.
 pub(crate) fn check(sim: &Sim) -> Vec<Finding> {
+    if sim.is_modern() {
+        // Linux 6.12 has its own invariants (mspec 11.1).
+        return crate::modern::check::check(sim);
+    }
     let st = sim.state();
     let mut out = Vec::new();
     let post_seed = !sim.config().era.pre_seed();

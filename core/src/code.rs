@@ -42,6 +42,8 @@ impl Where {
             Loc::Tt { .. } => Where::Tt,
             Loc::Local { .. } => Where::Local,
             Loc::Leaked => Where::Leaked,
+            // A 6.12 pool type is a pool as far as a line of pseudocode cares.
+            Loc::MPool { .. } => Where::Pool,
         }
     }
 }
@@ -163,6 +165,8 @@ pub enum Change {
     IoContent,
     /// A fence is emitted.
     FenceNew,
+    /// A change to the Linux 6.12 model's own state (mspec), by kind.
+    Modern(crate::modern::MKind),
 }
 
 impl Change {
@@ -184,6 +188,7 @@ impl Change {
             Delta::ManagerInit { .. } => Change::ManagerInit,
             Delta::IoContent { .. } => Change::IoContent,
             Delta::FenceNew { .. } => Change::FenceNew,
+            Delta::Modern(m) => Change::Modern(m.kind()),
         }
     }
 }
@@ -215,6 +220,7 @@ pub(crate) mod k {
     pub(crate) use super::Where::*;
     pub(crate) use crate::bo_state::BoField as B;
     pub(crate) use crate::func::Func as F;
+    pub(crate) use crate::modern::{MBoField as MB, MCtrKind as MC, MKind as MK, MVarKind as MV};
 
     /// A page move.
     pub(crate) const fn mv(from: super::Where, to: super::Where) -> Change {
@@ -230,6 +236,16 @@ const TABLES: &[&[Listing]] = &[
     crate::sysfs::CODE,
     crate::bo::CODE,
     crate::drivers::CODE,
+    // Linux 6.12 (mspec)
+    crate::modern::ttm_device::CODE,
+    crate::modern::ttm_tt::CODE,
+    crate::modern::ttm_pool::CODE,
+    crate::modern::ttm_resource::CODE,
+    crate::modern::ttm_sys_manager::CODE,
+    crate::modern::ttm_range_manager::CODE,
+    crate::modern::ttm_bo::CODE,
+    crate::modern::ttm_bo_util::CODE,
+    crate::modern::gen::CODE,
 ];
 
 /// The pseudocode of a function (empty only if a table misses it, which a test forbids).
@@ -364,6 +380,9 @@ pub fn link(kind: DriverKind, func: Func, args: &[u64]) -> Link {
     let symbol = crate::drivers::event_symbol(kind, func, args);
     let file = if func.file().contains('/') {
         Some(func.file())
+    } else if func.is_modern() {
+        // The 6.12 generic driver is modelled on the KUnit helper device (mspec 8.1).
+        Some("drivers/gpu/drm/ttm/tests/ttm_kunit_helpers.c")
     } else if symbol.starts_with("ttm_agp_") {
         Some("drivers/gpu/drm/ttm/ttm_agp_backend.c")
     } else if symbol == "ttm_pool_populate" || symbol == "ttm_pool_unpopulate" {
@@ -382,10 +401,12 @@ pub fn link(kind: DriverKind, func: Func, args: &[u64]) -> Link {
             .all(|c| c.is_ascii_alphanumeric() || c == '_')
             .then_some(symbol)
     };
+    // Linux 6.12 functions link to the v6.12 tree (mspec).
+    let v = if func.is_modern() { "v6.12" } else { "v3.3" };
     Link {
         symbol,
         file,
-        ident_url: ident.map(|i| format!("https://elixir.bootlin.com/linux/v3.3/A/ident/{i}")),
-        file_url: file.map(|f| format!("https://elixir.bootlin.com/linux/v3.3/source/{f}")),
+        ident_url: ident.map(|i| format!("https://elixir.bootlin.com/linux/{v}/A/ident/{i}")),
+        file_url: file.map(|f| format!("https://elixir.bootlin.com/linux/{v}/source/{f}")),
     }
 }

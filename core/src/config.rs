@@ -79,6 +79,9 @@ pub struct FaultPlan {
     /// Fail these page-directory allocations of `ttm_tt_init` / `ttm_dma_tt_init` (pages[], then
     /// for a ttm_dma_tt dma_address[]; D12).
     pub tt_alloc: Vec<u64>,
+    /// Linux 6.12: fail these fresh block allocations of `ttm_pool_alloc` (`alloc_pages_node`
+    /// of one order, counted over all orders; mspec 4.3, M15).
+    pub block_alloc: Vec<u64>,
 }
 
 object_only!(FaultPlan, "a JSON object (the injected faults)");
@@ -175,6 +178,45 @@ impl Default for DriverConfig {
     }
 }
 
+// ---- Linux 6.12 (issue 18; ../shared/ttm-modern-spec.md, "mspec") --------------------------
+
+/// Which kernel the machine runs: Linux 3.3 (its eras E0–E3, spec 0.2) or Linux 6.12 (mspec 0.1).
+/// In a scenario file: `"kernel": "3.3"` (the default) or `"kernel": "6.12"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Kernel {
+    /// Linux 3.3 and the eras around it (spec 0.2). The default.
+    #[default]
+    #[serde(rename = "3.3")]
+    V3_3,
+    /// Linux 6.12 (mspec 0.1): `ttm_device`, `ttm_resource`, `ttm_pool` with a pool type per
+    /// caching and order, one global page limit, the LRU walker.
+    #[serde(rename = "6.12")]
+    V6_12,
+}
+
+/// The parts of a 6.12 machine that have no 3.3 counterpart (mspec 1.5, 2.2, 2.3, 8.1).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self", default, deny_unknown_fields)]
+pub struct ModernConfig {
+    /// Module parameter `ttm.page_pool_size` at load (pages; 0 = the default RAM/2, mspec 2.2).
+    pub page_pool_size: u64,
+    /// Module parameter `ttm.pages_limit` at load (pages; 0 = the default RAM/2).
+    pub pages_limit: u64,
+    /// Module parameter `ttm.dma32_pages_limit` at load (pages; 0 = min(lowmem, 2 GiB)).
+    pub dma32_pages_limit: u64,
+    /// `ttm_device_init(use_dma_alloc)`: per-device pool types for all three cachings (mspec 4.1).
+    /// A 3.3 machine's `swiotlb` maps to this (mspec 9.6).
+    pub use_dma_alloc: bool,
+    /// `ttm_device_init(use_dma32)`: GFP_DMA32 pages, the dma32 pool types and counter. A 3.3
+    /// machine's `need_dma32` maps to this (mspec 9.6).
+    pub use_dma32: bool,
+    /// The device has a NUMA node (`dev_to_node` ≠ NUMA_NO_NODE): per-device WC/UC pool types,
+    /// cached pages never pooled (mspec 4.1).
+    pub numa_node: bool,
+}
+
+object_only!(ModernConfig, "a JSON object (the Linux 6.12 settings)");
+
 /// Everything that describes the simulated machine.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(remote = "Self", default, deny_unknown_fields)]
@@ -203,6 +245,10 @@ pub struct MachineConfig {
     pub sysfs: Vec<SysfsWrite>,
     /// Injected failures.
     pub faults: FaultPlan,
+    /// The kernel: 3.3 (the eras above) or 6.12 (mspec; `era`, `root` and `agp` then play no role).
+    pub kernel: Kernel,
+    /// Linux 6.12 settings (used only when `kernel` is 6.12).
+    pub modern: ModernConfig,
 }
 
 object_only!(MachineConfig, "a JSON object (the machine)");
@@ -223,6 +269,8 @@ impl Default for MachineConfig {
             driver: DriverConfig::default(),
             sysfs: Vec::new(),
             faults: FaultPlan::default(),
+            kernel: Kernel::V3_3,
+            modern: ModernConfig::default(),
         }
     }
 }
@@ -291,7 +339,22 @@ impl MachineConfig {
                 ),
             );
         }
-        if self.swiotlb && self.era != Era::E3 {
+        if self.kernel == Kernel::V6_12 {
+            if self.arch != Arch::X86_64 {
+                return conflict(
+                    "arch",
+                    "kernel",
+                    "the Linux 6.12 model covers x86-64 only (mspec 0.3)".to_string(),
+                );
+            }
+        } else if self.modern != ModernConfig::default() {
+            return conflict(
+                "modern",
+                "kernel",
+                "Linux 6.12 settings need \"kernel\": \"6.12\"".to_string(),
+            );
+        }
+        if self.swiotlb && self.era != Era::E3 && self.kernel == Kernel::V3_3 {
             return conflict(
                 "swiotlb",
                 "era",
@@ -366,7 +429,7 @@ impl MachineConfig {
                     | SysfsAttr::DmaPoolSmallAllocation
                     | SysfsAttr::DmaPoolAllocationSize
             );
-            if dma_attr && !self.has_dma_pool() {
+            if dma_attr && !self.has_dma_pool() && !self.is_modern() {
                 return err(
                     &format!("sysfs[{i}].attr"),
                     "the dma_pool kobject exists only with swiotlb in era E3".to_string(),
@@ -374,6 +437,11 @@ impl MachineConfig {
             }
         }
         Ok(())
+    }
+
+    /// The machine runs Linux 6.12 (mspec).
+    pub fn is_modern(&self) -> bool {
+        self.kernel == Kernel::V6_12
     }
 
     /// Pages of RAM.

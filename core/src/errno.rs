@@ -24,6 +24,10 @@ pub enum Errno {
     Edeadlk,
     /// -ERESTARTSYS (512)
     Erestartsys,
+    /// -ENOSPC (28): a resource manager has no room (Linux 6.12, mspec 5.4)
+    Enospc,
+    /// -EMULTIHOP (72): the driver's move needs a bounce (Linux 6.12, mspec 7.6)
+    Emultihop,
     /// Not an errno: the kernel would have hit `BUG()`; the model refuses the call and records a finding.
     Bug,
 }
@@ -41,6 +45,8 @@ impl Errno {
             Errno::Einval => -22,
             Errno::Edeadlk => -35,
             Errno::Erestartsys => -512,
+            Errno::Enospc => -28,
+            Errno::Emultihop => -72,
             Errno::Bug => -1000,
         }
     }
@@ -57,6 +63,8 @@ impl Errno {
             Errno::Einval,
             Errno::Edeadlk,
             Errno::Erestartsys,
+            Errno::Enospc,
+            Errno::Emultihop,
             Errno::Bug,
         ]
         .into_iter()
@@ -75,6 +83,8 @@ impl Errno {
             Errno::Einval => "-EINVAL",
             Errno::Edeadlk => "-EDEADLK",
             Errno::Erestartsys => "-ERESTARTSYS",
+            Errno::Enospc => "-ENOSPC",
+            Errno::Emultihop => "-EMULTIHOP",
             Errno::Bug => "BUG",
         }
     }

@@ -159,6 +159,77 @@ funcs! {
     ShmemFileSetup = "shmem_file_setup", "mm/shmem.c", ["size"];
     ShmemReadMappingPage = "shmem_read_mapping_page", "mm/shmem.c", ["file", "index"];
     Fput = "fput", "fs/file_table.c", ["file"];
+    // ---- Linux 6.12 (mspec; issue 18). Everything from MGlobalInit on is a v6.12 symbol. ----
+    // ttm_device.c (mspec 2)
+    MGlobalInit = "ttm_global_init", "drivers/gpu/drm/ttm/ttm_device.c", [];
+    MDeviceInit = "ttm_device_init", "drivers/gpu/drm/ttm/ttm_device.c", ["use_dma_alloc", "use_dma32"];
+    MGlobalSwapout = "ttm_global_swapout", "drivers/gpu/drm/ttm/ttm_device.c", [];
+    MDeviceSwapout = "ttm_device_swapout", "drivers/gpu/drm/ttm/ttm_device.c", [];
+    // ttm_tt.c (mspec 3)
+    MTtMgrInit = "ttm_tt_mgr_init", "drivers/gpu/drm/ttm/ttm_tt.c", ["num_pages", "num_dma32"];
+    MTtCreate = "ttm_tt_create", "drivers/gpu/drm/ttm/ttm_tt.c", ["bo", "zero_alloc"];
+    MTtInit = "ttm_tt_init", "drivers/gpu/drm/ttm/ttm_tt.c", ["tt", "num_pages", "page_flags", "caching"];
+    MTtPopulate = "ttm_tt_populate", "drivers/gpu/drm/ttm/ttm_tt.c", ["tt"];
+    MTtUnpopulate = "ttm_tt_unpopulate", "drivers/gpu/drm/ttm/ttm_tt.c", ["tt"];
+    MTtSwapout = "ttm_tt_swapout", "drivers/gpu/drm/ttm/ttm_tt.c", ["tt"];
+    MTtSwapin = "ttm_tt_swapin", "drivers/gpu/drm/ttm/ttm_tt.c", ["tt"];
+    MTtFini = "ttm_tt_fini", "drivers/gpu/drm/ttm/ttm_tt.c", ["tt"];
+    MBoTtDestroy = "ttm_bo_tt_destroy", "drivers/gpu/drm/ttm/ttm_bo.c", ["bo"];
+    // ttm_pool.c (mspec 4)
+    MPoolMgrInit = "ttm_pool_mgr_init", "drivers/gpu/drm/ttm/ttm_pool.c", ["num_pages"];
+    MPoolInit = "ttm_pool_init", "drivers/gpu/drm/ttm/ttm_pool.c", ["use_dma_alloc", "use_dma32"];
+    MPoolAlloc = "ttm_pool_alloc", "drivers/gpu/drm/ttm/ttm_pool.c", ["tt"];
+    MPoolFree = "ttm_pool_free", "drivers/gpu/drm/ttm/ttm_pool.c", ["tt"];
+    MPoolAllocPage = "ttm_pool_alloc_page", "drivers/gpu/drm/ttm/ttm_pool.c", ["order"];
+    MPoolFreePage = "ttm_pool_free_page", "drivers/gpu/drm/ttm/ttm_pool.c", ["order", "caching"];
+    MPoolTypeTake = "ttm_pool_type_take", "drivers/gpu/drm/ttm/ttm_pool.c", ["pt"];
+    MPoolTypeGive = "ttm_pool_type_give", "drivers/gpu/drm/ttm/ttm_pool.c", ["pt"];
+    MPoolApplyCaching = "ttm_pool_apply_caching", "drivers/gpu/drm/ttm/ttm_pool.c", ["first", "count"];
+    MPoolShrink = "ttm_pool_shrink", "drivers/gpu/drm/ttm/ttm_pool.c", [];
+    MPoolShrinkerCount = "ttm_pool_shrinker_count", "drivers/gpu/drm/ttm/ttm_pool.c", [];
+    MPoolShrinkerScan = "ttm_pool_shrinker_scan", "drivers/gpu/drm/ttm/ttm_pool.c", ["nr_to_scan"];
+    // ttm_resource.c (mspec 5)
+    MResourceAlloc = "ttm_resource_alloc", "drivers/gpu/drm/ttm/ttm_resource.c", ["bo", "mem_type"];
+    MResourceFree = "ttm_resource_free", "drivers/gpu/drm/ttm/ttm_resource.c", ["bo", "res"];
+    MResourceInit = "ttm_resource_init", "drivers/gpu/drm/ttm/ttm_resource.c", ["bo", "mem_type"];
+    MResourceFini = "ttm_resource_fini", "drivers/gpu/drm/ttm/ttm_resource.c", ["res"];
+    MResourceCompatible = "ttm_resource_compatible", "drivers/gpu/drm/ttm/ttm_resource.c", ["res", "evicting"];
+    MResourceMoveToLruTail = "ttm_resource_move_to_lru_tail", "drivers/gpu/drm/ttm/ttm_resource.c", ["res"];
+    // ttm_sys_manager.c, ttm_range_manager.c (mspec 5.3, 5.4)
+    MSysManInit = "ttm_sys_man_init", "drivers/gpu/drm/ttm/ttm_sys_manager.c", [];
+    MSysManAlloc = "ttm_sys_man_alloc", "drivers/gpu/drm/ttm/ttm_sys_manager.c", ["bo"];
+    MRangeManInit = "ttm_range_man_init", "drivers/gpu/drm/ttm/ttm_range_manager.c", ["type", "use_tt", "p_size"];
+    MRangeManAlloc = "ttm_range_man_alloc", "drivers/gpu/drm/ttm/ttm_range_manager.c", ["bo", "num_pages", "fpfn", "lpfn", "flags"];
+    // ttm_bo.c (mspec 6, 7.1)
+    MBoInitReserved = "ttm_bo_init_reserved", "drivers/gpu/drm/ttm/ttm_bo.c", ["bo", "num_pages", "type"];
+    MBoValidate = "ttm_bo_validate", "drivers/gpu/drm/ttm/ttm_bo.c", ["bo", "placement"];
+    MBoAllocResource = "ttm_bo_alloc_resource", "drivers/gpu/drm/ttm/ttm_bo.c", ["bo", "force_space"];
+    MBoMemSpace = "ttm_bo_mem_space", "drivers/gpu/drm/ttm/ttm_bo.c", ["bo", "placement"];
+    MBoEvictAlloc = "ttm_bo_evict_alloc", "drivers/gpu/drm/ttm/ttm_bo.c", ["mem_type", "evictor"];
+    MBoEvictCb = "ttm_bo_evict_cb", "drivers/gpu/drm/ttm/ttm_bo.c", ["bo"];
+    MBoEvict = "ttm_bo_evict", "drivers/gpu/drm/ttm/ttm_bo.c", ["bo"];
+    MBoHandleMoveMem = "ttm_bo_handle_move_mem", "drivers/gpu/drm/ttm/ttm_bo.c", ["bo", "mem_type", "evict"];
+    MBoSwapout = "ttm_bo_swapout", "drivers/gpu/drm/ttm/ttm_bo.c", ["mem_type"];
+    MBoSwapoutCb = "ttm_bo_swapout_cb", "drivers/gpu/drm/ttm/ttm_bo.c", ["bo"];
+    MBoPin = "ttm_bo_pin", "drivers/gpu/drm/ttm/ttm_bo.c", ["bo"];
+    MBoUnpin = "ttm_bo_unpin", "drivers/gpu/drm/ttm/ttm_bo.c", ["bo"];
+    MBoReserve = "ttm_bo_reserve", "include/drm/ttm/ttm_bo.h", ["bo", "no_wait"];
+    MBoUnreserve = "ttm_bo_unreserve", "include/drm/ttm/ttm_bo.h", ["bo"];
+    MBoPut = "ttm_bo_put", "drivers/gpu/drm/ttm/ttm_bo.c", ["bo"];
+    MBoRelease = "ttm_bo_release", "drivers/gpu/drm/ttm/ttm_bo.c", ["bo"];
+    MBoVmFault = "ttm_bo_vm_fault", "drivers/gpu/drm/ttm/ttm_bo_vm.c", ["bo", "page_offset"];
+    MBoPipelineGutting = "ttm_bo_pipeline_gutting", "drivers/gpu/drm/ttm/ttm_bo_util.c", ["bo"];
+    // ttm_bo_util.c (mspec 6.8, 7.2, 7.3)
+    MLruWalkForEvict = "ttm_lru_walk_for_evict", "drivers/gpu/drm/ttm/ttm_bo_util.c", ["mem_type", "target"];
+    MBoMoveNull = "ttm_bo_move_null", "drivers/gpu/drm/ttm/ttm_bo_util.c", ["bo", "mem_type"];
+    MBoMoveMemcpy = "ttm_bo_move_memcpy", "drivers/gpu/drm/ttm/ttm_bo_util.c", ["bo", "mem_type"];
+    MBoMoveSyncCleanup = "ttm_bo_move_sync_cleanup", "drivers/gpu/drm/ttm/ttm_bo_util.c", ["bo"];
+    MBoKmap = "ttm_bo_kmap", "drivers/gpu/drm/ttm/ttm_bo_util.c", ["bo", "start_page", "num_pages"];
+    // struct ttm_device_funcs of the generic driver (mspec 8.1)
+    MDrvTtCreate = "ttm_tt_create", "struct ttm_device_funcs", ["bo", "page_flags"];
+    MDrvTtDestroy = "ttm_tt_destroy", "struct ttm_device_funcs", ["tt"];
+    MDrvMove = "move", "struct ttm_device_funcs", ["bo", "evict", "mem_type"];
+    MDrvEvictFlags = "evict_flags", "struct ttm_device_funcs", ["bo"];
 }
 
 impl Func {
@@ -179,13 +250,20 @@ impl Func {
         self.file().starts_with("struct ttm_") || matches!(self.file(), "driver" | "driver backend")
     }
 
-    /// Link to the definition in the v3.3 tree, or `None` for pseudo-symbols (backend callbacks).
+    /// A function of the Linux 6.12 model (mspec), linked to the v6.12 tree.
+    pub fn is_modern(self) -> bool {
+        self.index() >= Func::MGlobalInit.index()
+    }
+
+    /// Link to the definition in the v3.3 tree (v6.12 for [`Func::is_modern`] ones), or `None`
+    /// for pseudo-symbols (backend callbacks).
     pub fn elixir_url(self) -> Option<String> {
         let s = self.symbol();
+        let v = if self.is_modern() { "v6.12" } else { "v3.3" };
         if s.contains("->") {
             None
         } else {
-            Some(format!("https://elixir.bootlin.com/linux/v3.3/A/ident/{s}"))
+            Some(format!("https://elixir.bootlin.com/linux/{v}/A/ident/{s}"))
         }
     }
 }

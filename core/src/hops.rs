@@ -50,6 +50,8 @@ pub enum Place {
     /// A memory type of the device (`TTM_PL_SYSTEM`, `TTM_PL_TT`, `TTM_PL_VRAM`, private types;
     /// spec 1.4): where a buffer object's memory is.
     Memory(u8),
+    /// Linux 6.12: a pool type of `ttm_pool` (one caching and order, mspec 4.1), by index.
+    ModernPool(u16),
 }
 
 impl Place {
@@ -62,6 +64,7 @@ impl Place {
             Loc::Tt { tt, .. } => Place::Tt(tt),
             Loc::Leaked => Place::Leaked,
             Loc::Local { .. } => return None,
+            Loc::MPool { pt } => Place::ModernPool(pt),
         })
     }
 }

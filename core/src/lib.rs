@@ -44,6 +44,7 @@ mod func;
 pub mod hops;
 pub mod inspect;
 mod memory;
+pub mod modern;
 pub mod narrate;
 mod ops;
 mod page_alloc;
@@ -63,8 +64,8 @@ mod tt;
 
 pub use bo::FaultResult;
 pub use config::{
-    Arch, ConfigError, DriverConfig, DriverKind, Era, FaultPlan, Fidelity, MachineConfig,
-    SysfsAttr, SysfsWrite,
+    Arch, ConfigError, DriverConfig, DriverKind, Era, FaultPlan, Fidelity, Kernel, MachineConfig,
+    ModernConfig, SysfsAttr, SysfsWrite,
 };
 pub use consts::{page_flags, Attr, Caching, TtState, PAGE_SIZE};
 pub use drivers::{driver_symbol, event_symbol, Placement, TtKind};
@@ -72,7 +73,8 @@ pub use errno::{Errno, KResult};
 pub use func::Func;
 pub use hops::{Hop, Place};
 pub use memory::{bo_acc_size, round_pot, AccSizes, ChargeScope};
-pub use ops::{Action, Output, MAX_TT_PAGES, USER_TT_FLAGS};
+pub use modern::ttm_resource::TtmPlace;
+pub use ops::{Action, ModuleParam, Output, MAX_TT_PAGES, USER_TT_FLAGS};
 pub use page_alloc::{page_alloc_debugfs, pool_index};
 pub use page_alloc_dma::{dma_page_alloc_debugfs, dma_pool_type};
 pub use recording::Recording;

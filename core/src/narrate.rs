@@ -1486,6 +1486,130 @@ pub fn entry(sim: &Sim, st: &State, func: Func, args: &[u64]) -> String {
         ),
         ShmemReadMappingPage => format!("finds page {} of swap file {}", a(1), a(0)),
         Fput => format!("releases swap file {} and its pages", a(0)),
+        // ---- Linux 6.12 (mspec; issue 18) ----
+        MGlobalInit => "creates TTM's global state on the first device: limits from RAM and the module parameters, the 44 global pool types, the pool shrinker".to_string(),
+        MDeviceInit => format!(
+            "sets up the device: the global state if it is the first, the SYSTEM manager and its pool{}{}",
+            if a(0) != 0 { " with DMA-coherent allocation" } else { "" },
+            if a(1) != 0 { " below 4 GiB (dma32)" } else { "" }
+        ),
+        MGlobalSwapout => "asks the devices, in list order, to swap out one buffer object".to_string(),
+        MDeviceSwapout => "looks for one BO to swap out: SYSTEM first, then TT — SYSTEM BOs always go first".to_string(),
+        MTtMgrInit => format!(
+            "sets pages_limit to {} and dma32_pages_limit to {} unless the module parameters were given",
+            pages(a(0)),
+            pages(a(1))
+        ),
+        MTtCreate => format!(
+            "gives BO {} a tt if it has none{}",
+            a(0),
+            if a(1) != 0 { ", asking for zeroed pages" } else { "" }
+        ),
+        MTtInit => format!(
+            "creates tt {} of {} with flags {:#x}; its caching {} is fixed for life",
+            a(0),
+            pages(a(1)),
+            a(2),
+            crate::Caching::from_u8(a(3) as u8).map_or("?", crate::present::caching)
+        ),
+        MTtPopulate => format!(
+            "charges tt {}'s pages to ttm_pages_allocated, swaps others out while above pages_limit, then takes the pages from the pool",
+            a(0)
+        ),
+        MTtUnpopulate => format!("gives tt {}'s pages back to the pool and takes the charge back", a(0)),
+        MTtSwapout => format!("copies tt {} into a new shmem file and frees its pages (any caching)", a(0)),
+        MTtSwapin => format!("copies tt {}'s swapped contents back and drops the file", a(0)),
+        MTtFini => format!("frees tt {}'s page array and its swap file, if any", a(0)),
+        MBoTtDestroy => format!("unpopulates and destroys BO {}'s tt", a(0)),
+        MPoolMgrInit => format!(
+            "sets page_pool_size to {} unless given, and puts the 44 global pool types on the shrinker list",
+            pages(a(0))
+        ),
+        MPoolInit => "initialises the device's pool: its own pool types only with DMA alloc or a NUMA node".to_string(),
+        MPoolAlloc => {
+            let n = tt.map_or(0, |t| t.num_pages as u64);
+            format!(
+                "fills tt {}'s {} block by block, largest order first (order {}), pool first, then fresh",
+                a(0),
+                pages(n),
+                if n > 0 { crate::modern::ttm_pool::fls(n).min(10) } else { 0 }
+            )
+        }
+        MPoolFree => format!(
+            "returns tt {}'s blocks to the pool types of their order (cached ones to the system), then trims to page_pool_size",
+            a(0)
+        ),
+        MPoolAllocPage => format!("asks the page allocator for a fresh block of order {} ({})", a(0), pages(1 << a(0).min(10))),
+        MPoolFreePage => format!("returns a block of order {} to the page allocator", a(0)),
+        MPoolTypeTake => format!("takes the head block of {}", crate::modern::pool_type_label(st, a(0) as u16)),
+        MPoolTypeGive => format!(
+            "clears a block and pushes it on the head of {}",
+            crate::modern::pool_type_label(st, a(0) as u16)
+        ),
+        MPoolApplyCaching => format!("changes the caching of {} at once, starting at slot {}", pages(a(1)), a(0)),
+        MPoolShrink => {
+            let head = st.modern.as_deref().and_then(|m| m.shrinker.front().copied());
+            format!(
+                "rotates the shrinker list and frees one block of {}",
+                head.map_or("the head pool type".to_string(), |p| crate::modern::pool_type_label(st, p))
+            )
+        }
+        MPoolShrinkerCount => "tells reclaim how many pages the pools hold".to_string(),
+        MPoolShrinkerScan => format!("frees exactly one block whatever nr_to_scan ({}) says", a(0)),
+        MResourceAlloc => format!("asks the {} manager for room for BO {}", mem_name(a(1)), a(0)),
+        MResourceFree => format!("frees resource {} of BO {}", a(1), a(0)),
+        MResourceInit => format!("creates BO {}'s resource in {} and puts it on an LRU tail", a(0), mem_name(a(1))),
+        MResourceFini => format!("takes resource {} off its list and out of its manager's usage", a(0)),
+        MResourceCompatible => format!(
+            "checks whether resource {} already satisfies the placement (pass {})",
+            a(0),
+            a(1) + 1
+        ),
+        MResourceMoveToLruTail => format!("moves resource {} to the tail of its LRU (or the pinned list)", a(0)),
+        MSysManInit => "sets up the SYSTEM manager: tt-backed, never full".to_string(),
+        MSysManAlloc => format!("gives BO {} a SYSTEM resource (never -ENOSPC)", a(0)),
+        MRangeManInit => format!("sets up the {} range manager over {}", mem_name(a(0)), pages(a(2))),
+        MRangeManAlloc => format!("looks for the best-fitting hole of {} for BO {}", pages(a(1)), a(0)),
+        MBoInitReserved => format!("creates BO {} of {}, locked, and validates it", a(0), pages(a(1))),
+        MBoValidate => format!(
+            "validates BO {} to {}: pass 1 without eviction, pass 2 with",
+            a(0),
+            crate::modern::ttm_resource::places_text(&crate::modern::ttm_resource::unpack_placement(a(1)))
+        ),
+        MBoAllocResource => format!(
+            "tries each place for BO {} ({})",
+            a(0),
+            if a(1) != 0 { "pass 2: evicting, DESIRED places skipped" } else { "pass 1: no eviction, FALLBACK places skipped" }
+        ),
+        MBoMemSpace => format!("finds room for BO {}, first without eviction, then with", a(0)),
+        MBoEvictAlloc => format!("walks the {} LRUs evicting until BO {} fits", mem_name(a(0)), a(1)),
+        MBoEvictCb => format!("considers evicting BO {}", a(0)),
+        MBoEvict => format!("evicts BO {} where the driver says", a(0)),
+        MBoHandleMoveMem => format!(
+            "moves buffer object {} to {}{}",
+            a(0),
+            mem_name(a(1)),
+            if a(2) != 0 { " (eviction)" } else { "" }
+        ),
+        MBoSwapout => format!("walks the {} LRUs for one BO to swap out", mem_name(a(0))),
+        MBoSwapoutCb => format!("considers swapping out BO {}", a(0)),
+        MBoPin => format!("pins BO {} (it joins the pinned list at its next LRU update)", a(0)),
+        MBoUnpin => format!("unpins BO {}: it may be evicted again", a(0)),
+        MBoReserve => format!("locks BO {}'s reservation; it stays on its LRU", a(0)),
+        MBoUnreserve => format!("moves BO {} to its LRU tail and unlocks it", a(0)),
+        MBoPut => format!("drops a reference to BO {}", a(0)),
+        MBoRelease => format!("releases BO {}: at once, or as a zombie if it is busy", a(0)),
+        MBoVmFault => format!("handles a CPU fault on page {} of BO {}", a(1), a(0)),
+        MBoPipelineGutting => format!("drops BO {}'s placement and contents", a(0)),
+        MLruWalkForEvict => format!("walks the {} LRUs, lowest priority number first, with trylocks", mem_name(a(0))),
+        MBoMoveNull => format!("switches BO {} to its new resource; no data moves", a(0)),
+        MBoMoveMemcpy => format!("copies BO {} to {} with the CPU", a(0), mem_name(a(1))),
+        MBoMoveSyncCleanup => format!("waits for BO {} and frees its old resource", a(0)),
+        MBoKmap => format!("maps {} of BO {} from page {}", pages(a(2)), a(0), a(1)),
+        MDrvTtCreate => format!("the driver allocates BO {}'s tt with its caching", a(0)),
+        MDrvTtDestroy => format!("the driver destroys tt {}", a(0)),
+        MDrvMove => format!("the driver moves BO {} to {}", a(0), mem_name(a(2))),
+        MDrvEvictFlags => format!("the driver says where BO {} goes when evicted", a(0)),
     }
 }
 
@@ -1507,6 +1631,7 @@ fn place(st: &State, l: Loc) -> String {
         Loc::Tt { tt, .. } => format!("tt {tt}"),
         Loc::Local { .. } => "a batch being allocated or freed".to_string(),
         Loc::Leaked => "nowhere (leaked)".to_string(),
+        Loc::MPool { pt } => crate::modern::pool_type_label(st, pt),
     }
 }
 
@@ -1867,6 +1992,7 @@ fn describe_delta(st: &State, d: &Delta) -> String {
             format!("Swap file {id} of {} is created.", pages(num_pages as u64))
         }
         Delta::SwapWrite { file, idx, .. } => format!("Page {idx} of swap file {file} is written."),
+        Delta::Modern(m) => crate::modern::describe_delta(st, &m),
         Delta::DmaPoolNew { ptype, .. } => {
             format!("The {} DMA pool is created.", dma_type::name(ptype))
         }

@@ -227,6 +227,64 @@ pub enum Action {
         /// Fence id.
         fence: u32,
     },
+    // ---- Linux 6.12 only (mspec; issue 18) ------------------------------------------------
+    /// 6.12: `ttm_bo_init_validate` of a BO to a list of places (mspec 6.2, 1.4).
+    BoCreatePlaces {
+        /// Pages.
+        pages: u32,
+        /// The placement: places with DESIRED / FALLBACK flags.
+        places: Vec<crate::modern::ttm_resource::TtmPlace>,
+        /// The caching of its tt (a BO property since 6.x, mspec 1.2).
+        #[serde(default = "cached")]
+        caching: Caching,
+        /// `ttm_bo_type_kernel` instead of device.
+        #[serde(default)]
+        kernel: bool,
+        /// LRU priority 0..3.
+        #[serde(default)]
+        priority: u8,
+    },
+    /// 6.12: reserve → `ttm_bo_validate` to a list of places → unreserve (mspec 6.6).
+    BoValidatePlaces {
+        /// Buffer object.
+        bo: u32,
+        /// The placement.
+        places: Vec<crate::modern::ttm_resource::TtmPlace>,
+    },
+    /// 6.12: reserve → `ttm_bo_pin` → unreserve (mspec 6.9).
+    BoPin {
+        /// Buffer object.
+        bo: u32,
+    },
+    /// 6.12: reserve → `ttm_bo_unpin` → unreserve.
+    BoUnpin {
+        /// Buffer object.
+        bo: u32,
+    },
+    /// 6.12: write a module parameter of ttm.ko (`/sys/module/ttm/parameters/*`, mspec 2.2).
+    ModuleParam {
+        /// Which.
+        param: ModuleParam,
+        /// Pages.
+        value: u64,
+    },
+    /// 6.12: memory pressure as `scans` calls of the pool shrinker's count and scan (mspec 4.7).
+    PoolShrinkerScan {
+        /// Number of scan calls.
+        scans: u32,
+    },
+}
+
+/// A module parameter of ttm.ko in Linux 6.12 (mspec 1.5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModuleParam {
+    /// `page_pool_size`
+    PagePoolSize,
+    /// `pages_limit`
+    PagesLimit,
+    /// `dma32_pages_limit`
+    Dma32PagesLimit,
 }
 
 object_only!(
@@ -322,6 +380,22 @@ impl Action {
             Action::GpuExec { bo } => format!("GPU uses BO {bo}"),
             Action::FenceSignal { fence } => format!("fence {fence} signals"),
             Action::BoWrite { bo, seed } => format!("write data #{seed} into BO {bo}"),
+            Action::BoCreatePlaces { pages, places, .. } => format!(
+                "create a BO of {pages} pages in {}",
+                crate::modern::ttm_resource::places_text(places)
+            ),
+            Action::BoValidatePlaces { bo, places } => format!(
+                "validate BO {bo} to {}",
+                crate::modern::ttm_resource::places_text(places)
+            ),
+            Action::BoPin { bo } => format!("pin BO {bo}"),
+            Action::BoUnpin { bo } => format!("unpin BO {bo}"),
+            Action::ModuleParam { param, value } => {
+                format!("echo {value} > /sys/module/ttm/parameters/{param:?}")
+            }
+            Action::PoolShrinkerScan { scans } => {
+                format!("the pool shrinker scans {scans} time(s)")
+            }
         }
     }
 }
@@ -360,7 +434,19 @@ impl Sim {
     /// Kernel refusals are not errors here: the action runs and the kernel's error is its result.
     pub fn validate(&self, a: &Action) -> SimResult<()> {
         let invalid = |m: String| Err(SimError::Invalid(m));
+        if self.is_modern() {
+            return self.mvalidate(a);
+        }
         match a {
+            Action::BoCreatePlaces { .. }
+            | Action::BoValidatePlaces { .. }
+            | Action::BoPin { .. }
+            | Action::BoUnpin { .. }
+            | Action::ModuleParam { .. }
+            | Action::PoolShrinkerScan { .. } => invalid(
+                "this action exists only on Linux 6.12: set \"kernel\": \"6.12\" in the machine"
+                    .into(),
+            ),
             Action::TtCreate {
                 pages, flags, dma, ..
             } => {
@@ -598,7 +684,20 @@ impl Sim {
     }
 
     fn run_validated(&mut self, a: &Action) -> SimResult<Output> {
+        if self.is_modern() {
+            return self.mrun(a);
+        }
         Ok(match *a {
+            Action::BoCreatePlaces { .. }
+            | Action::BoValidatePlaces { .. }
+            | Action::BoPin { .. }
+            | Action::BoUnpin { .. }
+            | Action::ModuleParam { .. }
+            | Action::PoolShrinkerScan { .. } => {
+                return Err(SimError::Invalid(
+                    "a Linux 6.12 action on a 3.3 machine".into(),
+                ))
+            }
             Action::TtCreate {
                 pages,
                 caching,

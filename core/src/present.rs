@@ -124,6 +124,7 @@ pub fn place(st: &State, p: Place) -> String {
         Place::SwapFile(f) => format!("swap file {f}"),
         Place::PersistentSwap(f) => format!("persistent swap {f}"),
         Place::Memory(t) => mem_type_name(t),
+        Place::ModernPool(i) => crate::modern::pool_type_label(st, i),
     }
 }
 
@@ -201,6 +202,15 @@ pub fn machine_label(m: &MachineConfig) -> String {
         format!("{:?}", m.era),
         fidelity.to_string(),
     ];
+    if m.is_modern() {
+        // Linux 6.12: the era and fidelity play no role; the modern settings do (mspec 2.2).
+        parts[3] = "Linux 6.12".to_string();
+        parts.remove(4);
+        if m.modern != crate::config::ModernConfig::default() {
+            let s = serde_json::to_string(&m.modern).unwrap_or_default();
+            parts.push(format!("modern {s}"));
+        }
+    }
     let mut flag = |on: bool, default: bool, yes: &str, no: &str| {
         if on != default {
             parts.push(if on { yes } else { no }.to_string());

@@ -51,6 +51,8 @@ pub(crate) enum FaultKind {
     Reserve,
     DmaMap,
     TtAlloc,
+    /// Linux 6.12: a fresh block of `ttm_pool_alloc` (mspec 4.3).
+    BlockAlloc,
 }
 
 /// How many operations of each kind have run since boot (for the 1-based [`FaultPlan`] lists).
@@ -72,6 +74,8 @@ pub struct FaultCounters {
     pub dma_map: u64,
     /// Page-directory allocations of ttm_tt_init.
     pub tt_alloc: u64,
+    /// Linux 6.12: fresh block allocations of `ttm_pool_alloc`.
+    pub block_alloc: u64,
 }
 
 /// Allocation flags of a system page request (the parts of gfp_t the model needs).
@@ -97,6 +101,8 @@ pub struct Sim {
     standing: Vec<Finding>,
     /// How many kernel calls that own a private page list are open (see [`Loc::Local`]).
     locals_open: u8,
+    /// Linux 6.12: notes of the last actions (3.3 items without a counterpart, mspec 9.6).
+    pub(crate) notes: Vec<String>,
 }
 
 impl Sim {
@@ -115,14 +121,22 @@ impl Sim {
             findings: Vec::new(),
             standing: Vec::new(),
             locals_open: 0,
+            notes: Vec::new(),
         };
-        // The driver loads: ttm_bo_device_init and its memory-type managers (spec 6.2).
-        sim.begin_action(format!(
-            "load the {:?} driver: ttm_bo_device_init",
-            sim.cfg.driver.kind
-        ));
-        sim.bo_device_init();
-        sim.end_action();
+        if sim.cfg.is_modern() {
+            // Linux 6.12: the generic driver loads (mspec 2.3, 8.1).
+            sim.begin_action("load the generic driver: ttm_device_init".to_string());
+            sim.mdevice_load();
+            sim.end_action();
+        } else {
+            // The driver loads: ttm_bo_device_init and its memory-type managers (spec 6.2).
+            sim.begin_action(format!(
+                "load the {:?} driver: ttm_bo_device_init",
+                sim.cfg.driver.kind
+            ));
+            sim.bo_device_init();
+            sim.end_action();
+        }
         for (i, w) in sim.cfg.sysfs.clone().into_iter().enumerate() {
             let a = crate::ops::Action::SysfsWrite {
                 attr: w.attr,
@@ -269,6 +283,7 @@ impl Sim {
                 FaultKind::Reserve => &mut self.faults.reserve,
                 FaultKind::DmaMap => &mut self.faults.dma_map,
                 FaultKind::TtAlloc => &mut self.faults.tt_alloc,
+                FaultKind::BlockAlloc => &mut self.faults.block_alloc,
             },
             &self.cfg.faults,
         );
@@ -282,6 +297,7 @@ impl Sim {
             FaultKind::Reserve => &plan.reserve,
             FaultKind::DmaMap => &plan.dma_map,
             FaultKind::TtAlloc => &plan.tt_alloc,
+            FaultKind::BlockAlloc => &plan.block_alloc,
         };
         list.contains(n)
     }

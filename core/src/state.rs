@@ -65,6 +65,13 @@ pub enum Loc {
     },
     /// Lost by a kernel defect (the kernel no longer references it; e.g. D3's overwritten slots).
     Leaked,
+    /// Linux 6.12: a pool type of `ttm_pool` (one caching and order; mspec 4.1), by
+    /// [`crate::modern::MState::pool_types`] index. A stack of blocks: pages enter and leave at
+    /// the head (mspec 4.9).
+    MPool {
+        /// Pool type index.
+        pt: u16,
+    },
 }
 
 impl Loc {
@@ -375,6 +382,8 @@ pub enum Delta {
         /// Fresh pages get __GFP_ZERO (the first tt needing this type had ZERO_ALLOC).
         zero: bool,
     },
+    /// A change to the Linux 6.12 model's own state (mspec; [`crate::modern::MDelta`]).
+    Modern(crate::modern::MDelta),
 }
 
 /// A physical memory zone of the buddy allocator (not to be confused with TTM's accounting zones).
@@ -688,6 +697,9 @@ pub struct State {
     /// Contents of on-card memory pages by (memory type, page); absent means never written
     /// ([`CONTENT_STALE`]: whatever the card held).
     pub io_contents: std::collections::BTreeMap<(u8, u64), u32>,
+    /// Linux 6.12 machines: the modern model's state (mspec); `None` on 3.3. Pages, tts and swap
+    /// files stay in the shared fields above.
+    pub modern: Option<Box<crate::modern::MState>>,
 }
 
 fn zone(name: &str, zone_mem: u64) -> MemZone {
@@ -773,6 +785,9 @@ impl State {
             ddestroy: VecDeque::new(),
             fences: Vec::new(),
             io_contents: Default::default(),
+            modern: cfg
+                .is_modern()
+                .then(|| Box::new(crate::modern::MState::boot(cfg))),
         }
     }
 
@@ -978,6 +993,11 @@ impl State {
                     self.dma_pools.pop();
                 }
             }
+            Delta::Modern(m) => {
+                if let Some(ms) = self.modern.as_deref_mut() {
+                    ms.step(&m, fwd);
+                }
+            }
         }
     }
 
@@ -1013,6 +1033,11 @@ impl State {
                 got
             }
             Loc::Leaked => self.phys.leaked.pop(),
+            Loc::MPool { pt } => self
+                .modern
+                .as_deref_mut()
+                .and_then(|m| m.pool_types.get_mut(pt as usize))
+                .and_then(|t| t.pages.pop_front()),
         };
         debug_assert_eq!(got, Some(pfn), "page {pfn:#x} was not at {at:?}");
     }
@@ -1046,6 +1071,15 @@ impl State {
                 push(&mut self.phys.locals[l], end, pfn);
             }
             Loc::Leaked => self.phys.leaked.push(pfn),
+            Loc::MPool { pt } => {
+                if let Some(t) = self
+                    .modern
+                    .as_deref_mut()
+                    .and_then(|m| m.pool_types.get_mut(pt as usize))
+                {
+                    t.pages.push_front(pfn);
+                }
+            }
         }
     }
 

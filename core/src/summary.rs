@@ -123,6 +123,10 @@ pub struct Summary {
     pub leaked: u64,
     /// Names of the findings so far, in order (`D1OverUncharge`, ...).
     pub findings: Vec<String>,
+    /// Linux 6.12 machines: the modern model's state (queried as `modern.pool_allocated`,
+    /// `modern.pool_blocks.wc`, `modern.lru.vram`, `modern.bos`, ...). Absent on 3.3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modern: Option<crate::modern::summary::ModernSummary>,
 }
 
 impl Sim {
@@ -139,7 +143,11 @@ pub fn summarize(sim: &Sim, st: &crate::state::State, n_findings: usize) -> Summ
         dma_pools: dma_pools(st),
         zones: zones(st),
         swap_work_queued: st.swap_work_queued,
-        tts: st.tts.iter().map(tt_summary).collect(),
+        tts: st
+            .tts
+            .iter()
+            .map(|t| TtChange::of(t, st.modern.is_some()).summary())
+            .collect(),
         bos: st.bos.iter().map(|b| bo_summary(st, b)).collect(),
         pages_out_of_system: st.pages_out_of_system(),
         leaked: st.phys.leaked.len() as u64,
@@ -147,6 +155,9 @@ pub fn summarize(sim: &Sim, st: &crate::state::State, n_findings: usize) -> Summ
             .iter()
             .map(|(_, f)| finding_name(f))
             .collect(),
+        modern: st.modern.as_deref().map(|m| {
+            crate::modern::summary::with_tts(crate::modern::summary::summarize(m), &st.tts)
+        }),
     }
 }
 
@@ -189,10 +200,6 @@ fn zone_summary(z: &crate::state::MemZone) -> ZoneSummary {
         swap_limit: z.swap_limit,
         used_mem: z.used_mem,
     }
-}
-
-fn tt_summary(t: &crate::state::Tt) -> TtSummary {
-    TtChange::of(t).summary()
 }
 
 fn bo_summary(st: &crate::state::State, b: &crate::bo_state::Bo) -> BoSummary {
@@ -266,6 +273,9 @@ pub enum Change {
     Bo(Box<BoSummary>),
     /// A finding the step added.
     Finding(String),
+    /// A Linux 6.12 machine's modern summary, when the step changed it (compared whole: those
+    /// machines are small, and their state is the modern model's own, mspec 1).
+    Modern(Box<crate::modern::summary::ModernSummary>),
 }
 
 /// A tt's summary in 20 bytes: the enums it is printed from ([`TtChange::summary`]).
@@ -279,10 +289,14 @@ pub struct TtChange {
     caching: crate::consts::Caching,
     alive: bool,
     swapped: bool,
+    /// A Linux 6.12 tt (its flags are TTM_TT_FLAG_* bits).
+    modern: bool,
 }
 
 impl TtChange {
-    fn of(t: &crate::state::Tt) -> TtChange {
+    /// The tt's entry; `modern`: on a Linux 6.12 machine, whose tts carry the TTM_TT_FLAG_* bits
+    /// (mspec 1.1).
+    fn of(t: &crate::state::Tt, modern: bool) -> TtChange {
         TtChange {
             id: t.id,
             num_pages: t.num_pages,
@@ -291,7 +305,12 @@ impl TtChange {
             state: t.state,
             caching: t.caching,
             alive: t.alive,
-            swapped: t.swapped(),
+            swapped: if modern {
+                t.page_flags & crate::modern::tt_flags::SWAPPED != 0
+            } else {
+                t.swapped()
+            },
+            modern,
         }
     }
 
@@ -305,7 +324,11 @@ impl TtChange {
                 "destroyed".to_string()
             },
             caching: self.caching.kernel_name().to_string(),
-            flags: crate::consts::page_flags::describe(self.page_flags),
+            flags: if self.modern {
+                crate::modern::tt_flags::describe(self.page_flags)
+            } else {
+                crate::consts::page_flags::describe(self.page_flags)
+            },
             num_pages: self.num_pages,
             pages: self.pages,
             swapped: self.swapped,
@@ -353,6 +376,7 @@ impl Summary {
                 Change::Tt(t) => put(&mut self.tts, t.id as usize, t.summary()),
                 Change::Bo(b) => put(&mut self.bos, b.id as usize, (**b).clone()),
                 Change::Finding(f) => self.findings.push(f.clone()),
+                Change::Modern(m) => self.modern = Some((**m).clone()),
             }
         }
         self.pages_out_of_system = c.pages_out_of_system;
@@ -399,6 +423,9 @@ impl Touched {
             Delta::TtNew { id, .. } => {
                 self.tts.insert(*id);
             }
+            // The 6.12 model's own state: its summary is compared whole every step
+            // (`Change::Modern`); its tts change through the shared deltas.
+            Delta::Modern(_) => {}
             Delta::Set { var, .. } => match var {
                 Var::TtState(t)
                 | Var::TtCaching(t)
@@ -537,7 +564,7 @@ impl SummaryTracker {
                 bos.extend(v.iter().copied());
             }
             if let Some(tt) = st.tts.get(*t as usize) {
-                let c = TtChange::of(tt);
+                let c = TtChange::of(tt, st.modern.is_some());
                 if was.tts.get(*t as usize) != Some(&c.summary()) {
                     entries.push(Change::Tt(c));
                 }
@@ -555,6 +582,13 @@ impl SummaryTracker {
                     }
                     entries.push(Change::Bo(Box::new(s)));
                 }
+            }
+        }
+        if let Some(m) = st.modern.as_deref() {
+            let now =
+                crate::modern::summary::with_tts(crate::modern::summary::summarize(m), &st.tts);
+            if was.modern.as_ref() != Some(&now) {
+                entries.push(Change::Modern(Box::new(now)));
             }
         }
         let from_finding = was.findings.len().min(sim.findings().len());
@@ -632,13 +666,17 @@ impl Summary {
                     "pages_out_of_system" => json(&self.pages_out_of_system)?,
                     "leaked" => json(&self.leaked)?,
                     "findings" => json(&self.findings)?,
+                    "modern" => json(&self.modern)?,
                     _ => return Err(format!("no field {head:?} in {path:?}")),
                 };
                 let mut cur = &top;
                 for p in parts {
-                    cur = cur
-                        .get(p)
-                        .ok_or_else(|| format!("no field {p:?} in {path:?}"))?;
+                    // Arrays are indexed by number (`modern.bos.0.pin_count`).
+                    let next = match (cur, p.parse::<usize>()) {
+                        (serde_json::Value::Array(a), Ok(i)) => a.get(i),
+                        _ => cur.get(p),
+                    };
+                    cur = next.ok_or_else(|| format!("no field {p:?} in {path:?}"))?;
                 }
                 return Ok(cur.clone());
             }

@@ -163,6 +163,14 @@ pub enum Finding {
         /// Tt id.
         tt: u32,
     },
+    /// Linux 6.12: an invariant of mspec 11.1 does not hold (`inv` = its number, `id` = the
+    /// tt, pool type, resource or BO it is about).
+    ModernInvariant {
+        /// The invariant's number (1 = I1 …).
+        inv: u8,
+        /// The object concerned.
+        id: u32,
+    },
     /// Invariant: AGP memory objects are held that nothing will free (consequence of O4).
     AgpMemLeaked {
         /// Tt id.
@@ -284,6 +292,7 @@ impl Finding {
                 "D12: ttm_tt_init of tt {tt} failed; ttm_tt_destroy freed the driver's object and ttm_tt_create freed it again{}",
                 if null_dma_walk { ", after unpopulate walked the NULL dma_address array" } else { "" }
             ),
+            Finding::ModernInvariant { inv, id } => crate::modern::check::describe(inv, id),
             Finding::DmaUnpopulateNoPool { tt } => format!(
                 "ttm_dma_unpopulate found no DMA pool for tt {tt}'s current caching and returned: its pages stay allocated and charged"
             ),
@@ -368,6 +377,8 @@ const T_NODE: u8 = 16;
 const T_MANINIT: u8 = 17;
 const T_FENCENEW: u8 = 18;
 const T_IOCONTENT: u8 = 19;
+/// Linux 6.12 deltas: a sub-tag byte, then varints ([`crate::modern::MDelta::encode`]).
+const T_MODERN: u8 = 20;
 
 impl Trace {
     /// Number of events.
@@ -554,6 +565,11 @@ impl Trace {
                 b.push(23);
                 put(b, tt as u64);
             }
+            Finding::ModernInvariant { inv, id } => {
+                b.push(40);
+                b.push(inv);
+                put(b, id as u64);
+            }
             Finding::D12DoubleFree { tt, null_dma_walk } => {
                 b.push(22);
                 put(b, tt as u64);
@@ -707,6 +723,14 @@ impl Trace {
                 put(&mut self.bytes, id as u64);
                 self.bytes.push(ptype);
                 self.bytes.push(zero as u8);
+            }
+            Delta::Modern(m) => {
+                self.begin(T_MODERN);
+                let (tag, vals) = m.encode();
+                self.bytes.push(tag);
+                for v in vals {
+                    put(&mut self.bytes, v);
+                }
             }
         }
     }
@@ -970,6 +994,9 @@ impl Reader<'_> {
                 list: self.v()? as u8,
             },
             10 => Loc::Leaked,
+            11 => Loc::MPool {
+                pt: self.v()? as u16,
+            },
             _ => return None,
         })
     }
@@ -1125,6 +1152,10 @@ impl Reader<'_> {
             23 => Finding::O4AgpMemLeak {
                 tt: self.v()? as u32,
             },
+            40 => Finding::ModernInvariant {
+                inv: self.byte()?,
+                id: self.v()? as u32,
+            },
             22 => Finding::D12DoubleFree {
                 tt: self.v()? as u32,
                 null_dma_walk: self.byte()? != 0,
@@ -1263,6 +1294,13 @@ impl Reader<'_> {
                 ptype: self.byte()?,
                 zero: self.byte()? != 0,
             }),
+            T_MODERN => {
+                let tag = self.byte()?;
+                Event::Delta(Delta::Modern(crate::modern::MDelta::decode(
+                    tag,
+                    &mut || self.v(),
+                )?))
+            }
             _ => return None,
         })
     }
@@ -1317,6 +1355,10 @@ fn put_loc(b: &mut Vec<u8>, regs: &mut Regs, l: Loc) {
             put(b, list as u64);
         }
         Loc::Leaked => b.push(10),
+        Loc::MPool { pt } => {
+            b.push(11);
+            put(b, pt as u64);
+        }
     }
 }
 

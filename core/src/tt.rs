@@ -247,7 +247,7 @@ impl Sim {
         self.exit(0);
     }
 
-    fn fput(&mut self, file: u32) {
+    pub(crate) fn fput(&mut self, file: u32) {
         self.enter(Func::Fput, &[file as u64]);
         self.set(Var::SwapReleased(file), 1);
         self.exit(0);
@@ -270,7 +270,7 @@ impl Sim {
     }
 
     /// `shmem_read_mapping_page`: look up page `index` of a swap file (fault-injectable).
-    fn shmem_page(&mut self, file: u32, index: u32, kind: FaultKind) -> KResult {
+    pub(crate) fn shmem_page(&mut self, file: u32, index: u32, kind: FaultKind) -> KResult {
         self.enter(Func::ShmemReadMappingPage, &[file as u64, index as u64]);
         let r = if self.inject(kind) {
             Err(Errno::Enomem)

@@ -8,8 +8,12 @@ use ttm_core::config::{Arch, DriverConfig, DriverKind, Era, FaultPlan, Fidelity,
 use ttm_core::config::{SysfsWrite, MAX_RAM, MIN_RAM};
 use ttm_core::{page_flags, Action, Caching, MachineConfig, Sim, MAX_TT_PAGES};
 
-/// Every era, driver variant, fidelity and fault plan the model has.
+/// Every era, driver variant, fidelity and fault plan the model has; a quarter are Linux 6.12
+/// machines.
 pub fn machine(r: &mut Rng) -> MachineConfig {
+    if r.chance(1, 4) {
+        return modern_machine(r);
+    }
     let era = *r.pick(&[Era::E0, Era::E1, Era::E2, Era::E3]);
     let arch = if r.chance(1, 4) {
         Arch::X86_32Highmem
@@ -89,6 +93,144 @@ pub fn machine(r: &mut Rng) -> MachineConfig {
         break_config(r, &mut cfg);
     }
     cfg
+}
+
+/// A Linux 6.12 machine (mspec): small RAM, VRAM and GTT so that limits, eviction and swap-out
+/// happen; random module parameters, pool configuration and injected faults. Fixed fidelity: a
+/// 6.12 machine must never report a finding, and the teardown must return every page.
+fn modern_machine(r: &mut Rng) -> MachineConfig {
+    let mib = *r.pick(&[8u64, 8, 12, 16, 32]);
+    let vram_mib = r.range(1, 4) as u32;
+    let mut faults = FaultPlan::default();
+    if r.chance(1, 3) {
+        for _ in 0..r.range(1, 3) {
+            faults.block_alloc.push(r.range(1, 80));
+        }
+    }
+    if r.chance(1, 4) {
+        faults.set_caching.push(r.range(1, 20));
+    }
+    if r.chance(1, 4) {
+        faults.shmem_write.push(r.range(1, 200));
+        faults.shmem_create.push(r.range(1, 10));
+    }
+    let param = |r: &mut Rng| if r.chance(1, 2) { 0 } else { r.range(1, 3000) };
+    let mut cfg = MachineConfig {
+        ram_bytes: mib << 20,
+        kernel: ttm_core::Kernel::V6_12,
+        fidelity: Fidelity::Fixed,
+        modern: ttm_core::ModernConfig {
+            page_pool_size: param(r),
+            pages_limit: param(r),
+            dma32_pages_limit: 0,
+            use_dma_alloc: r.chance(1, 4),
+            use_dma32: r.chance(1, 4),
+            numa_node: r.chance(1, 4),
+        },
+        driver: DriverConfig {
+            kind: *r.pick(&[DriverKind::Radeon, DriverKind::Nouveau, DriverKind::Vmwgfx]),
+            vram_mib,
+            visible_vram_mib: vram_mib,
+            gtt_mib: r.range(1, 4) as u32,
+            ..DriverConfig::default()
+        },
+        faults,
+        ..MachineConfig::default()
+    };
+    if r.chance(1, 25) {
+        cfg.arch = Arch::X86_32Highmem;
+    }
+    cfg
+}
+
+/// A random 6.12 action: mostly ones that reach the pool, LRU, eviction and swap-out paths.
+fn modern_action(r: &mut Rng, s: &Sim) -> Action {
+    use ttm_core::modern::place_flags as pf;
+    use ttm_core::{ModuleParam, TtmPlace};
+    let m = s.state().modern.as_deref().expect("a 6.12 machine");
+    let nbo = m.bos.len() as u64 + 1;
+    let ntt = s.state().tts.len() as u64 + 1;
+    let place = |r: &mut Rng| TtmPlace {
+        mem_type: *r.pick(&[0u8, 1, 2, 2, 3]),
+        flags: *r.pick(&[0, 0, pf::DESIRED, pf::FALLBACK, pf::TOPDOWN, pf::CONTIGUOUS]),
+        fpfn: if r.chance(1, 6) { r.range(0, 200) } else { 0 },
+        lpfn: if r.chance(1, 6) { r.range(200, 400) } else { 0 },
+    };
+    let places = |r: &mut Rng| (0..r.range(0, 3)).map(|_| place(r)).collect::<Vec<_>>();
+    match r.below(20) {
+        0 | 1 => Action::TtCreate {
+            pages: r.range(1, 700) as u32,
+            caching: caching(r),
+            flags: if r.chance(1, 3) {
+                page_flags::ZERO_ALLOC
+            } else {
+                0
+            },
+            dma: false,
+        },
+        2 | 3 => Action::TtPopulate {
+            tt: r.below(ntt) as u32,
+        },
+        4 => Action::TtUnpopulate {
+            tt: r.below(ntt) as u32,
+        },
+        5 => Action::TtSwapout {
+            tt: r.below(ntt) as u32,
+            persistent: None,
+        },
+        6 => Action::PoolShrinkerScan {
+            scans: r.range(0, 4) as u32,
+        },
+        7 => Action::ModuleParam {
+            param: *r.pick(&[
+                ModuleParam::PagePoolSize,
+                ModuleParam::PagesLimit,
+                ModuleParam::Dma32PagesLimit,
+            ]),
+            value: r.range(0, 4000),
+        },
+        8..=10 => Action::BoCreatePlaces {
+            pages: r.range(1, 400) as u32,
+            places: places(r),
+            caching: caching(r),
+            kernel: r.chance(1, 4),
+            priority: r.below(4) as u8,
+        },
+        11 | 12 => Action::BoValidatePlaces {
+            bo: r.below(nbo) as u32,
+            places: places(r),
+        },
+        13 | 14 => Action::BoFault {
+            bo: r.below(nbo) as u32,
+            page: 0,
+        },
+        15 => Action::BoPin {
+            bo: r.below(nbo) as u32,
+        },
+        16 => Action::BoUnpin {
+            bo: r.below(nbo) as u32,
+        },
+        17 => match r.below(3) {
+            0 => Action::BoReserve {
+                bo: r.below(nbo) as u32,
+                ticket: None,
+            },
+            1 => Action::BoUnreserve {
+                bo: r.below(nbo) as u32,
+            },
+            _ => Action::RunDeferredWork,
+        },
+        18 => Action::BoUnref {
+            bo: r.below(nbo) as u32,
+        },
+        _ => match r.below(3) {
+            0 => Action::BoSwapout,
+            1 => Action::PoolShrink {
+                nr_to_scan: r.range(0, 2000),
+            },
+            _ => random_action(r, s),
+        },
+    }
 }
 
 /// Make one setting invalid (the machine must then be refused with a message, never panic).
@@ -190,6 +332,9 @@ fn big(r: &mut Rng, typical: u64) -> u64 {
 /// exists (a guided step along the tt and BO state machines of spec 2.4 and 6), otherwise any
 /// action with any arguments.
 pub fn action(r: &mut Rng, s: &Sim) -> Action {
+    if s.is_modern() {
+        return modern_action(r, s);
+    }
     if r.chance(1, 2) {
         if let Some(a) = guided(r, s) {
             return a;

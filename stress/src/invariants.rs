@@ -28,6 +28,8 @@ pub enum Kind {
     PageAttr,
     /// LRU membership or range ownership of a buffer object is wrong.
     BoLists,
+    /// Linux 6.12 (mspec 11): a counter, pool type, resource list or usage disagrees.
+    Modern,
 }
 
 /// One broken invariant with a description naming the objects involved.
@@ -82,6 +84,13 @@ fn caching_attr(c: Caching) -> Attr {
 /// Every invariant of spec 11 the public state lets us check.
 pub fn check(cfg: &MachineConfig, st: &State) -> Vec<Violation> {
     let mut out = Vec::new();
+    if cfg.is_modern() {
+        // Linux 6.12: the shared page places, then the modern rules (mspec 11.1), written apart
+        // from the model's own checker.
+        pages(st, &mut out);
+        modern(st, &mut out);
+        return out;
+    }
     pages(st, &mut out);
     counters(st, &mut out);
     accounting(cfg, st, &mut out);
@@ -168,6 +177,13 @@ fn for_each_place(st: &State, mut f: impl FnMut(u64, &dyn Fn() -> String)) {
     for (zi, z) in st.phys.zones.iter().enumerate() {
         for &p in &z.free {
             f(p, &|| format!("free memory of zone {zi}"));
+        }
+    }
+    if let Some(m) = st.modern.as_deref() {
+        for (i, t) in m.pool_types.iter().enumerate() {
+            for &x in &t.pages {
+                f(x, &|| format!("6.12 pool type {i}"));
+            }
         }
     }
     for (i, p) in st.pools.iter().enumerate() {
@@ -425,6 +441,130 @@ fn bos(st: &State, out: &mut Vec<Violation>) {
                 format!(
                     "BO {} says it owns range {:#x} of type {}, whose owner is {owner:?}",
                     b.id, b.mem.start, b.mem.mem_type
+                ),
+            ));
+        }
+    }
+}
+
+/// Linux 6.12 (mspec 11.1, written from the spec): I1 populated tts hold every page and
+/// unpopulated ones none; I2 SWAPPED tts are unpopulated with a swap file; I3 TPA is the sum of
+/// populated tts; I4 PAP is the sum over pool types; I5 pool blocks are whole, zeroed and carry
+/// their type's caching; I9 every live resource is on exactly one list and usages add up;
+/// I11 range resources fit and never overlap.
+fn modern(st: &State, out: &mut Vec<Violation>) {
+    use ttm_core::modern::tt_flags;
+    let Some(m) = st.modern.as_deref() else {
+        out.push(v(
+            Kind::Modern,
+            "a 6.12 machine without modern state".into(),
+        ));
+        return;
+    };
+    let mut tpa = 0u64;
+    for t in st.tts.iter().filter(|t| t.alive) {
+        let populated = t.page_flags & tt_flags::PRIV_POPULATED != 0;
+        let n = t.pages.iter().filter(|p| p.is_some()).count() as u32;
+        if (populated && n != t.num_pages) || (!populated && n != 0) {
+            out.push(v(
+                Kind::TtState,
+                format!(
+                    "tt {}: populated {populated}, {n} of {} pages",
+                    t.id, t.num_pages
+                ),
+            ));
+        }
+        if t.page_flags & tt_flags::SWAPPED != 0 && (populated || t.swap_storage.is_none()) {
+            out.push(v(
+                Kind::Swapped,
+                format!("tt {} SWAPPED but populated or without storage", t.id),
+            ));
+        }
+        if populated && t.page_flags & tt_flags::EXTERNAL == 0 {
+            tpa += t.num_pages as u64;
+        }
+    }
+    if m.pages_allocated != tpa {
+        out.push(v(
+            Kind::Modern,
+            format!(
+                "ttm_pages_allocated {} but populated tts hold {tpa}",
+                m.pages_allocated
+            ),
+        ));
+    }
+    let pap: u64 = m.pool_types.iter().map(|t| t.pages.len() as u64).sum();
+    if pap != m.pool_allocated {
+        out.push(v(
+            Kind::Modern,
+            format!(
+                "allocated_pages {} but pool types hold {pap}",
+                m.pool_allocated
+            ),
+        ));
+    }
+    for (i, t) in m.pool_types.iter().enumerate() {
+        let want = match t.caching {
+            Caching::Wc => Attr::Wc,
+            Caching::Uncached => Attr::Uc,
+            Caching::Cached => Attr::Wb,
+        };
+        let whole = t.pages.len() % (1usize << t.order) == 0;
+        let clean = t.pages.iter().all(|&p| {
+            st.phys
+                .page(p)
+                .is_some_and(|r| r.attr == want && r.content == ttm_core::state::CONTENT_ZERO)
+        });
+        if !whole || !clean {
+            out.push(v(
+                Kind::Modern,
+                format!("pool type {i}: partial block, or a page not zeroed or not {want:?}"),
+            ));
+        }
+    }
+    let mut usage = vec![0u64; m.managers.len()];
+    for r in m.resources.iter() {
+        // Lists 0..31 are the LRUs (memory type × 4 + priority), then the pinned list.
+        let on: usize = (0..=ttm_core::modern::LIST_PINNED)
+            .map(|l| m.list(l).iter().filter(|&&x| x == r.id).count())
+            .sum();
+        if on != r.alive as usize {
+            out.push(v(
+                Kind::BoLists,
+                format!("resource {} (alive {}) is on {on} lists", r.id, r.alive),
+            ));
+        }
+        if r.alive {
+            usage[r.mem_type as usize] += r.pages * PAGE_SIZE;
+            let man = &m.managers[r.mem_type as usize];
+            if man.range && r.start + r.pages > man.size {
+                out.push(v(
+                    Kind::BoLists,
+                    format!("resource {} ends past its manager", r.id),
+                ));
+            }
+            if let Some(o) = m.resources.iter().find(|o| {
+                o.alive
+                    && o.id != r.id
+                    && o.mem_type == r.mem_type
+                    && man.range
+                    && o.start < r.start + r.pages
+                    && r.start < o.start + o.pages
+            }) {
+                out.push(v(
+                    Kind::BoLists,
+                    format!("resources {} and {} overlap", r.id, o.id),
+                ));
+            }
+        }
+    }
+    for (mt, man) in m.managers.iter().enumerate() {
+        if man.usage != usage[mt] {
+            out.push(v(
+                Kind::Modern,
+                format!(
+                    "manager {mt}: usage {} but live resources hold {}",
+                    man.usage, usage[mt]
                 ),
             ));
         }

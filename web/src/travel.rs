@@ -15,6 +15,7 @@ pub fn anchor(p: Place) -> String {
         Place::System => "system".into(),
         Place::Pool(i) => format!("pool-{i}"),
         Place::DmaPool(i) => format!("dma-{i}"),
+        Place::ModernPool(i) => format!("mpool-{i}"),
         Place::Tt(t) => format!("tt-{t}"),
         Place::Leaked => "leaked".into(),
         Place::SwapFile(f) => format!("swap-{f}"),
