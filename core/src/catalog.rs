@@ -250,3 +250,29 @@ pub fn course() -> Vec<(Option<&'static Lesson>, Entry)> {
     v.sort_by_key(|(l, _)| l.map_or(usize::MAX, |l| lesson_of(l.name).map_or(0, |(n, _)| n)));
     v
 }
+
+/// A track of the course and its lessons, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Track {
+    /// Its name ("First steps").
+    pub name: &'static str,
+    /// Its lessons: (number in the course, from 1; the lesson; the walkthrough's entry).
+    pub lessons: Vec<(usize, &'static Lesson, Entry)>,
+}
+
+/// The course grouped by track, in order (what a picker or a course page lists); a walkthrough
+/// outside the course (which a test forbids) is left out.
+pub fn tracks() -> Vec<Track> {
+    let mut out: Vec<Track> = Vec::new();
+    for (i, (lesson, entry)) in course().into_iter().enumerate() {
+        let Some(l) = lesson else { continue };
+        match out.last_mut() {
+            Some(t) if t.name == l.track => t.lessons.push((i + 1, l, entry)),
+            _ => out.push(Track {
+                name: l.track,
+                lessons: vec![(i + 1, l, entry)],
+            }),
+        }
+    }
+    out
+}

@@ -50,3 +50,23 @@ fn the_course_lists_lessons_in_order_and_each_has_a_next_but_the_last() {
     assert_eq!(catalog::next_lesson(LESSONS.last().unwrap().name), None);
     assert_eq!(catalog::next_lesson("no-such-walkthrough"), None);
 }
+
+#[test]
+fn tracks_group_the_course_in_order() {
+    let tracks = catalog::tracks();
+    let names: Vec<&str> = tracks.iter().map(|t| t.name).collect();
+    assert_eq!(names[..2], ["First steps", "Page pools"]);
+    let numbers: Vec<usize> = tracks
+        .iter()
+        .flat_map(|t| t.lessons.iter().map(|(n, _, _)| *n))
+        .collect();
+    assert_eq!(
+        numbers,
+        (1..=LESSONS.len()).collect::<Vec<_>>(),
+        "numbered 1..n in order"
+    );
+    assert!(tracks.iter().all(|t| t
+        .lessons
+        .iter()
+        .all(|(_, l, e)| l.track == t.name && l.name == e.name)));
+}

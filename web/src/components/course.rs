@@ -18,17 +18,7 @@ pub struct CourseProps {
 #[component]
 pub fn Course(props: &CourseProps) -> Html {
     let course = use_memo((), |_| catalog::course());
-    let mut tracks: Vec<(
-        &'static str,
-        Vec<(usize, &catalog::Lesson, &catalog::Entry)>,
-    )> = Vec::new();
-    for (n, (lesson, entry)) in course.iter().enumerate() {
-        let Some(l) = lesson else { continue };
-        match tracks.last_mut() {
-            Some((t, v)) if *t == l.track => v.push((n + 1, l, entry)),
-            _ => tracks.push((l.track, vec![(n + 1, l, entry)])),
-        }
-    }
+    let tracks = use_memo((), |_| catalog::tracks());
     let title_of = |name: &str| {
         course
             .iter()
@@ -42,11 +32,12 @@ pub fn Course(props: &CourseProps) -> Html {
                 { "Each lesson is a short scenario run on a simulated machine; step through every kernel call it makes. Start with lesson 1, or read the " }
                 <a href={props.book.clone()}>{ "book “TTM in pictures”" }</a>{ ", whose chapters embed these lessons." }
             </p>
-            { for tracks.iter().map(|(track, lessons)| html! {
-                <section class="track" aria-label={format!("Track: {track}")}>
-                    <h3>{ *track }</h3>
+            { for tracks.iter().map(|track| html! {
+                <section class="track" aria-label={format!("Track: {}", track.name)}>
+                    <h3>{ track.name }</h3>
                     <ol class="lessons">
-                        { for lessons.iter().map(|&(n, l, e)| {
+                        { for track.lessons.iter().map(|(n, l, e)| {
+                            let n = *n;
                             let name = l.name.to_string();
                             let onclick = props.on_open.reform(move |ev: MouseEvent| {
                                 ev.prevent_default();

@@ -6,22 +6,6 @@ use ttm_core::catalog;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-/// The course's entries by track, in order: (track, [(lesson number, level, entry)]).
-type Track<'a> = (&'static str, Vec<(usize, &'static str, &'a catalog::Entry)>);
-
-fn tracks<'a>(course: &'a [(Option<&'static catalog::Lesson>, catalog::Entry)]) -> Vec<Track<'a>> {
-    let mut out: Vec<Track<'a>> = Vec::new();
-    for (i, (lesson, e)) in course.iter().enumerate() {
-        let (track, level) =
-            lesson.map_or(("Other walkthroughs", ""), |l| (l.track, l.level.label()));
-        match out.last_mut() {
-            Some((t, v)) if *t == track => v.push((i + 1, level, e)),
-            _ => out.push((track, vec![(i + 1, level, e)])),
-        }
-    }
-    out
-}
-
 /// Properties of [`Picker`].
 #[derive(Properties, PartialEq)]
 pub struct PickerProps {
@@ -36,8 +20,11 @@ pub struct PickerProps {
 pub fn Picker(props: &PickerProps) -> Html {
     let select = use_node_ref();
     // The files are read once per page; nothing runs until one is opened.
-    let course = use_memo((), |_| catalog::course());
-    let entries: Vec<&catalog::Entry> = course.iter().map(|(_, e)| e).collect();
+    let tracks = use_memo((), |_| catalog::tracks());
+    let entries: Vec<&catalog::Entry> = tracks
+        .iter()
+        .flat_map(|t| t.lessons.iter().map(|(_, _, e)| e))
+        .collect();
     {
         // The select shows the open walkthrough (or the first one when none is open or the open
         // one is not built in).
@@ -68,11 +55,11 @@ pub fn Picker(props: &PickerProps) -> Html {
         <form class="picker" onsubmit={on_submit} data-testid="picker">
             <label for="walkthrough">{ "Walkthrough" }</label>
             <select id="walkthrough" ref={select} data-testid="walkthrough-select">
-                { for tracks(&course).into_iter().map(|(track, items)| html! {
-                    <optgroup label={track}>
-                        { for items.into_iter().map(|(n, level, e)| html! {
+                { for tracks.iter().map(|t| html! {
+                    <optgroup label={t.name}>
+                        { for t.lessons.iter().map(|(n, l, e)| html! {
                             <option value={e.name} title={e.goal.clone()}>
-                                { format!("{n}. {} ({level})", e.title) }
+                                { format!("{n}. {} ({})", e.title, l.level.label()) }
                             </option>
                         }) }
                     </optgroup>
