@@ -1,52 +1,22 @@
 // Explaining every step (issue 13), in the browser: the pseudocode pane follows the call being
 // executed and any frame of the call stack, and the stage's page cells tell a page's story.
 // Run by scripts/test.sh with BASE_URL set to the served dist/.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { artifacts, baseUrl, failOnErrors, text, useChromium } from './browser.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const artifacts = join(here, 'artifacts');
-const baseUrl = process.env.BASE_URL;
-const chrome = JSON.parse(readFileSync(join(here, 'chromium.json'), 'utf8'))['goog:chromeOptions'];
-
-let browser;
-
-before(async () => {
-  assert.ok(baseUrl, 'set BASE_URL to the served dist/ (scripts/test.sh does)');
-  mkdirSync(artifacts, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? chrome.binary,
-    args: chrome.args.filter((a) => a !== '--headless'),
-    headless: true,
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
+const browser = useChromium();
 
 /** The app at `query`, failing the test on any console or page error. */
 async function open(t, query, viewport = { width: 1280, height: 720 }) {
-  const page = await browser.newPage({ viewport });
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
-  });
-  t.after(async () => {
-    await page.close();
-    assert.deepEqual(errors, [], 'the page logged errors');
-  });
+  const page = await browser().newPage({ viewport });
+  failOnErrors(t, page, () => page.close());
   await page.goto(baseUrl + query);
   await page.getByTestId('controls').waitFor({ timeout: 15_000 });
   return page;
 }
 
-const text = async (loc) => (await loc.textContent()).trim();
 
 /** The box of `loc` lies inside the viewport (seen without scrolling). */
 async function inView(page, loc, what) {

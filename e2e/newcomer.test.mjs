@@ -1,53 +1,23 @@
 // A path for newcomers (issue 14), in the browser: the course and its welcome, lessons that open
 // at their first user step, exercises that hold, answers that survive a reload, history and
 // titles, compare mode in the URL, the next lesson. Run by scripts/test.sh with BASE_URL set.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { artifacts, baseUrl, failOnErrors, text, useChromium } from './browser.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const artifacts = join(here, 'artifacts');
-const baseUrl = process.env.BASE_URL;
-const chrome = JSON.parse(readFileSync(join(here, 'chromium.json'), 'utf8'))['goog:chromeOptions'];
-
-let browser;
-
-before(async () => {
-  assert.ok(baseUrl, 'set BASE_URL to the served dist/ (scripts/test.sh does)');
-  mkdirSync(artifacts, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? chrome.binary,
-    args: chrome.args.filter((a) => a !== '--headless'),
-    headless: true,
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
+const browser = useChromium();
 
 /** A fresh browser context (empty local storage) at `query`, failing on any page error. */
 async function open(t, query = '', viewport = { width: 1280, height: 720 }) {
-  const context = await browser.newContext({ viewport });
+  const context = await browser().newContext({ viewport });
   const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
-  });
-  t.after(async () => {
-    await context.close();
-    assert.deepEqual(errors, [], 'the page logged errors');
-  });
+  failOnErrors(t, page, () => context.close());
   await page.goto(baseUrl + query);
   await page.getByRole('button', { name: 'Open', exact: true }).waitFor({ timeout: 15_000 });
   return page;
 }
 
-const text = async (loc) => (await loc.textContent()).trim();
 const focused = (page) => page.evaluate(() => document.activeElement?.dataset?.testid ?? document.activeElement?.tagName);
 const focusedIn = (page, testid) =>
   page.evaluate((id) => !!document.activeElement?.closest(`[data-testid=${id}]`), testid);
