@@ -207,23 +207,57 @@ pub struct Stage {
     pub leaked: u64,
 }
 
-/// The stage of `st`.
+/// A Linux 6.12 machine's pool as shelves (mspec 4.1, 4.2): one per pool type that holds blocks,
+/// by caching and order, head block first, each block `2^order` cells; when no type holds any,
+/// the four global order-0 types, empty, so the stage keeps its shelves. The trim threshold is the
+/// pool's global limit `page_pool_size` (mspec 4.6).
+fn modern_shelves(st: &State, m: &crate::modern::MState) -> Vec<Shelf> {
+    let shelf = |i: usize, t: &crate::modern::PoolType| Shelf {
+        place: Place::ModernPool(i as u16),
+        label: present::place(st, Place::ModernPool(i as u16)),
+        npages: t.pages.len() as u64,
+        cells: t.pages.iter().map(|&x| page_cell(st, x) as u8).collect(),
+        pfns: t.pages.iter().copied().collect(),
+        max_size: m.page_pool_size,
+    };
+    let held: Vec<Shelf> = m
+        .pool_types
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !t.pages.is_empty())
+        .map(|(i, t)| shelf(i, t))
+        .collect();
+    if !held.is_empty() {
+        return held;
+    }
+    m.pool_types
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.order == 0 && !t.device)
+        .map(|(i, t)| shelf(i, t))
+        .collect()
+}
+
+/// The stage of `st` (a 3.3 machine's pools, or a 6.12 machine's pool types).
 pub fn stage(st: &State) -> Stage {
     let ram_pages: u64 = st.phys.zones.iter().map(|z| z.end - z.start).sum();
     let out = st.pages_out_of_system();
-    let pools = st
-        .pools
-        .iter()
-        .enumerate()
-        .map(|(i, p)| Shelf {
-            place: Place::Pool(i as u8),
-            label: present::place(st, Place::Pool(i as u8)),
-            npages: p.npages,
-            cells: p.list.iter().map(|&x| page_cell(st, x) as u8).collect(),
-            pfns: p.list.iter().copied().collect(),
-            max_size: st.pool_opts.max_size,
-        })
-        .collect();
+    let pools = match st.modern.as_deref() {
+        Some(m) => modern_shelves(st, m),
+        None => st
+            .pools
+            .iter()
+            .enumerate()
+            .map(|(i, p)| Shelf {
+                place: Place::Pool(i as u8),
+                label: present::place(st, Place::Pool(i as u8)),
+                npages: p.npages,
+                cells: p.list.iter().map(|&x| page_cell(st, x) as u8).collect(),
+                pfns: p.list.iter().copied().collect(),
+                max_size: st.pool_opts.max_size,
+            })
+            .collect(),
+    };
     let dma_pools = st
         .dma_pools
         .iter()
@@ -241,7 +275,11 @@ pub fn stage(st: &State) -> Stage {
         .tts
         .iter()
         .map(|t| {
-            let swapped = t.swapped();
+            // A 6.12 tt carries the TTM_TT_FLAG_* bits (mspec 1.1), a 3.3 one TTM_PAGE_FLAG_*.
+            let swapped = match st.modern {
+                Some(_) => t.page_flags & crate::modern::tt_flags::SWAPPED != 0,
+                None => t.swapped(),
+            };
             let cells = t
                 .pages
                 .iter()
@@ -257,7 +295,13 @@ pub fn stage(st: &State) -> Stage {
                 "destroyed"
             };
             let mut caption = format!("{state}, {}", present::caching(t.caching));
-            let flags = present::page_flags(t.page_flags);
+            let flags = match st.modern {
+                Some(_) => match crate::modern::tt_flags::describe(t.page_flags) {
+                    f if f.is_empty() => "0".to_string(),
+                    f => f,
+                },
+                None => present::page_flags(t.page_flags),
+            };
             let page_flags = flags.clone();
             if flags != "0" {
                 caption.push_str(", ");

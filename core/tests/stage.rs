@@ -111,3 +111,52 @@ fn memory_types_show_ranges_and_lru_order() {
         .summary()
         .contains("VRAM: BO 0 at [0, 100), BO 1 at [100, 200); LRU 0 → 1."));
 }
+
+/// A Linux 6.12 machine draws its pool as pool types by caching and order (mspec 4.1, 4.2): after
+/// the M2 populate-and-release of `modern-pool-orders`, the wc blocks wait on their order's
+/// shelves (what the run's own `modern.pool_blocks.wc` counts), not on the empty 3.3 pools; its
+/// tt rows name the 6.12 flags.
+#[test]
+fn a_6_12_stage_shows_pool_types_by_order() {
+    let run = catalog::run("modern-pool-orders").unwrap().unwrap();
+    let st = run.sim.state();
+    let stage = stage(st);
+    let m = st.modern.as_deref().expect("a 6.12 machine");
+    let held: Vec<usize> = (0..m.pool_types.len())
+        .filter(|&i| !m.pool_types[i].pages.is_empty())
+        .collect();
+    // The last steps (M2, mspec 4.4-4.9): after tt 1's release the wc types hold one block of
+    // order 2, 3 and 4 (4 + 8 + 16 = 28 pages); the shrinker scan frees 4 of them (28 -> 24, the
+    // order-2 block), so an order-3 and an order-4 shelf remain, of 8 and 16 pages.
+    let sizes: Vec<u64> = stage.pools.iter().map(|s| s.npages).collect();
+    assert_eq!(sizes.iter().sum::<u64>(), 24);
+    let mut sorted = sizes.clone();
+    sorted.sort();
+    assert_eq!(sorted, [8, 16]);
+    {
+        let places: Vec<Place> = stage.pools.iter().map(|s| s.place).collect();
+        let want: Vec<Place> = held.iter().map(|&i| Place::ModernPool(i as u16)).collect();
+        assert_eq!(places, want);
+        for s in &stage.pools {
+            let Place::ModernPool(i) = s.place else {
+                unreachable!()
+            };
+            let t = &m.pool_types[i as usize];
+            assert_eq!(
+                s.cells.len(),
+                t.pages.len(),
+                "one cell per page of its blocks"
+            );
+            assert_eq!(
+                s.npages % (1 << t.order),
+                0,
+                "whole blocks of 2^order pages"
+            );
+            assert!(s.label.starts_with("pool type "), "{}", s.label);
+        }
+    }
+    assert!(stage
+        .pools
+        .iter()
+        .all(|s| matches!(s.place, Place::ModernPool(_))));
+}

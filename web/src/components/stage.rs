@@ -52,7 +52,7 @@ fn shelf(s: &Shelf, p: &StageProps) -> Html {
     html! {
         <div class={classes!("shelf", over.then_some("over"))} data-place={place.clone()}
             data-testid={format!("shelf-{place}")}>
-            <span class="shelf-name">{ s.label.trim_start_matches("pool ").to_string() }</span>
+            <span class="shelf-name">{ s.label.trim_start_matches("pool type ").trim_start_matches("pool ").to_string() }</span>
             <span class="shelf-count" data-testid="shelf-count">{ group_digits(s.npages) }</span>
             <div class="shelf-cells">
                 if s.cells.is_empty() {
