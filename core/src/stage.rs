@@ -207,18 +207,37 @@ pub struct Stage {
     pub leaked: u64,
 }
 
+/// The shelf of a pool at `place` holding `pages` (head first), counting `npages` (the kernel's
+/// own count, which may differ from the list after defect D3), trimmed above `max_size`.
+fn shelf_of<'a>(
+    st: &State,
+    place: Place,
+    npages: u64,
+    pages: impl IntoIterator<Item = &'a u64> + Clone,
+    max_size: u64,
+) -> Shelf {
+    Shelf {
+        place,
+        label: present::place(st, place),
+        npages,
+        cells: pages
+            .clone()
+            .into_iter()
+            .map(|&x| page_cell(st, x) as u8)
+            .collect(),
+        pfns: pages.into_iter().copied().collect(),
+        max_size,
+    }
+}
+
 /// A Linux 6.12 machine's pool as shelves (mspec 4.1, 4.2): one per pool type that holds blocks,
 /// by caching and order, head block first, each block `2^order` cells; when no type holds any,
 /// the four global order-0 types, empty, so the stage keeps its shelves. The trim threshold is the
 /// pool's global limit `page_pool_size` (mspec 4.6).
 fn modern_shelves(st: &State, m: &crate::modern::MState) -> Vec<Shelf> {
-    let shelf = |i: usize, t: &crate::modern::PoolType| Shelf {
-        place: Place::ModernPool(i as u16),
-        label: present::place(st, Place::ModernPool(i as u16)),
-        npages: t.pages.len() as u64,
-        cells: t.pages.iter().map(|&x| page_cell(st, x) as u8).collect(),
-        pfns: t.pages.iter().copied().collect(),
-        max_size: m.page_pool_size,
+    let shelf = |i: usize, t: &crate::modern::PoolType| {
+        let place = Place::ModernPool(i as u16);
+        shelf_of(st, place, t.pages.len() as u64, &t.pages, m.page_pool_size)
     };
     let held: Vec<Shelf> = m
         .pool_types
@@ -248,13 +267,9 @@ pub fn stage(st: &State) -> Stage {
             .pools
             .iter()
             .enumerate()
-            .map(|(i, p)| Shelf {
-                place: Place::Pool(i as u8),
-                label: present::place(st, Place::Pool(i as u8)),
-                npages: p.npages,
-                cells: p.list.iter().map(|&x| page_cell(st, x) as u8).collect(),
-                pfns: p.list.iter().copied().collect(),
-                max_size: st.pool_opts.max_size,
+            .map(|(i, p)| {
+                let place = Place::Pool(i as u8);
+                shelf_of(st, place, p.npages, &p.list, st.pool_opts.max_size)
             })
             .collect(),
     };
@@ -262,13 +277,9 @@ pub fn stage(st: &State) -> Stage {
         .dma_pools
         .iter()
         .enumerate()
-        .map(|(i, p)| Shelf {
-            place: Place::DmaPool(i as u16),
-            label: present::place(st, Place::DmaPool(i as u16)),
-            npages: p.npages_free,
-            cells: p.free.iter().map(|&x| page_cell(st, x) as u8).collect(),
-            pfns: p.free.iter().copied().collect(),
-            max_size: st.dma_opts.max_size,
+        .map(|(i, p)| {
+            let place = Place::DmaPool(i as u16);
+            shelf_of(st, place, p.npages_free, &p.free, st.dma_opts.max_size)
         })
         .collect();
     let tts = st
