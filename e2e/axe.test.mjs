@@ -3,41 +3,26 @@
 // violation of impact "critical" or "serious"; every view's figures are printed (the test output
 // of scripts/test.sh) and written to e2e/artifacts/axe.json.
 // axe is injected into every frame (an init script), so a page's embedded frames are checked too.
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { artifacts, baseUrl, useChromium } from './browser.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const artifacts = join(here, 'artifacts');
-const baseUrl = process.env.BASE_URL;
-const chrome = JSON.parse(readFileSync(join(here, 'chromium.json'), 'utf8'))['goog:chromeOptions'];
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const axeVersion = require('axe-core/package.json').version;
 const figures = [];
-let browser;
+const browser = useChromium();
 
-before(async () => {
-  assert.ok(baseUrl, 'set BASE_URL to the served dist/ (scripts/test.sh does)');
-  mkdirSync(artifacts, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? chrome.binary,
-    args: chrome.args.filter((a) => a !== '--headless'),
-    headless: true,
-  });
-});
-after(async () => {
-  await browser?.close();
+after(() => {
   writeFileSync(join(artifacts, 'axe.json'), JSON.stringify({ axe: axeVersion, views: figures }, null, 2));
 });
 
 /** A page with axe in every frame (documents the page creates later included). */
 async function axePage(t, { viewport = { width: 1280, height: 900 }, colorScheme = 'light' } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme });
+  const context = await browser().newContext({ viewport, colorScheme });
   await context.addInitScript({ content: axeSource });
   t.after(() => context.close());
   return context.newPage();

@@ -81,12 +81,13 @@ fn exercise(lab: &Lab, walk: &Walk, pos: u64, send: &Callback<Msg>) -> Html {
     else {
         return Html::default();
     };
-    let right = lab.answers.values().filter(|a| a.correct).count();
-    let skipped = lab.answers.values().filter(|a| a.skipped).count();
+    let answers = lab.answers();
+    let right = answers.values().filter(|a| a.correct).count();
+    let skipped = answers.values().filter(|a| a.skipped).count();
     html! {
         <ExerciseCard key={i} index={i} total={walk.questions.len()}
-            question={q.clone()} answered={lab.answers.get(&i).cloned()}
-            score={(right, lab.answers.len() - skipped, skipped)}
+            question={q.clone()} answered={answers.get(&i).cloned()}
+            score={(right, answers.len() - skipped, skipped)}
             at_boundary={walk.question_at(pos).is_some()}
             on_answer={send.reform(|(i, text)| Msg::Answer(i, text))}
             on_skip={send.reform(Msg::SkipQuestion)}
@@ -167,7 +168,7 @@ fn details(lab: &Lab, walk: &Rc<Walk>, send: &Callback<Msg>) -> Html {
                 on_seek={send.reform(Msg::Seek)} />
             <main class="layout">
                 <div class="column">
-                    <Goal walk={walk.clone()} {pos} exercises={lab.exercises} answers={lab.answers.clone()}
+                    <Goal walk={walk.clone()} {pos} exercises={lab.exercises} answers={lab.answers()}
                         hide_from={next_question.and_then(|(i, _)| walk.questions.get(i)).map(|q| q.step)}
                         on_seek={send.reform(Msg::Seek)} />
                     <Zones walk={walk.clone()} {pos} before={lab.before.clone()} />

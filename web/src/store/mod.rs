@@ -315,10 +315,8 @@ pub struct Lab {
     pub show_export: bool,
     /// Exercises are asked (the full app: on unless `exercises=0`; embeds: only with `exercises=1`).
     pub exercises: bool,
-    /// The reader's answers to the open walkthrough, by question index (kept per walkthrough
-    /// in `saved`, and in local storage).
-    pub answers: Rc<BTreeMap<usize, Answered>>,
-    /// Every walkthrough's answers, by [`Walk::answers_key`] (what [`ANSWERS_KEY`] holds).
+    /// Every walkthrough's answers, by [`Walk::answers_key`] (what [`ANSWERS_KEY`] holds; the
+    /// open walkthrough's are [`Lab::answers`]).
     pub saved: Rc<BTreeMap<String, BTreeMap<usize, Answered>>>,
     /// Playing the step after a question until this position (then pause).
     pub play_until: Option<u64>,
@@ -653,7 +651,6 @@ impl Lab {
             show_snippet: false,
             show_export: false,
             exercises: true,
-            answers: Rc::default(),
             saved: Rc::new(env.answers.as_deref().map(read_answers).unwrap_or_default()),
             play_until: None,
             resume_speed: None,
@@ -801,12 +798,6 @@ impl Lab {
             target = len;
         }
         walk.stepper.get_mut().seek(target);
-        self.answers = Rc::new(
-            self.saved
-                .get(&walk.answers_key())
-                .cloned()
-                .unwrap_or_default(),
-        );
         let walk = Rc::new(walk);
         self.walk = Some(walk.clone());
         if let Some(b) = &req.compare {
@@ -884,12 +875,6 @@ impl Lab {
 
     /// Show a freshly run walkthrough at its first user step, with the reader's answers to it.
     fn set_walk(&mut self, walk: Walk) {
-        self.answers = Rc::new(
-            self.saved
-                .get(&walk.answers_key())
-                .cloned()
-                .unwrap_or_default(),
-        );
         if !self.bench {
             let first = walk.first_user_step();
             walk.stepper.borrow_mut().seek(first);
@@ -949,7 +934,7 @@ impl Lab {
         walk.questions
             .iter()
             .enumerate()
-            .filter(|(i, _)| !self.answers.contains_key(i))
+            .filter(|(i, _)| !self.answers().contains_key(i))
             .filter_map(|(i, q)| walk.steps.get(q.step).map(|s| (i, s.first_event)))
             .filter(|&(_, b)| b > pos || (inclusive && b == pos))
             .min_by_key(|&(_, b)| b)
@@ -979,13 +964,25 @@ impl Lab {
         }
     }
 
+    /// The reader's answers to the open walkthrough, by question index (none when nothing is
+    /// open).
+    pub fn answers(&self) -> Rc<BTreeMap<usize, Answered>> {
+        let key = self.walk.as_ref().map(|w| w.answers_key());
+        Rc::new(
+            key.and_then(|k| self.saved.get(&k).cloned())
+                .unwrap_or_default(),
+        )
+    }
+
     /// Record the reader's answer (or skip) to question `i`, and keep every answer in storage.
     fn keep_answer(&mut self, i: usize, a: Answered, fx: &mut Vec<Effect>) {
         let Some(key) = self.walk.as_ref().map(|w| w.answers_key()) else {
             return;
         };
-        Rc::make_mut(&mut self.answers).insert(i, a);
-        Rc::make_mut(&mut self.saved).insert(key, (*self.answers).clone());
+        Rc::make_mut(&mut self.saved)
+            .entry(key)
+            .or_default()
+            .insert(i, a);
         fx.push(Effect::Store(ANSWERS_KEY, Some(write_answers(&self.saved))));
     }
 
@@ -1002,7 +999,7 @@ impl Lab {
             .iter()
             .enumerate()
             .find(|(i, q)| {
-                self.answers.contains_key(i)
+                self.answers().contains_key(i)
                     && walk
                         .steps
                         .get(q.step)
@@ -1401,7 +1398,7 @@ impl Lab {
                 let Some(q) = self.walk.as_ref().and_then(|w| w.questions.get(i)) else {
                     return false;
                 };
-                if given.trim().is_empty() || self.answers.contains_key(&i) {
+                if given.trim().is_empty() || self.answers().contains_key(&i) {
                     return false;
                 }
                 let correct = q.check(&given);
@@ -1427,7 +1424,7 @@ impl Lab {
             }
             Msg::SkipQuestion(i) => {
                 let known = self.walk.as_ref().is_some_and(|w| i < w.questions.len());
-                if !known || self.answers.contains_key(&i) {
+                if !known || self.answers().contains_key(&i) {
                     return false;
                 }
                 self.keep_answer(i, Answered::skipped(), fx);
@@ -1437,10 +1434,9 @@ impl Lab {
                 let Some(key) = self.walk.as_ref().map(|w| w.answers_key()) else {
                     return false;
                 };
-                if self.answers.is_empty() {
+                if self.answers().is_empty() {
                     return false;
                 }
-                self.answers = Rc::default();
                 Rc::make_mut(&mut self.saved).remove(&key);
                 fx.push(Effect::Store(ANSWERS_KEY, Some(write_answers(&self.saved))));
             }
@@ -1524,7 +1520,6 @@ impl Lab {
                 self.play_until = None;
                 self.travel = None;
                 self.status = None;
-                self.answers = Rc::default();
             }
             Msg::Navigate(search) => {
                 let welcome = self.welcome;

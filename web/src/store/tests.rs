@@ -245,7 +245,7 @@ fn exercises_stop_forward_moves_at_an_unanswered_question() {
         fx.iter().all(|e| !matches!(e, Effect::PostAnswer { .. })),
         "the full app posts nothing"
     );
-    assert!(lab.answers.contains_key(&qi));
+    assert!(lab.answers().contains_key(&qi));
     assert!(
         reduce(&mut lab, Msg::Answer(qi, "1".into())).is_none(),
         "one answer per question"
@@ -846,7 +846,7 @@ fn skipped_and_answered_questions_survive_a_reload_until_reset() {
     send(&mut lab, Msg::Seek(boundary));
     assert_eq!(lab.pending_question(), Some(0));
     let fx = send(&mut lab, Msg::SkipQuestion(0));
-    assert!(lab.answers[&0].skipped);
+    assert!(lab.answers()[&0].skipped);
     assert_eq!(
         lab.pending_question(),
         None,
@@ -879,9 +879,9 @@ fn skipped_and_answered_questions_survive_a_reload_until_reset() {
         ..Env::default()
     };
     let (mut again, _) = Lab::open(url::request("?walkthrough=pool-refill"), &env);
-    assert!(again.answers[&0].skipped);
+    assert!(again.answers()[&0].skipped);
     assert_eq!(
-        again.answers[&1],
+        again.answers()[&1],
         Answered {
             given: q1.answer_text(),
             correct: true,
@@ -889,10 +889,10 @@ fn skipped_and_answered_questions_survive_a_reload_until_reset() {
         }
     );
     let (other, _) = Lab::open(url::request("?walkthrough=tt-lifecycle"), &env);
-    assert!(other.answers.is_empty());
+    assert!(other.answers().is_empty());
     // Reset forgets them, in storage too.
     let fx = send(&mut again, Msg::ResetAnswers);
-    assert!(again.answers.is_empty());
+    assert!(again.answers().is_empty());
     assert!(fx.contains(&Effect::Store(ANSWERS_KEY, Some("{}".into()))));
     assert!(reduce(&mut again, Msg::ResetAnswers).is_none());
     // Whatever is stored, nothing breaks.
