@@ -1043,8 +1043,14 @@ impl Lab {
         let ready = done.is_none() && to > 0 && to == walk.first_user_step();
         // narrate() reads names from the state at the start of the span: visit it, then come back.
         let did = if ready {
+            // An embed whose range starts here cannot step back into the setup.
+            let back = if self.embed.is_some_and(|e| e.from >= to) {
+                ""
+            } else {
+                "; step back to watch them"
+            };
             format!(
-                "the device is set up ({} kernel calls; step back to watch them). Next, step 1: {}. Press → to step through its calls, Shift+→ for the whole step.",
+                "the device is set up ({} kernel calls{back}). Next, step 1: {}. Press → to step through its calls, Shift+→ for the whole step.",
                 group_digits(walk.recording.calls_begun(to)),
                 walk.steps[0].label
             )

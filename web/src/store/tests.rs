@@ -1130,3 +1130,26 @@ fn a_long_step_plays_as_one_travelling_move() {
     assert_eq!(pos(&lab), w.steps[q.step].end_event);
     assert!(lab.travel.is_some(), "its pages travel");
 }
+
+/// Where a walkthrough opens, the narration says the device is set up; only where the setup can
+/// be reached does it say to step back (an embed's range starting there cannot).
+#[test]
+fn the_ready_narration_offers_the_setup_only_where_it_can_be_reached() {
+    let lab = walkthrough("pool-refill");
+    assert!(
+        lab.narration.did.contains("step back to watch them"),
+        "{}",
+        lab.narration.did
+    );
+    let (embed, _) = open("?embed=1&walkthrough=pool-refill");
+    assert!(
+        embed.narration.did.starts_with("the device is set up ("),
+        "{}",
+        embed.narration.did
+    );
+    assert!(
+        !embed.narration.did.contains("step back"),
+        "{}",
+        embed.narration.did
+    );
+}
