@@ -50,7 +50,7 @@ COMMANDS:
                driver=radeon|nouveau|vmwgfx
                swiotlb=BOOL  agp=BOOL  accel=BOOL  root=BOOL  need_dma32=BOOL  nv50=BOOL
                ram_mib=N  vram_mib=N  visible_vram_mib=N  gtt_mib=N
-               arch=x86_64|x86_32_highmem
+               arch=x86_64|x86_32_highmem  kernel=3.3|6.12 (then and now)
              (BOOL is true/false, yes/no, on/off or 1/0)
     check    Run every *.json file in DIR and print PASS or FAIL for each.
     list     List the built-in walkthroughs (the scenarios/ files embedded in the program).
@@ -78,6 +78,7 @@ EXAMPLES:
     ttm-lab code pool-refill --step 1
     ttm-lab debugfs scenarios/dma-pool.json
     ttm-lab diff scenarios/cpu-fault-after-seed.json --a era=E1 --b era=E3
+    ttm-lab diff scenarios/pool-refill.json --a --b kernel=6.12
     ttm-lab check scenarios
     ttm-lab problem 17 --difficulty 2 > p.json && ttm-lab quiz p.json
 
@@ -164,6 +165,7 @@ its KEY=VALUE overrides:
     nv50=BOOL                   nouveau: NV50 or later
     ram_mib=N  vram_mib=N  visible_vram_mib=N  gtt_mib=N
     arch=x86_64|x86_32_highmem
+    kernel=3.3|6.12             the kernel: Linux 3.3 (the eras above) or Linux 6.12
 
 BOOL is true/false, yes/no, on/off or 1/0. Either side may have no overrides (\"--a\" followed
 directly by \"--b\" means the file's machine). For each step print both results and every field
@@ -171,6 +173,14 @@ of the state summary that differs, as \"path: A → B\" (pools.wc.npages, tts.0.
 zones.kernel.used_mem, ...); the first step whose result or state differs is marked
 \"<== first divergence\". A machine that cannot be built, or on which a step cannot run at all,
 is an error (exit status 1).
+
+Then and now: when A and B run different kernels (\"--a --b kernel=6.12\" on a 3.3 file), the
+3.3 steps are replayed on Linux 6.12 by the modern spec's translation rules (mspec 9.6) and each
+step prints, for both kernels, what both have: the result, the kernel calls made, the pages taken
+from system memory and how (3.3's refill batches, 6.12's blocks by order), the caching changes,
+the pooled pages, the bytes counted against the memory limit, the swap-outs, the tts and the BOs.
+Each difference is marked with the rule behind it (spec and mspec sections), and what of a step
+has no 6.12 counterpart is printed as a note.
 ";
 
 /// Help text of `ttm-lab check --help`.

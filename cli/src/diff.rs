@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use ttm_core::compare::compare;
 use ttm_core::scenario::Run;
-use ttm_core::{Arch, DriverKind, Era, Fidelity, MachineConfig};
+use ttm_core::{Arch, DriverKind, Era, Fidelity, Kernel, MachineConfig};
 
 /// Apply `KEY=VALUE` overrides to a machine configuration.
 pub fn apply(m: &mut MachineConfig, overrides: &[(String, String)]) -> Result<(), String> {
@@ -65,13 +65,23 @@ pub fn apply(m: &mut MachineConfig, overrides: &[(String, String)]) -> Result<()
                 m.driver.visible_vram_mib =
                     mib32(v).ok_or_else(|| bad("expected a number of MiB"))?
             }
+            "kernel" => {
+                m.kernel = match v.as_str() {
+                    "3.3" => Kernel::V3_3,
+                    "6.12" => Kernel::V6_12,
+                    _ => return Err(bad("the kernels are 3.3 and 6.12")),
+                };
+                if m.kernel == Kernel::V3_3 {
+                    m.modern = Default::default();
+                }
+            }
             "gtt_mib" => {
                 m.driver.gtt_mib = mib32(v).ok_or_else(|| bad("expected a number of MiB"))?
             }
             _ => {
                 return Err(format!(
                     "unknown key {k:?}; the keys are era, fidelity, driver, arch, swiotlb, agp, \
-                     root, need_dma32, accel, nv50, ram_mib, vram_mib, visible_vram_mib, gtt_mib"
+                     root, need_dma32, accel, nv50, ram_mib, vram_mib, visible_vram_mib, gtt_mib, kernel"
                 ))
             }
         }
@@ -145,6 +155,9 @@ pub fn cmd_diff(
     let sc = &base.scenario;
     let ra = side(file, &base, 'a', a)?;
     let rb = side(file, &base, 'b', b)?;
+    if ra.sim.config().kernel != rb.sim.config().kernel {
+        return then_and_now(file, (a, &ra), (b, &rb));
+    }
     let c = compare(&ra, &rb);
     let mut out = String::new();
     let _ = writeln!(out, "{}: {}", sc.name, sc.title);
@@ -191,6 +204,108 @@ pub fn cmd_diff(
                 "\nno divergence: every step has the same result and state on both machines"
             );
         }
+    }
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The kernel a run's machine runs, as the diff names it.
+fn kernel_name(run: &Run) -> &'static str {
+    match run.sim.config().kernel {
+        Kernel::V3_3 => "Linux 3.3",
+        Kernel::V6_12 => "Linux 6.12",
+    }
+}
+
+/// `ttm-lab diff` across kernels: [`ttm_core::compare::then_and_now_of`] printed step by step,
+/// A's kernel on the left of each arrow.
+fn then_and_now(
+    file: &Path,
+    (a, ra): (&[(String, String)], &Run),
+    (b, rb): (&[(String, String)], &Run),
+) -> Result<ExitCode, CliError> {
+    // The comparison reads a 3.3 run against a 6.12 one; when A is the 6.12 side, swap them
+    // for the comparison and print its values back in A/B order.
+    let swapped = ra.sim.config().kernel == Kernel::V6_12;
+    let (then, now) = if swapped { (rb, ra) } else { (ra, rb) };
+    let c = ttm_core::compare::then_and_now_of(then, now);
+    let sc = &ra.scenario;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}: {}", sc.name, sc.title);
+    let _ = writeln!(
+        out,
+        "then and now: the same steps on Linux 3.3 and Linux 6.12"
+    );
+    for (name, ov, run) in [('A', a, ra), ('B', b, rb)] {
+        let _ = writeln!(
+            out,
+            "{name}: {} ({})\n   {}",
+            kernel_name(run),
+            describe(ov),
+            ttm_core::present::machine_label(run.sim.config())
+        );
+    }
+    out.push('\n');
+    let pair = |x: &str, y: &str| {
+        if swapped {
+            (y.to_string(), x.to_string())
+        } else {
+            (x.to_string(), y.to_string())
+        }
+    };
+    for row in &c.rows {
+        let mark = if c.first_divergence == Some(row.step) {
+            "   <== first divergence"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "step {}: {}{mark}", row.step, row.label);
+        let (ca, cb) = pair(&row.then.calls.to_string(), &row.now.calls.to_string());
+        let _ = writeln!(out, "    kernel calls: A {ca}  B {cb}");
+        for n in &row.notes {
+            let _ = writeln!(out, "    note (6.12): {n}");
+        }
+        if !row.unmatched.is_empty() {
+            let _ = writeln!(
+                out,
+                "    expectations with no 6.12 counterpart: {}",
+                row.unmatched.join(", ")
+            );
+        }
+        for e in &row.expectations {
+            let _ = writeln!(out, "    expectation on 6.12: {e}");
+        }
+        if row.divergences.is_empty() {
+            let _ = writeln!(
+                out,
+                "    same on both: result {}, {} fresh pages, {} pooled, {} bytes charged",
+                row.then.result,
+                row.then.fresh_pages,
+                row.then.pooled_pages,
+                row.then.charged_bytes
+            );
+        }
+        for d in &row.divergences {
+            let (x, y) = pair(&d.then, &d.now);
+            let _ = writeln!(out, "    {}: A {x}  B {y}", d.what);
+            out.push_str(&crate::render::wrap(&format!("why: {}", d.why), "        "));
+        }
+    }
+    match c.first_divergence {
+        Some(i) => {
+            let _ = writeln!(out, "\nfirst divergence: step {i} ({})", c.rows[i].label);
+        }
+        None => {
+            let _ = writeln!(out, "\nno divergence: both kernels agree after every step");
+        }
+    }
+    if !now.notices.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}: {} item(s) of the file have no Linux 6.12 counterpart (above)",
+            file.display(),
+            now.notices.len()
+        );
     }
     print!("{out}");
     Ok(ExitCode::SUCCESS)

@@ -259,6 +259,7 @@ fn cmd_run(
                     rec,
                     &sc.steps[rec.index].expect,
                     &run.mismatches,
+                    &run.notices,
                 ));
             }
             match last {

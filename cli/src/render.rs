@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::Path;
-use ttm_core::scenario::{Mismatch, StepRecord};
+use ttm_core::scenario::{Mismatch, ScenarioError, StepRecord};
 use ttm_core::{present, Output, Scenario, Summary};
 
 /// Width narration is wrapped to.
@@ -26,11 +26,15 @@ pub fn run_header(sc: &Scenario) -> String {
     s
 }
 
-/// One step: label, result, output, narration, expectations.
+/// One step: label, result, output, narration, expectations. `notices` are the run's located
+/// notices: on a Linux 6.12 machine an expectation with no 6.12 counterpart is one of them
+/// (mspec 9.6), printed as `skip` with its reason instead of `ok`, and the step's own notices
+/// (what of its action has no counterpart) follow the narration.
 pub fn step(
     rec: &StepRecord,
     expect: &BTreeMap<String, serde_json::Value>,
     mismatches: &[Mismatch],
+    notices: &[ScenarioError],
 ) -> String {
     let mut s = String::new();
     let _ = write!(s, "step {}: {} => {}", rec.index, rec.label, rec.result);
@@ -41,15 +45,25 @@ pub fn step(
     if let Some(say) = &rec.say {
         s.push_str(&wrap(say, "    "));
     }
+    let at = format!("steps[{}]", rec.index);
+    for n in notices.iter().filter(|n| n.path == format!("{at}.do")) {
+        s.push_str(&wrap(&format!("note: {}", n.message), "    "));
+    }
     for (key, want) in expect {
         let bad = mismatches
             .iter()
             .find(|m| m.step == rec.index && &m.key == key);
-        match bad {
-            None => {
+        let path = format!("{at}.expect[{}]", serde_json::Value::String(key.clone()));
+        let skipped = notices.iter().find(|n| n.path == path);
+        match (bad, skipped) {
+            (None, Some(n)) => {
+                let why = n.message.split(" (this expectation").next().unwrap_or("");
+                let _ = writeln!(s, "    skip {key} = {want}: {why}");
+            }
+            (None, None) => {
                 let _ = writeln!(s, "    ok   {key} = {want}");
             }
-            Some(m) => {
+            (Some(m), _) => {
                 let _ = writeln!(s, "    FAIL {key} = {} (expected {want})", m.actual);
             }
         }
@@ -99,6 +113,12 @@ pub fn output(o: &Output) -> Option<String> {
 /// The state summary as tables.
 pub fn summary(sm: &Summary) -> String {
     let mut s = String::new();
+    if let Some(m) = &sm.modern {
+        modern_summary(&mut s, m);
+        tts(&mut s, sm);
+        footer(&mut s, sm);
+        return s;
+    }
     let _ = writeln!(s, "  pools        npages   refills  pages freed");
     for p in &sm.pools {
         let _ = writeln!(
@@ -128,6 +148,93 @@ pub fn summary(sm: &Summary) -> String {
             z.name, z.zone_mem, z.max_mem, z.emer_mem, z.swap_limit, z.used_mem
         );
     }
+    tts(&mut s, sm);
+    bos(&mut s, sm);
+    footer(&mut s, sm);
+    s
+}
+
+/// A Linux 6.12 machine: its limits and counters (mspec 2.2, 3.8), the pool types that hold
+/// blocks by caching and order (mspec 4.1), the managers' usage and LRUs (mspec 5.5), the BOs.
+fn modern_summary(s: &mut String, m: &ttm_core::modern::summary::ModernSummary) {
+    let _ = writeln!(
+        s,
+        "  limits       pages_limit {}  dma32_pages_limit {}  page_pool_size {}",
+        m.pages_limit, m.dma32_pages_limit, m.page_pool_size
+    );
+    let _ = writeln!(
+        s,
+        "  counters     ttm_pages_allocated {}  dma32 {}  pool allocated_pages {}",
+        m.pages_allocated, m.dma32_pages_allocated, m.pool_allocated
+    );
+    let held: Vec<String> = m
+        .pool_blocks
+        .iter()
+        .flat_map(|(name, orders)| {
+            orders
+                .iter()
+                .enumerate()
+                .filter(|(_, &n)| n > 0)
+                .map(move |(o, n)| format!("{name}[{o}] {n}"))
+        })
+        .collect();
+    let _ = writeln!(
+        s,
+        "  pool blocks  {}",
+        if held.is_empty() {
+            "none".to_string()
+        } else {
+            held.join("  ")
+        }
+    );
+    for (name, usage) in &m.usage {
+        let lru = m.lru.get(name).map_or(String::new(), |l| {
+            l.iter()
+                .map(|b| b.to_string())
+                .collect::<Vec<_>>()
+                .join("→")
+        });
+        let _ = writeln!(
+            s,
+            "  {name:<12} usage {usage} bytes  LRU {}",
+            if lru.is_empty() { "-" } else { &lru }
+        );
+    }
+    if !m.pinned.is_empty() {
+        let pinned: Vec<String> = m.pinned.iter().map(|b| b.to_string()).collect();
+        let _ = writeln!(s, "  pinned       {}", pinned.join(", "));
+    }
+    if !m.bos.is_empty() {
+        let _ = writeln!(
+            s,
+            "  BOs   where    start  tt   populated  swapped  pins  notes"
+        );
+        for b in &m.bos {
+            let mut notes = Vec::new();
+            if !b.alive {
+                notes.push("released");
+            }
+            if b.deleted {
+                notes.push("deleted");
+            }
+            let yes = |v: bool| if v { "yes" } else { "no" };
+            let _ = writeln!(
+                s,
+                "    {:<3} {:<8} {:>5}  {:<4} {:<10} {:<8} {:>4}  {}",
+                b.id,
+                b.mem_type.map_or("-".to_string(), present::mem_type_name),
+                b.start.map_or("-".to_string(), |x| x.to_string()),
+                b.tt.map_or("-".to_string(), |t| t.to_string()),
+                yes(b.populated),
+                yes(b.swapped),
+                b.pin_count,
+                notes.join(", ")
+            );
+        }
+    }
+}
+
+fn tts(s: &mut String, sm: &Summary) {
     if !sm.tts.is_empty() {
         let _ = writeln!(
             s,
@@ -147,6 +254,9 @@ pub fn summary(sm: &Summary) -> String {
             );
         }
     }
+}
+
+fn bos(s: &mut String, sm: &Summary) {
     if !sm.bos.is_empty() {
         let _ = writeln!(
             s,
@@ -181,6 +291,9 @@ pub fn summary(sm: &Summary) -> String {
             );
         }
     }
+}
+
+fn footer(s: &mut String, sm: &Summary) {
     let _ = writeln!(
         s,
         "  pages out of system: {}   leaked: {}   swap work queued: {}",
@@ -197,7 +310,6 @@ pub fn summary(sm: &Summary) -> String {
             sm.findings.join(", ")
         }
     );
-    s
 }
 
 /// One mismatch on one line.

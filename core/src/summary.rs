@@ -138,10 +138,14 @@ impl Sim {
 
 /// Summarise `st` as seen by `sim`'s configuration, with the first `n_findings` findings.
 pub fn summarize(sim: &Sim, st: &crate::state::State, n_findings: usize) -> Summary {
+    // A Linux 6.12 machine has neither 3.3's four pools nor its accounting zones (mspec 9.2,
+    // 9.3): its summary lists none, so a replayed 3.3 query of them is a located notice rather
+    // than a 0 read from structures that kernel does not have.
+    let v3 = st.modern.is_none();
     Summary {
-        pools: pools(st),
-        dma_pools: dma_pools(st),
-        zones: zones(st),
+        pools: if v3 { pools(st) } else { Vec::new() },
+        dma_pools: if v3 { dma_pools(st) } else { Vec::new() },
+        zones: if v3 { zones(st) } else { Vec::new() },
         swap_work_queued: st.swap_work_queued,
         tts: st
             .tts
@@ -504,7 +508,9 @@ impl SummaryTracker {
         let was = &self.current;
         let mut entries = Vec::new();
         // Compared field by field: a step that changes no pool or zone allocates nothing here.
-        for (i, p) in st.pools.iter().enumerate() {
+        // A 6.12 machine has no 3.3 pools or zones (see `summarize`).
+        let v3 = st.modern.is_none();
+        for (i, p) in st.pools.iter().enumerate().filter(|_| v3) {
             let same = was.pools.get(i).is_some_and(|w| {
                 (w.npages, w.nrefills, w.nfrees) == (p.npages, p.nrefills, p.nfrees)
             });
@@ -517,7 +523,7 @@ impl SummaryTracker {
                 });
             }
         }
-        for (i, p) in st.dma_pools.iter().enumerate() {
+        for (i, p) in st.dma_pools.iter().enumerate().filter(|_| v3) {
             let same = was.dma_pools.get(i).is_some_and(|w| {
                 (w.npages_free, w.npages_in_use, w.nrefills, w.nfrees)
                     == (p.npages_free, p.npages_in_use, p.nrefills, p.nfrees)
@@ -526,7 +532,7 @@ impl SummaryTracker {
                 entries.push(Change::DmaPool(Box::new((i, dma_pool_summary(p)))));
             }
         }
-        for (i, z) in st.zones.iter().enumerate() {
+        for (i, z) in st.zones.iter().enumerate().filter(|_| v3) {
             let limits = |w: &ZoneSummary| {
                 (w.zone_mem, w.max_mem, w.emer_mem, w.swap_limit)
                     == (z.zone_mem, z.max_mem, z.emer_mem, z.swap_limit)
@@ -651,9 +657,13 @@ impl Summary {
                 Some(t) => Some(json(t)?),
                 None => None,
             },
-            "bo" => match key()?.parse::<usize>().ok().and_then(|i| self.bos.get(i)) {
-                Some(b) => Some(json(b)?),
-                None => None,
+            // On a Linux 6.12 machine a replayed 3.3 `bo.N.field` reads the 6.12 BO's field of
+            // the same name (mem_type, start, tt, swapped; mspec 9.6); a field 6.12 has not
+            // (lru_pos, evicted, placement, ...) is then a located notice.
+            "bo" => match (&self.modern, key()?.parse::<usize>().ok()) {
+                (Some(m), Some(i)) => m.bos.get(i).map(json).transpose()?,
+                (None, Some(i)) => self.bos.get(i).map(json).transpose()?,
+                _ => None,
             },
             _ => {
                 let top = match head {
