@@ -19,12 +19,12 @@
   const PROTOCOL = 1;
   /** Attributes carried into the embed's URL as they are (docs/embedding.md, "Parameters"). */
   const VALUES = ['walkthrough', 'scenario', 'problem', 'difficulty', 'from', 'to', 'step',
-    'driver', 'era', 'fidelity', 'ram_mib', 'swiotlb', 'agp', 'accel'];
+    'driver', 'era', 'fidelity', 'ram_mib', 'swiotlb', 'agp', 'accel', 'kernel'];
   /** Boolean attributes: present (and not "0" or "false") means `=1`. */
   const FLAGS = ['autoplay', 'loop', 'exercises'];
   /** The order of the URL's parameters (stable, so a page's markup gives the same address). */
   const ORDER = ['walkthrough', 'scenario', 'problem', 'difficulty', 'from', 'to', 'step',
-    'autoplay', 'loop', 'exercises', 'theme', 'driver', 'era', 'fidelity', 'ram_mib', 'swiotlb', 'agp', 'accel'];
+    'autoplay', 'loop', 'exercises', 'theme', 'driver', 'era', 'fidelity', 'ram_mib', 'swiotlb', 'agp', 'accel', 'kernel'];
   /** The frame's height until the app has reported its own (and where it reports none). */
   const START_HEIGHT = 480;
 

@@ -131,21 +131,44 @@ pub struct SwapBox {
     pub tt: Option<u32>,
 }
 
-/// An accounting zone as a gauge (bytes).
+/// A mark on a gauge: where a rule changes what the kernel does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mark {
+    /// Which rule, also the mark's style: `swap` (background swapping starts above it), `max`
+    /// (the limit of normal callers; on 6.12 the page limit populate swaps out to stay under),
+    /// `emer` (the limit of CAP_SYS_ADMIN callers).
+    pub kind: &'static str,
+    /// The kernel's name of the value (`swap_limit`, `pages_limit`).
+    pub name: &'static str,
+    /// Where, in bytes.
+    pub at: u64,
+}
+
+/// A memory limit as a gauge (bytes): a 3.3 accounting zone (spec 5.2) or a 6.12 page limit
+/// (mspec 2.2, 3.8).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Gauge {
-    /// `kernel`, `highmem`, `dma32`.
+    /// `kernel`, `highmem`, `dma32` (3.3 zones); `pages_limit`, `dma32_pages_limit` (6.12).
     pub name: String,
-    /// Zone size.
-    pub zone_mem: u64,
+    /// What it measures, for its caption ("kernel zone", "ttm_pages_allocated").
+    pub what: String,
+    /// Full scale: the zone's size, or the memory the limit is a share of.
+    pub full: u64,
     /// Charged bytes.
     pub used: u64,
-    /// Background swapping starts above this.
-    pub swap_limit: u64,
-    /// Limit for normal callers.
-    pub max_mem: u64,
-    /// Limit for CAP_SYS_ADMIN callers.
-    pub emer_mem: u64,
+    /// The marks, lowest first.
+    pub marks: Vec<Mark>,
+}
+
+impl Gauge {
+    /// The highest mark `used` is above (its `kind`), or `ok`.
+    pub fn level(&self) -> &'static str {
+        self.marks
+            .iter()
+            .rev()
+            .find(|m| self.used > m.at)
+            .map_or("ok", |m| m.kind)
+    }
 }
 
 /// A BO's range inside a memory type.
@@ -370,19 +393,139 @@ pub fn stage(st: &State) -> Stage {
             }
         })
         .collect();
-    let zones = st
-        .zones
+    let zones = gauges(st);
+    let memory = match st.modern.as_deref() {
+        Some(m) => modern_bars(m),
+        None => v3_bars(st),
+    };
+    Stage {
+        ram_pages,
+        system_pages: ram_pages.saturating_sub(out),
+        pools,
+        dma_pools,
+        tts,
+        swap,
+        zones,
+        swap_work_queued: st.swap_work_queued,
+        memory,
+        swap_lru: st.swap_lru.iter().copied().collect(),
+        leaked: st.phys.leaked.len() as u64,
+    }
+}
+
+/// The memory limits of `st` as gauges: a 3.3 machine's accounting zones (spec 5.2), a 6.12
+/// machine's page limits (mspec 2.2, 3.8).
+pub fn gauges(st: &State) -> Vec<Gauge> {
+    match st.modern.as_deref() {
+        Some(m) => modern_gauges(st, m),
+        None => st
+            .zones
+            .iter()
+            .map(|z| Gauge {
+                name: z.name.clone(),
+                what: format!("{} zone", z.name),
+                full: z.zone_mem,
+                used: z.used_mem,
+                marks: vec![
+                    Mark {
+                        kind: "swap",
+                        name: "swap_limit",
+                        at: z.swap_limit,
+                    },
+                    Mark {
+                        kind: "max",
+                        name: "max_mem",
+                        at: z.max_mem,
+                    },
+                    Mark {
+                        kind: "emer",
+                        name: "emer_mem",
+                        at: z.emer_mem,
+                    },
+                ],
+            })
+            .collect(),
+    }
+}
+
+/// A Linux 6.12 machine's limits (mspec 2.2, 3.8): `ttm_pages_allocated` against
+/// `pages_limit` on all of RAM, and the dma32 pages against `dma32_pages_limit` on the memory
+/// below 4 GiB when the device uses dma32. Populate swaps out while a count is above its limit
+/// (mspec 3.9), so the limit is drawn as the `max` mark.
+fn modern_gauges(st: &State, m: &crate::modern::MState) -> Vec<Gauge> {
+    let page = crate::consts::PAGE_SIZE;
+    let ram = st.phys.zones.iter().map(|z| z.end - z.start).sum::<u64>() * page;
+    let mut out = vec![Gauge {
+        name: "pages_limit".into(),
+        what: "ttm_pages_allocated".into(),
+        full: ram,
+        used: m.pages_allocated * page,
+        marks: vec![Mark {
+            kind: "max",
+            name: "pages_limit",
+            at: m.pages_limit * page,
+        }],
+    }];
+    if m.use_dma32 {
+        out.push(Gauge {
+            name: "dma32_pages_limit".into(),
+            what: "ttm_dma32_pages_allocated".into(),
+            full: ram.min(1 << 32),
+            used: m.dma32_pages_allocated * page,
+            marks: vec![Mark {
+                kind: "max",
+                name: "dma32_pages_limit",
+                at: m.dma32_pages_limit * page,
+            }],
+        });
+    }
+    out
+}
+
+/// A Linux 6.12 machine's resource managers as bars (mspec 5): SYSTEM with its BOs, the range
+/// managers (TT, VRAM) with their resources' ranges; the LRU is every priority's list in walk
+/// order (mspec 5.5). Pinned BOs are on no LRU.
+fn modern_bars(m: &crate::modern::MState) -> Vec<Bar> {
+    m.managers
         .iter()
-        .map(|z| Gauge {
-            name: z.name.clone(),
-            zone_mem: z.zone_mem,
-            used: z.used_mem,
-            swap_limit: z.swap_limit,
-            max_mem: z.max_mem,
-            emer_mem: z.emer_mem,
+        .enumerate()
+        .filter(|(_, man)| man.used)
+        .map(|(t, man)| {
+            let res = |r: &u32| m.resources.get(*r as usize);
+            let ranges = m
+                .resources
+                .iter()
+                .filter(|r| r.alive && r.mem_type as usize == t && man.range)
+                .map(|r| Range {
+                    start: r.start,
+                    len: r.pages,
+                    bo: r.bo,
+                    ghost: false,
+                    busy: false,
+                })
+                .collect();
+            Bar {
+                place: Place::Memory(t as u8),
+                name: present::mem_type_name(t as u8),
+                size: if man.range { man.size } else { 0 },
+                ranges,
+                lru: man.lru.iter().flatten().filter_map(res).map(|r| r.bo).collect(),
+                bos: m
+                    .bos
+                    .iter()
+                    .filter(|b| {
+                        b.alive && b.res.and_then(|r| res(&r)).is_some_and(|r| r.mem_type as usize == t)
+                    })
+                    .map(|b| b.id)
+                    .collect(),
+            }
         })
-        .collect();
-    let memory = st
+        .collect()
+}
+
+/// A 3.3 machine's memory types as bars (spec 6.2, 6.8).
+fn v3_bars(st: &State) -> Vec<Bar> {
+    st
         .managers
         .iter()
         .enumerate()
@@ -413,20 +556,7 @@ pub fn stage(st: &State) -> Stage {
                     .collect(),
             }
         })
-        .collect();
-    Stage {
-        ram_pages,
-        system_pages: ram_pages.saturating_sub(out),
-        pools,
-        dma_pools,
-        tts,
-        swap,
-        zones,
-        swap_work_queued: st.swap_work_queued,
-        memory,
-        swap_lru: st.swap_lru.iter().copied().collect(),
-        leaked: st.phys.leaked.len() as u64,
-    }
+        .collect()
 }
 
 /// `15872` → `15,872`.
@@ -506,17 +636,22 @@ impl Stage {
             .zones
             .iter()
             .map(|z| {
+                let marks: Vec<String> = z
+                    .marks
+                    .iter()
+                    .filter(|m| m.kind != "emer")
+                    .map(|m| format!("{} {}", m.name, bytes(m.at)))
+                    .collect();
                 format!(
-                    "{} {} used of {} (swap limit {}, max {})",
-                    z.name,
+                    "{} {} used of {} ({})",
+                    z.what,
                     bytes(z.used),
-                    bytes(z.zone_mem),
-                    bytes(z.swap_limit),
-                    bytes(z.max_mem)
+                    bytes(z.full),
+                    marks.join(", ")
                 )
             })
             .collect();
-        s.push(format!("Zones: {}.", zones.join("; ")));
+        s.push(format!("Limits: {}.", zones.join("; ")));
         if self.swap_work_queued {
             s.push("Background swap work is queued.".into());
         }

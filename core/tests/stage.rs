@@ -44,7 +44,7 @@ fn a_populated_wc_tt_shows_its_caching_and_state() {
     );
     // 20 charged pages = 80 KiB; the 64 MiB zone's limits are 3/8 and 1/2 of it (spec 5.2).
     assert!(
-        text.contains("kernel 80 KiB used of 64 MiB (swap limit 24 MiB, max 32 MiB)"),
+        text.contains("kernel zone 80 KiB used of 64 MiB (swap_limit 24 MiB, max_mem 32 MiB)"),
         "{text}"
     );
     assert!(text.contains("pool wc 492 pages"), "{text}");
@@ -159,4 +159,47 @@ fn a_6_12_stage_shows_pool_types_by_order() {
         .pools
         .iter()
         .all(|s| matches!(s.place, Place::ModernPool(_))));
+}
+
+/// mspec 2.2, 3.8, 5.4, 5.5: a 6.12 stage has no 3.3 accounting zones; its gauge is
+/// ttm_pages_allocated against pages_limit, and its memory bars are the resource managers with
+/// their resources and LRUs. In `modern-eviction` after step 3 (M11): BO 0 was evicted from VRAM
+/// to TT (100 pages populated and charged), BO 1 sits at [100, 200) and BO 2 at [0, 100); VRAM's
+/// LRU is [1, 2] and TT's [0]. The 64 MiB machine's pages_limit is 16,384 / 2 = 8,192 pages
+/// = 32 MiB (M1), so 100 pages = 400 KiB are well below it.
+#[test]
+fn a_6_12_stage_shows_the_page_limit_and_the_managers() {
+    let run = catalog::run("modern-eviction").unwrap().unwrap();
+    let rec = Recording::new(std::rc::Rc::new(run.sim), 2);
+    let st = rec.state_at(run.steps[3].end_event);
+    let stage = stage(&st);
+    let names: Vec<&str> = stage.zones.iter().map(|z| z.name.as_str()).collect();
+    assert_eq!(names, ["pages_limit"], "no 3.3 zones on 6.12 (mspec 9.3)");
+    let g = &stage.zones[0];
+    assert_eq!(g.used, 100 * 4096);
+    assert_eq!(g.full, 64 << 20);
+    assert_eq!(g.marks.len(), 1);
+    assert_eq!((g.marks[0].name, g.marks[0].at), ("pages_limit", 32 << 20));
+    assert_eq!(g.level(), "ok");
+    let bar = |name: &str| {
+        stage
+            .memory
+            .iter()
+            .find(|b| b.name == name)
+            .unwrap_or_else(|| panic!("no {name} bar: {:?}", stage.memory))
+    };
+    let vram = bar("VRAM");
+    // 1 MiB of VRAM = 256 pages.
+    assert_eq!(vram.size, 256);
+    let ranges: Vec<(u32, u64, u64)> = vram.ranges.iter().map(|r| (r.bo, r.start, r.len)).collect();
+    let mut sorted = ranges.clone();
+    sorted.sort_by_key(|r| r.1);
+    assert_eq!(sorted, [(2, 0, 100), (1, 100, 100)]);
+    assert_eq!(vram.lru, [1, 2]);
+    assert_eq!(bar("TT").lru, [0]);
+    let text = stage.summary();
+    assert!(
+        text.contains("ttm_pages_allocated 400 KiB used of 64 MiB (pages_limit 32 MiB)"),
+        "{text}"
+    );
 }

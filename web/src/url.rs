@@ -3,7 +3,7 @@
 //! the editor.
 //! Parsing never fails: anything broken becomes a message for the page and a sensible default.
 
-use ttm_core::{DriverKind, Era, Fidelity, MachineConfig, Zoom};
+use ttm_core::{DriverKind, Era, Fidelity, Kernel, MachineConfig, Zoom};
 
 /// What the query string asks for.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -196,8 +196,8 @@ pub fn parse_problem(
 }
 
 /// The machine parameters of the URL.
-pub const MACHINE_KEYS: [&str; 7] = [
-    "driver", "era", "fidelity", "ram_mib", "swiotlb", "agp", "accel",
+pub const MACHINE_KEYS: [&str; 8] = [
+    "driver", "era", "fidelity", "ram_mib", "swiotlb", "agp", "accel", "kernel",
 ];
 
 fn flag(key: &str, v: &str) -> Result<bool, String> {
@@ -253,6 +253,16 @@ pub fn apply_machine(m: &mut MachineConfig, key: &str, v: &str) -> Result<(), St
         "swiotlb" => m.swiotlb = flag(key, v)?,
         "agp" => m.agp = flag(key, v)?,
         "accel" => m.driver.accel = flag(key, v)?,
+        "kernel" => {
+            m.kernel = match t.as_str() {
+                "3.3" => Kernel::V3_3,
+                "6.12" => Kernel::V6_12,
+                _ => return bad("3.3 or 6.12"),
+            };
+            if m.kernel == Kernel::V3_3 {
+                m.modern = Default::default();
+            }
+        }
         _ => {}
     }
     Ok(())
@@ -285,6 +295,12 @@ pub fn machine_params(base: &MachineConfig, m: &MachineConfig) -> String {
     }
     if m.driver.accel != base.driver.accel {
         out.push_str(&format!("&accel={}", m.driver.accel));
+    }
+    if m.kernel != base.kernel {
+        out.push_str(match m.kernel {
+            Kernel::V3_3 => "&kernel=3.3",
+            Kernel::V6_12 => "&kernel=6.12",
+        });
     }
     out
 }

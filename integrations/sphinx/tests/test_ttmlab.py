@@ -97,6 +97,25 @@ class Directive(unittest.TestCase):
         self.assertEqual(json.loads(decoded), SCENARIO)
         self.assertIn(' height="600" title="Mine">', sub)
 
+    def test_a_kernel_option_replays_the_walkthrough_on_linux_6_12(self):
+        page = """\
+            K
+            =
+
+            .. ttm-lab::
+               :walkthrough: pool-refill
+               :kernel: 6.12
+        """
+        out, warnings = build({"index.rst": page}, 'ttmlab_url = "https://example.org/lab"\n')
+        self.assertEqual(warnings, "", warnings[:600])
+        html = (out / "index.html").read_text()
+        self.assertIn('<ttm-lab src="https://example.org/lab/" walkthrough="pool-refill" kernel="6.12" ', html)
+        self.assertIn('?walkthrough=pool-refill&amp;step=0&amp;kernel=6.12"', html)
+        bad = page.replace(":kernel: 6.12", ":kernel: 5.0")
+        _, warnings = build({"index.rst": bad}, 'ttmlab_url = "https://example.org/lab"\n')
+        self.assertIn("index.rst:4", warnings)
+        self.assertIn('choose from "3.3", or "6.12"', warnings)
+
     def test_a_dist_is_copied_into_the_output(self):
         tmp = tempfile.TemporaryDirectory()
         self.addCleanup(tmp.cleanup)

@@ -43,6 +43,9 @@ pub fn Pools(props: &PoolsProps) -> Html {
     let theme = &props.theme;
     let before = props.before.as_ref();
     let on_toggle = props.on_toggle_debugfs.reform(|_: MouseEvent| ());
+    if props.walk.with_state(|st| st.modern.is_some()) {
+        return props.walk.with_state(|st| modern_pools(st, props.debugfs, on_toggle));
+    }
     props.walk.with_state(|st| html! {
         <section class="panel" aria-labelledby="pools-h">
             <h2 id="pools-h">{ "Page pools" }</h2>
@@ -147,4 +150,53 @@ pub fn Pools(props: &PoolsProps) -> Html {
             }
         </section>
     })
+}
+
+/// A Linux 6.12 machine's pool: the pool types that hold blocks, by caching and order, with
+/// their pages (mspec 4.1), the pool's total against `page_pool_size` (mspec 4.6), and debugfs
+/// `page_pool` (mspec 4.10).
+fn modern_pools(st: &State, debugfs: bool, on_toggle: Callback<MouseEvent>) -> Html {
+    let Some(m) = st.modern.as_deref() else {
+        return Html::default();
+    };
+    let held: Vec<_> = m.pool_types.iter().filter(|t| !t.pages.is_empty()).collect();
+    html! {
+        <section class="panel" aria-labelledby="pools-h">
+            <h2 id="pools-h">{ "Page pool (Linux 6.12: pool types by caching and order)" }</h2>
+            <p data-testid="pool-total">{ format!("{} pages pooled of page_pool_size {}", m.pool_allocated, m.page_pool_size) }</p>
+            if held.is_empty() {
+                <p class="hint">{ "No pool type holds a block." }</p>
+            } else {
+                <table data-testid="pools">
+                    <thead>
+                        <tr>
+                            <th scope="col">{ "pool type" }</th>
+                            <th scope="col">{ "blocks" }</th>
+                            <th scope="col">{ "pages" }</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        { for held.iter().map(|t| html! {
+                            <tr data-testid={format!("pool-{}", view::slug(&t.name()))}>
+                                <th scope="row"><code>{ t.name() }</code></th>
+                                <td class="num">{ t.blocks() }</td>
+                                <td class="num">{ t.pages.len() }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            }
+            <button type="button" class="small" data-testid="debugfs-toggle"
+                aria-expanded={debugfs.to_string()} aria-controls="debugfs" onclick={on_toggle}>
+                { if debugfs { "Hide debugfs text" } else { "Show debugfs text" } }
+            </button>
+            if debugfs {
+                <div id="debugfs">
+                    <p class="hint" data-testid="debugfs-note">{ "What debugfs ttm/page_pool reads at this position:" }</p>
+                    <pre class="debugfs" data-testid="debugfs" tabindex="0" role="region"
+                        aria-label="debugfs text of the page pool">{ m.debugfs_page_pool() }</pre>
+                </div>
+            }
+        </section>
+    }
 }

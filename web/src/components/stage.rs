@@ -127,32 +127,33 @@ fn tt_row(t: &TtRow, p: &StageProps) -> Html {
 }
 
 fn gauge(z: &Gauge) -> Html {
-    let of = z.zone_mem.max(1);
+    let of = z.full.max(1);
     let at = |x: u64| format!("left: {:.2}%", percent(x, of));
+    let marks: Vec<String> = z
+        .marks
+        .iter()
+        .map(|m| format!("{} {}", m.name, human_bytes(m.at)))
+        .collect();
     let title = format!(
-        "{} zone: {} used of {}; swap limit {}, max {}, emergency {}",
-        z.name,
+        "{}: {} used of {}; {}",
+        z.what,
         human_bytes(z.used),
-        human_bytes(z.zone_mem),
-        human_bytes(z.swap_limit),
-        human_bytes(z.max_mem),
-        human_bytes(z.emer_mem)
+        human_bytes(z.full),
+        marks.join(", ")
     );
-    let level = if z.used > z.max_mem {
-        "over-max"
-    } else if z.used > z.swap_limit {
-        "over-swap"
-    } else {
-        "ok"
+    let level = match z.level() {
+        "max" | "emer" => "over-max",
+        "swap" => "over-swap",
+        _ => "ok",
     };
     html! {
         <div class={classes!("gauge", level)} data-testid={format!("gauge-{}", z.name)} title={title}>
             <span class="gauge-name">{ &z.name }</span>
             <span class="gauge-track">
                 <span class="gauge-fill" data-style={format!("width: {:.2}%", percent(z.used, of))} />
-                <span class="mark swap" data-style={at(z.swap_limit)} title="swap_limit" />
-                <span class="mark max" data-style={at(z.max_mem)} title="max_mem" />
-                <span class="mark emer" data-style={at(z.emer_mem)} title="emer_mem" />
+                { for z.marks.iter().map(|m| html! {
+                    <span class={classes!("mark", m.kind)} data-style={at(m.at)} title={m.name} />
+                }) }
             </span>
             <span class="gauge-value">{ human_bytes(z.used) }</span>
         </div>

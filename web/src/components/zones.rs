@@ -23,6 +23,9 @@ pub struct ZonesProps {
 #[component]
 pub fn Zones(props: &ZonesProps) -> Html {
     let before = props.before.as_ref();
+    if props.walk.with_state(|st| st.modern.is_some()) {
+        return props.walk.with_state(limits);
+    }
     props.walk.with_state(|st| html! {
         <section class="panel" aria-labelledby="zones-h">
             <h2 id="zones-h">{ "Memory accounting zones" }</h2>
@@ -67,4 +70,40 @@ pub fn Zones(props: &ZonesProps) -> Html {
             </p>
         </section>
     })
+}
+
+/// A Linux 6.12 machine has no accounting zones: its panel shows the page limits instead, each
+/// count against its limit, as `ttm_core::stage::gauges` gives them.
+fn limits(st: &ttm_core::State) -> Html {
+    html! {
+        <section class="panel" aria-labelledby="zones-h">
+            <h2 id="zones-h">{ "Page limits (Linux 6.12: no accounting zones)" }</h2>
+            { for ttm_core::stage::gauges(st).iter().map(|g| {
+                let of = g.full.max(1);
+                let marks: Vec<String> = g.marks.iter().map(|m| format!("{} {}", m.name, human_bytes(m.at))).collect();
+                html! {
+                    <div class="zone" data-testid={format!("zone-{}", view::slug(&g.name))}>
+                        <div class="zone-head">
+                            <span><code>{ &g.what }</code></span>
+                            <span class="figures">{ format!("{} bytes of {}", group_digits(g.used), human_bytes(g.full)) }</span>
+                        </div>
+                        <div class="bar marked" role="img"
+                            aria-label={format!("{}: {} bytes used; {}", g.what, group_digits(g.used), marks.join(", "))}>
+                            <span class="fill" data-style={format!("width: {:.3}%", percent(g.used, of))} />
+                            { for g.marks.iter().map(|m| html! {
+                                <span class={classes!("mark", m.kind)} data-style={format!("left: {:.3}%", percent(m.at, of))}
+                                    title={format!("{} = {}", m.name, group_digits(m.at))} />
+                            }) }
+                        </div>
+                        <div class="zone-foot">
+                            { for g.marks.iter().map(|m| html! {
+                                <span class={classes!("key", m.kind)}>{ format!("{} {}", m.name, human_bytes(m.at)) }</span>
+                            }) }
+                        </div>
+                    </div>
+                }
+            }) }
+            <p class="hint">{ "A populate above the limit swaps other BOs out first; nothing is charged per page and there is no background swap work." }</p>
+        </section>
+    }
 }

@@ -52,6 +52,8 @@ REQUIRED = ("index.html", "ttm-lab-embed.js")
 #: A height: a number of pixels, or a CSS length.
 HEIGHT = re.compile(r"^\d+(\.\d+)?(px|em|rem|vh|%)?$")
 THEMES = ("light", "dark", "auto")
+#: The kernels a walkthrough can run on: its own 3.3 machine, or the same steps replayed on Linux 6.12.
+KERNELS = ("3.3", "6.12")
 #: A built-in walkthrough's name (scenarios/*.json): lowercase words and digits joined by hyphens.
 NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -69,6 +71,10 @@ def _height(value: str | None) -> str:
 
 def _theme(value: str | None) -> str:
     return directives.choice(value, THEMES)
+
+
+def _kernel(value: str | None) -> str:
+    return directives.choice(value, KERNELS)
 
 
 def scenario_param(text: str) -> str:
@@ -91,6 +97,7 @@ class TtmLabDirective(SphinxDirective):
         "loop": directives.flag,
         "exercises": directives.flag,
         "theme": _theme,
+        "kernel": _kernel,
         "height": _height,
         "title": directives.unchanged_required,
     }
@@ -138,7 +145,7 @@ class TtmLabDirective(SphinxDirective):
         for key in ("autoplay", "loop", "exercises"):
             if key in opts:
                 attrs[key] = ""
-        for key in ("theme", "height"):
+        for key in ("theme", "height", "kernel"):
             if key in opts:
                 attrs[key] = opts[key]
         attrs["title"] = title or f"TTM Lab walkthrough: {what}"
@@ -188,6 +195,8 @@ def visit_ttmlab_html(self: Any, node: ttmlab) -> None:
         parts.append(k if v == "" else f'{k}="{_esc(v)}"')
     key = "walkthrough" if "walkthrough" in attrs else "scenario"
     href = f"{base}?{key}={quote(attrs[key], safe='-_')}&step={node['start']}"
+    if "kernel" in attrs:
+        href += f"&kernel={attrs['kernel']}"
     # The embed script, once per page, before its first walkthrough (deferred: it runs once the
     # page is parsed). Sphinx's add_js_file would put a relative path under _static/.
     if not getattr(self, "_ttmlab_script", False):
