@@ -522,3 +522,23 @@ pub fn then_and_now_of(a: &Run, b: &Run) -> ThenAndNow {
         first_divergence,
     }
 }
+
+impl ThenNowRow {
+    /// The row as a [`Comparison`] row (A = 3.3, B = 6.12): each divergence as
+    /// `what: then → now`, for viewers that show any comparison the same way.
+    pub fn as_row(&self) -> Row {
+        Row {
+            step: self.step,
+            label: self.label.clone(),
+            result_a: self.then.result.clone(),
+            result_b: self.now.result.clone(),
+            events_a: self.events_then,
+            events_b: self.events_now,
+            differences: self
+                .divergences
+                .iter()
+                .map(|d| format!("{}: {} → {}", d.what, d.then, d.now))
+                .collect(),
+        }
+    }
+}

@@ -509,12 +509,21 @@ fn modern_bars(m: &crate::modern::MState) -> Vec<Bar> {
                 name: present::mem_type_name(t as u8),
                 size: if man.range { man.size } else { 0 },
                 ranges,
-                lru: man.lru.iter().flatten().filter_map(res).map(|r| r.bo).collect(),
+                lru: man
+                    .lru
+                    .iter()
+                    .flatten()
+                    .filter_map(res)
+                    .map(|r| r.bo)
+                    .collect(),
                 bos: m
                     .bos
                     .iter()
                     .filter(|b| {
-                        b.alive && b.res.and_then(|r| res(&r)).is_some_and(|r| r.mem_type as usize == t)
+                        b.alive
+                            && b.res
+                                .and_then(|r| res(&r))
+                                .is_some_and(|r| r.mem_type as usize == t)
                     })
                     .map(|b| b.id)
                     .collect(),
@@ -525,8 +534,7 @@ fn modern_bars(m: &crate::modern::MState) -> Vec<Bar> {
 
 /// A 3.3 machine's memory types as bars (spec 6.2, 6.8).
 fn v3_bars(st: &State) -> Vec<Bar> {
-    st
-        .managers
+    st.managers
         .iter()
         .enumerate()
         .filter(|(_, m)| m.has_type)

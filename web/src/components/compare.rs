@@ -1,11 +1,14 @@
 //! Compare mode: one scenario under machines A and B, aligned by step, with the first divergence,
-//! what differs after the chosen step, and both runs' pools, zones and tt pages there.
+//! what differs after the chosen step, and both runs' pools, zones and tt pages there. Then and
+//! now (A on Linux 3.3, B on Linux 6.12): the facts both kernels share side by side, each
+//! difference with the rule behind it, and both machines' stages at the end of the step.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
 use crate::components::pages::Pages;
+use crate::components::stage::Stage;
 use crate::store::{Compare, Side};
 use crate::view::{self, group_digits, human_bytes};
 
@@ -72,10 +75,16 @@ pub fn ComparePanel(props: &CompareProps) -> Html {
             </div>
         }
     };
+    let heading = if c.then_now.is_some() {
+        "Then and now: Linux 3.3 (A) and Linux 6.12 (B), step by step"
+    } else {
+        "Compare two machines, step by step"
+    };
     html! {
-        <section class="panel compare" aria-labelledby="compare-h" data-testid="compare">
+        <section class={classes!("panel", "compare", c.then_now.is_some().then_some("then-now"))}
+            aria-labelledby="compare-h" data-testid="compare">
             <div class="row">
-                <h2 id="compare-h">{ "Compare two machines, step by step" }</h2>
+                <h2 id="compare-h">{ heading }</h2>
                 <button type="button" class="small" data-testid="close-compare" onclick={props.on_close.reform(|_: MouseEvent| ())}>{ "Close comparison" }</button>
             </div>
             <p data-testid="first-divergence" class={classes!(c.first_divergence.is_some().then_some("divergence-note"))}>
@@ -111,7 +120,21 @@ pub fn ComparePanel(props: &CompareProps) -> Html {
                     }
                 }) }
             </ol>
-            if let Some(r) = row {
+            if let Some(t) = c.then_now.as_ref().and_then(|t| t.rows.get(i)) {
+                { then_now(t) }
+                <div class="layout">
+                    { for [("A", &c.a, "compare-stage-a"), ("B", &c.b, "compare-stage-b")].into_iter().map(|(name, s, id)| {
+                        let model = Rc::new(ttm_core::stage::stage(s.stepper.borrow().state()));
+                        html! {
+                            <div class="column compare-side" data-testid={format!("compare-{}", name.to_lowercase())}>
+                                <h3>{ format!("{name}: {}", s.label) }</h3>
+                                <Stage stage={model} travel={None} theme={theme.clone()} compact={true}
+                                    id={AttrValue::from(id)} heading={AttrValue::from(format!("Stage of machine {name} at the end of the step"))} />
+                            </div>
+                        }
+                    }) }
+                </div>
+            } else if let Some(r) = row {
                 if !r.differences.is_empty() {
                     <details class="differences" open=true>
                         <summary>{ format!("What differs after step {} (A → B)", r.step + 1) }</summary>
@@ -121,10 +144,106 @@ pub fn ComparePanel(props: &CompareProps) -> Html {
                     </details>
                 }
             }
-            <div class="layout">
-                { side("A", &c.a, row.map(|r| r.events_a)) }
-                { side("B", &c.b, row.map(|r| r.events_b)) }
-            </div>
+            if c.then_now.is_none() {
+                <div class="layout">
+                    { side("A", &c.a, row.map(|r| r.events_a)) }
+                    { side("B", &c.b, row.map(|r| r.events_b)) }
+                </div>
+            }
         </section>
+    }
+}
+
+/// One step of then and now: what both kernels share, side by side, the differing rows marked
+/// with the rule behind them; then what of the step 6.12 has no counterpart for.
+fn then_now(t: &ttm_core::compare::ThenNowRow) -> Html {
+    let (a, b) = (&t.then, &t.now);
+    let with = |n: u64, how: &str| format!("{} ({how})", group_digits(n));
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join("; ")
+        }
+    };
+    let facts: [(&str, &str, String, String); 9] = [
+        ("result", "result", a.result.clone(), b.result.clone()),
+        (
+            "kernel calls",
+            "",
+            group_digits(a.calls),
+            group_digits(b.calls),
+        ),
+        (
+            "fresh pages",
+            "fresh pages",
+            with(a.fresh_pages, &a.allocations),
+            with(b.fresh_pages, &b.allocations),
+        ),
+        (
+            "caching changes",
+            "caching",
+            a.caching.clone(),
+            b.caching.clone(),
+        ),
+        (
+            "pooled pages",
+            "pools",
+            with(a.pooled_pages, &a.pooled),
+            with(b.pooled_pages, &b.pooled),
+        ),
+        (
+            "counted against the limit",
+            "charged",
+            human_bytes(a.charged_bytes),
+            human_bytes(b.charged_bytes),
+        ),
+        (
+            "swap-outs",
+            "swap-outs",
+            a.swapouts.to_string(),
+            b.swapouts.to_string(),
+        ),
+        ("tts", "tts", list(&a.tts), list(&b.tts)),
+        ("BOs", "bos", list(&a.bos), list(&b.bos)),
+    ];
+    html! {
+        <>
+            <table class="then-now-facts" data-testid="then-now-facts">
+                <caption>{ format!("After step {}: {}", t.step + 1, t.label) }</caption>
+                <thead>
+                    <tr><th scope="col">{ "" }</th><th scope="col">{ "Linux 3.3 (A)" }</th><th scope="col">{ "Linux 6.12 (B)" }</th></tr>
+                </thead>
+                <tbody>
+                    { for facts.iter().map(|(label, key, x, y)| {
+                        let d = t.divergences.iter().find(|d| d.what == *key);
+                        html! {
+                            <>
+                                <tr class={classes!(d.is_some().then_some("differs"))}
+                                    data-testid={format!("fact-{}", crate::view::slug(label))} data-differs={d.is_some().to_string()}>
+                                    <th scope="row">{ *label }
+                                        if d.is_some() { <span class="badge">{ "differs" }</span> }
+                                    </th>
+                                    <td>{ x }</td>
+                                    <td>{ y }</td>
+                                </tr>
+                                if let Some(d) = d {
+                                    <tr class="why"><td colspan="3">{ format!("Why: {}.", d.why) }</td></tr>
+                                }
+                            </>
+                        }
+                    }) }
+                </tbody>
+            </table>
+            if !(t.notes.is_empty() && t.unmatched.is_empty() && t.expectations.is_empty()) {
+                <ul class="plain then-now-notes" data-testid="then-now-notes">
+                    { for t.notes.iter().map(|n| html! { <li>{ format!("6.12: {n}") }</li> }) }
+                    if !t.unmatched.is_empty() {
+                        <li>{ format!("The walkthrough's 3.3 expectations with no 6.12 counterpart: {}.", t.unmatched.join(", ")) }</li>
+                    }
+                    { for t.expectations.iter().map(|e| html! { <li>{ format!("Expected on 3.3, otherwise on 6.12: {e}") }</li> }) }
+                </ul>
+            }
+        </>
     }
 }

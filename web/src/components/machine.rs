@@ -1,8 +1,9 @@
-//! The machine form: driver, era, faithful/fixed, RAM, swiotlb, AGP, acceleration. It only builds a
+//! The machine form: kernel (3.3 or 6.12), driver, era, faithful/fixed, RAM, swiotlb, AGP,
+//! acceleration, and "then and now" (this walkthrough on 6.12 beside 3.3). It only builds a
 //! `MachineConfig` from the current one; the app re-runs the scenario with `Scenario::run_with`
 //! (after `MachineConfig::validate`) or compares two machines with `compare::compare_configs`.
 
-use ttm_core::{DriverKind, Era, Fidelity, MachineConfig};
+use ttm_core::{DriverKind, Era, Fidelity, Kernel, MachineConfig};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -20,6 +21,11 @@ pub struct MachineProps {
     pub on_compare: Callback<Result<MachineConfig, String>>,
 }
 
+const KERNELS: [(Kernel, &str, &str); 2] = [
+    (Kernel::V3_3, "3.3", "Linux 3.3"),
+    (Kernel::V6_12, "6.12", "Linux 6.12 (steps replayed)"),
+];
+
 const DRIVERS: [(DriverKind, &str); 3] = [
     (DriverKind::Radeon, "radeon"),
     (DriverKind::Nouveau, "nouveau"),
@@ -35,6 +41,7 @@ const ERAS: [(Era, &str); 4] = [
 /// The form.
 #[component]
 pub fn MachineForm(props: &MachineProps) -> Html {
+    let kernel = use_node_ref();
     let driver = use_node_ref();
     let era = use_node_ref();
     let fidelity = use_node_ref();
@@ -45,6 +52,7 @@ pub fn MachineForm(props: &MachineProps) -> Html {
     // The fields show the current run's machine whenever it changes.
     {
         let refs = (
+            kernel.clone(),
             driver.clone(),
             era.clone(),
             fidelity.clone(),
@@ -54,12 +62,15 @@ pub fn MachineForm(props: &MachineProps) -> Html {
             accel.clone(),
         );
         use_effect_with(props.machine.clone(), move |m| {
-            let (driver, era, fidelity, ram, swiotlb, agp, accel) = refs;
+            let (kernel, driver, era, fidelity, ram, swiotlb, agp, accel) = refs;
             let sel = |r: &NodeRef, v: &str| {
                 if let Some(s) = r.cast::<HtmlSelectElement>() {
                     s.set_value(v);
                 }
             };
+            if let Some((_, v, _)) = KERNELS.iter().find(|k| k.0 == m.kernel) {
+                sel(&kernel, v);
+            }
             sel(&driver, &format!("{:?}", m.driver.kind).to_lowercase());
             sel(&era, &format!("{:?}", m.era));
             sel(&fidelity, &format!("{:?}", m.fidelity));
@@ -75,7 +86,8 @@ pub fn MachineForm(props: &MachineProps) -> Html {
     }
     let read = {
         let base = props.machine.clone();
-        let (driver, era, fidelity, ram, swiotlb, agp, accel) = (
+        let (kernel, driver, era, fidelity, ram, swiotlb, agp, accel) = (
+            kernel.clone(),
             driver.clone(),
             era.clone(),
             fidelity.clone(),
@@ -93,6 +105,7 @@ pub fn MachineForm(props: &MachineProps) -> Html {
             };
             let check = |r: &NodeRef| r.cast::<HtmlInputElement>().is_some_and(|i| i.checked());
             for (k, v) in [
+                ("kernel", sel(&kernel)),
                 ("driver", sel(&driver)),
                 ("era", sel(&era)),
                 ("fidelity", sel(&fidelity)),
@@ -131,7 +144,15 @@ pub fn MachineForm(props: &MachineProps) -> Html {
     };
     let compare = {
         let cb = props.on_compare.clone();
+        let read = read.clone();
         Callback::from(move |_: MouseEvent| cb.emit(read()))
+    };
+    // Then and now: the current run (A) against the same walkthrough on Linux 6.12 (B).
+    let then_now = {
+        let cb = props.on_compare.clone();
+        let mut b = props.machine.clone();
+        b.kernel = Kernel::V6_12;
+        Callback::from(move |_: MouseEvent| cb.emit(Ok(b.clone())))
     };
     let m = &props.machine;
     html! {
@@ -139,6 +160,11 @@ pub fn MachineForm(props: &MachineProps) -> Html {
             <h2 id="machine-h">{ "Machine" }</h2>
             <form {onsubmit}>
                 <div class="fields">
+                    <label>{ "Kernel" }
+                        <select ref={kernel} data-testid="m-kernel">
+                            { for KERNELS.iter().map(|(k, v, n)| html! { <option value={*v} selected={*k == m.kernel}>{ *n }</option> }) }
+                        </select>
+                    </label>
                     <label>{ "Driver" }
                         <select ref={driver} data-testid="m-driver">
                             { for DRIVERS.iter().map(|(k, n)| html! { <option value={*n} selected={*k == m.driver.kind}>{ *n }</option> }) }
@@ -166,6 +192,12 @@ pub fn MachineForm(props: &MachineProps) -> Html {
                 <div class="row">
                     <button type="submit" class="primary" data-testid="m-apply">{ "Re-run with this machine" }</button>
                     <button type="button" data-testid="m-compare" onclick={compare}>{ "Compare: current (A) vs this (B)" }</button>
+                    if m.kernel == Kernel::V3_3 {
+                        <button type="button" data-testid="m-then-now" onclick={then_now}
+                            title="The same steps replayed on Linux 6.12, beside this run, step by step">
+                            { "Then and now: 3.3 vs 6.12" }
+                        </button>
+                    }
                 </div>
                 if let Some(e) = &props.error {
                     <p class="error" role="alert" data-testid="machine-error">{ e }</p>

@@ -44,7 +44,9 @@ pub fn Pools(props: &PoolsProps) -> Html {
     let before = props.before.as_ref();
     let on_toggle = props.on_toggle_debugfs.reform(|_: MouseEvent| ());
     if props.walk.with_state(|st| st.modern.is_some()) {
-        return props.walk.with_state(|st| modern_pools(st, props.debugfs, on_toggle));
+        return props
+            .walk
+            .with_state(|st| modern_pools(st, props.debugfs, on_toggle));
     }
     props.walk.with_state(|st| html! {
         <section class="panel" aria-labelledby="pools-h">
@@ -159,7 +161,11 @@ fn modern_pools(st: &State, debugfs: bool, on_toggle: Callback<MouseEvent>) -> H
     let Some(m) = st.modern.as_deref() else {
         return Html::default();
     };
-    let held: Vec<_> = m.pool_types.iter().filter(|t| !t.pages.is_empty()).collect();
+    let held: Vec<_> = m
+        .pool_types
+        .iter()
+        .filter(|t| !t.pages.is_empty())
+        .collect();
     html! {
         <section class="panel" aria-labelledby="pools-h">
             <h2 id="pools-h">{ "Page pool (Linux 6.12: pool types by caching and order)" }</h2>

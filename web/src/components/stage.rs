@@ -31,6 +31,13 @@ pub struct StageProps {
     /// A page's details by pfn (the cells' tooltips).
     #[prop_or_default]
     pub inspect: Option<Callback<u64, Option<Vec<String>>>>,
+    /// The element id of the stage (its heading is `{id}-h`): "stage" for the walkthrough's own,
+    /// another for each side of a comparison, so a page with several stays valid.
+    #[prop_or(AttrValue::Static("stage"))]
+    pub id: AttrValue,
+    /// The heading screen readers hear.
+    #[prop_or(AttrValue::Static("Stage: the whole simulated machine"))]
+    pub heading: AttrValue,
 }
 
 /// How many tt rows are drawn (the newest live ones); the rest are counted.
@@ -228,9 +235,9 @@ pub fn Stage(props: &StageProps) -> Html {
         .unwrap_or_default();
     let system_pct = percent(st.system_pages, st.ram_pages.max(1));
     html! {
-        <section class={classes!("stage", compact.then_some("compact"))} aria-labelledby="stage-h"
-            data-testid="stage">
-            <h2 id="stage-h" class="visually-hidden">{ "Stage: the whole simulated machine" }</h2>
+        <section class={classes!("stage", compact.then_some("compact"))} aria-labelledby={format!("{}-h", props.id)}
+            data-testid={props.id.clone()}>
+            <h2 id={format!("{}-h", props.id)} class="visually-hidden">{ props.heading.clone() }</h2>
             <p class="visually-hidden" data-testid="stage-summary">{ st.summary() }</p>
             <div class="stage-top" aria-hidden="true">
                 <div class="reservoir" data-place="system" data-testid="stage-system"

@@ -1153,3 +1153,37 @@ fn the_ready_narration_offers_the_setup_only_where_it_can_be_reached() {
         embed.narration.did
     );
 }
+
+/// Then and now (issue 18): comparing a 3.3 walkthrough with the same machine on Linux 6.12
+/// opens the then-and-now comparison at W3's refill against M2's blocks (step 2, index 1), keeps
+/// it in the URL as `b_kernel=6.12`, and reopens from it; a 6.12 walkthrough has no way back.
+#[test]
+fn then_and_now_compares_3_3_with_6_12_and_is_in_the_url() {
+    let mut lab = walkthrough("pool-refill");
+    let mut b = lab.walk.as_ref().unwrap().machine.clone();
+    b.kernel = ttm_core::Kernel::V6_12;
+    let fx = send(&mut lab, Msg::Compare(Ok(b)));
+    let c = lab.compare.clone().expect("then and now opens");
+    let t = c.then_now.as_ref().expect("across kernels: then and now");
+    assert_eq!(c.first_divergence, Some(1));
+    assert_eq!(lab.compare_step, 1);
+    assert_eq!(t.rows[1].then.fresh_pages, 512, "W3");
+    assert_eq!(
+        t.rows[1].now.allocations, "2 blocks: order 4, order 2",
+        "M2"
+    );
+    assert_eq!(c.rows[1].differences.len(), t.rows[1].divergences.len());
+    assert_eq!(c.b.stepper.borrow().pos(), c.rows[1].events_b.1);
+    let q = urls(&fx)[0].to_string();
+    assert!(q.contains("&compare=1&b_kernel=6.12"), "{q}");
+    let (again, _) = open(&q);
+    let c2 = again.compare.as_ref().expect("then and now from the URL");
+    assert!(c2.then_now.is_some());
+    let mut lab = walkthrough("modern-pool-orders");
+    let mut b = lab.walk.as_ref().unwrap().machine.clone();
+    b.kernel = ttm_core::Kernel::V3_3;
+    send(&mut lab, Msg::Compare(Ok(b)));
+    assert!(lab.compare.is_none());
+    let e = lab.machine_error.clone().unwrap_or_default();
+    assert!(e.contains("written for Linux 6.12"), "{e}");
+}

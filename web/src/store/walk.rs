@@ -8,10 +8,11 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use ttm_core::code::Follow;
+use ttm_core::compare::ThenNowRow;
 use ttm_core::exercise::Question;
 use ttm_core::present::machine_label;
 use ttm_core::scenario::StepRecord;
-use ttm_core::{catalog, MachineConfig, Recording, Run, Scenario, State, Stepper};
+use ttm_core::{catalog, Kernel, MachineConfig, Recording, Run, Scenario, State, Stepper};
 
 use crate::url::{self, Origin};
 use crate::view::group_digits;
@@ -513,6 +514,9 @@ pub struct Compare {
     pub rows: Vec<ttm_core::compare::Row>,
     /// The first step that differs.
     pub first_divergence: Option<usize>,
+    /// Then and now: A runs Linux 3.3 and B Linux 6.12 (`ttm_core::compare::then_and_now_of`);
+    /// the rows' differences are then its divergences.
+    pub then_now: Option<ttm_core::compare::ThenAndNow>,
 }
 
 impl PartialEq for Compare {
@@ -525,8 +529,28 @@ impl Compare {
     /// Run `w`'s scenario on its machine (A) and on `b`.
     pub fn of(w: &Walk, b: MachineConfig) -> Result<Compare, String> {
         b.validate().map_err(|e| format!("machine.{e}"))?;
+        let across = w.machine.kernel != b.kernel;
+        if across && w.machine.kernel == Kernel::V6_12 {
+            return Err(
+                "this walkthrough is written for Linux 6.12; then and now replays a 3.3 \
+                        walkthrough on 6.12, not the other way"
+                    .to_string(),
+            );
+        }
         let (ra, rb, c) = running(2, || {
-            ttm_core::compare::compare_configs(&w.scenario, w.machine.clone(), b)
+            let a = w.scenario.run_with(w.machine.clone())?;
+            let b = w.scenario.run_with(b)?;
+            let c = if across {
+                let t = ttm_core::compare::then_and_now_of(&a, &b);
+                let c = ttm_core::compare::Comparison {
+                    rows: t.rows.iter().map(ThenNowRow::as_row).collect(),
+                    first_divergence: t.first_divergence,
+                };
+                (c, Some(t))
+            } else {
+                (ttm_core::compare::compare(&a, &b), None)
+            };
+            Ok::<_, ttm_core::ScenarioError>((a, b, c))
         })
         .map_err(|e| scenario_error(&e))?;
         let side = |r: Run| Side {
@@ -536,8 +560,9 @@ impl Compare {
         Ok(Compare {
             a: side(ra),
             b: side(rb),
-            rows: c.rows,
-            first_divergence: c.first_divergence,
+            rows: c.0.rows,
+            first_divergence: c.0.first_divergence,
+            then_now: c.1,
         })
     }
 
