@@ -213,7 +213,18 @@ fn question_of(
                     Answer::YesNo(!lost),
                 )
             }),
-        Ask::Pool => after
+        // Linux 6.12 (mspec 4.1, 4.5): the pool's pages over all its pool types,
+        // `allocated_pages`, when the step changed it.
+        Ask::Pool => match (&before.modern, &after.modern) {
+            (Some(b), Some(a)) => (a.pool_allocated != b.pool_allocated).then(|| {
+                (
+                    format!(
+                        "After \"{label}\", how many pages will the pool hold, over all its pool types?"
+                    ),
+                    Answer::Number(a.pool_allocated),
+                )
+            }),
+            _ => after
             .pools
             .iter()
             .zip(&before.pools)
@@ -224,6 +235,28 @@ fn question_of(
                     Answer::Number(p.npages),
                 )
             }),
+        },
+        // Linux 6.12: a BO's resource's memory type (mspec 5.1, 6.6).
+        Ask::Placement if after.modern.is_some() => {
+            let (b, a) = (before.modern.as_ref()?, after.modern.as_ref()?);
+            a.bos.iter().find_map(|now| {
+                let was = b.bos.get(now.id as usize)?;
+                let (Some(from), Some(to)) = (was.mem_type, now.mem_type) else {
+                    return None;
+                };
+                (now.alive && from != to).then(|| {
+                    let options = [0, 1, 2].map(crate::present::mem_type_symbol).to_vec();
+                    (
+                        format!(
+                            "BO {} is in {}. Where will it be after \"{label}\"?",
+                            now.id,
+                            crate::present::mem_type_symbol(from)
+                        ),
+                        choice(options, &crate::present::mem_type_symbol(to)),
+                    )
+                })
+            })
+        }
         Ask::Placement => after.bos.iter().find_map(|now| {
             let was = before.bos.get(now.id as usize)?;
             (now.alive && !now.ghost && was.mem_type != now.mem_type).then(|| {
@@ -327,7 +360,23 @@ fn collect(run: &Run, pick: impl Fn(usize) -> Option<Ask>) -> (Vec<Question>, Ve
     // steps that ask.
     let mut walk = run.summaries();
     let mut state_before = run.sim.boot_state().clone();
+    // The events between steps (the driver load before step 0) change the state too.
+    let mut applied = 0;
+    let mut advance = |st: &mut crate::state::State, to: u64| {
+        for e in run
+            .sim
+            .trace()
+            .events_from(applied)
+            .take(to.saturating_sub(applied) as usize)
+        {
+            if let crate::trace::Event::Delta(d) = e {
+                st.apply(&d);
+            }
+        }
+        applied = applied.max(to);
+    };
     for rec in &run.steps {
+        advance(&mut state_before, rec.first_event);
         let kind = pick(rec.index);
         let before = kind.map(|_| walk.current().clone());
         let Some((_, after)) = walk.advance() else {
@@ -363,16 +412,7 @@ fn collect(run: &Run, pick: impl Fn(usize) -> Option<Ask>) -> (Vec<Question>, Ve
             }
         }
         // Advance the state before the next step.
-        for e in run
-            .sim
-            .trace()
-            .events_from(rec.first_event)
-            .take((rec.end_event - rec.first_event) as usize)
-        {
-            if let crate::trace::Event::Delta(d) = e {
-                state_before.apply(&d);
-            }
-        }
+        advance(&mut state_before, rec.end_event);
     }
     (out, missing)
 }

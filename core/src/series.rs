@@ -11,11 +11,12 @@ use serde::{Deserialize, Serialize};
 pub struct Sample {
     /// Trace position (events applied).
     pub pos: u64,
-    /// npages of the four normal pools (wc, uc, wc dma, uc dma).
+    /// npages of the four normal pools (wc, uc, wc dma, uc dma); on 6.12 the pool types' pages
+    /// by the same caching and dma32 split.
     pub pools: [u64; 4],
     /// Free pages of all DMA pools together.
     pub dma_free: u64,
-    /// used_mem of each accounting zone, in bytes.
+    /// used_mem of each accounting zone, in bytes; on 6.12 ttm_pages_allocated × PAGE_SIZE.
     pub zones_used: Vec<u64>,
     /// Pages out of system memory.
     pub pages_out: u64,
@@ -23,12 +24,40 @@ pub struct Sample {
 
 impl Sample {
     fn of(st: &State, pos: u64) -> Sample {
-        Sample {
-            pos,
-            pools: [0, 1, 2, 3].map(|i| st.pools[i].npages),
-            dma_free: st.dma_pools.iter().map(|p| p.npages_free).sum(),
-            zones_used: st.zones.iter().map(|z| z.used_mem).collect(),
-            pages_out: st.pages_out_of_system(),
+        match st.modern.as_deref() {
+            // Linux 6.12 (mspec 4.1, 3.8): the pages of the pool types by caching, the dma32
+            // ones apart (the four series of 3.3's pools: wc, uc and their dma32 twins; a
+            // device's own types count with their caching), and ttm_pages_allocated in bytes as
+            // the "zones" (the page limits, as `stage::gauges` names them; dma32 when the
+            // device uses it).
+            Some(m) => {
+                let mut pools = [0u64; 4];
+                for t in &m.pool_types {
+                    let i = match t.caching {
+                        crate::consts::Caching::Wc => 0,
+                        crate::consts::Caching::Uncached => 1,
+                        crate::consts::Caching::Cached => continue,
+                    } + if t.dma32 { 2 } else { 0 };
+                    pools[i] += t.pages.len() as u64;
+                }
+                Sample {
+                    pos,
+                    pools,
+                    dma_free: 0,
+                    zones_used: std::iter::once(m.pages_allocated)
+                        .chain(m.use_dma32.then_some(m.dma32_pages_allocated))
+                        .map(|p| p * crate::consts::PAGE_SIZE)
+                        .collect(),
+                    pages_out: st.pages_out_of_system(),
+                }
+            }
+            None => Sample {
+                pos,
+                pools: [0, 1, 2, 3].map(|i| st.pools[i].npages),
+                dma_free: st.dma_pools.iter().map(|p| p.npages_free).sum(),
+                zones_used: st.zones.iter().map(|z| z.used_mem).collect(),
+                pages_out: st.pages_out_of_system(),
+            },
         }
     }
 }

@@ -200,3 +200,39 @@ fn seed_17_gives_the_problem_worked_by_hand() {
     let q = qs.iter().find(|q| q.step == 1).expect("the populate asks");
     assert_eq!(q.answer, Answer::Number(236), "{q:?}");
 }
+
+/// The 6.12 walkthroughs ask too (issue 18): how many pages the pool holds over all its pool
+/// types after M2's unpopulate (20: an order-4 and an order-2 block), after M4's 12-page populate
+/// (16: the order-2 block was taken, a fresh order-3 block came from the page allocator, the
+/// order-4 block stays) and after one shrinker scan (28 − 4 = 24: the scan frees one block, the
+/// order-2 one at the head of the rotation); and where BO 0 goes when BO 2 needs its VRAM (M11:
+/// evicted to TT).
+#[test]
+fn the_6_12_walkthroughs_ask_about_pool_types_and_placements() {
+    let run = ttm_core::catalog::run("modern-pool-orders")
+        .unwrap()
+        .unwrap();
+    let qs = ttm_core::exercise::questions(&run).0;
+    let nums: Vec<(usize, &ttm_core::exercise::Answer)> =
+        qs.iter().map(|q| (q.step, &q.answer)).collect();
+    use ttm_core::exercise::Answer::{Choice, Number};
+    assert_eq!(nums, [(2, &Number(20)), (6, &Number(16)), (8, &Number(24))]);
+    assert!(
+        qs[0].prompt.contains("over all its pool types"),
+        "{}",
+        qs[0].prompt
+    );
+    let run = ttm_core::catalog::run("modern-eviction").unwrap().unwrap();
+    let qs = ttm_core::exercise::questions(&run).0;
+    assert_eq!(qs.len(), 1);
+    assert_eq!(qs[0].step, 3);
+    assert!(
+        qs[0].prompt.starts_with("BO 0 is in TTM_PL_VRAM."),
+        "{}",
+        qs[0].prompt
+    );
+    let Choice { options, correct } = &qs[0].answer else {
+        panic!("{:?}", qs[0].answer)
+    };
+    assert_eq!(options[*correct], "TTM_PL_TT");
+}

@@ -297,7 +297,7 @@ impl Builder<'_> {
     }
 
     /// A zone bar: `used` of `of`, with ticks at (value, colour).
-    fn bar(&mut self, used: u64, of: u64, ticks: [(u64, &str); 3]) {
+    fn bar(&mut self, used: u64, of: u64, ticks: &[(u64, &str)]) {
         let h = 12.0;
         let top = self.y + 4.0;
         let x = |v: u64| MARGIN + (INNER * view::percent(v, of) / 100.0).round();
@@ -306,7 +306,7 @@ impl Builder<'_> {
         if used > 0 {
             self.rect(MARGIN, top, x(used) - MARGIN, h, &fill);
         }
-        for (v, colour) in ticks {
+        for &(v, colour) in ticks {
             self.shapes.push(Shape::Line {
                 x1: x(v),
                 y1: top - 3.0,
@@ -384,8 +384,28 @@ pub fn scene(st: &State, caption: &Caption, palette: &Palette) -> Scene {
         b.line(format!("Destroyed: {}", dead.join(", ")), 13.0, false, true);
     }
 
-    b.heading("Page pools");
-    for p in &st.pools {
+    // The pools and limits as the stage models them: a 3.3 machine's four pools, DMA pools and
+    // accounting zones; a 6.12 machine's pool types by caching and order and its page limits.
+    let stage = ttm_core::stage::stage(st);
+    b.heading(if st.modern.is_some() {
+        "Page pool (pool types by caching and order)"
+    } else {
+        "Page pools"
+    });
+    if let Some(m) = st.modern.as_deref() {
+        b.line(
+            format!(
+                "{} pages pooled of page_pool_size {}",
+                group_digits(m.pool_allocated),
+                group_digits(m.page_pool_size)
+            ),
+            13.0,
+            false,
+            true,
+        );
+    }
+    // A 6.12 machine draws its pool types from the stage below instead.
+    for p in st.pools.iter().filter(|_| st.modern.is_none()) {
         b.line(
             format!(
                 "{} pool: {} pages · refills {} · pages freed {}",
@@ -400,6 +420,17 @@ pub fn scene(st: &State, caption: &Caption, palette: &Palette) -> Scene {
         );
         let cells = view::pool_cells(st, p.list.iter().copied());
         b.grid(&cells, 8);
+    }
+    if st.modern.is_some() {
+        for sh in stage.pools.iter().filter(|sh| sh.npages > 0) {
+            b.line(
+                format!("{}: {} pages", sh.label, group_digits(sh.npages)),
+                13.0,
+                false,
+                false,
+            );
+            b.grid(&sh.cells, 8);
+        }
     }
     for p in &st.dma_pools {
         b.line(
@@ -417,36 +448,67 @@ pub fn scene(st: &State, caption: &Caption, palette: &Palette) -> Scene {
         );
     }
 
-    b.heading("Memory accounting zones");
-    for z in &st.zones {
+    b.heading(if st.modern.is_some() {
+        "Page limits"
+    } else {
+        "Memory accounting zones"
+    });
+    for g in &stage.zones {
         b.line(
             format!(
                 "{}: {} bytes used of {}",
-                z.name,
-                group_digits(z.used_mem),
-                group_digits(z.zone_mem)
+                g.what,
+                group_digits(g.used),
+                group_digits(g.full)
             ),
             13.0,
             false,
             false,
         );
-        let ticks = [
-            (z.swap_limit, palette.mark_swap.as_str()),
-            (z.max_mem, palette.mark_max.as_str()),
-            (z.emer_mem, palette.mark_emer.as_str()),
-        ];
-        b.bar(z.used_mem, z.zone_mem, ticks);
-        b.line(
-            format!(
-                "swap_limit {} · max_mem {} · emer_mem {}",
-                group_digits(z.swap_limit),
-                group_digits(z.max_mem),
-                group_digits(z.emer_mem)
-            ),
-            12.0,
-            false,
-            true,
-        );
+        let ticks: Vec<(u64, &str)> = g
+            .marks
+            .iter()
+            .map(|m| {
+                let colour = match m.kind {
+                    "swap" => palette.mark_swap.as_str(),
+                    "emer" => palette.mark_emer.as_str(),
+                    _ => palette.mark_max.as_str(),
+                };
+                (m.at, colour)
+            })
+            .collect();
+        b.bar(g.used, g.full, &ticks);
+        let marks: Vec<String> = g
+            .marks
+            .iter()
+            .map(|m| format!("{} {}", m.name, group_digits(m.at)))
+            .collect();
+        b.line(marks.join(" · "), 12.0, false, true);
+    }
+    if st.modern.is_some() {
+        let bars: Vec<_> = stage.memory.iter().filter(|m| !m.bos.is_empty()).collect();
+        if !bars.is_empty() {
+            b.heading("Resource managers");
+        }
+        for m in bars {
+            let bos: Vec<String> = m.bos.iter().map(|b| format!("bo {b}")).collect();
+            let lru: Vec<String> = m.lru.iter().map(|b| b.to_string()).collect();
+            b.line(
+                format!(
+                    "{}: {} · LRU {}",
+                    m.name,
+                    bos.join(", "),
+                    if lru.is_empty() {
+                        "-".to_string()
+                    } else {
+                        lru.join("→")
+                    }
+                ),
+                13.0,
+                false,
+                false,
+            );
+        }
     }
 
     let live: Vec<_> = st.bos.iter().filter(|o| o.alive).collect();
@@ -743,7 +805,7 @@ mod tests {
         assert!(t.contains(&"wc pool: 492 pages · refills 1 · pages freed 0"));
         assert!(t
             .iter()
-            .any(|l| l.starts_with("kernel: 81,920 bytes used of ")));
+            .any(|l| l.starts_with("kernel zone: 81,920 bytes used of ")));
         // 20 cells of 22 px fit in one row of 912 px; the gaps keep them apart: 20 WC rects.
         let wc = &Palette::light().cells[2];
         let wc_rects = scene
@@ -767,6 +829,55 @@ mod tests {
         assert_eq!(scene.to_svg(), svg);
         let again = super::scene(&st, &caption("Pool refill"), &Palette::light());
         assert_eq!(again.to_svg(), svg);
+    }
+
+    /// The same walkthrough replayed on Linux 6.12 (M2): after the populate the pool holds
+    /// nothing, the tt holds 20 pages counted against pages_limit (20 × 4096 = 81,920 bytes of
+    /// 64 MiB, limit 8,192 pages = 33,554,432 bytes, M1), and no 3.3 zone or pool is drawn;
+    /// after the unpopulate the order-4 and order-2 blocks wait on wc[4] and wc[2].
+    #[test]
+    fn a_6_12_machine_is_drawn_with_its_pool_types_and_page_limit() {
+        let mut sc = catalog::load("pool-refill").unwrap().unwrap();
+        sc.machine.kernel = ttm_core::Kernel::V6_12;
+        let t_after = |i: usize| {
+            let st = state_after(&sc, i);
+            let scene = scene(&st, &caption("Then and now"), &Palette::light());
+            texts(&scene)
+                .iter()
+                .map(|l| l.to_string())
+                .collect::<Vec<_>>()
+        };
+        let t = t_after(1);
+        assert!(t.contains(&"Page limits".to_string()), "{t:?}");
+        assert!(
+            t.contains(&"ttm_pages_allocated: 81,920 bytes used of 67,108,864".to_string()),
+            "{t:?}"
+        );
+        assert!(t.contains(&"pages_limit 33,554,432".to_string()), "{t:?}");
+        assert!(
+            t.contains(&"0 pages pooled of page_pool_size 8,192".to_string()),
+            "{t:?}"
+        );
+        assert!(
+            !t.iter()
+                .any(|l| l.starts_with("kernel zone") || l.starts_with("wc pool")),
+            "{t:?}"
+        );
+        let t = t_after(2);
+        assert!(
+            t.contains(&"20 pages pooled of page_pool_size 8,192".to_string()),
+            "{t:?}"
+        );
+        assert!(
+            t.iter()
+                .any(|l| l.contains("wc[4]") && l.ends_with(": 16 pages")),
+            "{t:?}"
+        );
+        assert!(
+            t.iter()
+                .any(|l| l.contains("wc[2]") && l.ends_with(": 4 pages")),
+            "{t:?}"
+        );
     }
 
     #[test]

@@ -241,7 +241,12 @@ impl Walk {
     /// read its trace once into the recording every cursor shares.
     fn from_run(run: Run, scenario: Scenario, source: Source) -> Walk {
         let sim = Rc::new(run.sim);
-        let zone_names = Rc::new(sim.state().zones.iter().map(|z| z.name.clone()).collect());
+        let zone_names = Rc::new(
+            ttm_core::stage::gauges(sim.state())
+                .into_iter()
+                .map(|g| g.name)
+                .collect(),
+        );
         let machine = sim.config().clone();
         let recording = Rc::new(Recording::new(sim, CHART_POINTS));
         let builtin = matches!(source, Source::Builtin(_));
