@@ -1209,7 +1209,7 @@ test('random problems: broken URL values are explained, never a panic', async (t
 
 test('book: every chapter has exercises; an answer in a frame is scored by the host page', async (t) => {
   const page = await watchedPage(t, { width: 1280, height: 900 });
-  for (const chapter of ['tt-lifecycle', 'page-pools', 'accounting-and-swap', 'placement-and-eviction', 'drivers', 'seed-commit']) {
+  for (const chapter of ['tt-lifecycle', 'page-pools', 'accounting-and-swap', 'placement-and-eviction', 'drivers', 'seed-commit', 'then-and-now']) {
     await page.goto(`${baseUrl}book/${chapter}.html`);
     const asks = await page.locator('iframe.ttm-lab[src*="exercises=1"]').count();
     assert.ok(asks >= 1, `${chapter} embeds an exercise`);

@@ -16,7 +16,7 @@ const baseUrl = process.env.BASE_URL;
 const chrome = JSON.parse(readFileSync(join(here, 'chromium.json'), 'utf8'))['goog:chromeOptions'];
 const site = () => `${baseUrl}sphinx-example/`;
 // The topics of the book (docs/book/src/SUMMARY.md), one page each.
-const TOPICS = ['tt-lifecycle', 'page-pools', 'accounting-and-swap', 'placement-and-eviction', 'drivers', 'seed-commit'];
+const TOPICS = ['tt-lifecycle', 'page-pools', 'accounting-and-swap', 'placement-and-eviction', 'drivers', 'seed-commit', 'then-and-now'];
 let browser;
 
 before(async () => {

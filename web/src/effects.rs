@@ -215,6 +215,18 @@ impl Runtime {
                     }
                 }
             }
+            Effect::ShowCompare => {
+                if let Some(h) = window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id("compare-h"))
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let opts = web_sys::ScrollIntoViewOptions::new();
+                    opts.set_block(web_sys::ScrollLogicalPosition::Start);
+                    h.scroll_into_view_with_scroll_into_view_options(&opts);
+                    let _ = h.focus();
+                }
+            }
             Effect::Remember(r) => crate::panic::remember(last_good(r)),
             Effect::ArmPanicTrigger => {
                 let send = send.clone();

@@ -84,7 +84,7 @@ pub fn ComparePanel(props: &CompareProps) -> Html {
         <section class={classes!("panel", "compare", c.then_now.is_some().then_some("then-now"))}
             aria-labelledby="compare-h" data-testid="compare">
             <div class="row">
-                <h2 id="compare-h">{ heading }</h2>
+                <h2 id="compare-h" tabindex="-1">{ heading }</h2>
                 <button type="button" class="small" data-testid="close-compare" onclick={props.on_close.reform(|_: MouseEvent| ())}>{ "Close comparison" }</button>
             </div>
             <p data-testid="first-divergence" class={classes!(c.first_divergence.is_some().then_some("divergence-note"))}>

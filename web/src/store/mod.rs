@@ -478,6 +478,9 @@ pub enum Effect {
     /// Bring the exercise card into view and put the keyboard focus in it (the answer field or
     /// its first choice; full app only: an embed must not scroll its host).
     ScrollToExercise,
+    /// Bring a newly opened comparison into view, its heading focused (it opens below the
+    /// machine form, out of sight on a laptop screen).
+    ShowCompare,
     /// Record where the panic screen goes back to.
     Remember(Resume),
     /// Define `window.__ttmLabPanic()` (the URL armed the test trigger).
@@ -499,6 +502,8 @@ struct Outward {
     theme: Option<Theme>,
     step_event: Option<(u64, u64, String, String)>,
     asking: Option<usize>,
+    /// The open comparison, by identity (a new one is brought into view).
+    comparing: Option<usize>,
 }
 
 impl Outward {
@@ -536,6 +541,7 @@ impl Outward {
                 )
             }),
             asking: lab.pending_question().filter(|_| lab.embed.is_none()),
+            comparing: lab.compare.as_ref().map(|c| Rc::as_ptr(c) as usize),
         }
     }
 
@@ -580,6 +586,9 @@ impl Outward {
         }
         if now.asking.is_some() && now.asking != self.asking {
             fx.push(Effect::ScrollToExercise);
+        }
+        if now.comparing.is_some() && now.comparing != self.comparing {
+            fx.push(Effect::ShowCompare);
         }
     }
 }
