@@ -102,6 +102,25 @@ test('axe: an exercise card and compare mode in the app', async (t) => {
   await check(page, 'app: compare mode (E3 vs E1)');
 });
 
+test('axe: then and now (3.3 beside 6.12) in the app, light and dark', async (t) => {
+  for (const colorScheme of ['light', 'dark']) {
+    const page = await axePage(t, { colorScheme });
+    await page.goto(baseUrl + '?walkthrough=pool-refill&exercises=0');
+    await page.getByTestId('controls').waitFor({ timeout: 15_000 });
+    await page.getByTestId('m-then-now').click();
+    await page.getByTestId('then-now-facts').waitFor();
+    await check(page, `app: then and now (pool-refill, ${colorScheme})`);
+  }
+});
+
+test('axe: the book chapter "TTM then and now" with its side-by-side embeds', async (t) => {
+  const page = await axePage(t, { viewport: { width: 1440, height: 900 } });
+  await page.goto(baseUrl + 'book/then-and-now.html');
+  const n = await embedsLoaded(page, 'ttm-lab > iframe');
+  assert.equal(n, 5, 'then-and-now embeds five walkthroughs');
+  await check(page, 'book: then-and-now (5 embeds)');
+});
+
 test('axe: an embed on its own (embed mode, exercises on)', async (t) => {
   const page = await axePage(t, { viewport: { width: 900, height: 640 } });
   await page.goto(baseUrl + '?embed=1&walkthrough=pool-refill&from=18&to=2097&exercises=1');

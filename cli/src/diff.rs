@@ -209,14 +209,6 @@ pub fn cmd_diff(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The kernel a run's machine runs, as the diff names it.
-fn kernel_name(run: &Run) -> &'static str {
-    match run.sim.config().kernel {
-        Kernel::V3_3 => "Linux 3.3",
-        Kernel::V6_12 => "Linux 6.12",
-    }
-}
-
 /// `ttm-lab diff` across kernels: [`ttm_core::compare::then_and_now_of`] printed step by step,
 /// A's kernel on the left of each arrow.
 fn then_and_now(
@@ -240,7 +232,7 @@ fn then_and_now(
         let _ = writeln!(
             out,
             "{name}: {} ({})\n   {}",
-            kernel_name(run),
+            ttm_core::present::kernel_name(run.sim.config().kernel),
             describe(ov),
             ttm_core::present::machine_label(run.sim.config())
         );

@@ -174,6 +174,14 @@ fn size(bytes: u64) -> String {
     }
 }
 
+/// The kernel a machine runs, as people name it: "Linux 3.3" or "Linux 6.12".
+pub fn kernel_name(k: crate::config::Kernel) -> &'static str {
+    match k {
+        crate::config::Kernel::V3_3 => "Linux 3.3",
+        crate::config::Kernel::V6_12 => "Linux 6.12",
+    }
+}
+
 /// A machine in one line: the driver, architecture, RAM, era and fidelity, then every other
 /// setting that differs from the default ([`MachineConfig::default`], the spec's standard
 /// machine of section 10), each with its value, so two different machines never get the same

@@ -92,6 +92,9 @@ pub struct TtRow {
     pub alive: bool,
     /// Its state (spec 2.4).
     pub state: TtState,
+    /// The state as the machine's kernel names it: `tt_unbound` (3.3, spec 1.3); `populated`,
+    /// `unpopulated`, `swapped out` (6.12 has no bound state, mspec 3.3); `destroyed`.
+    pub badge: &'static str,
     /// SWAPPED is set.
     pub swapped: bool,
     /// Its caching state (spec 1.2).
@@ -323,10 +326,16 @@ pub fn stage(st: &State) -> Stage {
                     None => Cell::Empty as u8,
                 })
                 .collect();
-            let state = if t.alive {
-                t.state.kernel_name()
-            } else {
-                "destroyed"
+            // 6.12 has no bound state (mspec 3.3): a tt is populated (PRIV_POPULATED) or not,
+            // and swapped out or not.
+            let state = match (t.alive, st.modern.is_some()) {
+                (false, _) => "destroyed",
+                (true, false) => t.state.kernel_name(),
+                (true, true) if t.page_flags & crate::modern::tt_flags::PRIV_POPULATED != 0 => {
+                    "populated"
+                }
+                (true, true) if swapped => "swapped out",
+                (true, true) => "unpopulated",
             };
             let mut caption = format!("{state}, {}", present::caching(t.caching));
             let flags = match st.modern {
@@ -346,6 +355,7 @@ pub fn stage(st: &State) -> Stage {
                 id: t.id,
                 alive: t.alive,
                 state: t.state,
+                badge: state,
                 swapped,
                 caching: t.caching,
                 caption,

@@ -183,6 +183,19 @@ fn details(lab: &Lab, walk: &Rc<Walk>, send: &Callback<Msg>) -> Html {
     }
 }
 
+/// The embed's note on its machine when the URL changed the walkthrough's own: the kernel alone
+/// when that is what changed ("replayed on Linux 6.12"), else the whole machine label.
+fn machine_note(walk: &Walk) -> Option<AttrValue> {
+    let (m, own) = (&walk.machine, &walk.scenario.machine);
+    (m != own).then(|| {
+        AttrValue::from(if m.kernel != own.kernel {
+            format!("replayed on {}", ttm_core::present::kernel_name(m.kernel))
+        } else {
+            ttm_core::present::machine_label(m)
+        })
+    })
+}
+
 /// Embed mode: the title and compact controls over the embed's range, the narration and the
 /// stage, scaled to the frame (the document is never taller than the frame).
 fn embed(lab: &Lab, walk: &Rc<Walk>, e: store::Embed, send: &Callback<Msg>) -> Html {
@@ -202,6 +215,7 @@ fn embed(lab: &Lab, walk: &Rc<Walk>, e: store::Embed, send: &Callback<Msg>) -> H
         <div class="page embed" data-testid="embed" data-pos={pos.to_string()}
             data-playing={lab.playing.to_string()}>
             <EmbedChrome title={walk.title.clone()} {open} notices={lab.notices.clone()}
+                machine={machine_note(walk)}
                 {pos} {len} range={e} position={walk.position_words(pos)} playing={lab.playing}
                 send={send.clone()} />
             { exercise(lab, walk, pos, send) }
@@ -379,7 +393,7 @@ pub fn App() -> Html {
             <TravelLayer travel={lab.travel.clone()} />
 
             <footer class="footer">
-                { "Every number on this page comes from the ttm-core model of Linux 3.3 TTM; the page only renders it. Keys: Space play/pause · ←/→ step · Shift+←/→ by action · Home/End · −/+ speed." }
+                { "Every number on this page comes from the ttm-core models of Linux 3.3 and Linux 6.12 TTM; the page only renders it. Keys: Space play/pause · ←/→ step · Shift+←/→ by action · Home/End · −/+ speed." }
             </footer>
         </div>
     }

@@ -12,6 +12,10 @@ use crate::store::{Embed, Msg};
 pub struct EmbedChromeProps {
     /// The walkthrough's title.
     pub title: AttrValue,
+    /// The machine, when the URL changed the walkthrough's own (`kernel=6.12`, `era=E1`, …):
+    /// a reader of two frames side by side must see which is which.
+    #[prop_or_default]
+    pub machine: Option<AttrValue>,
     /// The full app at this position (`./?walkthrough=…`).
     pub open: AttrValue,
     /// The URL's messages.
@@ -45,7 +49,11 @@ pub fn EmbedChrome(props: &EmbedChromeProps) -> Html {
     html! {
         <>
             <header class="embed-head">
-                <h1 class="embed-title" data-testid="walk-title">{ props.title.clone() }</h1>
+                <h1 class="embed-title" data-testid="walk-title">{ props.title.clone() }
+                    if let Some(m) = &props.machine {
+                        <span class="embed-machine" data-testid="embed-machine">{ format!(" · {m}") }</span>
+                    }
+                </h1>
                 <a href={props.open.clone()} target="_blank" rel="noopener" data-testid="open-full">{ "Open in TTM Lab ↗" }</a>
             </header>
             <Notices notices={props.notices.clone()} />

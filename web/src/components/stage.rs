@@ -88,15 +88,6 @@ fn state_name(t: &TtRow) -> &'static str {
     }
 }
 
-/// The tt's state as the kernel names it (spec 1.3), or "destroyed".
-fn kernel_state(t: &TtRow) -> &'static str {
-    if t.alive {
-        t.state.kernel_name()
-    } else {
-        "destroyed"
-    }
-}
-
 fn tt_row(t: &TtRow, p: &StageProps) -> Html {
     let (theme, compact) = (&p.theme, p.compact);
     let place = anchor(t.place);
@@ -114,7 +105,7 @@ fn tt_row(t: &TtRow, p: &StageProps) -> Html {
             data-testid={format!("stage-{place}")} data-state={state}>
             <div class="tt-head">
                 <span class="tt-badge" data-testid="tt-state"
-                    title={format!("tt {}: {state}", t.id)}>{ kernel_state(t) }</span>
+                    title={format!("tt {}: {state}", t.id)}>{ t.badge }</span>
                 <span class="tt-caption" data-testid="tt-detail">
                     { format!("tt {} · {} · {} of {} pages present · page_flags {}", t.id,
                         ttm_core::present::caching(t.caching), group_digits(present),

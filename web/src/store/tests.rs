@@ -1163,7 +1163,10 @@ fn then_and_now_compares_3_3_with_6_12_and_is_in_the_url() {
     let mut b = lab.walk.as_ref().unwrap().machine.clone();
     b.kernel = ttm_core::Kernel::V6_12;
     let fx = send(&mut lab, Msg::Compare(Ok(b)));
-    assert!(fx.contains(&Effect::ShowCompare), "brought into view: {fx:?}");
+    assert!(
+        fx.contains(&Effect::ShowCompare),
+        "brought into view: {fx:?}"
+    );
     let c = lab.compare.clone().expect("then and now opens");
     let t = c.then_now.as_ref().expect("across kernels: then and now");
     assert_eq!(c.first_divergence, Some(1));
