@@ -258,9 +258,7 @@ pub mod size {
     /// `deserialize_with` for a page count that may be written as a size (u32 fields).
     pub fn pages<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
         let n = match Raw::deserialize(d).map_err(|_| {
-            serde::de::Error::custom(
-                "expected a number of pages or a size such as \"8193 bytes\"",
-            )
+            serde::de::Error::custom("expected a number of pages or a size such as \"8193 bytes\"")
         })? {
             Raw::Count(n) => n,
             Raw::Text(t) => parse_pages(&t).map_err(serde::de::Error::custom)?,

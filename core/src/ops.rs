@@ -543,10 +543,7 @@ impl Action {
             ),
             Action::BoCreatePlacement {
                 pages, placement, ..
-            } => format!(
-                "create a BO of {pages} pages in {}",
-                placement.describe()
-            ),
+            } => format!("create a BO of {pages} pages in {}", placement.describe()),
             Action::BoValidatePlacement { bo, placement } => {
                 format!("validate BO {bo} to {}", placement.describe())
             }

@@ -85,10 +85,10 @@ pub fn step_query(view: &StepView<'_>, path: &str) -> Option<Result<Value, Strin
         ["bo", id, field, rest @ ..] if !BO_SUMMARY_FIELDS.contains(field) => {
             bo_field(st, id, field, path).and_then(|v| descend(v, rest, path))
         }
-        ["swap_file", id, rest @ ..] => swap_file(st, id, path).and_then(|v| descend(v, rest, path)),
-        ["pool_opts", rest @ ..] => {
-            descend(opts(&st.pool_opts), rest, path)
+        ["swap_file", id, rest @ ..] => {
+            swap_file(st, id, path).and_then(|v| descend(v, rest, path))
         }
+        ["pool_opts", rest @ ..] => descend(opts(&st.pool_opts), rest, path),
         ["dma_pool_opts", rest @ ..] => {
             if view.sim.config().has_dma_pool() {
                 descend(opts(&st.dma_opts), rest, path)
@@ -163,9 +163,9 @@ fn calls(view: &StepView<'_>, sym: &str) -> Result<Value, String> {
     let matches = |f: Func, args: &[u64]| {
         f.symbol() == sym || crate::drivers::event_symbol(kind, f, args) == sym
     };
-    let known = Func::ALL.iter().any(|&f| {
-        f.symbol() == sym || crate::drivers::driver_symbol(kind, f) == sym
-    });
+    let known = Func::ALL
+        .iter()
+        .any(|&f| f.symbol() == sym || crate::drivers::driver_symbol(kind, f) == sym);
     let mut n = 0u64;
     for e in view.sim.trace().events_at(view.start) {
         if let Event::Enter { func, args } = e {
@@ -224,9 +224,9 @@ fn tt_field(st: &State, id: &str, field: &str, path: &str) -> Result<Value, Stri
             let pages: Vec<Option<u32>> = (0..t.num_pages as usize)
                 .map(|i| match t.pages.get(i).copied().flatten() {
                     Some(pfn) => st.phys.page(pfn).map(|p| p.content),
-                    None => t.swap_storage.and_then(|f| {
-                        st.swap_files[f as usize].contents.get(i).copied()
-                    }),
+                    None => t
+                        .swap_storage
+                        .and_then(|f| st.swap_files[f as usize].contents.get(i).copied()),
                 })
                 .collect();
             json!(contents_word(&pages))
@@ -344,7 +344,9 @@ fn sysfs(sim: &Sim, rest: &[&str], path: &str) -> Result<Value, String> {
             (a, zi)
         }
     };
-    let text = sim.sysfs_read(a, zone).map_err(|m| format!("{path:?}: {m}"))?;
+    let text = sim
+        .sysfs_read(a, zone)
+        .map_err(|m| format!("{path:?}: {m}"))?;
     text.trim()
         .parse::<u64>()
         .map(|v| json!(v))
@@ -359,15 +361,14 @@ fn manager(st: &State, ty: &str, path: &str) -> Result<Value, String> {
         "tt" => 1,
         "vram" => 2,
         "priv0" | "gmr" => 3,
-        n => n.parse::<usize>().map_err(|_| {
-            format!("{path:?}: a memory type is 0 … 7 or system, tt, vram, priv0")
-        })?,
+        n => n
+            .parse::<usize>()
+            .map_err(|_| format!("{path:?}: a memory type is 0 … 7 or system, tt, vram, priv0"))?,
     };
-    let m = st
-        .managers
-        .get(t)
-        .filter(|m| m.has_type)
-        .ok_or_else(|| format!("{path:?}: memory type {ty} is not initialised on this device"))?;
+    let m =
+        st.managers.get(t).filter(|m| m.has_type).ok_or_else(|| {
+            format!("{path:?}: memory type {ty} is not initialised on this device")
+        })?;
     // Free ranges: the gaps between the allocated nodes in [0, size) (spec 6.2's drm_mm holes).
     let mut free = Vec::new();
     let mut at = 0;

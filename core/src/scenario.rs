@@ -351,8 +351,8 @@ impl Scenario {
                 let actual = if key == "result" {
                     serde_json::Value::String(result.to_string())
                 } else {
-                    let q = crate::query::step_query(&view, key)
-                        .unwrap_or_else(|| after.query(key));
+                    let q =
+                        crate::query::step_query(&view, key).unwrap_or_else(|| after.query(key));
                     match q {
                         Ok(v) => v,
                         Err(m) => {

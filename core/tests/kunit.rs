@@ -36,7 +36,10 @@ fn every_translated_kunit_case_passes_on_3_3() {
         };
         assert_eq!(run.scenario.name, name, "the name is the file stem");
         assert!(!run.sim.is_modern(), "{name}");
-        assert!(run.scenario.goal.contains("Mirrors"), "{name}: the goal says what it mirrors");
+        assert!(
+            run.scenario.goal.contains("Mirrors"),
+            "{name}: the goal says what it mirrors"
+        );
         if !run.mismatches.is_empty() {
             failures.push(format!("{name}: {:?}", run.mismatches));
         }
@@ -59,6 +62,9 @@ fn the_readme_lists_every_file() {
     let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
     for f in files() {
         let name = f.file_stem().unwrap().to_string_lossy().to_string();
-        assert!(readme.contains(&format!("`{name}`")), "README misses {name}");
+        assert!(
+            readme.contains(&format!("`{name}`")),
+            "README misses {name}"
+        );
     }
 }

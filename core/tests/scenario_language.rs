@@ -65,7 +65,10 @@ fn vram_and_gtt_in_pages() {
                        "manager.vram.free": [[100, 200]], "manager.tt.size": 300,
                        "bo.0.start": 0, "manager.vram.lru": [0]}}"#,
     );
-    let e = fails(r#"{"driver": {"vram_pages": 300, "visible_vram_pages": 301}}"#, "");
+    let e = fails(
+        r#"{"driver": {"vram_pages": 300, "visible_vram_pages": 301}}"#,
+        "",
+    );
     assert_eq!(e.path, "machine.driver.visible_vram_pages", "{e}");
     let e = fails(r#"{"driver": {"vram_pages": 0}}"#, "");
     assert_eq!(e.path, "machine.driver.vram_pages", "{e}");
