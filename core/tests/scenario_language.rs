@@ -306,3 +306,55 @@ fn placements_round_trip_as_flag_names() {
     );
     assert_eq!(Scenario::from_json(&sc.to_json()).unwrap(), sc);
 }
+
+#[test]
+fn an_interrupted_eviction_makes_mem_space_answer_erestartsys() {
+    // 1 MiB of VRAM (256 pages) is full of BO 0, which the GPU is using. BO 1 wants VRAM:
+    // pass 2 evicts the LRU head, BO 0 (spec 6.9); ttm_bo_evict first waits for it to be idle,
+    // interruptibly, and the planned signal ends that sleep: the eviction fails with
+    // -ERESTARTSYS, which aborts the entry, and ttm_bo_mem_space answers -ERESTARTSYS because
+    // it saw one (spec 6.4 steps 4, 5). ttm_bo_init drops the new BO (spec 6.3 step 7); BO 0
+    // stays in VRAM, still busy.
+    passes(
+        r#"{"driver": {"vram_mib": 1, "visible_vram_mib": 1}, "faults": {"signal": [1]}}"#,
+        r#"{"do": {"action": "bo_create", "pages": 256, "placement": "vram"}},
+           {"do": {"action": "gpu_exec", "bo": 0}},
+           {"do": {"action": "bo_create", "pages": 1, "placement": "vram"},
+            "expect": {"result": "-ERESTARTSYS", "bo.1.alive": false, "bo.0.mem_type": 2,
+                       "bo.0.busy": true, "bo.0.evicted": false}}"#,
+    );
+}
+
+#[test]
+fn an_interrupted_wait_in_a_fault_retries_the_fault() {
+    // radeon with its ring moves a GTT BO into VRAM with a GPU blit and, not evicting,
+    // pipelines it: TTM_BO_PRIV_FLAG_MOVING is set until the fence passes (spec 6.7, 7.2). A CPU
+    // fault then waits for that fence, interruptibly (spec 6.12 step 3); the planned signal
+    // ends the wait with -ERESTARTSYS, which the fault turns into VM_FAULT_NOPAGE with nothing
+    // mapped (the fault is retried). The next fault waits the move out and maps pages.
+    passes(
+        r#"{"faults": {"signal": [1]}}"#,
+        r#"{"do": {"action": "bo_create", "pages": 4, "placement": "gtt"}},
+           {"do": {"action": "bo_validate", "bo": 0, "placement": "vram"}, "expect": {"bo.0.moving": true}},
+           {"do": {"action": "bo_fault", "bo": 0, "page": 0},
+            "expect": {"output": {"result": "VM_FAULT_NOPAGE", "ptes": 0}, "bo.0.moving": true}},
+           {"do": {"action": "bo_fault", "bo": 0, "page": 0},
+            "expect": {"output.result": "VM_FAULT_NOPAGE", "output.ptes": 4, "bo.0.moving": false}}"#,
+    );
+}
+
+#[test]
+fn kmap_types_and_fault_ptes_as_outputs() {
+    // spec 6.11: a SYSTEM|CACHED BO is not I/O memory; one page of a cached placement is
+    // kmapped (ttm_bo_map_kmap), more pages are vmapped (ttm_bo_map_vmap). spec 6.12: a fault
+    // on page 0 of a 20-page BO prefaults TTM_BO_VM_NUM_PREFAULT = 16 pages.
+    passes(
+        "{}",
+        r#"{"do": {"action": "bo_create", "pages": 20, "placement": "cpu"}},
+           {"do": {"action": "bo_kmap", "bo": 0, "start": 0, "num": 1}, "expect": {"output": "ttm_bo_map_kmap"}},
+           {"do": {"action": "bo_kunmap", "bo": 0}, "expect": {"output": null}},
+           {"do": {"action": "bo_kmap", "bo": 0, "start": 0, "num": 2}, "expect": {"output": "ttm_bo_map_vmap"}},
+           {"do": {"action": "bo_kunmap", "bo": 0}},
+           {"do": {"action": "bo_fault", "bo": 0, "page": 0}, "expect": {"output.ptes": 16, "bo.0.ptes": 16}}"#,
+    );
+}
