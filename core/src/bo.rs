@@ -700,7 +700,9 @@ impl Sim {
                 }
             }
         }
-        if !type_found && !pl.placement.is_empty() {
+        // Step 3: no entry of placement[] named an initialised type, which includes an empty
+        // placement[] (a placement of the scenario's own may have one): -EINVAL before pass 2.
+        if !type_found {
             return self.ret(Err(Errno::Einval));
         }
         let mut restart = false;

@@ -358,3 +358,19 @@ fn kmap_types_and_fault_ptes_as_outputs() {
            {"do": {"action": "bo_fault", "bo": 0, "page": 0}, "expect": {"output.ptes": 16, "bo.0.ptes": 16}}"#,
     );
 }
+
+#[test]
+fn an_empty_placement_list_names_no_memory_type() {
+    // spec 6.4 step 3: pass 1 sets type_found only for an entry of placement[] naming an
+    // initialised type; with placement[] empty it stays false and ttm_bo_mem_space answers
+    // -EINVAL before pass 2, even with a busy list. The BO stays where it was.
+    passes(
+        "{}",
+        r#"{"do": {"action": "bo_create", "pages": 1, "placement": "cpu"}},
+           {"do": {"action": "bo_validate_placement", "bo": 0, "placement": {"placement": []}},
+            "expect": {"result": "-EINVAL", "bo.0.mem_type": 0}},
+           {"do": {"action": "bo_validate_placement", "bo": 0,
+                   "placement": {"placement": [], "busy_placement": ["TT|CACHED"]}},
+            "expect": {"result": "-EINVAL", "bo.0.mem_type": 0}}"#,
+    );
+}
