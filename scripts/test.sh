@@ -37,7 +37,7 @@ on_exit() {
 trap on_exit EXIT
 
 n=0
-total=12
+total=13
 # step <title> <command...>: header, run (set -e stops the script on failure), duration.
 step() {
     local title=$1 t
@@ -93,6 +93,8 @@ step "stress harness, short pass (ttm-stress)" \
     cargo run "${locked[@]}" --profile stress -q -p ttm-stress -- --sequences 15000 --texts 10000
 step "core wasm tests (headless Chromium)" \
     wasm-pack test --headless --chrome --chromedriver "$CHROMEDRIVER" --mode no-install core
+step "user-tests example, wasm (headless Chromium)" \
+    wasm-pack test --headless --chrome --chromedriver "$CHROMEDRIVER" --mode no-install examples/user-tests
 step "Sphinx extension tests (integrations/sphinx)" \
     .venv/bin/python -m unittest discover -s integrations/sphinx/tests
 step "release build (trunk -> dist/)" trunk build --release --offline "${locked[@]}"

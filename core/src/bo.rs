@@ -6,7 +6,7 @@ use crate::consts::{page_flags, Caching, TtState, PAGE_SHIFT, TTM_BO_VM_NUM_PREF
 use crate::drivers::Placement;
 use crate::errno::{Errno, KResult};
 use crate::func::Func;
-use crate::sim::Sim;
+use crate::sim::{FaultKind, Sim};
 use crate::state::{Delta, TtBackend, Var};
 use crate::trace::Finding;
 
@@ -325,8 +325,14 @@ impl Sim {
     /// `ttm_bo_reserve` (spec 6.8). The model is single-threaded: sleeping for a reservation held by
     /// someone else would never end, so that case answers -EBUSY as with no_wait.
     pub(crate) fn bo_reserve(&mut self, bo: u32, ticket: Option<u64>) -> KResult {
+        self.bo_reserve_args(bo, ticket, true)
+    }
+
+    /// `ttm_bo_reserve(bo, interruptible, no_wait, use_sequence, sequence)`; the caller of a
+    /// waiting reserve (`no_wait` false) has checked that the BO is free.
+    fn bo_reserve_args(&mut self, bo: u32, ticket: Option<u64>, no_wait: bool) -> KResult {
         let (use_seq, seq) = (ticket.is_some() as u64, ticket.unwrap_or(0));
-        self.enter(Func::BoReserve, &[bo as u64, 1, use_seq, seq]);
+        self.enter(Func::BoReserve, &[bo as u64, no_wait as u64, use_seq, seq]);
         let b = &self.state.bos[bo as usize];
         if b.reserved {
             let r = match ticket {
@@ -379,7 +385,7 @@ impl Sim {
 
     /// `ttm_bo_wait` (spec 6.9 / 6.10): with `no_wait`, a busy BO answers -EBUSY; otherwise the
     /// CPU waits until the GPU passes the fence (in the model, the fence signals), then drops it.
-    pub(crate) fn bo_wait(&mut self, bo: u32, no_wait: bool) -> KResult {
+    pub(crate) fn bo_wait(&mut self, bo: u32, no_wait: bool, interruptible: bool) -> KResult {
         self.enter(Func::BoWait, &[bo as u64, no_wait as u64]);
         let f = self.state.bos[bo as usize].fence;
         if let Some(fence) = f {
@@ -392,6 +398,13 @@ impl Sim {
                     return self.ret(Err(Errno::Ebusy));
                 }
                 self.enter(Func::DrvSyncObjWait, &[drv, fence as u64]);
+                // An interruptible sleep that a signal ends before the GPU passes the fence:
+                // the wait answers -ERESTARTSYS and the fence stays pending (spec 6.4 step 5,
+                // 6.9, 6.12 step 3; issue 17, `faults.signal`).
+                if interruptible && self.inject(FaultKind::Signal) {
+                    self.exit(Errno::Erestartsys.code());
+                    return self.ret(Err(Errno::Erestartsys));
+                }
                 self.fence_signal(fence);
                 self.exit(0);
             }
@@ -399,6 +412,26 @@ impl Sim {
             self.bo_set(bo, BoField::Moving, 0);
         }
         self.ret(Ok(()))
+    }
+
+    /// `ttm_bo_reserve` with no_wait = false (spec 6.8): a reserved BO puts the caller to sleep
+    /// until it is unreserved, and a signal ends an interruptible sleep with -ERESTARTSYS
+    /// (`faults.signal`). The model runs one task: the only other holder is the user, who cannot
+    /// unreserve while asleep, so a sleep that no signal ends is refused before the call
+    /// (`Sim::validate`); here a reserved BO's sleep is the one the plan interrupts. An
+    /// unreserved BO is reserved at once.
+    pub(crate) fn bo_reserve_wait(&mut self, bo: u32) -> KResult {
+        if !self.state.bos[bo as usize].reserved {
+            return self.bo_reserve_args(bo, None, false);
+        }
+        self.enter(Func::BoReserve, &[bo as u64, 0, 0, 0]);
+        self.inject(FaultKind::Signal);
+        self.ret(Err(Errno::Erestartsys))
+    }
+
+    /// Whether the next interruptible sleep is one the fault plan interrupts.
+    pub(crate) fn next_sleep_interrupted(&self) -> bool {
+        self.cfg.faults.signal.contains(&(self.faults.signal + 1))
     }
 
     // ---- creation (spec 6.3) ------------------------------------------------------------------
@@ -463,8 +496,7 @@ impl Sim {
         });
         self.bo_set(id, BoField::AccSize, acc);
         if !kernel {
-            self.enter(Func::BoSetupVm, &[id as u64]);
-            self.exit(0);
+            self.bo_setup_vm(id);
         }
         let r = self.bo_validate(id, pl);
         self.bo_unreserve(id);
@@ -474,6 +506,38 @@ impl Sim {
         }
         self.exit(id as i64);
         Ok(id)
+    }
+
+    /// `ttm_bo_setup_vm` (spec 6.3 step 5): a range of num_pages pages of the device's mmap
+    /// address space, which starts at the driver's file_page_offset and spans 0x10000000 pages
+    /// (spec 6.2). UNCONFIRMED (the spec does not say which hole drm_mm picks): the lowest hole
+    /// that fits, in address order (drm_mm_search_free without best_match).
+    fn bo_setup_vm(&mut self, bo: u32) {
+        self.enter(Func::BoSetupVm, &[bo as u64]);
+        let n = self.state.bos[bo as usize].num_pages as u64;
+        let mut used: Vec<(u64, u64)> = self
+            .state
+            .bos
+            .iter()
+            .filter(|b| b.vm_start > 0)
+            .map(|b| (b.vm_start - 1, b.num_pages as u64))
+            .collect();
+        used.sort_unstable();
+        let mut start = 0;
+        for (s, len) in used {
+            if s >= start + n {
+                break;
+            }
+            start = start.max(s + len);
+        }
+        if start + n > crate::consts::ADDR_SPACE_PAGES {
+            // drm_mm finds no hole: ttm_bo_setup_vm answers -ENOMEM; the model's BOs never
+            // come near 2^28 pages (MAX_TT_PAGES is 2^22), so this is not reached.
+            self.exit(Errno::Enomem.code());
+            return;
+        }
+        self.bo_set(bo, BoField::VmStart, start + 1);
+        self.exit(0);
     }
 
     /// `ttm_bo_add_ttm` (spec 6.5): DMA32 if the device needs it; ZERO_ALLOC for device BOs.
@@ -555,7 +619,8 @@ impl Sim {
     /// `ttm_bo_move_buffer`: wait for idle, find space, move; free the new node on failure.
     fn bo_move_buffer(&mut self, bo: u32, pl: &Placement) -> KResult {
         self.enter(Func::BoMoveBuffer, &[bo as u64]);
-        if let Err(e) = self.bo_wait(bo, false) {
+        // The drivers' validate is interruptible (their ioctls pass interruptible = true).
+        if let Err(e) = self.bo_wait(bo, false, true) {
             return self.ret(Err(e));
         }
         let mem = match self.bo_mem_space(bo, pl) {
@@ -635,7 +700,9 @@ impl Sim {
                 }
             }
         }
-        if !type_found && !pl.placement.is_empty() {
+        // Step 3: no entry of placement[] named an initialised type, which includes an empty
+        // placement[] (a placement of the scenario's own may have one): -EINVAL before pass 2.
+        if !type_found {
             return self.ret(Err(Errno::Einval));
         }
         let mut restart = false;
@@ -716,7 +783,7 @@ impl Sim {
     /// `ttm_bo_evict` (spec 6.9): wait, ask the driver where to, find space, move (evict = true).
     fn bo_evict(&mut self, bo: u32) -> KResult {
         self.enter(Func::BoEvict, &[bo as u64]);
-        if let Err(e) = self.bo_wait(bo, false) {
+        if let Err(e) = self.bo_wait(bo, false, true) {
             return self.ret(Err(e));
         }
         let drv = self.drv_arg();
@@ -978,7 +1045,8 @@ impl Sim {
         let old = self.state.bos[bo as usize].mem;
         self.bo_set(bo, BoField::Fence, fence as u64 + 1);
         if evict {
-            if let Err(e) = self.bo_wait(bo, false) {
+            // ttm_bo_move_accel_cleanup waits uninterruptibly for an evicting copy.
+            if let Err(e) = self.bo_wait(bo, false, false) {
                 return self.ret(Err(e));
             }
             if self.fixed(new.mem_type) {
@@ -1078,7 +1146,8 @@ impl Sim {
         self.bo_set(bo, BoField::Reserved, 1);
         self.del_from_lru(bo);
         let r = (|| -> KResult {
-            self.bo_wait(bo, false)?;
+            // ttm_bo_swapout waits uninterruptibly (spec 6.10 step 2).
+            self.bo_wait(bo, false, false)?;
             let b = &self.state.bos[bo as usize];
             // 3.3 tests only the BO's placement. A validate that failed after
             // ttm_tt_set_placement_caching (the bind failed) leaves a WC/UC tt under a
@@ -1208,8 +1277,13 @@ impl Sim {
             Err(Errno::Ebusy | Errno::Erestartsys) => return FaultResult::NoPage { mapped: 0 },
             Err(_) => return FaultResult::Sigbus,
         }
-        if self.state.bos[bo as usize].moving && self.bo_wait(bo, false).is_err() {
-            return FaultResult::Sigbus;
+        // Step 3: an interruptible wait for a pipelined move; -ERESTARTSYS retries the fault.
+        if self.state.bos[bo as usize].moving {
+            match self.bo_wait(bo, false, true) {
+                Ok(()) => {}
+                Err(Errno::Erestartsys) => return FaultResult::NoPage { mapped: 0 },
+                Err(_) => return FaultResult::Sigbus,
+            }
         }
         let b = &self.state.bos[bo as usize];
         let (n, mem, tt) = (b.num_pages, b.mem, b.tt);
@@ -1260,6 +1334,10 @@ impl Sim {
         self.bo_set(bo, BoField::Kref, k.saturating_sub(1));
         if k == 1 {
             self.enter(Func::BoRelease, &[bo as u64]);
+            // ttm_bo_release removes the mmap offset range first (spec 6.13).
+            if self.state.bos[bo as usize].vm_start > 0 {
+                self.bo_set(bo, BoField::VmStart, 0);
+            }
             self.cleanup_refs_or_queue(bo);
             self.exit(0);
         }
@@ -1302,7 +1380,8 @@ impl Sim {
     /// `ttm_bo_cleanup_refs` (on the delayed-destroy list): wait (or, no-wait, -EBUSY), then clean up.
     fn cleanup_refs(&mut self, bo: u32, no_wait: bool) -> KResult {
         self.enter(Func::CleanupRefs, &[bo as u64]);
-        if let Err(e) = self.bo_wait(bo, no_wait) {
+        // UNCONFIRMED choice: the delayed-destroy waits are not interrupted in the model.
+        if let Err(e) = self.bo_wait(bo, no_wait, false) {
             return self.ret(Err(e));
         }
         self.bo_set(bo, BoField::Reserved, 1);
@@ -1359,13 +1438,13 @@ pub(crate) const CODE: &[crate::code::Listing] = {
         (F::BoInit, &[
             l("charge the accounting size (when the caller did not)", &[F::MemGlobalAlloc], &[]),
             l("a new BO, reserved, in SYSTEM|CACHED, with no tt", &[], &[BoNew, Set(V::Bo(B::AccSize))]),
-            l("give it an mmap offset", &[F::BoSetupVm], &[Set(V::Bo(B::Offset))]),
+            l("give it an mmap offset", &[F::BoSetupVm], &[]),
             l("validate it into the requested placement", &[F::BoValidate], &[]),
             l("unreserve it: it joins the LRUs", &[F::BoUnreserve], &[]),
         ]),
         (F::BoSetupVm, &[
-            l("reserve a range of the device's mmap address space for the BO", &[], &[]),
-            l("(no state the model keeps changes)", &[], &[]),
+            l("find the lowest hole of num_pages pages in the device's mmap address space", &[], &[]),
+            l("the BO's vm_node holds that range: addr_space_offset = its start in bytes", &[], &[Set(V::Bo(B::VmStart))]),
         ]),
         (F::BoReserve, &[
             l("if already reserved: -EBUSY with no_wait, else wait for it", &[], &[]),
@@ -1521,7 +1600,7 @@ pub(crate) const CODE: &[crate::code::Listing] = {
             l("if it was the last one: release the BO", &[F::BoRelease], &[]),
         ]),
         (F::BoRelease, &[
-            l("drop the mmap offset and any I/O reservation", &[F::BoUnmapVirtual], &[]),
+            l("drop the mmap offset and any I/O reservation", &[F::BoUnmapVirtual], &[Set(V::Bo(B::VmStart))]),
             l("destroy now if idle, else queue it", &[F::CleanupRefsOrQueue], &[]),
         ]),
         (F::CleanupRefsOrQueue, &[

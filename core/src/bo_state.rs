@@ -66,6 +66,9 @@ pub struct Bo {
     pub ptes: u64,
     /// Active kernel mapping type of `ttm_bo_kmap` (0 = none; spec 1.6 values).
     pub kmap: u8,
+    /// The BO's range of the device's mmap address space (`vm_node`, spec 6.1, 6.3 step 5) as
+    /// its first page + 1 inside `addr_space_mm` (0 = none: kernel BOs, ghosts, released BOs).
+    pub vm_start: u64,
 }
 
 /// A kind of memory-type manager.
@@ -184,11 +187,13 @@ pub enum BoField {
     Ptes,
     /// kmap type
     Kmap,
+    /// `vm_node`'s start + 1 (0 = none).
+    VmStart,
 }
 
 impl BoField {
     /// All fields in encoding order.
-    pub const ALL: [BoField; 18] = [
+    pub const ALL: [BoField; 19] = [
         BoField::MemType,
         BoField::Placement,
         BoField::Start,
@@ -207,6 +212,7 @@ impl BoField {
         BoField::PersistentSwap,
         BoField::Ptes,
         BoField::Kmap,
+        BoField::VmStart,
     ];
 }
 
@@ -247,6 +253,7 @@ impl Bo {
             persistent_swap: None,
             ptes: 0,
             kmap: 0,
+            vm_start: 0,
         }
     }
 
@@ -271,6 +278,7 @@ impl Bo {
             BoField::PersistentSwap => opt(self.persistent_swap),
             BoField::Ptes => self.ptes,
             BoField::Kmap => self.kmap as u64,
+            BoField::VmStart => self.vm_start,
         }
     }
 
@@ -295,6 +303,7 @@ impl Bo {
             BoField::PersistentSwap => self.persistent_swap = unopt(x),
             BoField::Ptes => self.ptes = x,
             BoField::Kmap => self.kmap = x as u8,
+            BoField::VmStart => self.vm_start = x,
         }
     }
 }

@@ -82,6 +82,10 @@ pub struct FaultPlan {
     /// Linux 6.12: fail these fresh block allocations of `ttm_pool_alloc` (`alloc_pages_node`
     /// of one order, counted over all orders; mspec 4.3, M15).
     pub block_alloc: Vec<u64>,
+    /// Interrupt these interruptible sleeps with a signal: a fence wait that would block
+    /// (`ttm_bo_wait` with interruptible set, spec 6.5, 6.9, 6.12) or a reserve that would sleep
+    /// (`ttm_bo_reserve` with no_wait false, spec 6.8). The sleeper returns -ERESTARTSYS.
+    pub signal: Vec<u64>,
 }
 
 object_only!(FaultPlan, "a JSON object (the injected faults)");
@@ -159,6 +163,120 @@ pub struct DriverConfig {
     pub gmr_ids: u32,
     /// vmwgfx: GMR page budget (0 = unlimited).
     pub max_gmr_pages: u32,
+    /// VRAM size in pages, overriding `vram_mib` (a [`size`] value: pages, or a string such as
+    /// `"1228800 bytes"`). Issue 17: sizes that are not whole MiB.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "size::opt_pages"
+    )]
+    pub vram_pages: Option<u64>,
+    /// CPU-visible VRAM in pages, overriding `visible_vram_mib`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "size::opt_pages"
+    )]
+    pub visible_vram_pages: Option<u64>,
+    /// GTT / aperture size in pages, overriding `gtt_mib`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "size::opt_pages"
+    )]
+    pub gtt_pages: Option<u64>,
+}
+
+impl DriverConfig {
+    /// VRAM size in pages: `vram_pages`, or `vram_mib` × 256.
+    pub fn vram_size_pages(&self) -> u64 {
+        self.vram_pages.unwrap_or((self.vram_mib as u64) << 8)
+    }
+
+    /// CPU-visible VRAM in pages: `visible_vram_pages`, or `visible_vram_mib` × 256 (at most the
+    /// VRAM when the VRAM is given in pages: a file setting only `vram_pages` has all of it
+    /// CPU-visible by default, as it has with the default MiB sizes).
+    pub fn visible_vram_size_pages(&self) -> u64 {
+        let mib = (self.visible_vram_mib as u64) << 8;
+        match (self.visible_vram_pages, self.vram_pages) {
+            (Some(p), _) => p,
+            (None, Some(v)) => mib.min(v),
+            (None, None) => mib,
+        }
+    }
+
+    /// GTT size in pages: `gtt_pages`, or `gtt_mib` × 256.
+    pub fn gtt_size_pages(&self) -> u64 {
+        self.gtt_pages.unwrap_or((self.gtt_mib as u64) << 8)
+    }
+}
+
+/// Sizes in a scenario file (issue 17): a JSON integer counts the field's own unit (pages for
+/// `pages`), a string names its unit: `"3 pages"`, `"8193 bytes"` (also `B`, `KiB`, `MiB`,
+/// `GiB`). Bytes become pages the way the kernel sizes its objects: `ttm_bo_init` takes
+/// num_pages = ceil(size / PAGE_SIZE) (spec 6.3 step 2) and the driver's `ttm_tt_create` gets
+/// the BO's size in bytes and makes a tt of as many pages (spec 2.3), so 8,193 bytes are 3 pages.
+pub mod size {
+    use crate::consts::PAGE_SIZE;
+    use serde::Deserialize;
+
+    /// A size as the file writes it.
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Count(u64),
+        Text(String),
+    }
+
+    /// Pages of a size text (`"8193 bytes"` → 3); the error says what is accepted.
+    pub fn parse_pages(text: &str) -> Result<u64, String> {
+        let t = text.trim();
+        let split = t
+            .find(|c: char| !c.is_ascii_digit() && c != '_' && c != ',')
+            .unwrap_or(t.len());
+        let (num, unit) = (t[..split].replace(['_', ','], ""), t[split..].trim());
+        let n: u64 = num.parse().map_err(|_| {
+            format!("{text:?} is not a size: write a number and a unit, such as \"8193 bytes\" or \"3 pages\"")
+        })?;
+        let bytes = |mult: u64| {
+            n.checked_mul(mult)
+                .map(|b| b.div_ceil(PAGE_SIZE))
+                .ok_or_else(|| format!("{text:?} is too large"))
+        };
+        match unit {
+            "page" | "pages" => Ok(n),
+            "B" | "byte" | "bytes" => bytes(1),
+            "KiB" => bytes(1 << 10),
+            "MiB" => bytes(1 << 20),
+            "GiB" => bytes(1 << 30),
+            _ => Err(format!(
+                "{text:?}: unknown unit {unit:?}; use pages, bytes, B, KiB, MiB or GiB"
+            )),
+        }
+    }
+
+    /// `deserialize_with` for a page count that may be written as a size (u32 fields).
+    pub fn pages<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+        let n = match Raw::deserialize(d).map_err(|_| {
+            serde::de::Error::custom("expected a number of pages or a size such as \"8193 bytes\"")
+        })? {
+            Raw::Count(n) => n,
+            Raw::Text(t) => parse_pages(&t).map_err(serde::de::Error::custom)?,
+        };
+        u32::try_from(n).map_err(|_| serde::de::Error::custom(format!("{n} pages is too many")))
+    }
+
+    /// `deserialize_with` for an optional page count written as pages or a size.
+    pub fn opt_pages<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+        match Raw::deserialize(d).map_err(|_| {
+            serde::de::Error::custom(
+                "expected a number of pages or a size such as \"1228800 bytes\"",
+            )
+        })? {
+            Raw::Count(n) => Ok(Some(n)),
+            Raw::Text(t) => parse_pages(&t).map(Some).map_err(serde::de::Error::custom),
+        }
+    }
 }
 
 object_only!(DriverConfig, "a JSON object (the driver)");
@@ -174,6 +292,9 @@ impl Default for DriverConfig {
             nv50: true,
             gmr_ids: 64,
             max_gmr_pages: 0,
+            vram_pages: None,
+            visible_vram_pages: None,
+            gtt_pages: None,
         }
     }
 }
@@ -373,19 +494,47 @@ impl MachineConfig {
                 return err(field, format!("{v} MiB is outside 1 .. 4096 MiB"));
             }
         }
+        // Sizes in pages (issue 17): the same range, 1 page .. 4096 MiB.
+        for (field, v) in [
+            ("driver.vram_pages", d.vram_pages),
+            ("driver.visible_vram_pages", d.visible_vram_pages),
+            ("driver.gtt_pages", d.gtt_pages),
+        ] {
+            if let Some(v) = v.filter(|v| !(1..=4096 << 8).contains(v)) {
+                return err(
+                    field,
+                    format!("{v} pages is outside 1 .. 1048576 pages (4096 MiB)"),
+                );
+            }
+        }
         if d.visible_vram_mib == 0 {
             return err(
                 "driver.visible_vram_mib",
                 "0 MiB: at least 1 MiB of VRAM must be CPU-visible".to_string(),
             );
         }
-        if d.visible_vram_mib > d.vram_mib {
+        if d.visible_vram_size_pages() > d.vram_size_pages() {
+            let (vis, vram) = match (d.visible_vram_pages, d.vram_pages) {
+                (None, None) => {
+                    return conflict(
+                        "driver.visible_vram_mib",
+                        "driver.vram_mib",
+                        format!(
+                            "the CPU-visible VRAM (visible_vram_mib = {} MiB) is larger than the VRAM (vram_mib = {} MiB)",
+                            d.visible_vram_mib, d.vram_mib
+                        ),
+                    )
+                }
+                (Some(_), Some(_)) => ("driver.visible_vram_pages", "driver.vram_pages"),
+                _ => ("driver.visible_vram_pages", "driver.vram_mib"),
+            };
             return conflict(
-                "driver.visible_vram_mib",
-                "driver.vram_mib",
+                vis,
+                vram,
                 format!(
-                    "the CPU-visible VRAM (visible_vram_mib = {} MiB) is larger than the VRAM (vram_mib = {} MiB)",
-                    d.visible_vram_mib, d.vram_mib
+                    "the CPU-visible VRAM ({} pages) is larger than the VRAM ({} pages)",
+                    d.visible_vram_size_pages(),
+                    d.vram_size_pages()
                 ),
             );
         }

@@ -203,3 +203,12 @@ impl Attr {
         }
     }
 }
+
+/// Size of a device's mmap address space (`addr_space_mm`) in pages: 0x10000000 (spec 6.2).
+pub const ADDR_SPACE_PAGES: u64 = 0x1000_0000;
+
+/// The drivers' `file_page_offset` for `ttm_bo_device_init` (spec 6.2), in pages: radeon and
+/// nouveau pass DRM_FILE_PAGE_OFFSET = 4 GiB >> PAGE_SHIFT, vmwgfx VMWGFX_FILE_PAGE_OFFSET =
+/// 0x00100000, the same value. UNCONFIRMED: the spec names the parameter, not the drivers' values;
+/// these are the constants of the 3.3 drivers' headers.
+pub const FILE_PAGE_OFFSET: u64 = 0x10_0000;

@@ -50,6 +50,7 @@ mod ops;
 mod page_alloc;
 mod page_alloc_dma;
 pub mod present;
+pub mod query;
 pub mod recording;
 pub mod scenario;
 pub mod series;
@@ -74,7 +75,9 @@ pub use func::Func;
 pub use hops::{Hop, Place};
 pub use memory::{bo_acc_size, round_pot, AccSizes, ChargeScope};
 pub use modern::ttm_resource::TtmPlace;
-pub use ops::{Action, ModuleParam, Output, MAX_TT_PAGES, USER_TT_FLAGS};
+pub use ops::{
+    Action, CustomPlacement, ModuleParam, Output, PlacementWord, MAX_TT_PAGES, USER_TT_FLAGS,
+};
 pub use page_alloc::{page_alloc_debugfs, pool_index};
 pub use page_alloc_dma::{dma_page_alloc_debugfs, dma_pool_type};
 pub use recording::Recording;

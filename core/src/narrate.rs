@@ -1422,7 +1422,7 @@ pub fn entry(sim: &Sim, st: &State, func: Func, args: &[u64]) -> String {
             placement_text(a(1) as u32)
         ),
         DrvFaultReserveNotify => {
-            let visible = (cfg.driver.visible_vram_mib as u64) << 8;
+            let visible = cfg.driver.visible_vram_size_pages();
             match bo(1) {
                 Some(b)
                     if b.mem.mem_type as u32 == pl::PL_VRAM
@@ -1697,6 +1697,7 @@ fn bo_field(f: BoField) -> &'static str {
         BoField::PersistentSwap => "persistent_swap_storage",
         BoField::Ptes => "CPU PTEs",
         BoField::Kmap => "kmap",
+        BoField::VmStart => "vm_node",
     }
 }
 

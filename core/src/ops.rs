@@ -31,7 +31,8 @@ pub enum Action {
     /// `caching` recorded (no pages yet). Flags may hold ZERO_ALLOC, DMA32, WRITE; DMA32 is added
     /// when the device needs it. `dma` selects a `ttm_dma_tt` (needs swiotlb in E3).
     TtCreate {
-        /// Number of pages.
+        /// Number of pages (or a size in bytes, rounded up: [`crate::config::size`]).
+        #[serde(deserialize_with = "crate::config::size::pages")]
         pages: u32,
         /// Caching state to record right after creation.
         #[serde(default = "cached")]
@@ -99,7 +100,8 @@ pub enum Action {
     },
     /// A shmem file for persistent swap storage, owned by its creator.
     SwapFileCreate {
-        /// Size in pages.
+        /// Size in pages (or in bytes, rounded up).
+        #[serde(deserialize_with = "crate::config::size::pages")]
         pages: u32,
     },
     /// Kernel reclaim calls `ttm_pool_mm_shrink`.
@@ -142,7 +144,8 @@ pub enum Action {
     /// (radeon: vram / gtt / cpu; nouveau: vram / tt / system; vmwgfx: vram / gmr / sys / ...).
     /// `via_ttm_bo_create` goes through `ttm_bo_create` (D5) instead of the drivers' `ttm_bo_init`.
     BoCreate {
-        /// Pages.
+        /// Pages (or the BO's size in bytes, rounded up as `ttm_bo_init` does, spec 6.3).
+        #[serde(deserialize_with = "crate::config::size::pages")]
         pages: u32,
         /// Driver placement name.
         placement: String,
@@ -227,10 +230,41 @@ pub enum Action {
         /// Fence id.
         fence: u32,
     },
+    /// Like `BoCreate`, with a placement of the caller's own instead of a driver domain: the
+    /// lists, range and flags a driver would fill into `struct ttm_placement` (spec 6.1, 6.3).
+    BoCreatePlacement {
+        /// Pages (or the BO's size in bytes, rounded up, spec 6.3).
+        #[serde(deserialize_with = "crate::config::size::pages")]
+        pages: u32,
+        /// The placement.
+        placement: CustomPlacement,
+        /// `ttm_bo_type_kernel` instead of device.
+        #[serde(default)]
+        kernel: bool,
+        /// Create through `ttm_bo_create`.
+        #[serde(default)]
+        via_ttm_bo_create: bool,
+    },
+    /// reserve → `ttm_bo_validate` to a placement of the caller's own → unreserve. NO_EVICT in
+    /// its flags pins the BO (spec 6.5: a compatible placement only copies the extra bits).
+    BoValidatePlacement {
+        /// Buffer object.
+        bo: u32,
+        /// The placement.
+        placement: CustomPlacement,
+    },
+    /// `ttm_bo_reserve` with no_wait = false, interruptible (spec 6.8): a BO the user holds
+    /// reserved puts the caller to sleep, which only a signal ends (`faults.signal`:
+    /// -ERESTARTSYS); a free BO is reserved at once and the user then holds it.
+    BoReserveWait {
+        /// Buffer object.
+        bo: u32,
+    },
     // ---- Linux 6.12 only (mspec; issue 18) ------------------------------------------------
     /// 6.12: `ttm_bo_init_validate` of a BO to a list of places (mspec 6.2, 1.4).
     BoCreatePlaces {
-        /// Pages.
+        /// Pages (or bytes, rounded up).
+        #[serde(deserialize_with = "crate::config::size::pages")]
         pages: u32,
         /// The placement: places with DESIRED / FALLBACK flags.
         places: Vec<crate::modern::ttm_resource::TtmPlace>,
@@ -294,6 +328,144 @@ object_only!(
 
 fn cached() -> Caching {
     Caching::Cached
+}
+
+/// A `struct ttm_placement` of the scenario's own (spec 6.1): the page range and both lists of
+/// placement words. Each word is a number or its flag names joined by `|` (spec 1.4): memory
+/// types `SYSTEM`, `TT`, `VRAM`, `PRIV0` … `PRIV4`, caching `CACHED`, `UNCACHED`, `WC`, and
+/// `SHARED`, `NO_EVICT`; a `TTM_PL_FLAG_` prefix is allowed (`"TTM_PL_FLAG_TT|WC"`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
+pub struct CustomPlacement {
+    /// First allowed page (0 = no limit).
+    #[serde(default)]
+    pub fpfn: u64,
+    /// One past the last allowed page (0 = no limit).
+    #[serde(default)]
+    pub lpfn: u64,
+    /// `placement[]`: tried in order without evicting (spec 6.4 pass 1).
+    pub placement: Vec<PlacementWord>,
+    /// `busy_placement[]`: tried with eviction (pass 2); absent = the same list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub busy_placement: Option<Vec<PlacementWord>>,
+}
+
+object_only!(
+    CustomPlacement,
+    "a JSON object (a placement: \"placement\", \"busy_placement\", \"fpfn\", \"lpfn\")"
+);
+
+impl CustomPlacement {
+    /// The placement the model's `ttm_bo_validate` takes.
+    pub fn to_placement(&self) -> crate::drivers::Placement {
+        let words = |l: &[PlacementWord]| l.iter().map(|w| w.0).collect::<Vec<u32>>();
+        crate::drivers::Placement {
+            fpfn: self.fpfn,
+            lpfn: self.lpfn,
+            placement: words(&self.placement),
+            busy: words(self.busy_placement.as_deref().unwrap_or(&self.placement)),
+        }
+    }
+
+    /// `[TT|WC, SYSTEM|CACHED]`, with the busy list and range when they differ.
+    pub fn describe(&self) -> String {
+        let list = |l: &[PlacementWord]| {
+            let v: Vec<String> = l
+                .iter()
+                .map(|w| crate::present::placement_names(w.0))
+                .collect();
+            format!("[{}]", v.join(", "))
+        };
+        let mut out = list(&self.placement);
+        if let Some(b) = &self.busy_placement {
+            out.push_str(&format!(" busy {}", list(b)));
+        }
+        if self.fpfn != 0 || self.lpfn != 0 {
+            out.push_str(&format!(" pages {}..{}", self.fpfn, self.lpfn));
+        }
+        out
+    }
+}
+
+/// One placement word (spec 1.4): written as a number or as flag names (`"VRAM|WC|NO_EVICT"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PlacementWord(pub u32);
+
+/// The placement flags a scenario may name (spec 1.4). PRIV5 is left out: `ttm_mem_type_from_flags`
+/// would index one past the manager array with it (spec 1.4 quirk), and no driver uses it.
+const WORD_NAMES: &[(&str, u32)] = &[
+    ("SYSTEM", 1 << 0),
+    ("TT", 1 << 1),
+    ("VRAM", 1 << 2),
+    ("PRIV0", 1 << 3),
+    ("PRIV1", 1 << 4),
+    ("PRIV2", 1 << 5),
+    ("PRIV3", 1 << 6),
+    ("PRIV4", 1 << 7),
+    ("CACHED", 1 << 16),
+    ("UNCACHED", 1 << 17),
+    ("WC", 1 << 18),
+    ("SHARED", 1 << 20),
+    ("NO_EVICT", 1 << 21),
+];
+
+impl PlacementWord {
+    /// Parse `"TT|WC"` (names of [`WORD_NAMES`], optionally `TTM_PL_FLAG_`-prefixed).
+    pub fn parse(text: &str) -> Result<PlacementWord, String> {
+        let mut v = 0;
+        for part in text.split('|').map(str::trim) {
+            let name = part.strip_prefix("TTM_PL_FLAG_").unwrap_or(part);
+            match WORD_NAMES.iter().find(|(n, _)| *n == name) {
+                Some((_, bit)) => v |= bit,
+                None => {
+                    let names: Vec<&str> = WORD_NAMES.iter().map(|(n, _)| *n).collect();
+                    return Err(format!(
+                        "unknown placement flag {part:?} in {text:?}; flags are {}",
+                        names.join(", ")
+                    ));
+                }
+            }
+        }
+        Ok(PlacementWord(v))
+    }
+
+    /// Check a numeric word: only the bits of [`WORD_NAMES`].
+    fn check(v: u32) -> Result<PlacementWord, String> {
+        let known: u32 = WORD_NAMES.iter().map(|(_, b)| b).sum();
+        if v & !known != 0 {
+            return Err(format!(
+                "placement word {v:#x} has bits {:#x} that are no placement flag of spec 1.4 (PRIV5 is not allowed)",
+                v & !known
+            ));
+        }
+        Ok(PlacementWord(v))
+    }
+}
+
+impl<'de> Deserialize<'de> for PlacementWord {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Num(u32),
+            Text(String),
+        }
+        match Raw::deserialize(d).map_err(|_| {
+            serde::de::Error::custom(
+                "expected a placement word: a number or flag names such as \"TT|WC\"",
+            )
+        })? {
+            Raw::Num(v) => PlacementWord::check(v),
+            Raw::Text(t) => PlacementWord::parse(&t),
+        }
+        .map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for PlacementWord {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&crate::present::placement_names(self.0))
+    }
 }
 
 /// What a successful action produced.
@@ -369,6 +541,13 @@ impl Action {
                 "validate BO {bo} to {placement}{}",
                 if *pin { " (pinned)" } else { "" }
             ),
+            Action::BoCreatePlacement {
+                pages, placement, ..
+            } => format!("create a BO of {pages} pages in {}", placement.describe()),
+            Action::BoValidatePlacement { bo, placement } => {
+                format!("validate BO {bo} to {}", placement.describe())
+            }
+            Action::BoReserveWait { bo } => format!("reserve BO {bo}, waiting"),
             Action::BoFault { bo, page } => format!("CPU touches page {page} of BO {bo}"),
             Action::BoKmap { bo, start, num } => format!("kmap BO {bo} pages {start}+{num}"),
             Action::BoKunmap { bo } => format!("kunmap BO {bo}"),
@@ -585,6 +764,25 @@ impl Sim {
                 self.user_bo(*bo, false)?;
                 self.named_placement(placement)?;
                 self.pools_up()
+            }
+            Action::BoCreatePlacement { pages, .. } => {
+                if *pages == 0 || *pages > MAX_TT_PAGES {
+                    return invalid(format!("a BO needs 1 to {MAX_TT_PAGES} pages, not {pages}"));
+                }
+                self.pools_up()
+            }
+            Action::BoValidatePlacement { bo, .. } => {
+                self.user_bo(*bo, false)?;
+                self.pools_up()
+            }
+            Action::BoReserveWait { bo } => {
+                self.user_bo(*bo, None)?;
+                if self.state.bos[*bo as usize].reserved && !self.next_sleep_interrupted() {
+                    return invalid(format!(
+                        "BO {bo} is reserved by the user, who cannot unreserve it while this reserve sleeps: it would sleep forever (plan a signal with machine.faults.signal to interrupt it)"
+                    ));
+                }
+                Ok(())
             }
             Action::BoFault { bo, page } => {
                 self.user_bo(*bo, false)?;
@@ -819,6 +1017,28 @@ impl Sim {
                 let r = self.bo_validate(bo, &pl);
                 self.bo_unreserve(bo);
                 r?;
+                Output::Done
+            }
+            Action::BoCreatePlacement {
+                pages,
+                ref placement,
+                kernel,
+                via_ttm_bo_create,
+            } => Output::Bo(self.bo_create(
+                pages,
+                kernel,
+                &placement.to_placement(),
+                via_ttm_bo_create,
+            )?),
+            Action::BoValidatePlacement { bo, ref placement } => {
+                self.bo_reserve(bo, None)?;
+                let r = self.bo_validate(bo, &placement.to_placement());
+                self.bo_unreserve(bo);
+                r?;
+                Output::Done
+            }
+            Action::BoReserveWait { bo } => {
+                self.bo_reserve_wait(bo)?;
                 Output::Done
             }
             Action::BoFault { bo, page } => Output::Fault(self.bo_vm_fault(bo, page)),

@@ -238,6 +238,10 @@ pub fn machine_label(m: &MachineConfig) -> String {
         "CPU-visible VRAM",
     ));
     parts.extend(mib(d.gtt_mib, b.gtt_mib, "GTT"));
+    let pages = |v: Option<u64>, what: &str| v.map(|p| format!("{what} {p} pages"));
+    parts.extend(pages(d.vram_pages, "VRAM"));
+    parts.extend(pages(d.visible_vram_pages, "CPU-visible VRAM"));
+    parts.extend(pages(d.gtt_pages, "GTT"));
     if d.gmr_ids != b.gmr_ids {
         parts.push(format!("{} GMR ids", d.gmr_ids));
     }

@@ -342,11 +342,18 @@ impl Scenario {
             }
             let changes = summary.step(&sim, start);
             let after = summary.current();
+            let view = crate::query::StepView {
+                sim: &sim,
+                output: output.as_ref(),
+                start,
+            };
             for (key, expected) in &step.expect {
                 let actual = if key == "result" {
                     serde_json::Value::String(result.to_string())
                 } else {
-                    match after.query(key) {
+                    let q =
+                        crate::query::step_query(&view, key).unwrap_or_else(|| after.query(key));
+                    match q {
                         Ok(v) => v,
                         Err(m) => {
                             let mut path = in_step(i, "expect");

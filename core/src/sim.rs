@@ -53,6 +53,8 @@ pub(crate) enum FaultKind {
     TtAlloc,
     /// Linux 6.12: a fresh block of `ttm_pool_alloc` (mspec 4.3).
     BlockAlloc,
+    /// An interruptible sleep (fence wait or waiting reserve) that a signal may interrupt.
+    Signal,
 }
 
 /// How many operations of each kind have run since boot (for the 1-based [`FaultPlan`] lists).
@@ -76,6 +78,8 @@ pub struct FaultCounters {
     pub tt_alloc: u64,
     /// Linux 6.12: fresh block allocations of `ttm_pool_alloc`.
     pub block_alloc: u64,
+    /// Interruptible sleeps (fence waits that would block, waiting reserves).
+    pub signal: u64,
 }
 
 /// Allocation flags of a system page request (the parts of gfp_t the model needs).
@@ -284,6 +288,7 @@ impl Sim {
                 FaultKind::DmaMap => &mut self.faults.dma_map,
                 FaultKind::TtAlloc => &mut self.faults.tt_alloc,
                 FaultKind::BlockAlloc => &mut self.faults.block_alloc,
+                FaultKind::Signal => &mut self.faults.signal,
             },
             &self.cfg.faults,
         );
@@ -298,6 +303,7 @@ impl Sim {
             FaultKind::DmaMap => &plan.dma_map,
             FaultKind::TtAlloc => &plan.tt_alloc,
             FaultKind::BlockAlloc => &plan.block_alloc,
+            FaultKind::Signal => &plan.signal,
         };
         list.contains(n)
     }

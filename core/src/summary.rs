@@ -706,7 +706,7 @@ impl Summary {
 
 /// Classify what a buffer object holds (for "does the data survive?").
 fn bo_data(st: &crate::state::State, b: &crate::bo_state::Bo) -> String {
-    use crate::state::{CONTENT_STALE, CONTENT_ZERO};
+    use crate::state::CONTENT_STALE;
     let fixed = st.managers[b.mem.mem_type as usize].flags & crate::bo::MEMTYPE_FIXED != 0;
     let tt = b.tt.map(|t| &st.tts[t as usize]);
     let page = |i: u32| -> Option<u32> {
@@ -726,26 +726,5 @@ fn bo_data(st: &crate::state::State, b: &crate::bo_state::Bo) -> String {
         }
     };
     let pages: Vec<Option<u32>> = (0..b.num_pages).map(page).collect();
-    if pages.iter().all(Option::is_none) {
-        return "none".to_string();
-    }
-    let Some(all) = pages.into_iter().collect::<Option<Vec<u32>>>() else {
-        return "partial".to_string();
-    };
-    if all.iter().all(|&c| c == CONTENT_ZERO) {
-        return "zeros".to_string();
-    }
-    if all.iter().all(|&c| c == CONTENT_STALE) {
-        return "stale".to_string();
-    }
-    let seed = (all[0] >> 20) & 0x3ff;
-    let consistent = all
-        .iter()
-        .enumerate()
-        .all(|(i, &c)| c == crate::tt::data_tag(seed, i as u32));
-    if consistent {
-        format!("seed {seed}")
-    } else {
-        "mixed".to_string()
-    }
+    crate::query::contents_word(&pages)
 }

@@ -127,6 +127,7 @@ fn config() -> impl Strategy<Value = MachineConfig> {
                     nv50,
                     gmr_ids: 4,
                     max_gmr_pages: 400,
+                    ..DriverConfig::default()
                 },
                 faults: FaultPlan {
                     page_alloc: pa,

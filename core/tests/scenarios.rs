@@ -46,12 +46,19 @@ fn unknown_field_and_wrong_type_are_rejected() {
     assert!(e.message.contains("colour"), "{e}");
     let e = err(
         r#"{"format": "ttm-lab-scenario", "version": 1, "title": "t",
-"steps": [{"do": {"action": "tt_create", "pages": "many"}}]}"#,
+"steps": [{"do": {"action": "tt_populate", "tt": "many"}}]}"#,
     );
     // The action is an internally tagged enum, which serde buffers: the path stops at `do`, the
     // message names the type problem.
     assert_eq!(e.path, "steps[0].do");
     assert!(e.message.contains("expected u32"), "{e}");
+    // A size that is no size names what a size is (issue 17: `pages` takes "8193 bytes").
+    let e = err(
+        r#"{"format": "ttm-lab-scenario", "version": 1, "title": "t",
+"steps": [{"do": {"action": "tt_create", "pages": "many"}}]}"#,
+    );
+    assert_eq!(e.path, "steps[0].do");
+    assert!(e.message.contains("\"many\" is not a size"), "{e}");
 }
 
 #[test]

@@ -41,6 +41,7 @@ pub fn machine(r: &mut Rng) -> MachineConfig {
         } else {
             r.range(1, 600) as u32
         },
+        ..DriverConfig::default()
     };
     let mut faults = FaultPlan::default();
     let lists: [(&mut Vec<u64>, u64); 8] = [

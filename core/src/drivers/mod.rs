@@ -381,7 +381,7 @@ pub(crate) fn move_to_visible_vram(sim: &mut Sim, bo: u32, vram: Placement) -> K
     if b.mem.mem_type as u32 != PL_VRAM {
         return Ok(());
     }
-    let visible = (sim.cfg.driver.visible_vram_mib as u64) << 8;
+    let visible = sim.cfg.driver.visible_vram_size_pages();
     if b.mem.start + b.num_pages as u64 <= visible {
         return Ok(());
     }

@@ -23,8 +23,8 @@ impl BoDriver for Nouveau {
     fn mem_types(&self, sim: &Sim) -> Vec<(u8, u64)> {
         let d = &sim.cfg.driver;
         vec![
-            (PL_VRAM as u8, (d.vram_mib as u64) << 8),
-            (PL_TT as u8, (d.gtt_mib as u64) << 8),
+            (PL_VRAM as u8, d.vram_size_pages()),
+            (PL_TT as u8, d.gtt_size_pages()),
         ]
     }
 
@@ -34,8 +34,8 @@ impl BoDriver for Nouveau {
         let d = &sim.cfg.driver;
         Some(match t as u32 {
             PL_SYSTEM => ManagerSpec::system(MASK_CACHING),
-            PL_VRAM => ManagerSpec::pci_vram((d.vram_mib as u64) << 8),
-            PL_TT => ManagerSpec::pci_gart(sim.cfg.agp, (d.gtt_mib as u64) << 8, 0),
+            PL_VRAM => ManagerSpec::pci_vram(d.vram_size_pages()),
+            PL_TT => ManagerSpec::pci_gart(sim.cfg.agp, d.gtt_size_pages(), 0),
             _ => return None,
         })
     }

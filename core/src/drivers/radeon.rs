@@ -34,15 +34,15 @@ impl BoDriver for Radeon {
     fn mem_types(&self, sim: &Sim) -> Vec<(u8, u64)> {
         let d = &sim.cfg.driver;
         vec![
-            (PL_TT as u8, (d.gtt_mib as u64) << 8),
-            (PL_VRAM as u8, (d.vram_mib as u64) << 8),
+            (PL_TT as u8, d.gtt_size_pages()),
+            (PL_VRAM as u8, d.vram_size_pages()),
         ]
     }
 
     /// radeon_init_mem_type (spec 7.2 table); GTT sits after VRAM in the GPU address space.
     fn init_mem_type(&self, sim: &Sim, t: u8) -> Option<ManagerSpec> {
         let d = &sim.cfg.driver;
-        let (vram, gtt) = ((d.vram_mib as u64) << 8, (d.gtt_mib as u64) << 8);
+        let (vram, gtt) = (d.vram_size_pages(), d.gtt_size_pages());
         Some(match t as u32 {
             PL_SYSTEM => ManagerSpec::system(MASK_CACHING),
             PL_TT => ManagerSpec::pci_gart(sim.cfg.agp, gtt, vram << PAGE_SHIFT),

@@ -25,7 +25,7 @@ impl BoDriver for Vmwgfx {
     fn mem_types(&self, sim: &Sim) -> Vec<(u8, u64)> {
         let d = &sim.cfg.driver;
         vec![
-            (PL_VRAM as u8, (d.vram_mib as u64) << 8),
+            (PL_VRAM as u8, d.vram_size_pages()),
             (VMW_PL_GMR as u8, d.gmr_ids as u64),
         ]
     }
@@ -47,7 +47,7 @@ impl BoDriver for Vmwgfx {
             PL_VRAM => cached(
                 ManagerKind::Range,
                 MEMTYPE_FIXED | MEMTYPE_MAPPABLE,
-                (d.vram_mib as u64) << 8,
+                d.vram_size_pages(),
                 0,
             ),
             VMW_PL_GMR => cached(

@@ -203,6 +203,10 @@ impl Sim {
                 self.mlive_bo(*bo)?;
                 self.mplaces_valid(places)
             }
+            Action::BoCreatePlacement { pages, .. } if *pages == 0 || *pages > MAX_TT_PAGES => {
+                invalid(format!("a BO needs 1 to {MAX_TT_PAGES} pages, not {pages}"))
+            }
+            Action::BoValidatePlacement { bo, .. } => self.mlive_bo(*bo),
             Action::BoFault { bo, page } => {
                 self.mlive_bo(*bo)?;
                 let n = self.m().bos[*bo as usize].num_pages;
@@ -400,14 +404,23 @@ impl Sim {
                 ));
                 done
             }
-            Action::BoCreate {
-                pages,
-                placement,
-                kernel,
-                ..
-            } => {
-                let (places, caching, pin) =
-                    translate_placement(&self.mdriver_placement(placement)?);
+            Action::BoCreate { .. } | Action::BoCreatePlacement { .. } => {
+                let (pages, kernel, pl) = match a {
+                    Action::BoCreate {
+                        pages,
+                        placement,
+                        kernel,
+                        ..
+                    } => (pages, kernel, self.mdriver_placement(placement)?),
+                    Action::BoCreatePlacement {
+                        pages,
+                        placement,
+                        kernel,
+                        ..
+                    } => (pages, kernel, placement.to_placement()),
+                    _ => unreachable!("matched above"),
+                };
+                let (places, caching, pin) = translate_placement(&pl);
                 self.mnote_missing(&places);
                 let btype = if *kernel {
                     bo_type::KERNEL
@@ -438,9 +451,17 @@ impl Sim {
                     self.mbo_create(*pages, btype, *caching, *priority, places)?,
                 ))
             }
-            Action::BoValidate { bo, placement, pin } => {
-                let (places, _, pin_word) =
-                    translate_placement(&self.mdriver_placement(placement)?);
+            Action::BoValidate { .. } | Action::BoValidatePlacement { .. } => {
+                let (bo, pin, pl) = match a {
+                    Action::BoValidate { bo, placement, pin } => {
+                        (bo, *pin, self.mdriver_placement(placement)?)
+                    }
+                    Action::BoValidatePlacement { bo, placement } => {
+                        (bo, false, placement.to_placement())
+                    }
+                    _ => unreachable!("matched above"),
+                };
+                let (places, _, pin_word) = translate_placement(&pl);
                 self.mnote_missing(&places);
                 let bo = *bo;
                 self.mbo_reserve(bo)?;
@@ -500,6 +521,13 @@ impl Sim {
             }
             Action::BoUnref { bo } => {
                 self.mbo_put(*bo);
+                done
+            }
+            Action::BoReserveWait { .. } => {
+                self.note(no_counterpart(
+                    "a waiting ttm_bo_reserve",
+                    "dma_resv locks with signals are not modelled for 6.12 (mspec 5.6)",
+                ));
                 done
             }
             Action::BoReserve { bo, .. } => {

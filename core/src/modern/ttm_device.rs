@@ -107,7 +107,7 @@ impl Sim {
         self.msys_man_init();
         self.mpool_init();
         let d = &self.cfg.driver;
-        let (gtt, vram) = (d.gtt_mib as u64 * 256, d.vram_mib as u64 * 256);
+        let (gtt, vram) = (d.gtt_size_pages(), d.vram_size_pages());
         self.mrange_man_init(PL_TT, true, gtt);
         self.mrange_man_init(PL_VRAM, false, vram);
         self.exit(0);
