@@ -5,13 +5,14 @@
 // 8,192 pages = 32 MiB). Run by scripts/test.sh with BASE_URL set to the served dist/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { artifacts, baseUrl, failOnErrors, text, useChromium } from './browser.mjs';
 
 const browser = useChromium();
 
 async function page(t, viewport = { width: 1280, height: 720 }, scheme = 'light') {
-  const p = await browser().newPage({ viewport });
+  const p = await browser().newPage({ viewport, acceptDownloads: true });
   await p.emulateMedia({ colorScheme: scheme });
   failOnErrors(t, p, () => p.close());
   return p;
@@ -48,6 +49,19 @@ test('then and now: the machine form compares pool-refill on 3.3 with 6.12; W3 a
   assert.match(await text(b.getByTestId('stage-summary')), /The pools are empty\./);
   assert.match(await text(b.getByTestId('stage-summary')), /ttm_pages_allocated 80 KiB used of 64 MiB \(pages_limit 32 MiB\)/);
   await p.screenshot({ path: join(artifacts, 'then-now-1280x720.png') });
+  // The export: this step as one picture, 3.3 beside 6.12 with the divergences under both; and
+  // every step as JSON.
+  const [svg] = await Promise.all([p.waitForEvent('download'), p.getByTestId('compare-svg').click()]);
+  assert.equal(svg.suggestedFilename(), 'ttm-lab-pool-refill-compare-step-2.svg');
+  const pic = readFileSync(await svg.path(), 'utf8');
+  assert.match(pic, /<title>A WC tt is populated from the page pool, one page at a time: then \(Linux 3\.3\) and now \(Linux 6\.12\)<\/title>/);
+  assert.match(pic, /wc pool: 492 pages/);
+  assert.match(pic, /0 pages pooled of page_pool_size 8,192/);
+  assert.match(pic, /fresh pages: 3\.3 512 \(1 batch of 512 pages\) · 6\.12 20 \(2 blocks: order 4, order 2\)/);
+  const [json] = await Promise.all([p.waitForEvent('download'), p.getByTestId('compare-json').click()]);
+  const data = JSON.parse(readFileSync(await json.path(), 'utf8'));
+  assert.equal(data.first_divergence, 1);
+  assert.equal(data.then_and_now.rows[1].now.allocations, '2 blocks: order 4, order 2');
   // Step 3: the unpopulate; 6.12's blocks wait on wc[4] and wc[2].
   await p.getByTestId('compare-row-2').getByRole('button').click();
   assert.deepEqual(await p.getByTestId('fact-pooled-pages').locator('td').allTextContents(),

@@ -161,3 +161,21 @@ fn every_walkthrough_compares_on_both_kernels() {
         );
     }
 }
+
+/// A replay on another kernel drops the file's narration (written for 3.3: "refilled it with
+/// 512 pages"), so neither the viewer nor an exercise's explanation tells the 3.3 story of a
+/// 6.12 run; on the file's own kernel it stays.
+#[test]
+fn a_replay_leaves_out_the_files_own_words() {
+    let sc = catalog::load("pool-refill").unwrap().unwrap();
+    let own = sc.run().unwrap();
+    assert!(own.steps[1].say.as_deref().unwrap().contains("512"));
+    let mut m = sc.machine.clone();
+    m.kernel = Kernel::V6_12;
+    let replay = sc.run_with(m).unwrap();
+    assert!(replay.steps.iter().all(|r| r.say.is_none()));
+    // Another machine on the same kernel keeps them (its numbers may differ, its story not).
+    let mut e1 = sc.machine.clone();
+    e1.era = Era::E1;
+    assert!(sc.run_with(e1).unwrap().steps[1].say.is_some());
+}

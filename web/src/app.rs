@@ -375,7 +375,7 @@ pub fn App() -> Html {
                     on_apply={send.reform(Msg::SetMachine)}
                     on_compare={send.reform(Msg::Compare)} />
                 if let Some(c) = &lab.compare {
-                    <ComparePanel compare={c.clone()} step={lab.compare_step}
+                    <ComparePanel walk={walk.clone()} compare={c.clone()} step={lab.compare_step}
                         theme={AttrValue::from(lab.theme.name())}
                         on_step={send.reform(Msg::CompareStep)}
                         on_close={send.reform(|()| Msg::CloseCompare)} />

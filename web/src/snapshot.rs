@@ -89,6 +89,20 @@ pub enum Shape {
     },
 }
 
+impl Shape {
+    /// The shape moved right by `dx` and down by `dy`.
+    fn moved(&self, dx: f64, dy: f64) -> Shape {
+        let mut s = self.clone();
+        match &mut s {
+            Shape::Rect { x, y, .. } | Shape::Text { x, y, .. } => (*x, *y) = (*x + dx, *y + dy),
+            Shape::Line { x1, y1, x2, y2, .. } => {
+                (*x1, *y1, *x2, *y2) = (*x1 + dx, *y1 + dy, *x2 + dx, *y2 + dy)
+            }
+        }
+        s
+    }
+}
+
 /// A picture: a background colour and shapes drawn in order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scene {
@@ -626,6 +640,44 @@ impl Anchor {
 }
 
 impl Scene {
+    /// Two scenes side by side under a heading, with `notes` (one per line, wrapped) below both:
+    /// a comparison's picture (A on the left, B on the right; the taller sets the height).
+    pub fn beside(title: &str, a: &Scene, b: &Scene, notes: &[String], palette: &Palette) -> Scene {
+        let top = 44.0;
+        let mut shapes = vec![Shape::Text {
+            x: MARGIN,
+            y: 30.0,
+            size: 20.0,
+            bold: true,
+            fill: palette.text.clone(),
+            anchor: Anchor::Start,
+            text: title.to_string(),
+        }];
+        for (scene, dx) in [(a, 0.0), (b, a.width)] {
+            shapes.extend(scene.shapes.iter().map(|sh| sh.moved(dx, top)));
+        }
+        let mut y = top + a.height.max(b.height) + 8.0;
+        for l in notes.iter().flat_map(|n| wrap(n, 230)) {
+            y += 18.0;
+            shapes.push(Shape::Text {
+                x: MARGIN,
+                y,
+                size: 13.0,
+                bold: false,
+                fill: palette.text.clone(),
+                anchor: Anchor::Start,
+                text: l,
+            });
+        }
+        Scene {
+            width: a.width + b.width,
+            height: y + MARGIN,
+            background: a.background.clone(),
+            title: title.to_string(),
+            shapes,
+        }
+    }
+
     /// A standalone SVG document of the scene (same scene, same bytes).
     pub fn to_svg(&self) -> String {
         let (w, h) = (num(self.width), num(self.height));
@@ -878,6 +930,37 @@ mod tests {
                 .any(|l| l.contains("wc[2]") && l.ends_with(": 4 pages")),
             "{t:?}"
         );
+    }
+
+    /// Then and now as one picture: pool-refill after the populate on 3.3 (left: the wc pool
+    /// keeps 492 of W3's refill) beside 6.12 (right: M2's 20 pages, nothing pooled), with the
+    /// divergences under both; twice as wide as one scene, as tall as the taller plus the notes.
+    #[test]
+    fn then_and_now_is_one_picture_side_by_side() {
+        let sc = catalog::load("pool-refill").unwrap().unwrap();
+        let mut now = sc.clone();
+        now.machine.kernel = ttm_core::Kernel::V6_12;
+        let p = Palette::light();
+        let a = scene(&state_after(&sc, 1), &caption("Linux 3.3"), &p);
+        let b = scene(&state_after(&now, 1), &caption("Linux 6.12"), &p);
+        let notes = vec![
+            "fresh pages: 512 (1 batch of 512 pages) → 20 (2 blocks: order 4, order 2)".to_string(),
+        ];
+        let both = Scene::beside("Then and now", &a, &b, &notes, &p);
+        assert_eq!(both.width, 2.0 * WIDTH);
+        assert!(both.height > a.height.max(b.height));
+        let t = texts(&both);
+        assert!(t.contains(&"wc pool: 492 pages · refills 1 · pages freed 0"));
+        assert!(t.contains(&"0 pages pooled of page_pool_size 8,192"));
+        assert!(t.contains(&notes[0].as_str()));
+        // B's shapes are on the right half.
+        let right = both.shapes.iter().any(
+            |s| matches!(s, Shape::Text { x, text, .. } if *x >= WIDTH && text == "Linux 6.12"),
+        );
+        assert!(right);
+        let svg = both.to_svg();
+        assert!(balanced(&svg));
+        assert!(svg.contains("<title>Then and now</title>"));
     }
 
     #[test]

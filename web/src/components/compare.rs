@@ -7,14 +7,17 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::components::export::{self, Format};
 use crate::components::pages::Pages;
 use crate::components::stage::Stage;
-use crate::store::{Compare, Side};
+use crate::store::{Compare, Side, Walk};
 use crate::view::{self, group_digits, human_bytes};
 
 /// Properties of [`ComparePanel`].
 #[derive(Properties, PartialEq)]
 pub struct CompareProps {
+    /// The walkthrough compared (its name and title name the exports).
+    pub walk: Rc<Walk>,
     /// The comparison.
     pub compare: Rc<Compare>,
     /// The step both sides show.
@@ -75,6 +78,21 @@ pub fn ComparePanel(props: &CompareProps) -> Html {
             </div>
         }
     };
+    let export_error = use_state(|| None::<String>);
+    let picture = |format: Format| {
+        let (walk, c, err) = (
+            props.walk.clone(),
+            props.compare.clone(),
+            export_error.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            err.set(export::export_compare_step(&walk, &c, i, format).err());
+        })
+    };
+    let json = {
+        let (walk, c) = (props.walk.clone(), props.compare.clone());
+        Callback::from(move |_: MouseEvent| export::export_compare_json(&walk, &c))
+    };
     let heading = if c.then_now.is_some() {
         "Then and now: Linux 3.3 (A) and Linux 6.12 (B), step by step"
     } else {
@@ -93,6 +111,15 @@ pub fn ComparePanel(props: &CompareProps) -> Html {
                     None => "The two machines agree after every step.".to_string(),
                 } }
             </p>
+            <div class="row export-compare" role="group" aria-label="Export the comparison">
+                <span class="hint">{ format!("Export step {}, A beside B:", i + 1) }</span>
+                <button type="button" class="small" data-testid="compare-svg" onclick={picture(Format::Svg)}>{ "SVG" }</button>
+                <button type="button" class="small" data-testid="compare-png" onclick={picture(Format::Png)}>{ "PNG" }</button>
+                <button type="button" class="small" data-testid="compare-json" onclick={json}>{ "every step (JSON)" }</button>
+                if let Some(e) = &*export_error {
+                    <span class="error" role="status">{ e }</span>
+                }
+            </div>
             <div class="scrub">
                 <label for="compare-step">{ format!("Step {} of {}", i + 1, n) }</label>
                 <input id="compare-step" type="range" min="0" max={n.saturating_sub(1).to_string()} step="1"

@@ -15,7 +15,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::snapshot::{self, Caption, Palette, Scene};
-use crate::store::{Walk, ZOOMS};
+use crate::store::{Compare, Walk, ZOOMS};
 use crate::view::group_digits;
 
 /// At most this many frames in one image sequence.
@@ -54,7 +54,7 @@ pub fn caption(walk: &Walk, s: &mut Stepper) -> Caption {
             if !done {
                 step.push_str(" · in progress");
             }
-            ((st.first_event, pos), st.say.clone().filter(|_| done))
+            ((st.first_event, pos), walk.say(i).filter(|_| done))
         }
         None => ((0, pos), None),
     };
@@ -307,6 +307,102 @@ pub fn export_json(w: &Walk) {
     };
     download_blob(
         &format!("ttm-lab-{}-run.json", w.name),
+        "application/json",
+        &js_sys::Uint8Array::from(text.as_bytes()),
+    );
+}
+
+/// The notes under a comparison's picture of step `i`: each difference (A → B) and, across
+/// kernels, the rule behind it.
+pub fn compare_notes(c: &Compare, i: usize) -> Vec<String> {
+    match c.then_now.as_ref().and_then(|t| t.rows.get(i)) {
+        Some(r) if r.divergences.is_empty() => vec!["Both kernels agree after this step.".into()],
+        Some(r) => r
+            .divergences
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}: 3.3 {} · 6.12 {}. Why: {}.",
+                    d.what, d.then, d.now, d.why
+                )
+            })
+            .collect(),
+        None => match c.rows.get(i) {
+            Some(r) if r.differences.is_empty() => {
+                vec!["Both machines agree after this step.".into()]
+            }
+            Some(r) => r.differences.clone(),
+            None => Vec::new(),
+        },
+    }
+}
+
+/// Download the comparison's step `i` as one picture, machine A beside machine B at the end of
+/// the step (their own cursors are not moved), with the differences under both.
+pub fn export_compare_step(
+    walk: &Walk,
+    c: &Compare,
+    i: usize,
+    format: Format,
+) -> Result<(), String> {
+    let row = c.rows.get(i).ok_or("no such step")?;
+    let palette = palette();
+    let side = |name: &str, s: &crate::store::Side, end: u64| {
+        let mut cur = Stepper::over(s.stepper.borrow().recording().clone());
+        cur.seek(end);
+        let caption = Caption {
+            title: format!("{name}: {}", s.label),
+            step: format!("after step {} of {}: {}", i + 1, c.rows.len(), row.label),
+            machine: s.label.clone(),
+            narration: String::new(),
+        };
+        snapshot::scene(cur.state(), &caption, &palette)
+    };
+    let (a, b) = (
+        side("A", &c.a, row.events_a.1),
+        side("B", &c.b, row.events_b.1),
+    );
+    let title = if c.then_now.is_some() {
+        format!("{}: then (Linux 3.3) and now (Linux 6.12)", walk.title)
+    } else {
+        format!("{}: machine A and machine B", walk.title)
+    };
+    let scene = Scene::beside(&title, &a, &b, &compare_notes(c, i), &palette);
+    let name = format!(
+        "ttm-lab-{}-compare-step-{}.{}",
+        walk.name,
+        i + 1,
+        format.ext()
+    );
+    match format {
+        Format::Png => download(&name, &png_data_url(&scene, 1.5)?),
+        Format::Svg => download_blob(
+            &name,
+            "image/svg+xml",
+            &js_sys::Uint8Array::from(scene.to_svg().as_bytes()),
+        ),
+    }
+    Ok(())
+}
+
+/// Download the comparison as JSON: both machines and every step's row (across kernels, the
+/// then-and-now facts and divergences of `ttm_core::compare::then_and_now_of`, as `ttm-lab diff`
+/// prints them).
+pub fn export_compare_json(walk: &Walk, c: &Compare) {
+    let v = serde_json::json!({
+        "walkthrough": walk.name,
+        "title": walk.title,
+        "a": c.a.label,
+        "b": c.b.label,
+        "first_divergence": c.first_divergence,
+        "rows": c.rows,
+        "then_and_now": c.then_now,
+    });
+    let Ok(text) = serde_json::to_string_pretty(&v) else {
+        return;
+    };
+    download_blob(
+        &format!("ttm-lab-{}-compare.json", walk.name),
         "application/json",
         &js_sys::Uint8Array::from(text.as_bytes()),
     );

@@ -1094,7 +1094,7 @@ impl Lab {
         };
         s.seek(to);
         self.narration = Narration {
-            say: done.and_then(|i| walk.steps[i].say.clone()),
+            say: done.and_then(|i| walk.say(i)),
             did,
             span: (from, to),
             did_label: match done {

@@ -1191,3 +1191,24 @@ fn then_and_now_compares_3_3_with_6_12_and_is_in_the_url() {
     let e = lab.machine_error.clone().unwrap_or_default();
     assert!(e.contains("written for Linux 6.12"), "{e}");
 }
+
+/// A walkthrough replayed on Linux 6.12 (`kernel=6.12`) does not tell its 3.3 story: after the
+/// populate its own words ("refilled it with 512 pages") are left out, the model's narration
+/// stands alone; on its own kernel they are there.
+#[test]
+fn a_replay_on_6_12_leaves_out_the_walkthroughs_3_3_words() {
+    for (q, says) in [
+        ("?walkthrough=pool-refill&exercises=0", true),
+        ("?walkthrough=pool-refill&exercises=0&kernel=6.12", false),
+    ] {
+        let (mut lab, _) = open(q);
+        let end = lab.walk.as_ref().unwrap().steps[1].end_event;
+        send(&mut lab, Msg::Seek(end));
+        let w = lab.walk.clone().unwrap();
+        assert_eq!(w.say(1).is_some(), says, "{q}");
+        assert_eq!(lab.narration.say.is_some(), says, "{q}");
+        if says {
+            assert!(lab.narration.say.as_deref().unwrap().contains("512"));
+        }
+    }
+}

@@ -458,6 +458,12 @@ impl Walk {
         }
     }
 
+    /// The walkthrough's own words for step `i` (none on a replay on another kernel:
+    /// `Scenario::run_with` leaves them out there).
+    pub fn say(&self, i: usize) -> Option<String> {
+        self.steps.get(i)?.say.clone()
+    }
+
     /// Position `pos` as people count it: the step and the call ("step 2 of 3 (populate tt 0) ·
     /// call 14 of 61"; before the first step "boot state, before step 1 of 3 · call 0 of 61" or
     /// "device setup, before step 1 of 3 · …"). "Call k" is the k-th call to have begun, nested
