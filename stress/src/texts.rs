@@ -116,6 +116,15 @@ pub fn check(bytes: &[u8]) -> Result<bool, Failure> {
             if again.as_ref() != Ok(&sc) {
                 return Err(fail("text-round-trip", format!("{again:?}")));
             }
+            // Then and now (issue 18): a 3.3 scenario that loads also replays on Linux 6.12 and
+            // compares, without a panic; what cannot replay is an error with a message.
+            if sc.machine.kernel == ttm_core::Kernel::V3_3 {
+                if let Err(e) = guarded(|| ttm_core::compare::then_and_now(&sc))? {
+                    if e.message.is_empty() {
+                        return Err(fail("then-now-unexplained", format!("{e}")));
+                    }
+                }
+            }
             Ok(true)
         }
     }
