@@ -18,11 +18,12 @@ async function page(t, viewport = { width: 1280, height: 720 }, scheme = 'light'
   return p;
 }
 
-test('then and now: the machine form compares pool-refill on 3.3 with 6.12; W3 against M2, in view', async (t) => {
+test('then and now: the top bar compares pool-refill on 3.3 with 6.12; W3 against M2, in view', async (t) => {
   const p = await page(t);
   await p.goto(`${baseUrl}?walkthrough=pool-refill&exercises=0`);
   await p.getByTestId('controls').waitFor({ timeout: 15_000 });
-  await p.getByTestId('m-then-now').click();
+  // The top bar offers it on the first screen.
+  await p.getByTestId('then-now-button').click();
   const cmp = p.getByTestId('compare');
   await cmp.waitFor();
   assert.match(await text(p.locator('#compare-h')), /^Then and now: Linux 3\.3 \(A\) and Linux 6\.12 \(B\)/);
@@ -78,6 +79,7 @@ test('then and now: a 6.12 walkthrough cannot be compared back to 3.3, and says 
   await p.goto(`${baseUrl}?walkthrough=modern-pool-orders&exercises=0`);
   await p.getByTestId('controls').waitFor({ timeout: 15_000 });
   assert.equal(await p.getByTestId('m-then-now').count(), 0, 'no then-and-now button on 6.12');
+  assert.equal(await p.getByTestId('then-now-button').count(), 0, 'nor in the top bar');
   await p.getByTestId('m-kernel').selectOption('3.3');
   await p.getByTestId('m-compare').click();
   assert.match(await text(p.getByTestId('machine-error')), /written for Linux 6\.12/);
