@@ -168,15 +168,9 @@ fn modern_summary(s: &mut String, m: &ttm_core::modern::summary::ModernSummary) 
         m.pages_allocated, m.dma32_pages_allocated, m.pool_allocated
     );
     let held: Vec<String> = m
-        .pool_blocks
+        .held_blocks()
         .iter()
-        .flat_map(|(name, orders)| {
-            orders
-                .iter()
-                .enumerate()
-                .filter(|(_, &n)| n > 0)
-                .map(move |(o, n)| format!("{name}[{o}] {n}"))
-        })
+        .map(|(t, n)| format!("{t} {n}"))
         .collect();
     let _ = writeln!(
         s,

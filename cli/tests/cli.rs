@@ -269,6 +269,95 @@ fn diff_before_and_after_the_seed_diverges_at_the_fault() {
     assert!(step0.contains("same state"), "{step0}");
 }
 
+/// Then and now (issue 18): pool-refill on 3.3 (A) against the same steps on 6.12 (B): W3's
+/// refill of 512 against M2's two blocks, the same 20 pages counted on both, and the file's 3.3
+/// expectations that 6.12 has no counterpart for named at their step.
+#[test]
+fn diff_across_kernels_prints_then_and_now() {
+    let o = ttm_lab(&[
+        "diff",
+        &scenario("pool-refill"),
+        "--a",
+        "--b",
+        "kernel=6.12",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("then and now: the same steps on Linux 3.3 and Linux 6.12"),
+        "{out}"
+    );
+    assert!(
+        out.contains("step 1: populate tt 0   <== first divergence"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "fresh pages: A 512 (1 batch of 512 pages)  B 20 (2 blocks: order 4, order 2)"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("pools: A 512 (wc 512)  B 20 (wc[2] ×1, wc[4] ×1)"),
+        "{out}"
+    );
+    assert!(!out.contains("charged:"), "both count the 20 pages: {out}");
+    assert!(
+        out.contains("expectations with no 6.12 counterpart: pool.wc.nfrees"),
+        "{out}"
+    );
+    assert!(
+        out.contains("expectation on 6.12: pages_out_of_system: 512 → 20"),
+        "{out}"
+    );
+    assert!(
+        out.contains("first divergence: step 1 (populate tt 0)"),
+        "{out}"
+    );
+    // B on 3.3 and A on 6.12 swap the columns, not the story.
+    let o = ttm_lab(&[
+        "diff",
+        &scenario("pool-refill"),
+        "--a",
+        "kernel=6.12",
+        "--b",
+    ]);
+    assert!(stdout(&o)
+        .contains("fresh pages: A 20 (2 blocks: order 4, order 2)  B 512 (1 batch of 512 pages)"));
+    let o = ttm_lab(&["diff", &scenario("pool-refill"), "--a", "--b", "kernel=5.4"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("the kernels are 3.3 and 6.12"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A run on Linux 6.12 prints the 6.12 state (M2 after the unpopulate: wc[4] and wc[2] hold a
+/// block each, 20 pages pooled) and marks the replayed 3.3 expectations it cannot answer.
+#[test]
+fn run_on_6_12_prints_its_own_state_and_skips_what_it_has_not() {
+    let text = std::fs::read_to_string(scenario("pool-refill")).unwrap();
+    let text = text.replace(
+        r#""machine": { "ram_bytes": 67108864 }"#,
+        r#""machine": { "ram_bytes": 67108864, "kernel": "6.12" }"#,
+    );
+    assert!(text.contains("6.12"));
+    let f = scratch("pool-refill-612.json", &text);
+    let o = ttm_lab(&["run", f.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert!(out.contains("pool blocks  wc[2] 1  wc[4] 1"), "{out}");
+    assert!(
+        out.contains("counters     ttm_pages_allocated 0  dma32 0  pool allocated_pages 20"),
+        "{out}"
+    );
+    assert!(out.contains("skip pool.wc.npages = 492: "), "{out}");
+    assert!(
+        !out.contains("zones (bytes)"),
+        "no 3.3 zones on 6.12: {out}"
+    );
+}
+
 #[test]
 fn diff_rejects_bad_keys_and_values() {
     let f = scenario("pool-refill");

@@ -306,15 +306,9 @@ fn facts(run: &Run, i: usize, after: &Summary) -> Facts {
         Some(m) => {
             f.pooled_pages = m.pool_allocated;
             let held: Vec<String> = m
-                .pool_blocks
+                .held_blocks()
                 .iter()
-                .flat_map(|(name, orders)| {
-                    orders
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, &n)| n > 0)
-                        .map(move |(o, n)| format!("{name}[{o}] ×{n}"))
-                })
+                .map(|(t, n)| format!("{t} ×{n}"))
                 .collect();
             f.pooled = if held.is_empty() {
                 "empty".to_string()

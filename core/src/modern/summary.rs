@@ -64,6 +64,23 @@ pub struct ModernSummary {
 
 const MEM: [&str; 3] = ["system", "tt", "vram"];
 
+impl ModernSummary {
+    /// The pool types that hold blocks, as debugfs names them by caching and order
+    /// (`wc[4]`, mspec 4.10), each with its block count.
+    pub fn held_blocks(&self) -> Vec<(String, u64)> {
+        self.pool_blocks
+            .iter()
+            .flat_map(|(name, orders)| {
+                orders
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &n)| n > 0)
+                    .map(move |(o, &n)| (format!("{name}[{o}]"), n))
+            })
+            .collect()
+    }
+}
+
 /// Summarise the modern state.
 pub fn summarize(m: &MState) -> ModernSummary {
     let mut pool_blocks = BTreeMap::new();
