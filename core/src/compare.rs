@@ -244,7 +244,13 @@ fn facts(run: &Run, i: usize, after: &Summary) -> Facts {
         match e {
             Event::Enter { func, args } => {
                 f.calls += 1;
-                let a0 = args.first().copied().unwrap_or(0);
+                // The argument that says how much: a batch's `count`, a block's `order`.
+                let a0 = func
+                    .arg_names()
+                    .iter()
+                    .position(|n| matches!(*n, "count" | "order"))
+                    .and_then(|i| args.get(i).copied())
+                    .unwrap_or(0);
                 if matches!(
                     func,
                     F::SetPagesArrayWc | F::SetPagesArrayUc | F::SetPagesArrayWb
@@ -290,6 +296,10 @@ fn facts(run: &Run, i: usize, after: &Summary) -> Facts {
             plural(batches.len(), "batch", "batches"),
             sizes.join(", ")
         )
+    } else if f.fresh_pages > 0 {
+        // Cached pages bypass the 3.3 pools: one page at a time from the page allocator
+        // (spec 3.1, 3.4).
+        plural(f.fresh_pages as usize, "single page", "single pages")
     } else {
         "none".to_string()
     };

@@ -179,3 +179,25 @@ fn a_replay_leaves_out_the_files_own_words() {
     e1.era = Era::E1;
     assert!(sc.run_with(e1).unwrap().steps[1].say.is_some());
 }
+
+/// The DMA-aware pool against 6.12's device pool types (spec 4.2, W13: a
+/// 20-page WC populate from an empty DMA pool refills `small` = 4 pages at a time, at pages 1,
+/// 2, 6, 10, 14 and 18: six top-ups, 24 pages; mspec 4.1: with use_dma_alloc the device's own
+/// pool types serve, by order, 16 + 4 pages); and cached pages, which 3.3 takes one at a time
+/// from the page allocator without a pool (spec 3.1, 3.4: vmwgfx's 8-page BO).
+#[test]
+fn dma_top_ups_and_cached_single_pages_against_blocks() {
+    let sc = catalog::load("dma-pool").unwrap().unwrap();
+    let (_, _, c) = then_and_now(&sc).unwrap();
+    let r = &c.rows[1];
+    assert_eq!(r.then.fresh_pages, 24);
+    assert_eq!(r.then.allocations, "6 batches of 4, 4, 4, 4, 4, 4 pages");
+    assert_eq!(r.now.allocations, "2 blocks: order 4, order 2");
+    // The unpopulate gives 6.12's blocks to the device's own pool types.
+    assert_eq!(c.rows[2].now.pooled, "device_wc[2] ×1, device_wc[4] ×1");
+    let sc = catalog::load("vmwgfx-gmr").unwrap().unwrap();
+    let (_, _, c) = then_and_now(&sc).unwrap();
+    assert_eq!(c.rows[0].then.allocations, "8 single pages");
+    // 6.12's generic driver has no GMR manager (mspec 8.1): the step says so.
+    assert!(!c.rows[0].notes.is_empty(), "{:?}", c.rows[0]);
+}
