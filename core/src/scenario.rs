@@ -335,7 +335,18 @@ impl Scenario {
                     sim.mark_skipped(step.action.describe());
                     ("skipped", None)
                 }
-                Err(SimError::Invalid(m)) => return Err(error_at(text, &in_step(i, "do"), m)),
+                Err(SimError::Invalid(m)) => {
+                    // A device index the machine does not have points at the step's `device`.
+                    let mut at = in_step(i, "do");
+                    if step
+                        .action
+                        .device()
+                        .is_some_and(|d| d as usize >= sim.state().device_count())
+                    {
+                        at.push(PathSeg::key("device"));
+                    }
+                    return Err(error_at(text, &at, m));
+                }
             };
             for n in sim.take_notes() {
                 notices.push(error_at(text, &in_step(i, "do"), n));

@@ -572,6 +572,7 @@ fn random_action(r: &mut Rng, s: &Sim) -> Action {
             placement: placement(r),
             kernel: r.chance(1, 4),
             via_ttm_bo_create: r.chance(1, 4),
+            device: 0,
         },
         20 => Action::BoValidate {
             bo: id(r, bos),
@@ -602,6 +603,7 @@ fn random_action(r: &mut Rng, s: &Sim) -> Action {
         23 => Action::BoKunmap { bo: id(r, bos) },
         24 => Action::EvictMm {
             mem_type: r.below(5) as u8,
+            device: 0,
         },
         25 => Action::BoSwapout,
         26 => Action::BoUnref { bo: id(r, bos) },
