@@ -39,6 +39,7 @@ const TT_SUMMARY_FIELDS: &[&str] = &[
 /// Fields of `bo.ID` answered here.
 const BO_FIELDS: &[&str] = &[
     "acc_size",
+    "device",
     "addr_space_offset",
     "reserved",
     "kref",
@@ -57,7 +58,6 @@ const BO_SUMMARY_FIELDS: &[&str] = &[
     "id",
     "alive",
     "ghost",
-    "device",
     "mem_type",
     "placement",
     "start",
@@ -256,6 +256,8 @@ fn bo_field(st: &State, id: &str, field: &str, path: &str) -> Result<Value, Stri
     let b = &st.bos[index(&st.bos, id, "BO", path)?];
     Ok(match field {
         "acc_size" => json!(b.acc_size),
+        // `bo->bdev` (spec 6.1): asked here because the summary leaves device 0 out.
+        "device" => json!(b.device),
         // addr_space_offset = vm_node->start << PAGE_SHIFT, the allocator starting at the
         // driver's file_page_offset (spec 6.1, 6.2); null without an mmap range.
         "addr_space_offset" => match b.vm_start {

@@ -100,16 +100,28 @@ fn eviction_in_one_devices_vram_never_touches_the_other_devices_bos() {
     assert!(!bo(&s, a).evicted);
     let st = s.state();
     assert_eq!(
-        st.man(0, PL_VRAM as u8).lru.iter().copied().collect::<Vec<_>>(),
+        st.man(0, PL_VRAM as u8)
+            .lru
+            .iter()
+            .copied()
+            .collect::<Vec<_>>(),
         vec![a]
     );
     // Device 1's VRAM LRU: C, then D (unreserved last); B is on device 1's TT LRU.
     assert_eq!(
-        st.man(1, PL_VRAM as u8).lru.iter().copied().collect::<Vec<_>>(),
+        st.man(1, PL_VRAM as u8)
+            .lru
+            .iter()
+            .copied()
+            .collect::<Vec<_>>(),
         vec![c, d]
     );
     assert_eq!(
-        st.man(1, PL_TT as u8).lru.iter().copied().collect::<Vec<_>>(),
+        st.man(1, PL_TT as u8)
+            .lru
+            .iter()
+            .copied()
+            .collect::<Vec<_>>(),
         vec![b]
     );
     assert!(st.man(0, PL_TT as u8).lru.is_empty());
@@ -142,7 +154,11 @@ fn swapout_takes_the_head_of_the_global_swap_lru_whatever_its_device() {
     let x = create_on(&mut s, 1, 4, "gtt");
     let y = create_on(&mut s, 0, 4, "gtt");
     assert_eq!(
-        s.state().list(LIST_SWAP).iter().copied().collect::<Vec<_>>(),
+        s.state()
+            .list(LIST_SWAP)
+            .iter()
+            .copied()
+            .collect::<Vec<_>>(),
         vec![x, y]
     );
     // ttm_bo_swapout, the accounting shrink callback (spec 5.6, 6.10): the head is X, on
@@ -156,7 +172,10 @@ fn swapout_takes_the_head_of_the_global_swap_lru_whatever_its_device() {
     assert!(!st.man(1, PL_TT as u8).lru.contains(&x));
     assert!(!st.man(1, PL_SYSTEM as u8).lru.contains(&x));
     // Y, the next head, is untouched.
-    assert_eq!(st.list(LIST_SWAP).iter().copied().collect::<Vec<_>>(), vec![y]);
+    assert_eq!(
+        st.list(LIST_SWAP).iter().copied().collect::<Vec<_>>(),
+        vec![y]
+    );
     assert_eq!(bo(&s, y).mem.mem_type as u32, PL_TT);
     // A second call takes Y, on device 0.
     s.run(&Action::BoSwapout).unwrap();
@@ -171,17 +190,27 @@ fn the_accounting_shrink_swaps_out_across_devices() {
     // X (device 1) then Y (device 0), 4 GTT pages each: swap LRU [X, Y].
     let x = create_on(&mut s, 1, 4, "gtt");
     let y = create_on(&mut s, 0, 4, "gtt");
-    // 64 MiB machine, one zone "kernel": max_mem = 32 MiB (spec 5.2). A charge that lands the
-    // zone above max_mem makes ttm_mem_global_alloc shrink (spec 5.4, 5.6): ttm_bo_swapout
-    // takes the global swap LRU head first, X on device 1. Charging exactly what is left below
-    // max_mem plus one page leaves the zone above its target until the first swap-out frees
-    // X's 4 pages (16 KiB), so exactly one BO goes.
+    // 64 MiB machine, one zone "kernel": max_mem = 32 MiB (spec 5.2). ttm_mem_global_reserve
+    // tests the limit before adding (spec 5.4), so a first charge of what is left below max_mem
+    // plus one page is accepted and leaves the zone 4096 bytes above max_mem. The next charge
+    // (one page) fails its reserve and shrinks (spec 5.4, 5.6): extra = 4096 + 1024 + 16 is
+    // below the target (max_mem), so ttm_bo_swapout runs while used_mem > max_mem. Its first
+    // call takes the global swap LRU head, X on device 1, and frees X's 4 populated pages
+    // (16384 bytes, spec 5.7): used_mem drops to max_mem - 12288, the loop stops, and the
+    // retried reserve succeeds. Y on device 0 stays.
     let z = &s.state().zones[0];
     let room = z.max_mem - z.used_mem;
     s.run(&Action::MemCharge {
         bytes: room + PAGE_SIZE,
     })
     .unwrap();
+    let before = s.state().zones[0].used_mem;
+    assert_eq!(before, s.state().zones[0].max_mem + PAGE_SIZE);
+    s.run(&Action::MemCharge { bytes: PAGE_SIZE }).unwrap();
+    assert_eq!(
+        s.state().zones[0].used_mem,
+        before - 4 * PAGE_SIZE + PAGE_SIZE
+    );
     let swapped = |s: &Sim, b: u32| {
         let t = s.state().bos[b as usize].tt.unwrap();
         s.state().tts[t as usize].swapped()
@@ -212,7 +241,10 @@ fn delayed_destroy_lists_are_per_device_and_the_deferred_work_runs_them_all() {
     s.run(&Action::GpuExec { bo: b }).unwrap();
     s.run(&Action::BoUnref { bo: b }).unwrap();
     assert!(s.state().ddestroy[0].is_empty());
-    assert_eq!(s.state().ddestroy[1].iter().copied().collect::<Vec<_>>(), vec![b]);
+    assert_eq!(
+        s.state().ddestroy[1].iter().copied().collect::<Vec<_>>(),
+        vec![b]
+    );
     let f = s.state().bos[b as usize].fence.unwrap();
     s.run(&Action::FenceSignal { fence: f }).unwrap();
     s.run(&Action::RunDeferredWork).unwrap();
@@ -327,8 +359,10 @@ fn queries_answer_per_device_paths_and_keep_the_old_ones_for_device_0() {
     // nouveau VRAM: vram_mib 32 = 32 × 256 = 8192 pages; radeon's default 16 MiB = 4096 pages.
     let run = Scenario::load(text).unwrap();
     assert!(run.mismatches.is_empty(), "{:?}", run.mismatches);
-    // A device the machine does not have is a located mismatch, not a panic.
+    // A device the machine does not have is a located error naming the devices, not a panic.
     let bad = text.replace("\"device.1.driver\"", "\"device.7.driver\"");
-    let run = Scenario::load(&bad).unwrap();
-    assert_eq!(run.mismatches.len(), 1, "{:?}", run.mismatches);
+    let e = Scenario::load(&bad).unwrap_err();
+    assert_eq!(e.path, "steps[0].expect[\"device.7.driver\"]");
+    assert_eq!(e.line, 8);
+    assert!(e.message.contains("devices 0 … 1"), "{}", e.message);
 }
