@@ -68,7 +68,10 @@ fn each_device_has_its_own_managers_and_the_device_list_has_both() {
         .trace()
         .events()
         .filter_map(|e| match e {
-            Event::Enter { func, args } if func == Func::BoDeviceInit => Some(args[1]),
+            Event::Enter {
+                func: Func::BoDeviceInit,
+                args,
+            } => Some(args[1]),
             _ => None,
         })
         .collect();
