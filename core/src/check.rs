@@ -215,3 +215,43 @@ pub(crate) fn check(sim: &Sim) -> Vec<Finding> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::{DriverConfig, MachineConfig};
+    use crate::consts::placement::PL_VRAM;
+    use crate::ops::{Action, Output};
+    use crate::sim::Sim;
+    use crate::trace::Finding;
+
+    /// The BO checks look at every device (spec 6.1): a BO of device 1 found on device 0's
+    /// VRAM LRU, or on device 0's delayed-destroy list, is a list mismatch.
+    #[test]
+    fn a_bo_on_another_devices_list_is_a_mismatch() {
+        let mut sim = Sim::new(MachineConfig {
+            devices: vec![DriverConfig::default()],
+            ..MachineConfig::default()
+        })
+        .unwrap();
+        let Ok(Output::Bo(bo)) = sim.run(&Action::BoCreate {
+            pages: 2,
+            placement: "vram".into(),
+            kernel: false,
+            via_ttm_bo_create: false,
+            device: 1,
+        }) else {
+            panic!("BO created");
+        };
+        assert!(super::check(&sim).is_empty());
+        let vram = PL_VRAM as u8;
+        let mut moved = sim.clone();
+        let own = crate::bo_state::man_index(1, vram);
+        let other = crate::bo_state::man_index(0, vram);
+        moved.state.managers[own].lru.clear();
+        moved.state.managers[other].lru.push_back(bo);
+        assert_eq!(super::check(&moved), vec![Finding::BoListMismatch { bo }]);
+        let mut queued = sim.clone();
+        queued.state.ddestroy[0].push_back(bo);
+        assert_eq!(super::check(&queued), vec![Finding::BoListMismatch { bo }]);
+    }
+}

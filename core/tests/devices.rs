@@ -369,3 +369,34 @@ fn queries_answer_per_device_paths_and_keep_the_old_ones_for_device_0() {
     assert_eq!(e.line, 8);
     assert!(e.message.contains("devices 0 … 1"), "{}", e.message);
 }
+
+#[test]
+fn the_stepper_goes_back_and_forth_over_a_run_on_two_devices() {
+    // Eviction on device 1, a swap-out across devices and a delayed destroy: every delta kind
+    // that names a device (BO creation, LRU and ddestroy lists, nodes of either device's
+    // managers, on-card contents) is applied and reverted.
+    let mut s = two_devices();
+    let a = create_on(&mut s, 0, 4, "vram");
+    s.run(&Action::BoWrite { bo: a, seed: 1 }).unwrap();
+    for _ in 0..3 {
+        let b = create_on(&mut s, 1, 4, "vram");
+        s.run(&Action::BoWrite { bo: b, seed: 2 }).unwrap();
+    }
+    create_on(&mut s, 1, 2, "gtt");
+    s.run(&Action::BoSwapout).unwrap();
+    let c = create_on(&mut s, 0, 2, "gtt");
+    s.run(&Action::GpuExec { bo: c }).unwrap();
+    s.run(&Action::BoUnref { bo: c }).unwrap();
+    assert!(s.findings().is_empty(), "{:?}", s.findings());
+    let mut st = Stepper::new(std::rc::Rc::new(s.clone()));
+    let n = st.len();
+    st.seek(n);
+    assert_eq!(st.state(), s.state());
+    while st.pos() > 0 {
+        st.backward(Zoom::Change);
+    }
+    assert_eq!(st.state(), s.boot_state());
+    st.seek(n / 2);
+    st.seek(n);
+    assert_eq!(st.state(), s.state());
+}
