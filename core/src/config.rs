@@ -142,6 +142,15 @@ pub enum DriverKind {
     Vmwgfx,
 }
 
+impl DriverKind {
+    /// Decode a driver traced as a callback argument (`kind as u64`).
+    pub fn from_index(i: u64) -> Option<DriverKind> {
+        [DriverKind::Radeon, DriverKind::Nouveau, DriverKind::Vmwgfx]
+            .into_iter()
+            .find(|k| *k as u64 == i)
+    }
+}
+
 /// The GPU and its driver: the variants of spec 7 that matter to TTM.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(remote = "Self", default, deny_unknown_fields)]

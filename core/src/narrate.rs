@@ -422,11 +422,20 @@ pub fn entry(sim: &Sim, st: &State, func: Func, args: &[u64]) -> String {
     use Func::*;
     let a = |i: usize| args.get(i).copied().unwrap_or(0);
     let cfg = sim.config();
-    let kind = cfg.driver.kind;
+    let bo = |i: usize| st.bos.get(a(i) as usize);
+    // The driver of the device the call is about (several devices may run different drivers,
+    // spec 6.1): a callback names it in its first argument; a TTM function on a BO has the
+    // BO's device's; anything else device 0's.
+    let kind = match func.arg_names().first() {
+        Some(&"driver") => crate::config::DriverKind::from_index(a(0)).unwrap_or(cfg.driver.kind),
+        Some(&"bo") => cfg.device_driver(bo(0).map_or(0, |b| b.device)).kind,
+        _ => cfg.driver.kind,
+    };
+    // The configuration of the BO a driver callback is about (its second argument).
+    let drv_cfg = cfg.device_driver(bo(1).map_or(0, |b| b.device));
     let npta = cfg.arch.num_pages_to_alloc() as u64;
     let tt = st.tts.get(a(0) as usize);
     let tt_state = tt.map(|t| t.state);
-    let bo = |i: usize| st.bos.get(a(i) as usize);
     match func {
         TtInit | DmaTtInit => format!(
             "creates tt {}: {}, page flags {}, with an empty page array{}; pages come at populate",
@@ -1044,7 +1053,7 @@ pub fn entry(sim: &Sim, st: &State, func: Func, args: &[u64]) -> String {
             "sets up memory type {} with {}; {} describes it",
             mem_name(a(0)),
             pages(a(1)),
-            driver_symbol(kind, DrvInitMemType)
+            driver_symbol(cfg.device_driver(a(2) as u8).kind, DrvInitMemType)
         ),
         BoCreate => format!(
             "creates a {}-page buffer object: charges its accounting size, then initialises and validates it",
@@ -1385,7 +1394,7 @@ pub fn entry(sim: &Sim, st: &State, func: Func, args: &[u64]) -> String {
         DrvEvictFlags => {
             let to = match bo(1) {
                 Some(b) if b.ghost => "a ghost goes to SYSTEM with any caching",
-                Some(b) if b.mem.mem_type as u32 == pl::PL_VRAM && cfg.driver.accel => {
+                Some(b) if b.mem.mem_type as u32 == pl::PL_VRAM && drv_cfg.accel => {
                     "a VRAM BO with the GPU running goes to GTT"
                 }
                 _ => "it goes to system memory",
@@ -1403,7 +1412,7 @@ pub fn entry(sim: &Sim, st: &State, func: Func, args: &[u64]) -> String {
                 || (old == pl::PL_SYSTEM && new == pl::PL_TT)
             {
                 "nothing needs copying, so the BO just takes the new memory"
-            } else if !cfg.driver.accel {
+            } else if !drv_cfg.accel {
                 "without GPU acceleration the CPU copies it"
             } else if old == pl::PL_VRAM && new == pl::PL_SYSTEM {
                 "the GPU copies it into a temporary GTT range, which then becomes system memory"
@@ -1436,7 +1445,7 @@ pub fn entry(sim: &Sim, st: &State, func: Func, args: &[u64]) -> String {
             placement_text(a(1) as u32)
         ),
         DrvFaultReserveNotify => {
-            let visible = cfg.driver.visible_vram_size_pages();
+            let visible = drv_cfg.visible_vram_size_pages();
             match bo(1) {
                 Some(b)
                     if b.mem.mem_type as u32 == pl::PL_VRAM

@@ -400,3 +400,47 @@ fn the_stepper_goes_back_and_forth_over_a_run_on_two_devices() {
     st.seek(n);
     assert_eq!(st.state(), s.state());
 }
+
+#[test]
+fn a_callback_on_a_second_driver_is_named_by_that_driver() {
+    // radeon is device 0, nouveau device 1 (4 pages of VRAM). Two 4-page BOs on device 1's
+    // VRAM: the second evicts the first (spec 6.9), asking nouveau's evict_flags (spec 7.3).
+    let mut s = sim_with(|c| {
+        c.devices = vec![DriverConfig {
+            kind: DriverKind::Nouveau,
+            ..radeon(4)
+        }];
+    });
+    create_on(&mut s, 1, 4, "vram");
+    let from = s.trace().len();
+    create_on(&mut s, 1, 4, "vram");
+    let (func, args) = s
+        .trace()
+        .events_from(from)
+        .find_map(|e| match e {
+            Event::Enter {
+                func: Func::DrvEvictFlags,
+                args,
+            } => Some((Func::DrvEvictFlags, args)),
+            _ => None,
+        })
+        .expect("an eviction asked the driver");
+    assert_eq!(
+        event_symbol(s.config().driver.kind, func, &args),
+        "nouveau_bo_evict_flags"
+    );
+    // The narration of ttm_bo_evict names nouveau's callback too.
+    let evict = s
+        .trace()
+        .events_from(from)
+        .find_map(|e| match e {
+            Event::Enter {
+                func: Func::BoEvict,
+                args,
+            } => Some(args),
+            _ => None,
+        })
+        .unwrap();
+    let text = ttm_core::narrate::entry(&s, s.state(), Func::BoEvict, &evict);
+    assert!(text.contains("nouveau_bo_evict_flags"), "{text}");
+}

@@ -187,12 +187,7 @@ pub fn event_symbol(kind: DriverKind, f: Func, args: &[u64]) -> &'static str {
     // A callback traced with its driver as the first argument names that driver: on a machine
     // with several devices (spec 6.1) it may not be `kind`, device 0's.
     let kind = match (f.arg_names().first(), args.first()) {
-        (Some(&"driver"), Some(&k)) => {
-            [DriverKind::Radeon, DriverKind::Nouveau, DriverKind::Vmwgfx]
-                .into_iter()
-                .find(|d| *d as u64 == k)
-                .unwrap_or(kind)
-        }
+        (Some(&"driver"), Some(&k)) => DriverKind::from_index(k).unwrap_or(kind),
         _ => kind,
     };
     match f {
