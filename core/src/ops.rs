@@ -658,6 +658,10 @@ impl Sim {
     /// Kernel refusals are not errors here: the action runs and the kernel's error is its result.
     pub fn validate(&self, a: &Action) -> SimResult<()> {
         let invalid = |m: String| Err(SimError::Invalid(m));
+        // The device an action names must exist (a 6.12 machine has one).
+        if let Some(dev) = a.device() {
+            self.check_device(dev)?;
+        }
         if self.is_modern() {
             return self.mvalidate(a);
         }
@@ -802,7 +806,6 @@ impl Sim {
                 device,
                 ..
             } => {
-                self.check_device(*device)?;
                 if *pages == 0 || *pages > MAX_TT_PAGES {
                     return invalid(format!("a BO needs 1 to {MAX_TT_PAGES} pages, not {pages}"));
                 }
@@ -814,8 +817,7 @@ impl Sim {
                 self.named_placement(self.dev_of(*bo), placement)?;
                 self.pools_up()
             }
-            Action::BoCreatePlacement { pages, device, .. } => {
-                self.check_device(*device)?;
+            Action::BoCreatePlacement { pages, .. } => {
                 if *pages == 0 || *pages > MAX_TT_PAGES {
                     return invalid(format!("a BO needs 1 to {MAX_TT_PAGES} pages, not {pages}"));
                 }
@@ -868,7 +870,6 @@ impl Sim {
             }
             Action::BoUnreserve { bo } => self.user_bo(*bo, true),
             Action::EvictMm { mem_type, device } => {
-                self.check_device(*device)?;
                 if *mem_type == 0
                     || *mem_type as usize >= crate::bo_state::TTM_NUM_MEM_TYPES
                     || !self.state.man(*device, *mem_type).has_type

@@ -444,3 +444,30 @@ fn a_callback_on_a_second_driver_is_named_by_that_driver() {
     let text = ttm_core::narrate::entry(&s, s.state(), Func::BoEvict, &evict);
     assert!(text.contains("nouveau_bo_evict_flags"), "{text}");
 }
+
+#[test]
+fn a_linux_6_12_machine_has_one_device() {
+    // The 6.12 model keeps one ttm_device: machine.devices is refused, and a step on device 1
+    // is a located notice and is skipped (mspec 9.6's rule for steps without a counterpart).
+    let text = r#"{"format": "ttm-lab-scenario", "version": 1, "name": "x", "title": "x", "goal": "x",
+ "machine": {"kernel": "6.12"},
+ "steps": [
+  {"do": {"action": "bo_create", "pages": 1, "placement": "vram", "device": 1}}
+ ]}"#;
+    let run = Scenario::load(text).unwrap();
+    assert_eq!(run.notices.len(), 1, "{:?}", run.notices);
+    assert_eq!(run.notices[0].path, "steps[0].do.device");
+    assert!(
+        run.notices[0].message.contains("no device 1"),
+        "{:?}",
+        run.notices
+    );
+    assert_eq!(run.steps[0].result, "skipped");
+    let e = Scenario::load(&text.replace(
+        r#""kernel": "6.12""#,
+        r#""kernel": "6.12", "devices": [{}]"#,
+    ))
+    .unwrap_err();
+    assert_eq!(e.path, "machine.devices");
+    assert!(e.message.contains("Linux 3.3 only"), "{}", e.message);
+}
