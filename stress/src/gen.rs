@@ -658,3 +658,33 @@ fn random_action(r: &mut Rng, s: &Sim) -> Action {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The generator makes machines with several devices, and random actions then create BOs
+    /// on devices other than 0 (so the per-device invariants are exercised).
+    #[test]
+    fn some_machines_have_several_devices_with_bos_on_them() {
+        let mut r = Rng::new(7);
+        let (mut machines, mut bos_elsewhere) = (0, 0);
+        for _ in 0..400 {
+            let cfg = machine(&mut r);
+            if cfg.devices.is_empty() {
+                continue;
+            }
+            let Ok(mut sim) = Sim::new(cfg) else {
+                continue;
+            };
+            machines += 1;
+            for _ in 0..60 {
+                let a = action(&mut r, &sim);
+                let _ = sim.run(&a);
+            }
+            bos_elsewhere += sim.state().bos.iter().filter(|b| b.device > 0).count();
+        }
+        assert!(machines >= 10, "{machines} machines with several devices");
+        assert!(bos_elsewhere > 0, "no BO on a device other than 0");
+    }
+}
