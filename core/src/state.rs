@@ -364,7 +364,7 @@ pub enum Delta {
     },
     /// A page of on-card (FIXED) memory changes contents (VRAM holds data of its own).
     IoContent {
-        /// Memory type.
+        /// The manager: [`crate::bo_state::man_index`] (device 0: the memory type).
         mem_type: u8,
         /// Page offset in the memory type.
         page: u64,
@@ -700,7 +700,8 @@ pub struct State {
     pub ddestroy: Vec<VecDeque<u32>>,
     /// Every fence ever emitted.
     pub fences: Vec<Fence>,
-    /// Contents of on-card memory pages by (memory type, page); absent means never written
+    /// Contents of on-card memory pages by (manager index, page) (each device's VRAM is its own:
+    /// [`crate::bo_state::man_index`]); absent means never written
     /// ([`CONTENT_STALE`]: whatever the card held).
     pub io_contents: std::collections::BTreeMap<(u8, u64), u32>,
     /// Linux 6.12 machines: the modern model's state (mspec); `None` on 3.3. Pages, tts and swap
