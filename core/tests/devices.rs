@@ -471,3 +471,38 @@ fn a_linux_6_12_machine_has_one_device() {
     assert_eq!(e.path, "machine.devices");
     assert!(e.message.contains("Linux 3.3 only"), "{}", e.message);
 }
+
+#[test]
+fn a_bo_of_device_1_travels_between_device_1s_memory_types() {
+    // W-style move on device 1: VRAM → (radeon's bounce through GTT, spec 7.2) → SYSTEM. The
+    // places are device 1's managers, 8 × 1 + type (spec 6.1): VRAM 10, TT 9, SYSTEM 8, named
+    // "device 1 …"; device 0's places (0, 1, 2) are not involved.
+    let mut s = two_devices();
+    let b = create_on(&mut s, 1, 4, "vram");
+    let from = s.trace().len();
+    s.run(&Action::BoValidate {
+        bo: b,
+        placement: "cpu".into(),
+        pin: false,
+    })
+    .unwrap();
+    let to = s.trace().len();
+    let rec = Recording::new(std::rc::Rc::new(s), 10);
+    let legs: Vec<(Place, Place)> = rec
+        .hops(from, to)
+        .into_iter()
+        .filter(|h| h.what == ttm_core::hops::What::Bo(b))
+        .map(|h| (h.from, h.to))
+        .collect();
+    assert_eq!(
+        legs,
+        vec![
+            (Place::Memory(10), Place::Memory(9)),
+            (Place::Memory(9), Place::Memory(8))
+        ]
+    );
+    assert_eq!(
+        ttm_core::present::place(rec.sim().state(), Place::Memory(10)),
+        "device 1 VRAM"
+    );
+}
