@@ -275,7 +275,8 @@ fn bos(s: &mut String, sm: &Summary) {
                 s,
                 "    {:<3} {:<12} {:<24} {:>6}  {:<4} {:<4} {:<8}  {}",
                 b.id,
-                present::mem_type_name(b.mem_type),
+                // `device 1 VRAM` on a machine with several devices (spec 6.1).
+                present::manager_name(ttm_core::bo_state::man_index(b.device, b.mem_type) as u8),
                 present::placement_names(b.placement),
                 b.start,
                 b.tt.map_or("-".to_string(), |t| t.to_string()),

@@ -1,6 +1,8 @@
 //! Buffer objects: `ttm_bo.c`, `ttm_bo_util.c`, `ttm_bo_vm.c`, `ttm_bo_manager.c` (spec 6).
 
-use crate::bo_state::{BoField, ManagerKind, MemReg, LIST_DDESTROY, LIST_SWAP};
+use crate::bo_state::{
+    list_id, man_index, BoField, Manager, ManagerKind, MemReg, LIST_DDESTROY, LIST_SWAP,
+};
 use crate::consts::placement::*;
 use crate::consts::{page_flags, Caching, TtState, PAGE_SHIFT, TTM_BO_VM_NUM_PREFAULT};
 use crate::drivers::Placement;
@@ -51,17 +53,23 @@ impl Sim {
         self.set(Var::Bo(bo, f), v);
     }
 
-    fn man_flags(&self, mem_type: u8) -> u32 {
-        self.state.managers[mem_type as usize].flags
+    /// The device of a BO (`bo->bdev`, spec 6.1).
+    pub(crate) fn dev_of(&self, bo: u32) -> u8 {
+        self.state.bos[bo as usize].device
     }
 
-    fn fixed(&self, mem_type: u8) -> bool {
-        self.man_flags(mem_type) & MEMTYPE_FIXED != 0
+    /// `bo->bdev->man[mem_type]`: the manager of `mem_type` on the BO's own device.
+    fn man(&self, bo: u32, mem_type: u8) -> &Manager {
+        self.state.man(self.dev_of(bo), mem_type)
     }
 
-    /// `ttm_mem_reg_is_pci` (spec 6.6).
-    fn mem_is_pci(&self, m: &MemReg) -> bool {
-        let flags = self.man_flags(m.mem_type);
+    fn fixed(&self, bo: u32, mem_type: u8) -> bool {
+        self.man(bo, mem_type).flags & MEMTYPE_FIXED != 0
+    }
+
+    /// `ttm_mem_reg_is_pci` (spec 6.6), for a region of the BO's device.
+    fn mem_is_pci(&self, bo: u32, m: &MemReg) -> bool {
+        let flags = self.man(bo, m.mem_type).flags;
         flags & MEMTYPE_FIXED != 0
             || (m.mem_type as u32 != PL_SYSTEM
                 && flags & MEMTYPE_CMA == 0
@@ -70,15 +78,23 @@ impl Sim {
 
     // ---- device and managers ----------------------------------------------------------------
 
-    /// `ttm_bo_device_init` + the driver's `init_mem_type` for every type it uses (spec 6.2).
-    pub(crate) fn bo_device_init(&mut self) {
-        self.enter(Func::BoDeviceInit, &[self.cfg.need_dma32 as u64]);
+    /// `ttm_bo_device_init` of device `dev` + its driver's `init_mem_type` for every type it uses
+    /// (spec 6.2): the device's own managers; the device joins the global device list (spec 6.1),
+    /// which is the machine's list of devices in order.
+    pub(crate) fn bo_device_init(&mut self, dev: u8) {
+        self.enter(
+            Func::BoDeviceInit,
+            &[self.cfg.need_dma32 as u64, dev as u64],
+        );
         let mut types = vec![(PL_SYSTEM as u8, 0)];
-        types.extend(self.drv().mem_types(self));
+        types.extend(self.drv_of(dev).mem_types(self, dev));
         for (t, size) in types {
-            self.enter(Func::BoInitMm, &[t as u64, size]);
-            self.enter(Func::DrvInitMemType, &[self.drv_arg(), t as u64]);
-            let spec = self.drv().init_mem_type(self, t);
+            self.enter(Func::BoInitMm, &[t as u64, size, dev as u64]);
+            self.enter(
+                Func::DrvInitMemType,
+                &[self.drv_of(dev).kind() as u64, t as u64],
+            );
+            let spec = self.drv_of(dev).init_mem_type(self, dev, t);
             self.exit(if spec.is_some() {
                 0
             } else {
@@ -86,7 +102,7 @@ impl Sim {
             });
             if let Some(m) = spec {
                 self.d(Delta::ManagerInit {
-                    mem_type: t,
+                    mem_type: man_index(dev, t) as u8,
                     kind: m.kind,
                     flags: m.flags,
                     available_caching: m.available_caching,
@@ -106,7 +122,8 @@ impl Sim {
     fn man_get_node(&mut self, bo: u32, mem_type: u8, pl: &Placement) -> Option<u64> {
         let n = self.state.bos[bo as usize].num_pages as u64;
         self.enter(Func::ManGetNode, &[bo as u64, n, pl.fpfn, pl.lpfn]);
-        let m = &self.state.managers[mem_type as usize];
+        let man = man_index(self.dev_of(bo), mem_type);
+        let m = &self.state.managers[man];
         let found = match m.kind {
             ManagerKind::System => None,
             ManagerKind::Range => {
@@ -147,7 +164,7 @@ impl Sim {
         };
         if let Some(start) = found {
             self.d(Delta::Node {
-                mem_type,
+                mem_type: man as u8,
                 start,
                 len: n,
                 bo,
@@ -164,14 +181,12 @@ impl Sim {
             return;
         }
         self.enter(Func::BoMemPut, &[bo as u64, m.mem_type as u64, m.start]);
-        let node = self.state.managers[m.mem_type as usize]
-            .nodes
-            .get(&m.start)
-            .copied();
+        let man = man_index(self.dev_of(bo), m.mem_type);
+        let node = self.state.managers[man].nodes.get(&m.start).copied();
         self.enter(Func::ManPutNode, &[m.start, node.map_or(0, |n| n.len)]);
         match node {
             Some(node) => self.d(Delta::Node {
-                mem_type: m.mem_type,
+                mem_type: man as u8,
                 start: m.start,
                 len: node.len,
                 bo: node.bo,
@@ -206,11 +221,13 @@ impl Sim {
     /// otherwise the tt's page (or its swap file while swapped out).
     pub(crate) fn bo_page_content(&self, bo: u32, m: &MemReg, i: u32) -> u32 {
         use crate::state::{CONTENT_STALE, CONTENT_ZERO};
-        if self.fixed(m.mem_type) {
+        if self.fixed(bo, m.mem_type) {
+            // On-card contents are kept per manager (device and type).
+            let man = man_index(self.dev_of(bo), m.mem_type) as u8;
             return *self
                 .state
                 .io_contents
-                .get(&(m.mem_type, m.start + i as u64))
+                .get(&(man, m.start + i as u64))
                 .unwrap_or(&CONTENT_STALE);
         }
         let Some(tt) = self.state.bos[bo as usize].tt else {
@@ -233,16 +250,17 @@ impl Sim {
 
     /// Write `v` into page `i` of the BO as held in memory `m` (see [`Sim::bo_page_content`]).
     pub(crate) fn bo_set_page_content(&mut self, bo: u32, m: &MemReg, i: u32, v: u32) {
-        if self.fixed(m.mem_type) {
+        if self.fixed(bo, m.mem_type) {
             let page = m.start + i as u64;
+            let man = man_index(self.dev_of(bo), m.mem_type) as u8;
             let old = *self
                 .state
                 .io_contents
-                .get(&(m.mem_type, page))
+                .get(&(man, page))
                 .unwrap_or(&crate::state::CONTENT_STALE);
             if old != v {
                 self.d(Delta::IoContent {
-                    mem_type: m.mem_type,
+                    mem_type: man,
                     page,
                     old,
                     new: v,
@@ -279,11 +297,11 @@ impl Sim {
         self.enter(Func::BoAddToLru, &[bo as u64]);
         let b = &self.state.bos[bo as usize];
         if b.mem.placement & FLAG_NO_EVICT == 0 {
-            let t = b.mem.mem_type;
+            let list = list_id(b.device, b.mem.mem_type);
             let has_tt = b.tt.is_some();
-            let pos = self.state.managers[t as usize].lru.len() as u32;
+            let pos = self.state.list(list).len() as u32;
             self.d(Delta::Lru {
-                list: t,
+                list,
                 bo,
                 pos,
                 insert: true,
@@ -316,8 +334,9 @@ impl Sim {
     fn del_from_lru(&mut self, bo: u32) {
         self.enter(Func::BoDelFromLru, &[bo as u64]);
         self.list_remove(LIST_SWAP, bo);
+        let dev = self.dev_of(bo);
         for t in 0..crate::bo_state::TTM_NUM_MEM_TYPES as u8 {
-            self.list_remove(t, bo);
+            self.list_remove(list_id(dev, t), bo);
         }
         self.exit(0);
     }
@@ -362,7 +381,7 @@ impl Sim {
     }
 
     fn on_ddestroy(&self, bo: u32) -> bool {
-        self.state.ddestroy.contains(&bo)
+        self.state.ddestroy[self.dev_of(bo) as usize].contains(&bo)
     }
 
     // ---- fences -------------------------------------------------------------------------------
@@ -389,7 +408,7 @@ impl Sim {
         self.enter(Func::BoWait, &[bo as u64, no_wait as u64]);
         let f = self.state.bos[bo as usize].fence;
         if let Some(fence) = f {
-            let drv = self.drv_arg();
+            let drv = self.drv_arg_bo(bo);
             self.enter(Func::DrvSyncObjSignaled, &[drv, fence as u64]);
             let sig = self.state.fences[fence as usize].signaled;
             self.exit(sig as i64);
@@ -440,12 +459,13 @@ impl Sim {
     /// drivers' usual direct `ttm_bo_init`.
     pub(crate) fn bo_create(
         &mut self,
+        dev: u8,
         num_pages: u32,
         kernel: bool,
         pl: &Placement,
         via_create: bool,
     ) -> KResult<u32> {
-        let acc = self.bo_acc_size(num_pages);
+        let acc = self.bo_acc_size(dev, num_pages);
         if via_create {
             self.enter(Func::BoCreate, &[num_pages as u64]);
             // D5: ttm_bo_create charges acc_size before calling ttm_bo_init, which charges again.
@@ -454,21 +474,22 @@ impl Sim {
                     return self.ret(Err(e));
                 }
             }
-            let r = self.bo_init(num_pages, kernel, pl, acc);
+            let r = self.bo_init(dev, num_pages, kernel, pl, acc);
             if let (Ok(bo), true) = (r, self.faithful()) {
                 self.finding(Finding::D5DoubleCharge { bo, acc_size: acc });
             }
             self.exit(r.map_or_else(|e| e.code(), |b| b as i64));
             return r;
         }
-        self.bo_init(num_pages, kernel, pl, acc)
+        self.bo_init(dev, num_pages, kernel, pl, acc)
     }
 
     /// `ttm_bo_dma_acc_size` / `ttm_bo_acc_size` with this driver's struct sizes (model parameters).
-    fn bo_acc_size(&self, num_pages: u32) -> u64 {
-        let dma = self.cfg.driver.kind != crate::config::DriverKind::Vmwgfx;
+    fn bo_acc_size(&self, dev: u8, num_pages: u32) -> u64 {
+        let kind = self.cfg.device_driver(dev).kind;
+        let dma = kind != crate::config::DriverKind::Vmwgfx;
         let sizes = crate::memory::AccSizes {
-            bo_struct: match self.cfg.driver.kind {
+            bo_struct: match kind {
                 crate::config::DriverKind::Radeon => 560,
                 crate::config::DriverKind::Nouveau => 640,
                 crate::config::DriverKind::Vmwgfx => 400,
@@ -482,7 +503,14 @@ impl Sim {
     }
 
     /// `ttm_bo_init` (spec 6.3): charge, create reserved in SYSTEM|CACHED, validate, unreserve.
-    fn bo_init(&mut self, num_pages: u32, kernel: bool, pl: &Placement, acc: u64) -> KResult<u32> {
+    fn bo_init(
+        &mut self,
+        dev: u8,
+        num_pages: u32,
+        kernel: bool,
+        pl: &Placement,
+        acc: u64,
+    ) -> KResult<u32> {
         let id = self.state.bos.len() as u32;
         self.enter(Func::BoInit, &[id as u64, num_pages as u64, acc]);
         if let Err(e) = self.mem_global_alloc(acc, false) {
@@ -490,6 +518,7 @@ impl Sim {
         }
         self.d(Delta::BoNew {
             id,
+            device: dev,
             num_pages,
             kernel,
             ghost: false,
@@ -515,11 +544,13 @@ impl Sim {
     fn bo_setup_vm(&mut self, bo: u32) {
         self.enter(Func::BoSetupVm, &[bo as u64]);
         let n = self.state.bos[bo as usize].num_pages as u64;
+        // Each device has its own addr_space_mm (spec 6.1, 6.2).
+        let dev = self.dev_of(bo);
         let mut used: Vec<(u64, u64)> = self
             .state
             .bos
             .iter()
-            .filter(|b| b.vm_start > 0)
+            .filter(|b| b.vm_start > 0 && b.device == dev)
             .map(|b| (b.vm_start - 1, b.num_pages as u64))
             .collect();
         used.sort_unstable();
@@ -552,9 +583,9 @@ impl Sim {
             flags |= page_flags::ZERO_ALLOC;
         }
         let n = b.num_pages;
-        let drv = self.drv_arg();
+        let drv = self.drv_arg_bo(bo);
         self.enter(Func::DrvTtCreate, &[drv, bo as u64, n as u64, flags as u64]);
-        let kind = self.drv().tt_kind(self);
+        let kind = self.drv_bo(bo).tt_kind(self, self.dev_of(bo));
         let Ok(tt) = self.tt_init(n, flags, TtBackend::Driver(kind)) else {
             // The driver's ttm_tt_create returns NULL → -ENOMEM.
             self.exit(0);
@@ -635,9 +666,9 @@ impl Sim {
     }
 
     /// `ttm_bo_mt_compatible`: the entry names the type and shares a caching bit with the manager.
-    fn mt_compatible(&self, mem_type: u8, entry: u32) -> Option<u32> {
+    fn mt_compatible(&self, bo: u32, mem_type: u8, entry: u32) -> Option<u32> {
         let cur = 1u32 << mem_type;
-        let m = &self.state.managers[mem_type as usize];
+        let m = self.man(bo, mem_type);
         if cur & entry & MASK_MEM == 0 || entry & m.available_caching == 0 {
             return None;
         }
@@ -646,10 +677,10 @@ impl Sim {
 
     /// `ttm_bo_select_caching` (spec 6.4): keep the current caching if allowed, else the
     /// manager's default, else the first allowed of CACHED, WC, UNCACHED.
-    fn select_caching(&self, mem_type: u8, cur: u32, proposed: u32) -> u32 {
+    fn select_caching(&self, bo: u32, mem_type: u8, cur: u32, proposed: u32) -> u32 {
         let caching = proposed & MASK_CACHING;
         let mut result = proposed & !MASK_CACHING;
-        let default = self.state.managers[mem_type as usize].default_caching;
+        let default = self.man(bo, mem_type).default_caching;
         if cur & caching != 0 {
             result |= cur & caching;
         } else if default & caching != 0 {
@@ -673,10 +704,10 @@ impl Sim {
             let Some(t) = mem_type_of(entry) else {
                 return self.ret(Err(Errno::Einval));
             };
-            let Some(flags) = self.mt_compatible(t, entry) else {
+            let Some(flags) = self.mt_compatible(bo, t, entry) else {
                 continue;
             };
-            let flags = self.select_caching(t, cur, flags) | (entry & !MASK_MEMTYPE);
+            let flags = self.select_caching(bo, t, cur, flags) | (entry & !MASK_MEMTYPE);
             if t as u32 == PL_SYSTEM {
                 let m = MemReg {
                     mem_type: t,
@@ -687,7 +718,7 @@ impl Sim {
                 self.exit(0);
                 return Ok(m);
             }
-            if self.state.managers[t as usize].has_type {
+            if self.man(bo, t).has_type {
                 type_found = true;
                 if let Some(start) = self.man_get_node(bo, t, pl) {
                     self.exit(0);
@@ -710,13 +741,13 @@ impl Sim {
             let Some(t) = mem_type_of(entry) else {
                 return self.ret(Err(Errno::Einval));
             };
-            if !self.state.managers[t as usize].has_type {
+            if !self.man(bo, t).has_type {
                 continue;
             }
-            let Some(flags) = self.mt_compatible(t, entry) else {
+            let Some(flags) = self.mt_compatible(bo, t, entry) else {
                 continue;
             };
-            let flags = self.select_caching(t, cur, flags) | (entry & !MASK_MEMTYPE);
+            let flags = self.select_caching(bo, t, cur, flags) | (entry & !MASK_MEMTYPE);
             if t as u32 == PL_SYSTEM {
                 self.exit(0);
                 return Ok(MemReg {
@@ -755,16 +786,18 @@ impl Sim {
                 self.exit(0);
                 return Ok(start);
             }
-            if let Err(e) = self.mem_evict_first(t) {
+            // Eviction stays on the BO's own device: `bo->bdev->man[t]` (spec 6.9).
+            if let Err(e) = self.mem_evict_first(self.dev_of(bo), t) {
                 return self.ret(Err(e));
             }
         }
     }
 
-    /// `ttm_mem_evict_first` (spec 6.9): evict the LRU head (-EBUSY when the LRU is empty).
-    pub(crate) fn mem_evict_first(&mut self, t: u8) -> KResult {
-        self.enter(Func::MemEvictFirst, &[t as u64]);
-        let Some(&bo) = self.state.managers[t as usize].lru.front() else {
+    /// `ttm_mem_evict_first(bdev, t)` (spec 6.9): evict the head of device `dev`'s LRU of type
+    /// `t` (-EBUSY when the LRU is empty). Only that device's BOs are on it.
+    pub(crate) fn mem_evict_first(&mut self, dev: u8, t: u8) -> KResult {
+        self.enter(Func::MemEvictFirst, &[t as u64, dev as u64]);
+        let Some(&bo) = self.state.man(dev, t).lru.front() else {
             return self.ret(Err(Errno::Ebusy));
         };
         if self.on_ddestroy(bo) {
@@ -786,9 +819,9 @@ impl Sim {
         if let Err(e) = self.bo_wait(bo, false, true) {
             return self.ret(Err(e));
         }
-        let drv = self.drv_arg();
+        let drv = self.drv_arg_bo(bo);
         self.enter(Func::DrvEvictFlags, &[drv, bo as u64]);
-        let pl = self.drv().evict_flags(self, bo);
+        let pl = self.drv_bo(bo).evict_flags(self, bo);
         self.exit(0);
         let mem = match self.bo_mem_space(bo, &pl) {
             Ok(m) => m,
@@ -802,11 +835,11 @@ impl Sim {
         self.ret(Ok(()))
     }
 
-    /// `ttm_bo_evict_mm`: evict until the type's LRU is empty.
-    pub(crate) fn bo_evict_mm(&mut self, t: u8) -> KResult {
-        self.enter(Func::BoEvictMm, &[t as u64]);
-        while !self.state.managers[t as usize].lru.is_empty() {
-            if let Err(e) = self.mem_evict_first(t) {
+    /// `ttm_bo_evict_mm(bdev, t)`: evict until device `dev`'s LRU of the type is empty.
+    pub(crate) fn bo_evict_mm(&mut self, dev: u8, t: u8) -> KResult {
+        self.enter(Func::BoEvictMm, &[t as u64, dev as u64]);
+        while !self.state.man(dev, t).lru.is_empty() {
+            if let Err(e) = self.mem_evict_first(dev, t) {
                 return self.ret(Err(e));
             }
         }
@@ -821,8 +854,8 @@ impl Sim {
     }
 
     fn move_notify(&mut self, bo: u32, mem_type: Option<u8>) {
-        if self.drv().has_move_notify() {
-            let drv = self.drv_arg();
+        if self.drv_bo(bo).has_move_notify() {
+            let drv = self.drv_arg_bo(bo);
             self.enter(
                 Func::DrvMoveNotify,
                 &[drv, bo as u64, mem_type.map_or(0, |t| t as u64 + 1)],
@@ -844,14 +877,14 @@ impl Sim {
             ],
         );
         let old = self.state.bos[bo as usize].mem;
-        if self.mem_is_pci(&old)
-            || self.mem_is_pci(&mem)
+        if self.mem_is_pci(bo, &old)
+            || self.mem_is_pci(bo, &mem)
             || old.placement & mem.placement & MASK_CACHING == 0
         {
             self.bo_unmap_virtual(bo);
         }
-        let old_fixed = self.fixed(old.mem_type);
-        let new_fixed = self.fixed(mem.mem_type);
+        let old_fixed = self.fixed(bo, old.mem_type);
+        let new_fixed = self.fixed(bo, mem.mem_type);
         let r = (|| -> KResult<bool> {
             if !new_fixed {
                 if self.state.bos[bo as usize].tt.is_none() {
@@ -872,12 +905,12 @@ impl Sim {
             let r = if !old_fixed && !new_fixed {
                 self.bo_move_ttm(bo, evict, mem)
             } else {
-                let drv = self.drv_arg();
+                let drv = self.drv_arg_bo(bo);
                 self.enter(
                     Func::DrvMove,
                     &[drv, bo as u64, evict as u64, mem.mem_type as u64],
                 );
-                match self.drv().move_bo(self, bo, evict, mem) {
+                match self.drv_bo(bo).move_bo(self, bo, evict, mem) {
                     Some(r) => self.ret(r),
                     None => {
                         self.exit(Errno::Einval.code());
@@ -893,15 +926,14 @@ impl Sim {
         match r {
             Ok(_) => {
                 if self.state.bos[bo as usize].evicted {
-                    let drv = self.drv_arg();
+                    let drv = self.drv_arg_bo(bo);
                     self.enter(Func::DrvInvalidateCaches, &[drv, mem.placement as u64]);
                     self.exit(0);
                     self.bo_set(bo, BoField::Evicted, 0);
                 }
                 let b = &self.state.bos[bo as usize];
                 let off = if b.mem.has_node {
-                    (b.mem.start << PAGE_SHIFT)
-                        + self.state.managers[b.mem.mem_type as usize].gpu_offset
+                    (b.mem.start << PAGE_SHIFT) + self.man(bo, b.mem.mem_type).gpu_offset
                 } else {
                     0
                 };
@@ -911,7 +943,7 @@ impl Sim {
             Err(e) => {
                 // Error path: a BO still in FIXED memory loses its tt.
                 let b = &self.state.bos[bo as usize];
-                if self.fixed(b.mem.mem_type) {
+                if self.fixed(bo, b.mem.mem_type) {
                     self.bo_destroy_tt(bo);
                 }
                 self.ret(Err(e))
@@ -964,10 +996,10 @@ impl Sim {
     }
 
     /// Is a memory region CPU I/O memory (`mem->bus.is_iomem`, from the driver's io_mem_reserve)?
-    fn is_iomem(&mut self, m: &MemReg) -> bool {
-        let drv = self.drv_arg();
+    fn is_iomem(&mut self, bo: u32, m: &MemReg) -> bool {
+        let drv = self.drv_arg_bo(bo);
         self.enter(Func::DrvIoMemReserve, &[drv, m.mem_type as u64]);
-        let io = self.drv().is_iomem(self, m.mem_type);
+        let io = self.drv_bo(bo).is_iomem(self, m.mem_type);
         self.exit(0);
         io
     }
@@ -976,8 +1008,8 @@ impl Sim {
     pub(crate) fn bo_move_memcpy(&mut self, bo: u32, evict: bool, new: MemReg) -> KResult {
         self.enter(Func::BoMoveMemcpy, &[bo as u64, evict as u64]);
         let old = self.state.bos[bo as usize].mem;
-        let old_io = self.is_iomem(&old);
-        let new_io = self.is_iomem(&new);
+        let old_io = self.is_iomem(bo, &old);
+        let new_io = self.is_iomem(bo, &new);
         let tt = self.state.bos[bo as usize].tt;
         // Something to copy: an I/O side, and (unless the source is I/O) a tt to copy from.
         let copy = old_io || (new_io && tt.is_some());
@@ -1022,7 +1054,7 @@ impl Sim {
             self.bo_copy_contents(bo, &old, &new);
         }
         self.set_mem(bo, new);
-        if self.fixed(new.mem_type) {
+        if self.fixed(bo, new.mem_type) {
             self.bo_destroy_tt(bo);
         }
         self.mem_put(bo, &old);
@@ -1049,14 +1081,14 @@ impl Sim {
             if let Err(e) = self.bo_wait(bo, false, false) {
                 return self.ret(Err(e));
             }
-            if self.fixed(new.mem_type) {
+            if self.fixed(bo, new.mem_type) {
                 self.bo_destroy_tt(bo);
             }
             self.mem_put(bo, &old);
         } else {
             self.bo_set(bo, BoField::Moving, 1);
             let ghost = self.buffer_object_transfer(bo, old, fence);
-            if self.fixed(new.mem_type) {
+            if self.fixed(bo, new.mem_type) {
                 if let Some(t) = self.state.bos[bo as usize].tt {
                     self.bo_set(ghost, BoField::Tt, t as u64 + 1);
                     self.bo_set(bo, BoField::Tt, 0);
@@ -1074,21 +1106,19 @@ impl Sim {
         self.enter(Func::BufferObjectTransfer, &[bo as u64]);
         let id = self.state.bos.len() as u32;
         let b = &self.state.bos[bo as usize];
-        let (n, kernel) = (b.num_pages, b.kernel);
+        let (n, kernel, device) = (b.num_pages, b.kernel, b.device);
         self.d(Delta::BoNew {
             id,
+            device,
             num_pages: n,
             kernel,
             ghost: true,
         });
         self.set_mem(id, old);
         if old.has_node {
-            if let Some(node) = self.state.managers[old.mem_type as usize]
-                .nodes
-                .get(&old.start)
-            {
+            let m = man_index(device, old.mem_type) as u8;
+            if let Some(node) = self.state.managers[m as usize].nodes.get(&old.start) {
                 let len = node.len;
-                let m = old.mem_type;
                 self.d(Delta::Node {
                     mem_type: m,
                     start: old.start,
@@ -1197,7 +1227,7 @@ impl Sim {
         }
         let mem = b.mem;
         self.enter(Func::MemIoReserve, &[bo as u64]);
-        let io = self.is_iomem(&mem);
+        let io = self.is_iomem(bo, &mem);
         self.exit(0);
         if io {
             let t = MAP_IOMAP;
@@ -1268,9 +1298,9 @@ impl Sim {
 
     fn vm_fault_reserved(&mut self, bo: u32, page: u32) -> FaultResult {
         self.del_from_lru(bo);
-        let drv = self.drv_arg();
+        let drv = self.drv_arg_bo(bo);
         self.enter(Func::DrvFaultReserveNotify, &[drv, bo as u64]);
-        let r = self.drv().fault_reserve_notify(self, bo);
+        let r = self.drv_bo(bo).fault_reserve_notify(self, bo);
         let _ = self.ret(r);
         match r {
             Ok(()) => {}
@@ -1291,7 +1321,7 @@ impl Sim {
             return FaultResult::Sigbus;
         }
         self.enter(Func::MemIoReserve, &[bo as u64]);
-        let io = self.is_iomem(&mem);
+        let io = self.is_iomem(bo, &mem);
         self.exit(0);
         let last = n; // the VMA maps the whole BO (page_last = num_pages)
         let end = (page + TTM_BO_VM_NUM_PREFAULT).min(last);
@@ -1354,9 +1384,11 @@ impl Sim {
             self.cleanup_memtype_use(bo);
             self.release_list(bo);
         } else {
-            let pos = self.state.ddestroy.len() as u32;
+            // The BO's own device's list (`bo->bdev->ddestroy`, spec 6.13).
+            let list = list_id(self.dev_of(bo), LIST_DDESTROY);
+            let pos = self.state.list(list).len() as u32;
             self.d(Delta::Lru {
-                list: LIST_DDESTROY,
+                list,
                 bo,
                 pos,
                 insert: true,
@@ -1386,16 +1418,17 @@ impl Sim {
         }
         self.bo_set(bo, BoField::Reserved, 1);
         self.del_from_lru(bo);
-        self.list_remove(LIST_DDESTROY, bo);
+        self.list_remove(list_id(self.dev_of(bo), LIST_DDESTROY), bo);
         self.cleanup_memtype_use(bo);
         self.release_list(bo);
         self.ret(Ok(()))
     }
 
-    /// The device's delayed work: `ttm_bo_delayed_delete(remove_all = false)`; a busy BO stops the pass.
-    pub(crate) fn delayed_delete(&mut self) {
-        self.enter(Func::DelayedDelete, &[0]);
-        while let Some(&bo) = self.state.ddestroy.front() {
+    /// Device `dev`'s delayed work: `ttm_bo_delayed_delete(bdev, remove_all = false)` over that
+    /// device's ddestroy list (spec 6.13); a busy BO stops the pass.
+    pub(crate) fn delayed_delete(&mut self, dev: u8) {
+        self.enter(Func::DelayedDelete, &[0, dev as u64]);
+        while let Some(&bo) = self.state.ddestroy[dev as usize].front() {
             if self.cleanup_refs(bo, true).is_err() {
                 break;
             }

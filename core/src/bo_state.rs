@@ -7,10 +7,42 @@ use std::collections::{BTreeMap, VecDeque};
 
 /// Number of memory-type managers per device (`TTM_NUM_MEM_TYPES`, spec 1.4).
 pub const TTM_NUM_MEM_TYPES: usize = 8;
-/// List id of the global swap LRU in [`crate::state::Delta::Lru`].
+/// List id of the global swap LRU in [`crate::state::Delta::Lru`] (one per machine: it lives in
+/// `ttm_bo_global`, spec 6.1, 6.8).
 pub const LIST_SWAP: u8 = 8;
-/// List id of the device's delayed-destroy list.
+/// List id of device 0's delayed-destroy list (`bdev->ddestroy`, spec 6.13); device `d`'s is
+/// [`list_id`]`(d, LIST_DDESTROY)`.
 pub const LIST_DDESTROY: u8 = 9;
+/// List ids per device: its eight memory-type LRUs and its delayed-destroy list (plus the slot of
+/// the global swap LRU, 8, which only device 0's block uses).
+pub const LISTS_PER_DEVICE: u8 = 10;
+/// Most `ttm_bo_device`s a machine may have: list ids (`dev * 10 + 9`) must stay below 128 in the
+/// trace's list byte.
+pub const MAX_DEVICES: usize = 8;
+
+/// The list id of a device's memory-type LRU (`list` = 0..7) or delayed-destroy list
+/// (`list` = [`LIST_DDESTROY`]): `dev * 10 + list`, so device 0's ids are the memory types, 8 is the
+/// global swap LRU and 9 device 0's ddestroy list, as before there were several devices.
+/// [`LIST_SWAP`] is global and stays 8 whatever `dev` is.
+pub fn list_id(dev: u8, list: u8) -> u8 {
+    if list == LIST_SWAP {
+        LIST_SWAP
+    } else {
+        dev * LISTS_PER_DEVICE + list
+    }
+}
+
+/// The device and list (memory type or [`LIST_DDESTROY`]; [`LIST_SWAP`] for the swap LRU) of a
+/// list id made by [`list_id`].
+pub fn list_parts(id: u8) -> (u8, u8) {
+    (id / LISTS_PER_DEVICE, id % LISTS_PER_DEVICE)
+}
+
+/// The index of device `dev`'s manager of `mem_type` in [`crate::state::State::managers`] (and the
+/// `mem_type` field of the manager deltas): `dev * 8 + mem_type` (`bdev->man[mem_type]`, spec 6.1).
+pub fn man_index(dev: u8, mem_type: u8) -> usize {
+    dev as usize * TTM_NUM_MEM_TYPES + mem_type as usize
+}
 
 /// Where a buffer object's memory is (`struct ttm_mem_reg`, spec 6.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,6 +62,8 @@ pub struct MemReg {
 pub struct Bo {
     /// Model id.
     pub id: u32,
+    /// `bdev`: the index of its device in the machine's device list (0 = the first driver).
+    pub device: u8,
     /// `num_pages`.
     pub num_pages: u32,
     /// `ttm_bo_type_kernel` (else device).
@@ -226,9 +260,10 @@ fn unopt(x: u64) -> Option<u32> {
 
 impl Bo {
     /// A new BO as `ttm_bo_init` leaves it before validation: reserved, in SYSTEM|CACHED (spec 6.3).
-    pub fn new(id: u32, num_pages: u32, kernel: bool, ghost: bool) -> Bo {
+    pub fn new(id: u32, device: u8, num_pages: u32, kernel: bool, ghost: bool) -> Bo {
         Bo {
             id,
+            device,
             num_pages,
             kernel,
             ghost,

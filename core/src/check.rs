@@ -164,19 +164,28 @@ pub(crate) fn check(sim: &Sim) -> Vec<Finding> {
         out.push(Finding::PageAttrMismatch { pfn });
     }
 
-    // Buffer objects (spec 11): a BO is on LRUs only while unreserved, on its own type's LRU, on
-    // the swap LRU only with a tt; a BO with a node owns exactly that node.
+    // Buffer objects (spec 11): a BO is on LRUs only while unreserved, on its own type's LRU of
+    // its own device (every device's managers are searched, spec 6.1), on the (global) swap LRU
+    // only with a tt, on no other device's delayed-destroy list; a BO with a node owns exactly
+    // that node of its own device's manager.
     for b in st.bos.iter().filter(|b| b.alive) {
+        let own = crate::bo_state::man_index(b.device, b.mem.mem_type);
         let on_types: Vec<usize> = (0..st.managers.len())
             .filter(|&t| st.managers[t].lru.contains(&b.id))
             .collect();
         let on_swap = st.swap_lru.contains(&b.id);
-        let lru_ok = on_types.iter().all(|&t| t == b.mem.mem_type as usize)
+        let foreign_ddestroy = st
+            .ddestroy
+            .iter()
+            .enumerate()
+            .any(|(d, l)| d != b.device as usize && l.contains(&b.id));
+        let lru_ok = on_types.iter().all(|&t| t == own)
             && on_types.len() <= 1
             && !(b.reserved && (on_swap || !on_types.is_empty()))
-            && (!on_swap || b.tt.is_some());
+            && (!on_swap || b.tt.is_some())
+            && !foreign_ddestroy;
         let node_ok = !b.mem.has_node
-            || st.managers[b.mem.mem_type as usize]
+            || st.managers[own]
                 .nodes
                 .get(&b.mem.start)
                 .is_some_and(|n| n.bo == b.id);
@@ -205,4 +214,44 @@ pub(crate) fn check(sim: &Sim) -> Vec<Finding> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::{DriverConfig, MachineConfig};
+    use crate::consts::placement::PL_VRAM;
+    use crate::ops::{Action, Output};
+    use crate::sim::Sim;
+    use crate::trace::Finding;
+
+    /// The BO checks look at every device (spec 6.1): a BO of device 1 found on device 0's
+    /// VRAM LRU, or on device 0's delayed-destroy list, is a list mismatch.
+    #[test]
+    fn a_bo_on_another_devices_list_is_a_mismatch() {
+        let mut sim = Sim::new(MachineConfig {
+            devices: vec![DriverConfig::default()],
+            ..MachineConfig::default()
+        })
+        .unwrap();
+        let Ok(Output::Bo(bo)) = sim.run(&Action::BoCreate {
+            pages: 2,
+            placement: "vram".into(),
+            kernel: false,
+            via_ttm_bo_create: false,
+            device: 1,
+        }) else {
+            panic!("BO created");
+        };
+        assert!(super::check(&sim).is_empty());
+        let vram = PL_VRAM as u8;
+        let mut moved = sim.clone();
+        let own = crate::bo_state::man_index(1, vram);
+        let other = crate::bo_state::man_index(0, vram);
+        moved.state.managers[own].lru.clear();
+        moved.state.managers[other].lru.push_back(bo);
+        assert_eq!(super::check(&moved), vec![Finding::BoListMismatch { bo }]);
+        let mut queued = sim.clone();
+        queued.state.ddestroy[0].push_back(bo);
+        assert_eq!(super::check(&queued), vec![Finding::BoListMismatch { bo }]);
+    }
 }

@@ -142,6 +142,15 @@ pub enum DriverKind {
     Vmwgfx,
 }
 
+impl DriverKind {
+    /// Decode a driver traced as a callback argument (`kind as u64`).
+    pub fn from_index(i: u64) -> Option<DriverKind> {
+        [DriverKind::Radeon, DriverKind::Nouveau, DriverKind::Vmwgfx]
+            .into_iter()
+            .find(|k| *k as u64 == i)
+    }
+}
+
 /// The GPU and its driver: the variants of spec 7 that matter to TTM.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(remote = "Self", default, deny_unknown_fields)]
@@ -360,8 +369,16 @@ pub struct MachineConfig {
     pub root: bool,
     /// Device name used for DMA pools (`dev_name` in debugfs, spec 4.2).
     pub device_name: String,
-    /// The GPU and its driver.
+    /// The GPU and its driver: device 0, the first `ttm_bo_device` (spec 6.2).
     pub driver: DriverConfig,
+    /// More GPUs, each a `ttm_bo_device` of its own (devices 1, 2, …): its driver instance,
+    /// memory-type managers with their LRUs, mmap-offset allocator and delayed-destroy list
+    /// (spec 6.1). They share the `ttm_bo_global` (device list, swap LRU, bo_count), the memory
+    /// accounting and the page pools (spec 6.1, 6.10, 5.6). Default none. Linux 3.3 only; not
+    /// with `agp` or `swiotlb` (the AGP bridge and the DMA pools, spec 4.2, 7.5, belong to one
+    /// device in this model), and `need_dma32` applies to every device.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub devices: Vec<DriverConfig>,
     /// sysfs writes applied right after boot, in order.
     pub sysfs: Vec<SysfsWrite>,
     /// Injected failures.
@@ -388,6 +405,7 @@ impl Default for MachineConfig {
             root: false,
             device_name: "radeon 0000:01:00.0".to_string(),
             driver: DriverConfig::default(),
+            devices: Vec::new(),
             sysfs: Vec::new(),
             faults: FaultPlan::default(),
             kernel: Kernel::V3_3,
@@ -485,71 +503,40 @@ impl MachineConfig {
                 ),
             );
         }
-        let d = &self.driver;
-        for (field, v) in [
-            ("driver.vram_mib", d.vram_mib),
-            ("driver.gtt_mib", d.gtt_mib),
-        ] {
-            if !(1..=4096).contains(&v) {
-                return err(field, format!("{v} MiB is outside 1 .. 4096 MiB"));
-            }
-        }
-        // Sizes in pages (issue 17): the same range, 1 page .. 4096 MiB.
-        for (field, v) in [
-            ("driver.vram_pages", d.vram_pages),
-            ("driver.visible_vram_pages", d.visible_vram_pages),
-            ("driver.gtt_pages", d.gtt_pages),
-        ] {
-            if let Some(v) = v.filter(|v| !(1..=4096 << 8).contains(v)) {
+        self.validate_driver("driver", &self.driver)?;
+        if !self.devices.is_empty() {
+            let extra = |why: &str| {
+                conflict(
+                    "devices",
+                    why,
+                    format!("several devices are modelled without {why} only (spec 6.1)"),
+                )
+            };
+            if self.is_modern() {
                 return err(
-                    field,
-                    format!("{v} pages is outside 1 .. 1048576 pages (4096 MiB)"),
+                    "devices",
+                    "several devices are modelled on Linux 3.3 only (spec 6.1)".to_string(),
+                );
+            }
+            if self.agp {
+                return extra("agp");
+            }
+            if self.swiotlb {
+                return extra("swiotlb");
+            }
+            if self.devices.len() >= crate::bo_state::MAX_DEVICES {
+                return err(
+                    "devices",
+                    format!(
+                        "{} extra devices: a machine has at most {} devices",
+                        self.devices.len(),
+                        crate::bo_state::MAX_DEVICES
+                    ),
                 );
             }
         }
-        if d.visible_vram_mib == 0 {
-            return err(
-                "driver.visible_vram_mib",
-                "0 MiB: at least 1 MiB of VRAM must be CPU-visible".to_string(),
-            );
-        }
-        if d.visible_vram_size_pages() > d.vram_size_pages() {
-            let (vis, vram) = match (d.visible_vram_pages, d.vram_pages) {
-                (None, None) => {
-                    return conflict(
-                        "driver.visible_vram_mib",
-                        "driver.vram_mib",
-                        format!(
-                            "the CPU-visible VRAM (visible_vram_mib = {} MiB) is larger than the VRAM (vram_mib = {} MiB)",
-                            d.visible_vram_mib, d.vram_mib
-                        ),
-                    )
-                }
-                (Some(_), Some(_)) => ("driver.visible_vram_pages", "driver.vram_pages"),
-                _ => ("driver.visible_vram_pages", "driver.vram_mib"),
-            };
-            return conflict(
-                vis,
-                vram,
-                format!(
-                    "the CPU-visible VRAM ({} pages) is larger than the VRAM ({} pages)",
-                    d.visible_vram_size_pages(),
-                    d.vram_size_pages()
-                ),
-            );
-        }
-        if d.kind == DriverKind::Vmwgfx && self.agp {
-            return conflict(
-                "agp",
-                "driver.kind",
-                "vmwgfx is a virtual PCI device; it has no AGP".to_string(),
-            );
-        }
-        if d.kind == DriverKind::Vmwgfx && d.gmr_ids == 0 {
-            return err(
-                "driver.gmr_ids",
-                "vmwgfx needs at least one GMR id".to_string(),
-            );
+        for (i, d) in self.devices.iter().enumerate() {
+            self.validate_driver(&format!("devices[{i}]"), d)?;
         }
         if self.device_name.len() > 63 {
             return err(
@@ -586,6 +573,102 @@ impl MachineConfig {
             }
         }
         Ok(())
+    }
+
+    /// The checks of one driver configuration, its fields named under `prefix` (`driver`,
+    /// `devices[0]`, …).
+    fn validate_driver(&self, prefix: &str, d: &DriverConfig) -> Result<(), ConfigError> {
+        let f = |name: &str| format!("{prefix}.{name}");
+        let err = |field: &str, message: String| {
+            Err(ConfigError {
+                field: field.to_string(),
+                message,
+                other: None,
+            })
+        };
+        let conflict = |field: &str, other: &str, message: String| {
+            Err(ConfigError {
+                field: field.to_string(),
+                message,
+                other: Some(other.to_string()),
+            })
+        };
+        for (field, v) in [(f("vram_mib"), d.vram_mib), (f("gtt_mib"), d.gtt_mib)] {
+            if !(1..=4096).contains(&v) {
+                return err(&field, format!("{v} MiB is outside 1 .. 4096 MiB"));
+            }
+        }
+        // Sizes in pages (issue 17): the same range, 1 page .. 4096 MiB.
+        for (field, v) in [
+            (f("vram_pages"), d.vram_pages),
+            (f("visible_vram_pages"), d.visible_vram_pages),
+            (f("gtt_pages"), d.gtt_pages),
+        ] {
+            if let Some(v) = v.filter(|v| !(1..=4096 << 8).contains(v)) {
+                return err(
+                    &field,
+                    format!("{v} pages is outside 1 .. 1048576 pages (4096 MiB)"),
+                );
+            }
+        }
+        if d.visible_vram_mib == 0 {
+            return err(
+                &f("visible_vram_mib"),
+                "0 MiB: at least 1 MiB of VRAM must be CPU-visible".to_string(),
+            );
+        }
+        if d.visible_vram_size_pages() > d.vram_size_pages() {
+            let (vis, vram) = match (d.visible_vram_pages, d.vram_pages) {
+                (None, None) => {
+                    return conflict(
+                        &f("visible_vram_mib"),
+                        &f("vram_mib"),
+                        format!(
+                            "the CPU-visible VRAM (visible_vram_mib = {} MiB) is larger than the VRAM (vram_mib = {} MiB)",
+                            d.visible_vram_mib, d.vram_mib
+                        ),
+                    )
+                }
+                (Some(_), Some(_)) => (f("visible_vram_pages"), f("vram_pages")),
+                _ => (f("visible_vram_pages"), f("vram_mib")),
+            };
+            return conflict(
+                &vis,
+                &vram,
+                format!(
+                    "the CPU-visible VRAM ({} pages) is larger than the VRAM ({} pages)",
+                    d.visible_vram_size_pages(),
+                    d.vram_size_pages()
+                ),
+            );
+        }
+        if d.kind == DriverKind::Vmwgfx && self.agp {
+            return conflict(
+                "agp",
+                &f("kind"),
+                "vmwgfx is a virtual PCI device; it has no AGP".to_string(),
+            );
+        }
+        if d.kind == DriverKind::Vmwgfx && d.gmr_ids == 0 {
+            return err(
+                &f("gmr_ids"),
+                "vmwgfx needs at least one GMR id".to_string(),
+            );
+        }
+        Ok(())
+    }
+
+    /// How many `ttm_bo_device`s the machine has: the first driver and the extra `devices`.
+    pub fn device_count(&self) -> usize {
+        1 + self.devices.len()
+    }
+
+    /// Device `dev`'s driver configuration (0: `driver`, then `devices`).
+    pub fn device_driver(&self, dev: u8) -> &DriverConfig {
+        match dev {
+            0 => &self.driver,
+            d => &self.devices[d as usize - 1],
+        }
     }
 
     /// The machine runs Linux 6.12 (mspec).

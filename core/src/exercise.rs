@@ -478,6 +478,7 @@ pub fn random_problem(seed: u64, difficulty: u8) -> (Scenario, Vec<Question>) {
                 placement: "vram".into(),
                 kernel: false,
                 via_ttm_bo_create: false,
+                device: 0,
             }));
         }
         steps.push(step(Action::BoSwapout));

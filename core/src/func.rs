@@ -96,8 +96,8 @@ funcs! {
     MemZoneStore = "ttm_mem_zone_store", "drivers/gpu/drm/ttm/ttm_memory.c", ["zone", "attr", "bytes"];
     BoSwapout = "ttm_bo_swapout", "drivers/gpu/drm/ttm/ttm_bo.c", [];
     // ttm_bo.c, ttm_bo_util.c, ttm_bo_vm.c, ttm_bo_manager.c (spec 6)
-    BoDeviceInit = "ttm_bo_device_init", "drivers/gpu/drm/ttm/ttm_bo.c", ["need_dma32"];
-    BoInitMm = "ttm_bo_init_mm", "drivers/gpu/drm/ttm/ttm_bo.c", ["type", "p_size"];
+    BoDeviceInit = "ttm_bo_device_init", "drivers/gpu/drm/ttm/ttm_bo.c", ["need_dma32", "bdev"];
+    BoInitMm = "ttm_bo_init_mm", "drivers/gpu/drm/ttm/ttm_bo.c", ["type", "p_size", "bdev"];
     BoCreate = "ttm_bo_create", "drivers/gpu/drm/ttm/ttm_bo.c", ["num_pages"];
     BoInit = "ttm_bo_init", "drivers/gpu/drm/ttm/ttm_bo.c", ["bo", "num_pages", "acc_size"];
     BoSetupVm = "ttm_bo_setup_vm", "drivers/gpu/drm/ttm/ttm_bo.c", ["bo"];
@@ -109,9 +109,9 @@ funcs! {
     BoMoveBuffer = "ttm_bo_move_buffer", "drivers/gpu/drm/ttm/ttm_bo.c", ["bo"];
     BoMemSpace = "ttm_bo_mem_space", "drivers/gpu/drm/ttm/ttm_bo.c", ["bo"];
     BoMemForceSpace = "ttm_bo_mem_force_space", "drivers/gpu/drm/ttm/ttm_bo.c", ["bo", "mem_type"];
-    MemEvictFirst = "ttm_mem_evict_first", "drivers/gpu/drm/ttm/ttm_bo.c", ["mem_type"];
+    MemEvictFirst = "ttm_mem_evict_first", "drivers/gpu/drm/ttm/ttm_bo.c", ["mem_type", "bdev"];
     BoEvict = "ttm_bo_evict", "drivers/gpu/drm/ttm/ttm_bo.c", ["bo"];
-    BoEvictMm = "ttm_bo_evict_mm", "drivers/gpu/drm/ttm/ttm_bo.c", ["mem_type"];
+    BoEvictMm = "ttm_bo_evict_mm", "drivers/gpu/drm/ttm/ttm_bo.c", ["mem_type", "bdev"];
     BoHandleMoveMem = "ttm_bo_handle_move_mem", "drivers/gpu/drm/ttm/ttm_bo.c", ["bo", "mem_type", "placement", "evict"];
     BoAddTtm = "ttm_bo_add_ttm", "drivers/gpu/drm/ttm/ttm_bo.c", ["bo", "zero_alloc"];
     BoMoveTtm = "ttm_bo_move_ttm", "drivers/gpu/drm/ttm/ttm_bo_util.c", ["bo", "evict"];
@@ -132,7 +132,7 @@ funcs! {
     CleanupRefsOrQueue = "ttm_bo_cleanup_refs_or_queue", "drivers/gpu/drm/ttm/ttm_bo.c", ["bo"];
     CleanupMemtypeUse = "ttm_bo_cleanup_memtype_use", "drivers/gpu/drm/ttm/ttm_bo.c", ["bo"];
     CleanupRefs = "ttm_bo_cleanup_refs", "drivers/gpu/drm/ttm/ttm_bo.c", ["bo"];
-    DelayedDelete = "ttm_bo_delayed_delete", "drivers/gpu/drm/ttm/ttm_bo.c", ["remove_all"];
+    DelayedDelete = "ttm_bo_delayed_delete", "drivers/gpu/drm/ttm/ttm_bo.c", ["remove_all", "bdev"];
     ReleaseList = "ttm_bo_release_list", "drivers/gpu/drm/ttm/ttm_bo.c", ["bo"];
     MemIoReserve = "ttm_mem_io_reserve", "drivers/gpu/drm/ttm/ttm_bo_util.c", ["bo"];
     // driver callbacks (spec 7); the driver's own symbol is in the trace argument "driver"

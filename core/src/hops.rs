@@ -47,8 +47,10 @@ pub enum Place {
     /// Persistent swap storage handed to `ttm_tt_swapout` by a buffer-object owner (spec 2.8;
     /// TTM never releases it), by swap file id.
     PersistentSwap(u32),
-    /// A memory type of the device (`TTM_PL_SYSTEM`, `TTM_PL_TT`, `TTM_PL_VRAM`, private types;
-    /// spec 1.4): where a buffer object's memory is.
+    /// A memory type of a device (`TTM_PL_SYSTEM`, `TTM_PL_TT`, `TTM_PL_VRAM`, private types;
+    /// spec 1.4): where a buffer object's memory is. The number is the manager index
+    /// [`crate::bo_state::man_index`]: the memory type on device 0, `8 × device + type` on the
+    /// others (each device has its own managers, spec 6.1).
     Memory(u8),
     /// Linux 6.12: a pool type of `ttm_pool` (one caching and order, mspec 4.1), by index.
     ModernPool(u16),
@@ -278,10 +280,19 @@ impl Scan<'_> {
             }) => {
                 let ghost = matches!(self.stack.last(), Some((Func::BufferObjectTransfer, _)));
                 if !ghost {
+                    // Objects are never removed from the state: the final state knows the BO's
+                    // device.
+                    let dev = self
+                        .sim
+                        .state()
+                        .bos
+                        .get(bo as usize)
+                        .map_or(0, |b| b.device);
+                    let man = |t: u64| crate::bo_state::man_index(dev, t as u8) as u8;
                     self.land(
                         i,
-                        Place::Memory(old as u8),
-                        Place::Memory(new as u8),
+                        Place::Memory(man(old)),
+                        Place::Memory(man(new)),
                         What::Bo(bo),
                         None,
                         None,

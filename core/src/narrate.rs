@@ -422,11 +422,20 @@ pub fn entry(sim: &Sim, st: &State, func: Func, args: &[u64]) -> String {
     use Func::*;
     let a = |i: usize| args.get(i).copied().unwrap_or(0);
     let cfg = sim.config();
-    let kind = cfg.driver.kind;
+    let bo = |i: usize| st.bos.get(a(i) as usize);
+    // The driver of the device the call is about (several devices may run different drivers,
+    // spec 6.1): a callback names it in its first argument; a TTM function on a BO has the
+    // BO's device's; anything else device 0's.
+    let kind = match func.arg_names().first() {
+        Some(&"driver") => crate::config::DriverKind::from_index(a(0)).unwrap_or(cfg.driver.kind),
+        Some(&"bo") => cfg.device_driver(bo(0).map_or(0, |b| b.device)).kind,
+        _ => cfg.driver.kind,
+    };
+    // The configuration of the BO a driver callback is about (its second argument).
+    let drv_cfg = cfg.device_driver(bo(1).map_or(0, |b| b.device));
     let npta = cfg.arch.num_pages_to_alloc() as u64;
     let tt = st.tts.get(a(0) as usize);
     let tt_state = tt.map(|t| t.state);
-    let bo = |i: usize| st.bos.get(a(i) as usize);
     match func {
         TtInit | DmaTtInit => format!(
             "creates tt {}: {}, page flags {}, with an empty page array{}; pages come at populate",
@@ -1044,7 +1053,7 @@ pub fn entry(sim: &Sim, st: &State, func: Func, args: &[u64]) -> String {
             "sets up memory type {} with {}; {} describes it",
             mem_name(a(0)),
             pages(a(1)),
-            driver_symbol(kind, DrvInitMemType)
+            driver_symbol(cfg.device_driver(a(2) as u8).kind, DrvInitMemType)
         ),
         BoCreate => format!(
             "creates a {}-page buffer object: charges its accounting size, then initialises and validates it",
@@ -1085,7 +1094,7 @@ pub fn entry(sim: &Sim, st: &State, func: Func, args: &[u64]) -> String {
                 mem_name(b.mem.mem_type as u64),
                 plural(
                     st.managers
-                        .get(b.mem.mem_type as usize)
+                        .get(crate::bo_state::man_index(b.device, b.mem.mem_type))
                         .map_or(0, |m| m.lru.len() as u64),
                     "BO"
                 ),
@@ -1129,7 +1138,11 @@ pub fn entry(sim: &Sim, st: &State, func: Func, args: &[u64]) -> String {
             pages(bo(0).map_or(0, |b| b.num_pages as u64))
         ),
         BoMemForceSpace => {
-            let lru = st.managers.get(a(1) as usize).map(|m| &m.lru);
+            let dev = bo(0).map_or(0, |b| b.device);
+            let lru = st
+                .managers
+                .get(crate::bo_state::man_index(dev, a(1) as u8))
+                .map(|m| &m.lru);
             format!(
                 "{} has no hole for BO {}'s {}: it evicts from the {} LRU ({}) until one appears",
                 mem_name(a(1)),
@@ -1142,7 +1155,11 @@ pub fn entry(sim: &Sim, st: &State, func: Func, args: &[u64]) -> String {
                 }
             )
         }
-        MemEvictFirst => match st.managers.get(a(0) as usize).and_then(|m| m.lru.front()) {
+        MemEvictFirst => match st
+            .managers
+            .get(crate::bo_state::man_index(a(1) as u8, a(0) as u8))
+            .and_then(|m| m.lru.front())
+        {
             Some(&h) => format!(
                 "evicts the least recently used BO of {}: {} heads its LRU",
                 mem_name(a(0)),
@@ -1159,14 +1176,17 @@ pub fn entry(sim: &Sim, st: &State, func: Func, args: &[u64]) -> String {
             "evicts every BO of {} ({} on its LRU)",
             mem_name(a(0)),
             plural(
-                st.managers.get(a(0) as usize).map_or(0, |m| m.lru.len() as u64),
+                st.managers
+                    .get(crate::bo_state::man_index(a(1) as u8, a(0) as u8))
+                    .map_or(0, |m| m.lru.len() as u64),
                 "BO"
             )
         ),
         BoHandleMoveMem => {
+            let dev = bo(0).map_or(0, |b| b.device);
             let fixed = |t: u64| {
                 st.managers
-                    .get(t as usize)
+                    .get(crate::bo_state::man_index(dev, t as u8))
                     .is_some_and(|m| m.flags & crate::bo::MEMTYPE_FIXED != 0)
             };
             let old = bo(0).map_or(0, |b| b.mem.mem_type as u64);
@@ -1313,7 +1333,10 @@ pub fn entry(sim: &Sim, st: &State, func: Func, args: &[u64]) -> String {
         ),
         DelayedDelete => format!(
             "walks the delayed-destroy list ({}){}",
-            plural(st.ddestroy.len() as u64, "BO"),
+            plural(
+                st.ddestroy.get(a(1) as usize).map_or(0, |l| l.len() as u64),
+                "BO"
+            ),
             if a(0) != 0 { ", waiting for each" } else { "" }
         ),
         ReleaseList => format!(
@@ -1371,7 +1394,7 @@ pub fn entry(sim: &Sim, st: &State, func: Func, args: &[u64]) -> String {
         DrvEvictFlags => {
             let to = match bo(1) {
                 Some(b) if b.ghost => "a ghost goes to SYSTEM with any caching",
-                Some(b) if b.mem.mem_type as u32 == pl::PL_VRAM && cfg.driver.accel => {
+                Some(b) if b.mem.mem_type as u32 == pl::PL_VRAM && drv_cfg.accel => {
                     "a VRAM BO with the GPU running goes to GTT"
                 }
                 _ => "it goes to system memory",
@@ -1389,7 +1412,7 @@ pub fn entry(sim: &Sim, st: &State, func: Func, args: &[u64]) -> String {
                 || (old == pl::PL_SYSTEM && new == pl::PL_TT)
             {
                 "nothing needs copying, so the BO just takes the new memory"
-            } else if !cfg.driver.accel {
+            } else if !drv_cfg.accel {
                 "without GPU acceleration the CPU copies it"
             } else if old == pl::PL_VRAM && new == pl::PL_SYSTEM {
                 "the GPU copies it into a temporary GTT range, which then becomes system memory"
@@ -1422,7 +1445,7 @@ pub fn entry(sim: &Sim, st: &State, func: Func, args: &[u64]) -> String {
             placement_text(a(1) as u32)
         ),
         DrvFaultReserveNotify => {
-            let visible = cfg.driver.visible_vram_size_pages();
+            let visible = drv_cfg.visible_vram_size_pages();
             match bo(1) {
                 Some(b)
                     if b.mem.mem_type as u32 == pl::PL_VRAM
@@ -2012,10 +2035,10 @@ fn describe_delta(st: &State, d: &Delta) -> String {
         } => format!(
             "BO {bo} {} {}.",
             if insert { "joins" } else { "leaves" },
-            match list {
-                LIST_SWAP => "the swap LRU".to_string(),
-                LIST_DDESTROY => "the delayed-destroy list".to_string(),
-                t => format!("the {} LRU", mem_name(t as u64)),
+            match crate::bo_state::list_parts(list) {
+                (_, LIST_SWAP) => "the swap LRU".to_string(),
+                (d, LIST_DDESTROY) => format!("the delayed-destroy list{}", of_device(d)),
+                (d, t) => format!("the {} LRU{}", mem_name(t as u64), of_device(d)),
             }
         ),
         Delta::Node {
@@ -2028,7 +2051,7 @@ fn describe_delta(st: &State, d: &Delta) -> String {
             "{} [{start}, {}) of {} {} BO {bo}.",
             pages(len),
             start + len,
-            mem_name(mem_type as u64),
+            man_name(mem_type),
             if alloc {
                 "are allocated to"
             } else {
@@ -2044,7 +2067,7 @@ fn describe_delta(st: &State, d: &Delta) -> String {
             ..
         } => format!(
             "Memory type {} is initialised: {}, flags {flags:#x}, caching {} (default {}).",
-            mem_name(mem_type as u64),
+            man_name(mem_type),
             pages(size),
             placement_text(available_caching),
             placement_text(default_caching)
@@ -2053,8 +2076,24 @@ fn describe_delta(st: &State, d: &Delta) -> String {
         Delta::IoContent { mem_type, page, .. } => {
             format!(
                 "Page {page} of {} (on the card) is written.",
-                mem_name(mem_type as u64)
+                man_name(mem_type)
             )
         }
     }
+}
+
+/// " of device N" for a device other than 0 (spec 6.1: each device has its own lists).
+fn of_device(dev: u8) -> String {
+    if dev == 0 {
+        String::new()
+    } else {
+        format!(" of device {dev}")
+    }
+}
+
+/// A manager index of the manager deltas ([`crate::bo_state::man_index`]) as words: the memory
+/// type, and its device when that is not device 0.
+fn man_name(man: u8) -> String {
+    let per = crate::bo_state::TTM_NUM_MEM_TYPES as u8;
+    format!("{}{}", mem_name((man % per) as u64), of_device(man / per))
 }

@@ -155,6 +155,10 @@ pub enum Action {
         /// Create through `ttm_bo_create`.
         #[serde(default)]
         via_ttm_bo_create: bool,
+        /// The device (`bdev`) it is created on: 0 = `machine.driver`, 1.. = `machine.devices`
+        /// (spec 6.1, 6.3). Later actions on the BO find its device through the BO.
+        #[serde(default)]
+        device: u8,
     },
     /// reserve → `ttm_bo_validate` to a named placement (with NO_EVICT when `pin`) → unreserve.
     BoValidate {
@@ -187,10 +191,13 @@ pub enum Action {
         /// Buffer object.
         bo: u32,
     },
-    /// `ttm_bo_evict_mm(mem_type)`: evict everything from a memory type.
+    /// `ttm_bo_evict_mm(bdev, mem_type)`: evict everything from a memory type of one device.
     EvictMm {
         /// Memory type (1 = TT, 2 = VRAM, 3 = PRIV0/GMR).
         mem_type: u8,
+        /// The device whose manager is emptied (default 0).
+        #[serde(default)]
+        device: u8,
     },
     /// One call of `ttm_bo_swapout` (the accounting shrink callback).
     BoSwapout,
@@ -244,6 +251,9 @@ pub enum Action {
         /// Create through `ttm_bo_create`.
         #[serde(default)]
         via_ttm_bo_create: bool,
+        /// The device it is created on (as for `bo_create`).
+        #[serde(default)]
+        device: u8,
     },
     /// reserve → `ttm_bo_validate` to a placement of the caller's own → unreserve. NO_EVICT in
     /// its flags pins the BO (spec 6.5: a compatible placement only copies the extra bits).
@@ -325,6 +335,15 @@ object_only!(
     Action,
     "a JSON object (an action, with its \"action\" name)"
 );
+
+/// " on device N" for an action on a device other than 0 (empty for device 0).
+fn on_device(dev: u8) -> String {
+    if dev == 0 {
+        String::new()
+    } else {
+        format!(" on device {dev}")
+    }
+}
 
 fn cached() -> Caching {
     Caching::Cached
@@ -496,6 +515,17 @@ pub enum Output {
 }
 
 impl Action {
+    /// The `device` field of an action that has one (`bo_create`, `bo_create_placement`,
+    /// `evict_mm`): the device it acts on.
+    pub fn device(&self) -> Option<u8> {
+        match self {
+            Action::BoCreate { device, .. }
+            | Action::BoCreatePlacement { device, .. }
+            | Action::EvictMm { device, .. } => Some(*device),
+            _ => None,
+        }
+    }
+
     /// A short description for the trace and the UI.
     pub fn describe(&self) -> String {
         match self {
@@ -535,15 +565,28 @@ impl Action {
             Action::PoolFini => "ttm_page_alloc_fini".to_string(),
             Action::PoolInit => "ttm_page_alloc_init".to_string(),
             Action::BoCreate {
-                pages, placement, ..
-            } => format!("create a BO of {pages} pages in {placement}"),
+                pages,
+                placement,
+                device,
+                ..
+            } => format!(
+                "create a BO of {pages} pages in {placement}{}",
+                on_device(*device)
+            ),
             Action::BoValidate { bo, placement, pin } => format!(
                 "validate BO {bo} to {placement}{}",
                 if *pin { " (pinned)" } else { "" }
             ),
             Action::BoCreatePlacement {
-                pages, placement, ..
-            } => format!("create a BO of {pages} pages in {}", placement.describe()),
+                pages,
+                placement,
+                device,
+                ..
+            } => format!(
+                "create a BO of {pages} pages in {}{}",
+                placement.describe(),
+                on_device(*device)
+            ),
             Action::BoValidatePlacement { bo, placement } => {
                 format!("validate BO {bo} to {}", placement.describe())
             }
@@ -551,7 +594,9 @@ impl Action {
             Action::BoFault { bo, page } => format!("CPU touches page {page} of BO {bo}"),
             Action::BoKmap { bo, start, num } => format!("kmap BO {bo} pages {start}+{num}"),
             Action::BoKunmap { bo } => format!("kunmap BO {bo}"),
-            Action::EvictMm { mem_type } => format!("evict memory type {mem_type}"),
+            Action::EvictMm { mem_type, device } => {
+                format!("evict memory type {mem_type}{}", on_device(*device))
+            }
             Action::BoSwapout => "ttm_bo_swapout".to_string(),
             Action::BoUnref { bo } => format!("drop BO {bo}"),
             Action::BoReserve { bo, .. } => format!("reserve BO {bo}"),
@@ -613,6 +658,10 @@ impl Sim {
     /// Kernel refusals are not errors here: the action runs and the kernel's error is its result.
     pub fn validate(&self, a: &Action) -> SimResult<()> {
         let invalid = |m: String| Err(SimError::Invalid(m));
+        // The device an action names must exist (a 6.12 machine has one).
+        if let Some(dev) = a.device() {
+            self.check_device(dev)?;
+        }
         if self.is_modern() {
             return self.mvalidate(a);
         }
@@ -752,17 +801,20 @@ impl Sim {
                 }
             }
             Action::BoCreate {
-                pages, placement, ..
+                pages,
+                placement,
+                device,
+                ..
             } => {
                 if *pages == 0 || *pages > MAX_TT_PAGES {
                     return invalid(format!("a BO needs 1 to {MAX_TT_PAGES} pages, not {pages}"));
                 }
-                self.named_placement(placement)?;
+                self.named_placement(*device, placement)?;
                 self.pools_up()
             }
             Action::BoValidate { bo, placement, .. } => {
                 self.user_bo(*bo, false)?;
-                self.named_placement(placement)?;
+                self.named_placement(self.dev_of(*bo), placement)?;
                 self.pools_up()
             }
             Action::BoCreatePlacement { pages, .. } => {
@@ -803,9 +855,8 @@ impl Sim {
             Action::BoWrite { bo, .. } => {
                 self.user_bo(*bo, None)?;
                 let b = &self.state.bos[*bo as usize];
-                let fixed = self.state.managers[b.mem.mem_type as usize].flags
-                    & crate::bo::MEMTYPE_FIXED
-                    != 0;
+                let fixed =
+                    self.state.man(b.device, b.mem.mem_type).flags & crate::bo::MEMTYPE_FIXED != 0;
                 let populated = b.tt.is_some_and(|t| {
                     self.state.tts[t as usize].state != crate::consts::TtState::Unpopulated
                 });
@@ -818,13 +869,13 @@ impl Sim {
                 }
             }
             Action::BoUnreserve { bo } => self.user_bo(*bo, true),
-            Action::EvictMm { mem_type } => {
+            Action::EvictMm { mem_type, device } => {
                 if *mem_type == 0
                     || *mem_type as usize >= crate::bo_state::TTM_NUM_MEM_TYPES
-                    || !self.state.managers[*mem_type as usize].has_type
+                    || !self.state.man(*device, *mem_type).has_type
                 {
                     return invalid(format!(
-                        "memory type {mem_type} is not in use by this driver"
+                        "memory type {mem_type} is not in use by the driver of device {device}"
                     ));
                 }
                 self.pools_up()
@@ -859,15 +910,33 @@ impl Sim {
         }
     }
 
-    fn named_placement(&self, name: &str) -> SimResult<crate::drivers::Placement> {
-        let all = self.driver_placements();
+    /// A device index of an action must name one of the machine's devices.
+    fn check_device(&self, dev: u8) -> SimResult<()> {
+        let n = self.state.device_count();
+        if (dev as usize) < n {
+            Ok(())
+        } else {
+            Err(SimError::Invalid(format!(
+                "there is no device {dev}; this machine has {n} device(s): 0 = machine.driver{}",
+                if n > 1 {
+                    format!(", 1..{} = machine.devices", n - 1)
+                } else {
+                    String::new()
+                }
+            )))
+        }
+    }
+
+    /// A named placement of device `dev`'s driver.
+    fn named_placement(&self, dev: u8, name: &str) -> SimResult<crate::drivers::Placement> {
+        let all = self.driver_placements_of(dev);
         all.iter()
             .find(|(n, _)| *n == name)
             .map(|(_, p)| p.clone())
             .ok_or_else(|| {
                 SimError::Invalid(format!(
                     "{:?} has no placement {name:?}; it has {}",
-                    self.cfg.driver.kind,
+                    self.cfg.device_driver(dev).kind,
                     all.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
                 ))
             })
@@ -974,9 +1043,13 @@ impl Sim {
                 if queued {
                     self.shrink_work();
                 }
-                let ddestroy = !self.state.ddestroy.is_empty();
-                if ddestroy {
-                    self.delayed_delete();
+                // Every device's delayed-destroy work (each device has its own, spec 6.13).
+                let mut ddestroy = false;
+                for dev in 0..self.state.device_count() as u8 {
+                    if !self.state.ddestroy[dev as usize].is_empty() {
+                        ddestroy = true;
+                        self.delayed_delete(dev);
+                    }
                 }
                 Output::WorkRan(queued || ddestroy)
             }
@@ -998,16 +1071,17 @@ impl Sim {
                 ref placement,
                 kernel,
                 via_ttm_bo_create,
+                device,
             } => {
-                let pl = self.named_placement(placement)?;
-                Output::Bo(self.bo_create(pages, kernel, &pl, via_ttm_bo_create)?)
+                let pl = self.named_placement(device, placement)?;
+                Output::Bo(self.bo_create(device, pages, kernel, &pl, via_ttm_bo_create)?)
             }
             Action::BoValidate {
                 bo,
                 ref placement,
                 pin,
             } => {
-                let mut pl = self.named_placement(placement)?;
+                let mut pl = self.named_placement(self.dev_of(bo), placement)?;
                 if pin {
                     use crate::consts::placement::FLAG_NO_EVICT;
                     pl.placement.iter_mut().for_each(|p| *p |= FLAG_NO_EVICT);
@@ -1024,7 +1098,9 @@ impl Sim {
                 ref placement,
                 kernel,
                 via_ttm_bo_create,
+                device,
             } => Output::Bo(self.bo_create(
+                device,
                 pages,
                 kernel,
                 &placement.to_placement(),
@@ -1052,8 +1128,8 @@ impl Sim {
                 self.bo_kunmap(bo);
                 Output::Done
             }
-            Action::EvictMm { mem_type } => {
-                self.bo_evict_mm(mem_type)?;
+            Action::EvictMm { mem_type, device } => {
+                self.bo_evict_mm(device, mem_type)?;
                 Output::Done
             }
             Action::BoSwapout => {

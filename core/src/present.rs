@@ -21,6 +21,16 @@ pub fn mem_type_name(t: u8) -> String {
     }
 }
 
+/// A manager of some device by its index ([`crate::bo_state::man_index`]): the memory type's
+/// name on device 0 (`VRAM`), prefixed by its device elsewhere (`device 1 VRAM`; spec 6.1).
+pub fn manager_name(man: u8) -> String {
+    let per = crate::bo_state::TTM_NUM_MEM_TYPES as u8;
+    match man / per {
+        0 => mem_type_name(man),
+        d => format!("device {d} {}", mem_type_name(man % per)),
+    }
+}
+
 /// The kernel's symbol of memory type `t` (`TTM_PL_VRAM`; spec 1.4), or `memory type N` for a
 /// number the kernel does not name.
 pub fn mem_type_symbol(t: u8) -> String {
@@ -123,7 +133,7 @@ pub fn place(st: &State, p: Place) -> String {
         Place::Leaked => "leaked".into(),
         Place::SwapFile(f) => format!("swap file {f}"),
         Place::PersistentSwap(f) => format!("persistent swap {f}"),
-        Place::Memory(t) => mem_type_name(t),
+        Place::Memory(t) => manager_name(t),
         Place::ModernPool(i) => crate::modern::pool_type_label(st, i),
     }
 }

@@ -39,6 +39,7 @@ const TT_SUMMARY_FIELDS: &[&str] = &[
 /// Fields of `bo.ID` answered here.
 const BO_FIELDS: &[&str] = &[
     "acc_size",
+    "device",
     "addr_space_offset",
     "reserved",
     "kref",
@@ -99,7 +100,13 @@ pub fn step_query(view: &StepView<'_>, path: &str) -> Option<Result<Value, Strin
             }
         }
         ["sysfs", rest @ ..] => sysfs(view.sim, rest, path),
-        ["manager", ty, rest @ ..] => manager(st, ty, path).and_then(|v| descend(v, rest, path)),
+        ["manager", ty, rest @ ..] => manager(st, 0, ty, path).and_then(|v| descend(v, rest, path)),
+        ["device", d, "manager" | "man", ty, rest @ ..] => device_index(st, d, path)
+            .and_then(|d| manager(st, d, ty, path))
+            .and_then(|v| descend(v, rest, path)),
+        ["device", d, rest @ ..] => device_index(st, d, path)
+            .and_then(|d| descend(devices(view.sim), &[&d.to_string()], path))
+            .and_then(|v| descend(v, rest, path)),
         ["bo_count"] => Ok(json!(st.bos.iter().filter(|b| b.alive).count())),
         ["devices", rest @ ..] => descend(devices(view.sim), rest, path),
         _ => return None,
@@ -249,6 +256,8 @@ fn bo_field(st: &State, id: &str, field: &str, path: &str) -> Result<Value, Stri
     let b = &st.bos[index(&st.bos, id, "BO", path)?];
     Ok(match field {
         "acc_size" => json!(b.acc_size),
+        // `bo->bdev` (spec 6.1): asked here because the summary leaves device 0 out.
+        "device" => json!(b.device),
         // addr_space_offset = vm_node->start << PAGE_SHIFT, the allocator starting at the
         // driver's file_page_offset (spec 6.1, 6.2); null without an mmap range.
         "addr_space_offset" => match b.vm_start {
@@ -353,22 +362,40 @@ fn sysfs(sim: &Sim, rest: &[&str], path: &str) -> Result<Value, String> {
         .map_err(|_| format!("{path:?}: reads {text:?}"))
 }
 
-/// `manager.TYPE`: a memory-type manager (spec 6.1, 6.2) by number (0 … 7) or name (`system`,
-/// `tt`, `vram`, `priv0`): size and use in pages, its range nodes, free ranges and LRU.
-fn manager(st: &State, ty: &str, path: &str) -> Result<Value, String> {
+/// The `N` of `device.N.…`: one of the machine's devices (spec 6.1's device list).
+fn device_index(st: &State, d: &str, path: &str) -> Result<u8, String> {
+    let n = st.device_count();
+    d.parse::<u8>()
+        .ok()
+        .filter(|&i| (i as usize) < n)
+        .ok_or_else(|| {
+            format!(
+                "{path:?}: device {d:?} does not exist; this machine has devices 0 … {}",
+                n - 1
+            )
+        })
+}
+
+/// `manager.TYPE` (device 0) and `device.N.manager.TYPE`: a memory-type manager of one device
+/// (`bdev->man[TYPE]`, spec 6.1, 6.2) by number (0 … 7) or name (`system`, `tt`, `vram`,
+/// `priv0`): size and use in pages, its range nodes, free ranges and LRU.
+fn manager(st: &State, dev: u8, ty: &str, path: &str) -> Result<Value, String> {
     let t = match ty {
         "system" => 0,
         "tt" => 1,
         "vram" => 2,
         "priv0" | "gmr" => 3,
         n => n
-            .parse::<usize>()
-            .map_err(|_| format!("{path:?}: a memory type is 0 … 7 or system, tt, vram, priv0"))?,
+            .parse::<u8>()
+            .ok()
+            .filter(|&t| (t as usize) < crate::bo_state::TTM_NUM_MEM_TYPES)
+            .ok_or_else(|| {
+                format!("{path:?}: a memory type is 0 … 7 or system, tt, vram, priv0")
+            })?,
     };
-    let m =
-        st.managers.get(t).filter(|m| m.has_type).ok_or_else(|| {
-            format!("{path:?}: memory type {ty} is not initialised on this device")
-        })?;
+    let m = Some(st.man(dev, t))
+        .filter(|m| m.has_type)
+        .ok_or_else(|| format!("{path:?}: memory type {ty} is not initialised on device {dev}"))?;
     // Free ranges: the gaps between the allocated nodes in [0, size) (spec 6.2's drm_mm holes).
     let mut free = Vec::new();
     let mut at = 0;
@@ -399,19 +426,27 @@ fn manager(st: &State, ty: &str, path: &str) -> Result<Value, String> {
     }))
 }
 
-/// The global device list (`glob->device_list`, spec 6.1, 6.2): each `ttm_bo_device` with its
-/// driver and initialised memory types. A machine has one device, added by
-/// `ttm_bo_device_init` at boot.
+/// The global device list (`glob->device_list`, spec 6.1, 6.2): each `ttm_bo_device` in the
+/// order `ttm_bo_device_init` added it at boot (`machine.driver`, then `machine.devices`), with
+/// its driver, initialised memory types, the BOs alive on it and its delayed-destroy list.
 fn devices(sim: &Sim) -> Value {
     let st = sim.state();
-    let types: Vec<usize> = (0..st.managers.len())
-        .filter(|&i| st.managers[i].has_type)
+    let cfg = sim.config();
+    let list: Vec<Value> = (0..st.device_count() as u8)
+        .map(|d| {
+            let types: Vec<usize> = (0..crate::bo_state::TTM_NUM_MEM_TYPES as u8)
+                .filter(|&t| st.man(d, t).has_type)
+                .map(usize::from)
+                .collect();
+            json!({
+                "name": if d == 0 { st.device_name.clone() } else { format!("device {d}") },
+                "driver": format!("{:?}", cfg.device_driver(d).kind).to_lowercase(),
+                "mem_types": types,
+                "need_dma32": cfg.need_dma32,
+                "bo_count": st.bos.iter().filter(|b| b.alive && b.device == d).count(),
+                "ddestroy": st.ddestroy[d as usize],
+            })
+        })
         .collect();
-    json!([{
-        "name": st.device_name,
-        "driver": format!("{:?}", sim.config().driver.kind).to_lowercase(),
-        "mem_types": types,
-        "need_dma32": sim.config().need_dma32,
-        "bo_count": st.bos.iter().filter(|b| b.alive).count(),
-    }])
+    json!(list)
 }

@@ -328,6 +328,19 @@ impl Scenario {
         for (i, step) in self.steps.iter().enumerate() {
             let first_event = sim.trace().len();
             let start = sim.trace().end();
+            // Where a refusal points: the step's action, or its `device` when the machine has
+            // no such device.
+            let refused_at = |sim: &Sim| {
+                let mut at = in_step(i, "do");
+                if step
+                    .action
+                    .device()
+                    .is_some_and(|d| d as usize >= sim.state().device_count())
+                {
+                    at.push(PathSeg::key("device"));
+                }
+                at
+            };
             let (result, output) = match sim.run(&step.action) {
                 Ok(o) => ("ok", Some(o)),
                 Err(SimError::Kernel(e)) => (e.name(), None),
@@ -337,13 +350,13 @@ impl Scenario {
                 Err(SimError::Invalid(m)) if sim.is_modern() => {
                     notices.push(error_at(
                         text,
-                        &in_step(i, "do"),
+                        &refused_at(&sim),
                         format!("{m} (Linux 6.12: step skipped)"),
                     ));
                     sim.mark_skipped(step.action.describe());
                     ("skipped", None)
                 }
-                Err(SimError::Invalid(m)) => return Err(error_at(text, &in_step(i, "do"), m)),
+                Err(SimError::Invalid(m)) => return Err(error_at(text, &refused_at(&sim), m)),
             };
             for n in sim.take_notes() {
                 notices.push(error_at(text, &in_step(i, "do"), n));

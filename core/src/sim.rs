@@ -133,13 +133,18 @@ impl Sim {
             sim.mdevice_load();
             sim.end_action();
         } else {
-            // The driver loads: ttm_bo_device_init and its memory-type managers (spec 6.2).
-            sim.begin_action(format!(
-                "load the {:?} driver: ttm_bo_device_init",
-                sim.cfg.driver.kind
-            ));
-            sim.bo_device_init();
-            sim.end_action();
+            // The drivers load, one per device in order: ttm_bo_device_init and the device's
+            // memory-type managers (spec 6.2); each joins the global device list (spec 6.1).
+            for dev in 0..sim.cfg.device_count() as u8 {
+                let kind = sim.cfg.device_driver(dev).kind;
+                sim.begin_action(if dev == 0 {
+                    format!("load the {kind:?} driver: ttm_bo_device_init")
+                } else {
+                    format!("load the {kind:?} driver of device {dev}: ttm_bo_device_init")
+                });
+                sim.bo_device_init(dev);
+                sim.end_action();
+            }
         }
         for (i, w) in sim.cfg.sysfs.clone().into_iter().enumerate() {
             let a = crate::ops::Action::SysfsWrite {

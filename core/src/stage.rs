@@ -542,13 +542,19 @@ fn modern_bars(m: &crate::modern::MState) -> Vec<Bar> {
         .collect()
 }
 
-/// A 3.3 machine's memory types as bars (spec 6.2, 6.8).
+/// A 3.3 machine's memory types as bars (spec 6.2, 6.8), device after device (each
+/// `ttm_bo_device` has its own managers, spec 6.1). With more than one device every bar's name
+/// says its device (`device 1 VRAM`) and its place is the manager index
+/// ([`crate::bo_state::man_index`]); a single device's bars are named and placed by type alone.
 fn v3_bars(st: &State) -> Vec<Bar> {
+    let per = crate::bo_state::TTM_NUM_MEM_TYPES;
+    let several = st.device_count() > 1;
     st.managers
         .iter()
         .enumerate()
         .filter(|(_, m)| m.has_type)
-        .map(|(t, m)| {
+        .map(|(i, m)| {
+            let (dev, t) = ((i / per) as u8, (i % per) as u8);
             let ranges = m
                 .nodes
                 .iter()
@@ -561,15 +567,19 @@ fn v3_bars(st: &State) -> Vec<Bar> {
                 })
                 .collect();
             Bar {
-                place: Place::Memory(t as u8),
-                name: present::mem_type_name(t as u8),
+                place: Place::Memory(i as u8),
+                name: if several {
+                    format!("device {dev} {}", present::mem_type_name(t))
+                } else {
+                    present::mem_type_name(t)
+                },
                 size: m.size,
                 ranges,
                 lru: m.lru.iter().copied().collect(),
                 bos: st
                     .bos
                     .iter()
-                    .filter(|b| b.alive && b.mem.mem_type as usize == t)
+                    .filter(|b| b.alive && b.device == dev && b.mem.mem_type == t)
                     .map(|b| b.id)
                     .collect(),
             }

@@ -5,7 +5,9 @@
 //! [`State::revert`]ing deltas, and replaying a trace on the boot state reproduces the final state
 //! exactly (tested in `tests/replay.rs`).
 
-use crate::bo_state::{Bo, BoField, Fence, Manager, ManagerKind, Node, LIST_DDESTROY, LIST_SWAP};
+use crate::bo_state::{
+    list_parts, man_index, Bo, BoField, Fence, Manager, ManagerKind, Node, LIST_DDESTROY, LIST_SWAP,
+};
 use crate::config::{Arch, MachineConfig, LOWMEM_32};
 use crate::consts::{Attr, Caching, TtState, PFN_4G};
 use serde::{Deserialize, Serialize};
@@ -306,6 +308,8 @@ pub enum Delta {
     BoNew {
         /// Its id.
         id: u32,
+        /// Its device (`bo->bdev`, spec 6.1).
+        device: u8,
         /// `num_pages`.
         num_pages: u32,
         /// `ttm_bo_type_kernel`.
@@ -313,8 +317,9 @@ pub enum Delta {
         /// A ghost of a pipelined move.
         ghost: bool,
     },
-    /// A BO enters (`insert`) or leaves an LRU list at position `pos`. Lists 0..7 are the
-    /// memory-type LRUs, 8 the global swap LRU, 9 the delayed-destroy list.
+    /// A BO enters (`insert`) or leaves an LRU list at position `pos`. List ids are
+    /// [`crate::bo_state::list_id`]s: device `d`'s memory-type LRUs are `10d + 0..7` and its
+    /// delayed-destroy list `10d + 9`; 8 is the global swap LRU.
     Lru {
         /// List id.
         list: u8,
@@ -327,7 +332,7 @@ pub enum Delta {
     },
     /// A range (or GMR id) is allocated (`alloc`) or freed in a memory-type manager.
     Node {
-        /// Memory type.
+        /// The manager: [`crate::bo_state::man_index`] (device 0: the memory type).
         mem_type: u8,
         /// Start page (GMR: id).
         start: u64,
@@ -340,7 +345,7 @@ pub enum Delta {
     },
     /// A memory-type manager is initialised (`ttm_bo_init_mm` + the driver's `init_mem_type`).
     ManagerInit {
-        /// Memory type.
+        /// The manager: [`crate::bo_state::man_index`] (device 0: the memory type).
         mem_type: u8,
         /// Allocator kind.
         kind: ManagerKind,
@@ -359,7 +364,7 @@ pub enum Delta {
     },
     /// A page of on-card (FIXED) memory changes contents (VRAM holds data of its own).
     IoContent {
-        /// Memory type.
+        /// The manager: [`crate::bo_state::man_index`] (device 0: the memory type).
         mem_type: u8,
         /// Page offset in the memory type.
         page: u64,
@@ -686,15 +691,17 @@ pub struct State {
     pub device_name: String,
     /// Every buffer object ever created (released ones stay with `alive == false`).
     pub bos: Vec<Bo>,
-    /// The device's memory-type managers, indexed by memory type.
+    /// Every device's memory-type managers (`bdev->man[]`, spec 6.1), device after device:
+    /// device `d`'s manager of type `t` is at [`crate::bo_state::man_index`]`(d, t)` = `8d + t`.
     pub managers: Vec<Manager>,
     /// The global swap LRU (spec 6.8), head first.
     pub swap_lru: VecDeque<u32>,
-    /// The device's delayed-destroy list (spec 6.13), head first.
-    pub ddestroy: VecDeque<u32>,
+    /// Each device's delayed-destroy list (`bdev->ddestroy`, spec 6.13), head first, by device.
+    pub ddestroy: Vec<VecDeque<u32>>,
     /// Every fence ever emitted.
     pub fences: Vec<Fence>,
-    /// Contents of on-card memory pages by (memory type, page); absent means never written
+    /// Contents of on-card memory pages by (manager index, page) (each device's VRAM is its own:
+    /// [`crate::bo_state::man_index`]); absent means never written
     /// ([`CONTENT_STALE`]: whatever the card held).
     pub io_contents: std::collections::BTreeMap<(u8, u64), u32>,
     /// Linux 6.12 machines: the modern model's state (mspec); `None` on 3.3. Pages, tts and swap
@@ -778,11 +785,11 @@ impl State {
             swap_files: Vec::new(),
             device_name: cfg.device_name.clone(),
             bos: Vec::new(),
-            managers: (0..crate::bo_state::TTM_NUM_MEM_TYPES)
+            managers: (0..crate::bo_state::TTM_NUM_MEM_TYPES * cfg.device_count())
                 .map(|_| Manager::empty())
                 .collect(),
             swap_lru: VecDeque::new(),
-            ddestroy: VecDeque::new(),
+            ddestroy: vec![VecDeque::new(); cfg.device_count()],
             fences: Vec::new(),
             io_contents: Default::default(),
             modern: cfg
@@ -884,13 +891,14 @@ impl State {
             }
             Delta::BoNew {
                 id,
+                device,
                 num_pages,
                 kernel,
                 ghost,
             } => {
                 if fwd {
                     debug_assert_eq!(id as usize, self.bos.len());
-                    self.bos.push(Bo::new(id, num_pages, kernel, ghost));
+                    self.bos.push(Bo::new(id, device, num_pages, kernel, ghost));
                 } else {
                     self.bos.pop();
                 }
@@ -1184,21 +1192,32 @@ impl State {
         }
     }
 
-    /// An LRU-like list by id (0..7 memory types, 8 swap LRU, 9 delayed destroy).
+    /// An LRU-like list by [`crate::bo_state::list_id`]: a device's memory-type LRUs and
+    /// delayed-destroy list, or (8) the global swap LRU.
     pub fn list(&self, id: u8) -> &VecDeque<u32> {
-        match id {
-            LIST_SWAP => &self.swap_lru,
-            LIST_DDESTROY => &self.ddestroy,
-            t => &self.managers[t as usize].lru,
+        match list_parts(id) {
+            (_, LIST_SWAP) => &self.swap_lru,
+            (d, LIST_DDESTROY) => &self.ddestroy[d as usize],
+            (d, t) => &self.managers[man_index(d, t)].lru,
         }
     }
 
     fn list_mut(&mut self, id: u8) -> &mut VecDeque<u32> {
-        match id {
-            LIST_SWAP => &mut self.swap_lru,
-            LIST_DDESTROY => &mut self.ddestroy,
-            t => &mut self.managers[t as usize].lru,
+        match list_parts(id) {
+            (_, LIST_SWAP) => &mut self.swap_lru,
+            (d, LIST_DDESTROY) => &mut self.ddestroy[d as usize],
+            (d, t) => &mut self.managers[man_index(d, t)].lru,
         }
+    }
+
+    /// How many `ttm_bo_device`s the machine has (the global `device_list`, spec 6.1).
+    pub fn device_count(&self) -> usize {
+        self.ddestroy.len()
+    }
+
+    /// Device `dev`'s manager of `mem_type` (`bdev->man[mem_type]`, spec 6.1).
+    pub fn man(&self, dev: u8, mem_type: u8) -> &Manager {
+        &self.managers[man_index(dev, mem_type)]
     }
 
     /// Buffer object `bo` is busy: its `sync_obj` is a fence the GPU has not passed yet, so

@@ -78,7 +78,11 @@ pub struct BoSummary {
     pub alive: bool,
     /// A ghost of a pipelined move.
     pub ghost: bool,
-    /// Memory type number (0 SYSTEM, 1 TT, 2 VRAM, 3 PRIV0).
+    /// Its device (`bo->bdev`, spec 6.1): 0 = `machine.driver`, 1.. = `machine.devices`
+    /// (left out of the JSON for device 0).
+    #[serde(default, skip_serializing_if = "is_device_0")]
+    pub device: u8,
+    /// Memory type number (0 SYSTEM, 1 TT, 2 VRAM, 3 PRIV0) on its device.
     pub mem_type: u8,
     /// Placement flags.
     pub placement: u32,
@@ -211,13 +215,15 @@ fn bo_summary(st: &crate::state::State, b: &crate::bo_state::Bo) -> BoSummary {
         id: b.id,
         alive: b.alive,
         ghost: b.ghost,
+        device: b.device,
         mem_type: b.mem.mem_type,
         placement: b.mem.placement,
         start: b.mem.start,
         offset: b.offset,
         tt: b.tt,
         evicted: b.evicted,
-        lru_pos: st.managers[b.mem.mem_type as usize]
+        lru_pos: st
+            .man(b.device, b.mem.mem_type)
             .lru
             .iter()
             .position(|&x| x == b.id),
@@ -704,16 +710,21 @@ impl Summary {
     }
 }
 
+fn is_device_0(d: &u8) -> bool {
+    *d == 0
+}
+
 /// Classify what a buffer object holds (for "does the data survive?").
 fn bo_data(st: &crate::state::State, b: &crate::bo_state::Bo) -> String {
     use crate::state::CONTENT_STALE;
-    let fixed = st.managers[b.mem.mem_type as usize].flags & crate::bo::MEMTYPE_FIXED != 0;
+    let fixed = st.man(b.device, b.mem.mem_type).flags & crate::bo::MEMTYPE_FIXED != 0;
+    let man = crate::bo_state::man_index(b.device, b.mem.mem_type) as u8;
     let tt = b.tt.map(|t| &st.tts[t as usize]);
     let page = |i: u32| -> Option<u32> {
         if fixed {
             return Some(
                 *st.io_contents
-                    .get(&(b.mem.mem_type, b.mem.start + i as u64))
+                    .get(&(man, b.mem.start + i as u64))
                     .unwrap_or(&CONTENT_STALE),
             );
         }

@@ -645,6 +645,7 @@ impl Trace {
             }
             Delta::BoNew {
                 id,
+                device,
                 num_pages,
                 kernel,
                 ghost,
@@ -652,7 +653,9 @@ impl Trace {
                 self.begin(T_BONEW);
                 put(&mut self.bytes, id as u64);
                 put(&mut self.bytes, num_pages as u64);
-                self.bytes.push(kernel as u8 | (ghost as u8) << 1);
+                // The device (below MAX_DEVICES = 8) in bits 2..: device 0 encodes as before.
+                self.bytes
+                    .push(kernel as u8 | (ghost as u8) << 1 | device << 2);
             }
             Delta::Lru {
                 list,
@@ -1237,6 +1240,7 @@ impl Reader<'_> {
                 let f = self.byte()?;
                 Event::Delta(Delta::BoNew {
                     id,
+                    device: f >> 2,
                     num_pages,
                     kernel: f & 1 != 0,
                     ghost: f & 2 != 0,

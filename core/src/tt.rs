@@ -47,7 +47,7 @@ impl Sim {
                 let null_dma_walk = dma_failed
                     && !self.cfg.agp
                     && !self.cfg.has_dma_pool()
-                    && self.cfg.driver.kind != crate::config::DriverKind::Vmwgfx;
+                    && !matches!(backend, TtBackend::Driver(TtKind::VmwGmr));
                 if dma_failed {
                     self.tt_destroy(id);
                 } else if let TtBackend::Driver(kind) = backend {
@@ -79,14 +79,14 @@ impl Sim {
             (Era::E0 | Era::E1, _) => self.tt_populate_core(tt),
             (_, TtBackend::Pool) => self.pool_populate(tt),
             (_, TtBackend::Dma) => self.dma_populate(tt),
-            (era, TtBackend::Driver(_)) => {
-                let drv = self.drv_arg();
-                self.enter(Func::DrvTtPopulate, &[drv, tt as u64]);
+            (era, TtBackend::Driver(kind)) => {
+                let drv = self.drv_for_tt(kind);
+                self.enter(Func::DrvTtPopulate, &[drv.kind() as u64, tt as u64]);
                 // E2: every driver points the callback at ttm_pool_populate (the seed).
                 let r = if era == Era::E2 {
                     self.pool_populate(tt)
                 } else {
-                    self.drv().tt_populate(self, tt)
+                    drv.tt_populate(self, tt)
                 };
                 self.ret(r)
             }
@@ -99,13 +99,13 @@ impl Sim {
             (Era::E0 | Era::E1, _) => self.tt_free_alloced_pages(tt),
             (_, TtBackend::Pool) => self.pool_unpopulate(tt),
             (_, TtBackend::Dma) => self.dma_unpopulate(tt),
-            (era, TtBackend::Driver(_)) => {
-                let drv = self.drv_arg();
-                self.enter(Func::DrvTtUnpopulate, &[drv, tt as u64]);
+            (era, TtBackend::Driver(kind)) => {
+                let drv = self.drv_for_tt(kind);
+                self.enter(Func::DrvTtUnpopulate, &[drv.kind() as u64, tt as u64]);
                 if era == Era::E2 {
                     self.pool_unpopulate(tt);
                 } else {
-                    self.drv().tt_unpopulate(self, tt);
+                    drv.tt_unpopulate(self, tt);
                 }
                 self.exit(0);
             }
@@ -170,7 +170,7 @@ impl Sim {
             (TtBackend::Driver(kind), Some(m)) => {
                 let n = self.state.tts[tt as usize].num_pages as u64;
                 self.enter(Func::DrvBackendBind, &[kind.index(), tt as u64, m.start, n]);
-                let r = self.drv().backend_bind(self, tt, m);
+                let r = self.drv_for_tt(kind).backend_bind(self, tt, m);
                 self.ret(r)
             }
             _ => {
@@ -191,7 +191,7 @@ impl Sim {
         if self.state.tts[tt as usize].state == TtState::Bound {
             if let TtBackend::Driver(kind) = self.state.tts[tt as usize].backend {
                 self.enter(Func::DrvBackendUnbind, &[kind.index(), tt as u64]);
-                self.drv().backend_unbind(self, tt);
+                self.drv_for_tt(kind).backend_unbind(self, tt);
             } else {
                 self.enter(Func::BackendUnbind, &[tt as u64]);
             }
@@ -219,7 +219,7 @@ impl Sim {
         match self.state.tts[tt as usize].backend {
             TtBackend::Driver(kind) => {
                 self.enter(Func::DrvBackendDestroy, &[kind.index(), tt as u64]);
-                self.drv().backend_destroy(self, tt);
+                self.drv_for_tt(kind).backend_destroy(self, tt);
             }
             _ => self.enter(Func::BackendDestroy, &[tt as u64]),
         }

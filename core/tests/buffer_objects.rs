@@ -15,6 +15,7 @@ fn bo_create(s: &mut Sim, pages: u32, placement: &str) -> u32 {
             placement: placement.into(),
             kernel: false,
             via_ttm_bo_create: false,
+            device: 0,
         })
         .expect("BO created")
     {
@@ -86,7 +87,11 @@ fn w17_caching_selection_radeon_pcie() {
     assert_eq!(placement(&s, a), FLAG_VRAM | FLAG_WC);
     // A VRAM|WC BO evicted with the ring ready goes to GTT, keeping WC: its new tt is populated
     // from the wc pool (one refill of 512, 10 taken → 502).
-    s.run(&Action::EvictMm { mem_type: 2 }).unwrap();
+    s.run(&Action::EvictMm {
+        mem_type: 2,
+        device: 0,
+    })
+    .unwrap();
     assert_eq!(placement(&s, a), FLAG_TT | FLAG_WC);
     assert_eq!(tt_of(&s, a).caching, Caching::Wc);
     assert_eq!(
@@ -184,7 +189,11 @@ fn w19_moving_back_invalidates_caches_and_clears_evicted() {
 fn w12_swap_cycle_of_a_tt_wc_bo() {
     let mut s = sim();
     let bo = bo_create(&mut s, 20, "vram");
-    s.run(&Action::EvictMm { mem_type: 2 }).unwrap();
+    s.run(&Action::EvictMm {
+        mem_type: 2,
+        device: 0,
+    })
+    .unwrap();
     assert_eq!(placement(&s, bo), FLAG_TT | FLAG_WC);
     assert_eq!(tt_of(&s, bo).state, TtState::Bound);
     assert_eq!(s.state().pools[0].npages, 492, "W3-like population");
@@ -340,6 +349,7 @@ fn d5_ttm_bo_create_charges_twice() {
                 placement: "cpu".into(),
                 kernel: false,
                 via_ttm_bo_create: true,
+                device: 0,
             })
             .unwrap()
         {
@@ -393,6 +403,7 @@ fn d9_dma_mapping_failure_unwind() {
         placement: "gtt".into(),
         kernel: false,
         via_ttm_bo_create: false,
+        device: 0,
     });
     assert_eq!(r, Err(SimError::Kernel(Errno::Efault)));
     assert!(s
@@ -425,6 +436,7 @@ fn pinned_bos_are_never_evicted() {
         placement: "vram".into(),
         kernel: false,
         via_ttm_bo_create: false,
+        device: 0,
     });
     assert_eq!(
         r,
@@ -444,7 +456,7 @@ fn busy_bo_destruction_is_delayed_until_its_fence_signals() {
     };
     s.run(&Action::BoUnref { bo }).unwrap();
     assert_eq!(
-        s.state().ddestroy,
+        s.state().ddestroy[0],
         vec![bo],
         "busy: queued for delayed destroy"
     );
@@ -472,7 +484,7 @@ fn pipelined_move_leaves_a_ghost_until_the_fence_signals() {
     validate(&mut s, bo, "vram");
     let ghost = s.state().bos.iter().find(|b| b.ghost).expect("a ghost").id;
     assert!(s.state().bos[bo as usize].moving);
-    assert!(s.state().ddestroy.contains(&ghost));
+    assert!(s.state().ddestroy[0].contains(&ghost));
     assert_eq!(
         s.state().managers[1].nodes.values().next().unwrap().bo,
         ghost,
@@ -551,6 +563,7 @@ fn d12_tt_init_failure_frees_the_driver_object_twice() {
             placement: "cpu".into(),
             kernel: false,
             via_ttm_bo_create: false,
+            device: 0,
         });
         assert_eq!(
             r,
@@ -577,6 +590,7 @@ fn d12_tt_init_failure_frees_the_driver_object_twice() {
         placement: "cpu".into(),
         kernel: false,
         via_ttm_bo_create: false,
+        device: 0,
     });
     assert_eq!(r, Err(SimError::Kernel(Errno::Enomem)));
     assert!(s.findings().is_empty(), "{:?}", s.findings());
@@ -638,7 +652,11 @@ fn data_written_in_vram_survives_eviction_swap_and_return() {
     assert_eq!(data(&s, bo), "stale", "fresh VRAM holds whatever was there");
     s.run(&Action::BoWrite { bo, seed: 5 }).unwrap();
     assert_eq!(data(&s, bo), "seed 5");
-    s.run(&Action::EvictMm { mem_type: 2 }).unwrap();
+    s.run(&Action::EvictMm {
+        mem_type: 2,
+        device: 0,
+    })
+    .unwrap();
     assert_eq!(
         data(&s, bo),
         "seed 5",

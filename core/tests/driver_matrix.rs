@@ -121,6 +121,7 @@ fn every_driver_through_a_buffer_objects_life() {
                 placement: p.to_string(),
                 kernel: false,
                 via_ttm_bo_create: false,
+                device: 0,
             }) {
                 Ok(Output::Bo(b)) => b,
                 other => panic!("{ctx}: {other:?}"),
@@ -153,6 +154,7 @@ fn every_driver_through_a_buffer_objects_life() {
         // Evict VRAM: everything there leaves it.
         s.run(&Action::EvictMm {
             mem_type: PL_VRAM as u8,
+            device: 0,
         })
         .unwrap();
         assert!(

@@ -264,6 +264,7 @@ fn a_bounce_move_through_gtt_shows_both_legs() {
                 placement: "vram".into(),
                 kernel: false,
                 via_ttm_bo_create: false,
+                device: 0,
             },
             Action::BoValidate {
                 bo: 0,

@@ -159,6 +159,7 @@ fn every_function_has_its_own_entry_text() {
         placement: "vram".into(),
         kernel: false,
         via_ttm_bo_create: false,
+        device: 0,
     })
     .unwrap();
     let st = s.state().clone();

@@ -96,6 +96,7 @@ fn a_bo_is_busy_until_its_fence_signals() {
         placement: "gtt".into(),
         kernel: false,
         via_ttm_bo_create: false,
+        device: 0,
     })
     .unwrap();
     assert!(!sim.state().bo_busy(0), "no fence yet");

@@ -41,12 +41,12 @@ fn action() -> impl Strategy<Value = Action> {
         1 => Just(Action::PoolFini),
         1 => Just(Action::PoolInit),
         4 => (1u32..300, placement(), any::<bool>(), any::<bool>())
-            .prop_map(|(pages, placement, kernel, via_ttm_bo_create)| Action::BoCreate { pages, placement, kernel, via_ttm_bo_create }),
+            .prop_map(|(pages, placement, kernel, via_ttm_bo_create)| Action::BoCreate { pages, placement, kernel, via_ttm_bo_create, device: 0 }),
         4 => (0u32..6, placement(), any::<bool>()).prop_map(|(bo, placement, pin)| Action::BoValidate { bo, placement, pin }),
         2 => (0u32..6, 0u32..300).prop_map(|(bo, page)| Action::BoFault { bo, page }),
         1 => (0u32..6, 0u32..300, 1u32..300).prop_map(|(bo, start, num)| Action::BoKmap { bo, start, num }),
         1 => (0u32..6).prop_map(|bo| Action::BoKunmap { bo }),
-        1 => (1u8..4).prop_map(|mem_type| Action::EvictMm { mem_type }),
+        1 => (1u8..4).prop_map(|mem_type| Action::EvictMm { mem_type, device: 0 }),
         2 => Just(Action::BoSwapout),
         1 => (0u32..6).prop_map(|bo| Action::BoUnref { bo }),
         1 => (0u32..6, prop::option::of(0u64..3)).prop_map(|(bo, ticket)| Action::BoReserve { bo, ticket }),
@@ -170,11 +170,13 @@ fn fixup(s: &Sim, a: Action) -> Action {
             placement,
             kernel,
             via_ttm_bo_create,
+            ..
         } => Action::BoCreate {
             pages,
             placement: pick(placement),
             kernel,
             via_ttm_bo_create,
+            device: 0,
         },
         Action::BoValidate { bo, placement, pin } => Action::BoValidate {
             bo,

@@ -87,6 +87,7 @@ fn bo_create(pages: u32, placement: &str) -> Action {
         placement: placement.into(),
         kernel: false,
         via_ttm_bo_create: false,
+        device: 0,
     }
 }
 

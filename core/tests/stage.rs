@@ -94,6 +94,7 @@ fn memory_types_show_ranges_and_lru_order() {
             placement: "vram".into(),
             kernel: false,
             via_ttm_bo_create: false,
+            device: 0,
         })
         .unwrap();
     }

@@ -88,6 +88,7 @@ fn bo_create(s: &mut Sim, pages: u32, placement: &str) -> u32 {
             placement: placement.into(),
             kernel: false,
             via_ttm_bo_create: false,
+            device: 0,
         })
         .unwrap()
     {
@@ -114,7 +115,11 @@ fn w19_eviction_order_in_the_browser() {
 fn w12_swap_cycle_in_the_browser() {
     let mut s = sim();
     let bo = bo_create(&mut s, 20, "vram");
-    s.run(&Action::EvictMm { mem_type: 2 }).unwrap();
+    s.run(&Action::EvictMm {
+        mem_type: 2,
+        device: 0,
+    })
+    .unwrap();
     assert_eq!(s.state().pools[0].npages, 492);
     s.run(&Action::BoSwapout).unwrap();
     let tt = s.state().bos[bo as usize].tt.unwrap() as usize;

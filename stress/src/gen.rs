@@ -26,23 +26,8 @@ pub fn machine(r: &mut Rng) -> MachineConfig {
         // Above 4 GiB: a "dma32" accounting zone and pfns past 0x100000 (D10).
         ram_bytes = (4 << 30) + (r.range(1, 64) << 20);
     }
-    let kind = *r.pick(&[DriverKind::Radeon, DriverKind::Nouveau, DriverKind::Vmwgfx]);
-    let vram_mib = r.range(1, 16) as u32;
-    let driver = DriverConfig {
-        kind,
-        vram_mib,
-        visible_vram_mib: r.range(1, vram_mib as u64) as u32,
-        gtt_mib: r.range(1, 32) as u32,
-        accel: r.chance(1, 2),
-        nv50: r.chance(1, 2),
-        gmr_ids: r.range(1, 8) as u32,
-        max_gmr_pages: if r.chance(1, 2) {
-            0
-        } else {
-            r.range(1, 600) as u32
-        },
-        ..DriverConfig::default()
-    };
+    let gpu = driver(r);
+    let kind = gpu.kind;
     let mut faults = FaultPlan::default();
     let lists: [(&mut Vec<u64>, u64); 8] = [
         (&mut faults.page_alloc, 400),
@@ -85,15 +70,42 @@ pub fn machine(r: &mut Rng) -> MachineConfig {
         swiotlb: era == Era::E3 && r.chance(1, 3),
         agp: kind != DriverKind::Vmwgfx && r.chance(1, 4),
         root: r.chance(1, 3),
-        driver,
+        driver: gpu,
         sysfs,
         faults,
         ..MachineConfig::default()
     };
+    // Several devices (spec 6.1) on a machine without AGP or the DMA pool, which the model
+    // keeps to one device: one or two more GPUs of any driver.
+    if !cfg.agp && !cfg.swiotlb && r.chance(1, 6) {
+        let n = r.range(1, 2);
+        cfg.devices = (0..n).map(|_| driver(r)).collect();
+    }
     if r.chance(1, 25) {
         break_config(r, &mut cfg);
     }
     cfg
+}
+
+/// A random GPU and its driver (small VRAM and GTT so that eviction happens).
+fn driver(r: &mut Rng) -> DriverConfig {
+    let kind = *r.pick(&[DriverKind::Radeon, DriverKind::Nouveau, DriverKind::Vmwgfx]);
+    let vram_mib = r.range(1, 16) as u32;
+    DriverConfig {
+        kind,
+        vram_mib,
+        visible_vram_mib: r.range(1, vram_mib as u64) as u32,
+        gtt_mib: r.range(1, 32) as u32,
+        accel: r.chance(1, 2),
+        nv50: r.chance(1, 2),
+        gmr_ids: r.range(1, 8) as u32,
+        max_gmr_pages: if r.chance(1, 2) {
+            0
+        } else {
+            r.range(1, 600) as u32
+        },
+        ..DriverConfig::default()
+    }
 }
 
 /// A Linux 6.12 machine (mspec): small RAM, VRAM and GTT so that limits, eviction and swap-out
@@ -411,7 +423,12 @@ fn guided(r: &mut Rng, s: &Sim) -> Option<Action> {
     }
     let bo = *r.pick(&live_bos);
     let b = &st.bos[bo as usize];
-    let names: Vec<&str> = s.driver_placements().into_iter().map(|(n, _)| n).collect();
+    // The domains of the BO's own device's driver.
+    let names: Vec<&str> = s
+        .driver_placements_of(b.device)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
     if names.is_empty() {
         return None;
     }
@@ -454,6 +471,16 @@ fn random_action(r: &mut Rng, s: &Sim) -> Action {
         }
     };
     let bo_pages = |bo: u32| st.bos.get(bo as usize).map_or(1, |b| b.num_pages.max(1));
+    // One of the machine's devices, now and then one it does not have (a located error).
+    let device = |r: &mut Rng| -> u8 {
+        let n = st.device_count() as u64;
+        if n == 1 && !r.chance(1, 40) {
+            0
+        } else {
+            let extra = u64::from(r.chance(1, 40));
+            r.below(n + extra) as u8
+        }
+    };
     let weights = [
         6, 7, 4, 3, 3, 3, 3, 2, 2, 2, 2, 1, 1, 3, 2, 3, 3, 1, 1, 6, 6, 3, 1, 1, 1, 3, 2, 1, 1, 1,
         2, 2,
@@ -563,16 +590,26 @@ fn random_action(r: &mut Rng, s: &Sim) -> Action {
         },
         17 => Action::PoolFini,
         18 => Action::PoolInit,
-        19 => Action::BoCreate {
-            pages: if r.chance(1, 2) {
-                r.range(1, 64) as u32
+        19 => {
+            let device = device(r);
+            let placement = if (device as usize) < st.device_count() && device > 0 {
+                let names = s.driver_placements_of(device);
+                r.pick(&names).0.to_string()
             } else {
-                pages(r)
-            },
-            placement: placement(r),
-            kernel: r.chance(1, 4),
-            via_ttm_bo_create: r.chance(1, 4),
-        },
+                placement(r)
+            };
+            Action::BoCreate {
+                pages: if r.chance(1, 2) {
+                    r.range(1, 64) as u32
+                } else {
+                    pages(r)
+                },
+                placement,
+                kernel: r.chance(1, 4),
+                via_ttm_bo_create: r.chance(1, 4),
+                device,
+            }
+        }
         20 => Action::BoValidate {
             bo: id(r, bos),
             placement: placement(r),
@@ -602,6 +639,7 @@ fn random_action(r: &mut Rng, s: &Sim) -> Action {
         23 => Action::BoKunmap { bo: id(r, bos) },
         24 => Action::EvictMm {
             mem_type: r.below(5) as u8,
+            device: device(r),
         },
         25 => Action::BoSwapout,
         26 => Action::BoUnref { bo: id(r, bos) },
@@ -618,5 +656,35 @@ fn random_action(r: &mut Rng, s: &Sim) -> Action {
             bo: id(r, bos),
             seed: r.below(1024) as u32,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The generator makes machines with several devices, and random actions then create BOs
+    /// on devices other than 0 (so the per-device invariants are exercised).
+    #[test]
+    fn some_machines_have_several_devices_with_bos_on_them() {
+        let mut r = Rng::new(7);
+        let (mut machines, mut bos_elsewhere) = (0, 0);
+        for _ in 0..400 {
+            let cfg = machine(&mut r);
+            if cfg.devices.is_empty() {
+                continue;
+            }
+            let Ok(mut sim) = Sim::new(cfg) else {
+                continue;
+            };
+            machines += 1;
+            for _ in 0..60 {
+                let a = action(&mut r, &sim);
+                let _ = sim.run(&a);
+            }
+            bos_elsewhere += sim.state().bos.iter().filter(|b| b.device > 0).count();
+        }
+        assert!(machines >= 10, "{machines} machines with several devices");
+        assert!(bos_elsewhere > 0, "no BO on a device other than 0");
     }
 }

@@ -385,8 +385,10 @@ fn attributes(cfg: &MachineConfig, st: &State, out: &mut Vec<Violation>) {
     }
 }
 
-/// spec 11: a BO is on an LRU only while unreserved, only on its own memory type's LRU and at
-/// most once, on the swap LRU only with a tt; LRUs hold live BOs; a BO with a node owns it.
+/// spec 11: a BO is on an LRU only while unreserved, only on its own memory type's LRU of its
+/// own device and at most once, on the swap LRU only with a tt; LRUs hold live BOs; a BO with a
+/// node owns it. Every device has eight managers, stored device after device (spec 6.1).
+const TYPES_PER_DEVICE: usize = 8;
 fn bos(st: &State, out: &mut Vec<Violation>) {
     let mut count: HashMap<(usize, u32), usize> = HashMap::new();
     for (t, m) in st.managers.iter().enumerate() {
@@ -422,17 +424,25 @@ fn bos(st: &State, out: &mut Vec<Violation>) {
                 Kind::BoLists,
                 format!("BO {b} without a tt is on the swap LRU"),
             )),
-            Some(bo) if t != usize::MAX && t != bo.mem.mem_type as usize => out.push(v(
-                Kind::BoLists,
-                format!("BO {b} of memory type {} is on LRU {t}", bo.mem.mem_type),
-            )),
+            Some(bo)
+                if t != usize::MAX
+                    && t != bo.device as usize * TYPES_PER_DEVICE + bo.mem.mem_type as usize =>
+            {
+                out.push(v(
+                    Kind::BoLists,
+                    format!(
+                        "BO {b} of memory type {} on device {} is on LRU {t}",
+                        bo.mem.mem_type, bo.device
+                    ),
+                ))
+            }
             _ => {}
         }
     }
     for b in st.bos.iter().filter(|b| b.alive && b.mem.has_node) {
         let owner = st
             .managers
-            .get(b.mem.mem_type as usize)
+            .get(b.device as usize * TYPES_PER_DEVICE + b.mem.mem_type as usize)
             .and_then(|m| m.nodes.get(&b.mem.start))
             .map(|n| n.bo);
         if owner != Some(b.id) {

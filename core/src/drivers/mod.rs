@@ -184,6 +184,12 @@ impl TtKind {
 /// The symbol to show for a traced event: driver callbacks and backend operations resolve to the
 /// driver's own function, everything else to the TTM symbol.
 pub fn event_symbol(kind: DriverKind, f: Func, args: &[u64]) -> &'static str {
+    // A callback traced with its driver as the first argument names that driver: on a machine
+    // with several devices (spec 6.1) it may not be `kind`, device 0's.
+    let kind = match (f.arg_names().first(), args.first()) {
+        (Some(&"driver"), Some(&k)) => DriverKind::from_index(k).unwrap_or(kind),
+        _ => kind,
+    };
     match f {
         Func::DrvBackendBind | Func::DrvBackendUnbind | Func::DrvBackendDestroy => args
             .first()
@@ -198,12 +204,12 @@ pub fn event_symbol(kind: DriverKind, f: Func, args: &[u64]) -> &'static str {
 pub(crate) trait BoDriver: Sync {
     /// Which driver.
     fn kind(&self) -> DriverKind;
-    /// `init_mem_type`: None when the driver does not support the type (-EINVAL).
-    fn init_mem_type(&self, sim: &Sim, mem_type: u8) -> Option<ManagerSpec>;
-    /// The memory types the driver initialises at load, with their sizes in pages.
-    fn mem_types(&self, sim: &Sim) -> Vec<(u8, u64)>;
-    /// `ttm_tt_create`: which tt subclass (the core allocates it).
-    fn tt_kind(&self, sim: &Sim) -> TtKind;
+    /// `init_mem_type` of device `dev`: None when the driver does not support the type (-EINVAL).
+    fn init_mem_type(&self, sim: &Sim, dev: u8, mem_type: u8) -> Option<ManagerSpec>;
+    /// The memory types the driver of device `dev` initialises at load, with their sizes in pages.
+    fn mem_types(&self, sim: &Sim, dev: u8) -> Vec<(u8, u64)>;
+    /// `ttm_tt_create` on device `dev`: which tt subclass (the core allocates it).
+    fn tt_kind(&self, sim: &Sim, dev: u8) -> TtKind;
     /// `ttm_tt_populate` (E3 wrappers; E2 = ttm_pool_populate). Default: the wrapper radeon and
     /// nouveau share (AGP, swiotlb DMA pool, or pool + PCI DMA mapping).
     fn tt_populate(&self, sim: &mut Sim, tt: u32) -> KResult {
@@ -254,22 +260,45 @@ static NOUVEAU: nouveau::Nouveau = nouveau::Nouveau;
 static VMWGFX: vmwgfx::Vmwgfx = vmwgfx::Vmwgfx;
 
 impl Sim {
-    /// The running driver.
-    pub(crate) fn drv(&self) -> &'static dyn BoDriver {
-        match self.cfg.driver.kind {
+    /// The driver instance of device `dev` (`bdev->driver`, spec 6.1).
+    pub(crate) fn drv_of(&self, dev: u8) -> &'static dyn BoDriver {
+        match self.cfg.device_driver(dev).kind {
             DriverKind::Radeon => &RADEON,
             DriverKind::Nouveau => &NOUVEAU,
             DriverKind::Vmwgfx => &VMWGFX,
         }
     }
 
-    /// The driver's named placements (its GEM / ioctl domains).
-    pub fn driver_placements(&self) -> Vec<(&'static str, Placement)> {
-        self.drv().placements(self)
+    /// The driver of a BO's device.
+    pub(crate) fn drv_bo(&self, bo: u32) -> &'static dyn BoDriver {
+        self.drv_of(self.dev_of(bo))
     }
 
-    pub(crate) fn drv_arg(&self) -> u64 {
-        self.drv().kind() as u64
+    /// The driver of a BO's device as a trace argument (its [`DriverKind`] index).
+    pub(crate) fn drv_arg_bo(&self, bo: u32) -> u64 {
+        self.drv_bo(bo).kind() as u64
+    }
+
+    /// The driver whose `ttm_tt_create` made a driver tt of subclass `kind`: the subclass names
+    /// it (the AGP backend is device 0's: a machine with AGP has one device, see
+    /// `MachineConfig::devices`).
+    pub(crate) fn drv_for_tt(&self, kind: TtKind) -> &'static dyn BoDriver {
+        match kind {
+            TtKind::Agp => self.drv_of(0),
+            TtKind::RadeonGart => &RADEON,
+            TtKind::NouveauNv04 | TtKind::NouveauNv50 => &NOUVEAU,
+            TtKind::VmwGmr => &VMWGFX,
+        }
+    }
+
+    /// The named placements (GEM / ioctl domains) of device 0's driver.
+    pub fn driver_placements(&self) -> Vec<(&'static str, Placement)> {
+        self.driver_placements_of(0)
+    }
+
+    /// The named placements of device `dev`'s driver.
+    pub fn driver_placements_of(&self, dev: u8) -> Vec<(&'static str, Placement)> {
+        self.drv_of(dev).placements(self)
     }
 }
 
@@ -381,7 +410,10 @@ pub(crate) fn move_to_visible_vram(sim: &mut Sim, bo: u32, vram: Placement) -> K
     if b.mem.mem_type as u32 != PL_VRAM {
         return Ok(());
     }
-    let visible = sim.cfg.driver.visible_vram_size_pages();
+    let visible = sim
+        .cfg
+        .device_driver(sim.dev_of(bo))
+        .visible_vram_size_pages();
     if b.mem.start + b.num_pages as u64 <= visible {
         return Ok(());
     }
@@ -408,7 +440,7 @@ pub(crate) fn gpu_copy(sim: &mut Sim, bo: u32, evict: bool, new: MemReg) -> KRes
     sim.enter(
         Func::DrvCopy,
         &[
-            sim.drv_arg(),
+            sim.drv_arg_bo(bo),
             bo as u64,
             from,
             new.mem_type as u64,

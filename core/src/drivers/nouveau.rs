@@ -20,8 +20,8 @@ impl BoDriver for Nouveau {
         DriverKind::Nouveau
     }
 
-    fn mem_types(&self, sim: &Sim) -> Vec<(u8, u64)> {
-        let d = &sim.cfg.driver;
+    fn mem_types(&self, sim: &Sim, dev: u8) -> Vec<(u8, u64)> {
+        let d = sim.cfg.device_driver(dev);
         vec![
             (PL_VRAM as u8, d.vram_size_pages()),
             (PL_TT as u8, d.gtt_size_pages()),
@@ -30,8 +30,8 @@ impl BoDriver for Nouveau {
 
     /// nouveau_bo_init_mem_type (spec 7.3). NV50+ VRAM/TT use nouveau's own managers; the model
     /// uses the range manager for both (same best-fit placement).
-    fn init_mem_type(&self, sim: &Sim, t: u8) -> Option<ManagerSpec> {
-        let d = &sim.cfg.driver;
+    fn init_mem_type(&self, sim: &Sim, dev: u8, t: u8) -> Option<ManagerSpec> {
+        let d = sim.cfg.device_driver(dev);
         Some(match t as u32 {
             PL_SYSTEM => ManagerSpec::system(MASK_CACHING),
             PL_VRAM => ManagerSpec::pci_vram(d.vram_size_pages()),
@@ -45,10 +45,10 @@ impl BoDriver for Nouveau {
     /// nv04_sgdma_bind writes (bus address | 3) PTEs from (offset >> 12) + 2; nv50_sgdma_bind only
     /// records the dma_address array (the VM mapping happens in move_notify). Both are traced by
     /// the core; their entries are not model state.
-    fn tt_kind(&self, sim: &Sim) -> TtKind {
+    fn tt_kind(&self, sim: &Sim, dev: u8) -> TtKind {
         if sim.cfg.agp {
             TtKind::Agp
-        } else if sim.cfg.driver.nv50 {
+        } else if sim.cfg.device_driver(dev).nv50 {
             TtKind::NouveauNv50
         } else {
             TtKind::NouveauNv04
@@ -78,7 +78,7 @@ impl BoDriver for Nouveau {
             sim.set_mem_pub(bo, new);
             return Some(Ok(()));
         }
-        if !sim.cfg.driver.accel {
+        if !sim.cfg.device_driver(sim.dev_of(bo)).accel {
             return Some(sim.bo_move_memcpy(bo, evict, new));
         }
         let r = if new.mem_type as u32 == PL_SYSTEM {

@@ -31,8 +31,8 @@ impl BoDriver for Radeon {
         DriverKind::Radeon
     }
 
-    fn mem_types(&self, sim: &Sim) -> Vec<(u8, u64)> {
-        let d = &sim.cfg.driver;
+    fn mem_types(&self, sim: &Sim, dev: u8) -> Vec<(u8, u64)> {
+        let d = sim.cfg.device_driver(dev);
         vec![
             (PL_TT as u8, d.gtt_size_pages()),
             (PL_VRAM as u8, d.vram_size_pages()),
@@ -40,8 +40,8 @@ impl BoDriver for Radeon {
     }
 
     /// radeon_init_mem_type (spec 7.2 table); GTT sits after VRAM in the GPU address space.
-    fn init_mem_type(&self, sim: &Sim, t: u8) -> Option<ManagerSpec> {
-        let d = &sim.cfg.driver;
+    fn init_mem_type(&self, sim: &Sim, dev: u8, t: u8) -> Option<ManagerSpec> {
+        let d = sim.cfg.device_driver(dev);
         let (vram, gtt) = (d.vram_size_pages(), d.gtt_size_pages());
         Some(match t as u32 {
             PL_SYSTEM => ManagerSpec::system(MASK_CACHING),
@@ -51,7 +51,7 @@ impl BoDriver for Radeon {
         })
     }
 
-    fn tt_kind(&self, sim: &Sim) -> TtKind {
+    fn tt_kind(&self, sim: &Sim, _dev: u8) -> TtKind {
         if sim.cfg.agp {
             TtKind::Agp
         } else {
@@ -66,7 +66,7 @@ impl BoDriver for Radeon {
         if b.ghost {
             return Placement::both(vec![FLAG_SYSTEM | MASK_CACHING]);
         }
-        if b.mem.mem_type as u32 == PL_VRAM && sim.cfg.driver.accel {
+        if b.mem.mem_type as u32 == PL_VRAM && sim.cfg.device_driver(sim.dev_of(bo)).accel {
             domain_gtt()
         } else {
             domain_cpu()
@@ -87,7 +87,7 @@ impl BoDriver for Radeon {
             sim.set_mem_pub(bo, new);
             return Some(Ok(()));
         }
-        if !sim.cfg.driver.accel {
+        if !sim.cfg.device_driver(sim.dev_of(bo)).accel {
             return Some(sim.bo_move_memcpy(bo, evict, new));
         }
         let r = if old == PL_VRAM && new_t == PL_SYSTEM {

@@ -22,8 +22,8 @@ impl BoDriver for Vmwgfx {
         DriverKind::Vmwgfx
     }
 
-    fn mem_types(&self, sim: &Sim) -> Vec<(u8, u64)> {
-        let d = &sim.cfg.driver;
+    fn mem_types(&self, sim: &Sim, dev: u8) -> Vec<(u8, u64)> {
+        let d = sim.cfg.device_driver(dev);
         vec![
             (PL_VRAM as u8, d.vram_size_pages()),
             (VMW_PL_GMR as u8, d.gmr_ids as u64),
@@ -31,8 +31,8 @@ impl BoDriver for Vmwgfx {
     }
 
     /// vmw_init_mem_type: SYSTEM, VRAM (range manager, FIXED) and GMR (id manager, CMA), all CACHED.
-    fn init_mem_type(&self, sim: &Sim, t: u8) -> Option<ManagerSpec> {
-        let d = &sim.cfg.driver;
+    fn init_mem_type(&self, sim: &Sim, dev: u8, t: u8) -> Option<ManagerSpec> {
+        let d = sim.cfg.device_driver(dev);
         let cached = |kind, flags, size, max_pages| ManagerSpec {
             kind,
             flags,
@@ -60,7 +60,7 @@ impl BoDriver for Vmwgfx {
         })
     }
 
-    fn tt_kind(&self, _sim: &Sim) -> TtKind {
+    fn tt_kind(&self, _sim: &Sim, _dev: u8) -> TtKind {
         TtKind::VmwGmr
     }
 
