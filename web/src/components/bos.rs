@@ -44,7 +44,7 @@ pub fn Bos(props: &BosProps) -> Html {
         <section class="panel" aria-labelledby="bos-h" data-testid="bos">
             <h2 id="bos-h">{ "Buffer objects and memory types" }</h2>
             { for managers.iter().filter(|(_, m)| m.kind != ManagerKind::System).map(|(t, m)| {
-                let name = present::mem_type_name(*t);
+                let name = present::manager_name(*t);
                 let used = m.used_pages();
                 html! {
                     <div class="memtype" data-testid={format!("memtype-{t}")}>
@@ -104,7 +104,7 @@ pub fn Bos(props: &BosProps) -> Html {
                             html! {
                                 <tr data-testid={format!("bo-{}", b.id)}>
                                     <th scope="row">{ b.id }</th>
-                                    <td class="txt">{ present::mem_type_name(b.mem.mem_type) }</td>
+                                    <td class="txt">{ present::manager_name(ttm_core::bo_state::man_index(b.device, b.mem.mem_type) as u8) }</td>
                                     <td class="txt mono">{ present::placement_caching(b.mem.placement) }</td>
                                     <td class="num">{ range_text(st, b) }</td>
                                     <td class="num">{ b.tt.map_or("-".to_string(), |t| t.to_string()) }</td>
@@ -137,10 +137,7 @@ fn notes(st: &State, b: &Bo) -> Vec<&'static str> {
 /// Where a buffer object sits in its memory type, as the bars above draw it: the id of a GMR-id
 /// manager's node, a range manager's page range, or only its size when it has no node (SYSTEM).
 fn range_text(st: &State, b: &Bo) -> String {
-    let gmr = st
-        .managers
-        .get(b.mem.mem_type as usize)
-        .is_some_and(|m| m.kind == ManagerKind::GmrId);
+    let gmr = st.man(b.device, b.mem.mem_type).kind == ManagerKind::GmrId;
     match (b.mem.has_node, gmr) {
         (true, true) => format!("GMR id {} ({} pages)", b.mem.start, b.num_pages),
         (true, false) => format!("[{}, {})", b.mem.start, b.mem.start + b.num_pages as u64),
