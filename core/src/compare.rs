@@ -64,7 +64,7 @@ pub fn compare(a: &Run, b: &Run) -> Comparison {
             }
             Row {
                 step: x.index,
-                label: x.label.clone(),
+                label: x.label.to_string(),
                 result_a: x.result.to_string(),
                 result_b: y.result.to_string(),
                 events_a: (x.first_event, x.end_event),
