@@ -1,6 +1,6 @@
 // Native against wasm (issue 16), the node half of scripts/bench-wasm.sh: times
 // `populate(pages)` of each wasm module given and prints it beside the native JSON line.
-//   node e2e/bench-wasm.mjs PAGES RUNS NATIVE_JSON WASM_BENCH WASM_RELEASE
+//   node e2e/bench-wasm.mjs PAGES RUNS NATIVE_JSON WASM_BENCH WASM_WEB
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
@@ -9,7 +9,7 @@ const native = JSON.parse(nativeJson);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const rows = [['native (bench profile)', native.ms, native.events]];
-for (const [label, file] of [['wasm (bench profile)', modules[0]], ['wasm (release profile, as shipped)', modules[1]]]) {
+for (const [label, file] of [['wasm (bench profile)', modules[0]], ['wasm (web profile, as shipped)', modules[1]]]) {
   const { instance } = await WebAssembly.instantiate(readFileSync(file), {});
   const ms = [];
   let events = 0n;

@@ -6,7 +6,7 @@
 #   bash scripts/bench-wasm.sh [PAGES] [RUNS]
 #
 # Both are built with the `bench` profile (opt-level 3, LTO off); the wasm is also built with
-# the app's `release` profile (opt-level "s", LTO), which is what the web app ships.
+# the app's `web` profile (the model at opt-level "s", LTO), which is what the web app ships.
 # A benchmark, not a test: the figures go to docs/BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +15,7 @@ RUNS=${2:-5}
 cargo build -q --profile bench -p ttm-core --example populate_native
 cargo build -q --profile bench -p ttm-core --example populate_wasm --target wasm32-unknown-unknown
 cp target/wasm32-unknown-unknown/release/examples/populate_wasm.wasm /tmp/ttm-populate-bench.wasm
-cargo build -q --release -p ttm-core --example populate_wasm --target wasm32-unknown-unknown
+cargo build -q --profile web -p ttm-core --example populate_wasm --target wasm32-unknown-unknown
 native=$(target/release/examples/populate_native "$PAGES" "$RUNS")
 node e2e/bench-wasm.mjs "$PAGES" "$RUNS" "$native" \
-  /tmp/ttm-populate-bench.wasm target/wasm32-unknown-unknown/release/examples/populate_wasm.wasm
+  /tmp/ttm-populate-bench.wasm target/wasm32-unknown-unknown/web/examples/populate_wasm.wasm

@@ -238,11 +238,16 @@ impl Scenario {
     /// character column in `text` (see [`ScenarioError`]). Whether each action makes sense is
     /// known only by running it: [`Scenario::load`] does both.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        // Most files parse: read them at full speed, and again with the path tracked only to
-        // place an error (a million-step file parses in about half the time, issue 16).
-        let sc: Scenario = match serde_json::from_str(text) {
-            Ok(sc) => sc,
-            Err(_) => {
+        // Natively, most files parse: read them at full speed, and again with the path tracked
+        // only to place an error (a million-step file parses in about half the time, issue 16).
+        // The web app reads small files and keeps one deserializer (wasm size, issue 16).
+        #[cfg(not(target_arch = "wasm32"))]
+        let fast: Option<Scenario> = serde_json::from_str(text).ok();
+        #[cfg(target_arch = "wasm32")]
+        let fast: Option<Scenario> = None;
+        let sc = match fast {
+            Some(sc) => sc,
+            None => {
                 let de = &mut serde_json::Deserializer::from_str(text);
                 serde_path_to_error::deserialize(de).map_err(|e| parse_error(text, e))?
             }

@@ -495,7 +495,7 @@ impl<T: Clone> Chunked<T> {
     pub fn filled(n: usize, v: T) -> Chunked<T> {
         let full = Rc::new(vec![v.clone(); CHUNK]);
         let mut chunks = vec![full; n / CHUNK];
-        if n % CHUNK > 0 {
+        if !n.is_multiple_of(CHUNK) {
             chunks.push(Rc::new(vec![v; n % CHUNK]));
         }
         Chunked { chunks, len: n }
