@@ -3,6 +3,7 @@
 
     cargo build --release -p ttm-web --target wasm32-unknown-unknown
     python3 scripts/wasm-sizes.py target/wasm32-unknown-unknown/release/ttm-web.wasm [TOP]
+    (the shipped build: --profile web, target/wasm32-unknown-unknown/web/ttm-web.wasm)
 
 Reads the code section (bytes per function body) and the "name" custom section (function
 names), demangles the crate of each function (legacy `_ZN` symbols: the first path segment, or
@@ -88,9 +89,6 @@ def function_names(payload):
                 k += n
         i = j + size
     return names
-
-
-SEG = re.compile(rb"(\d+)")
 
 
 def crate_of(name):

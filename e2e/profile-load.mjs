@@ -1,9 +1,19 @@
+// Where a page load's time goes (issue 16), a measurement script, not a test: a CDP CPU profile
+// of one fresh page from navigation to its first usable render, by function (self and
+// inclusive ms). The shipped wasm has no names; for a readable profile serve a copy of dist/
+// whose wasm keeps them:
+//   H=$(basename dist/*_bg.wasm _bg.wasm); cp -r dist /tmp/distp
+//   wasm-bindgen --target web --no-typescript --keep-debug --out-dir /tmp/wbg --out-name ttm-web \
+//     target/wasm32-unknown-unknown/web/ttm-web.wasm
+//   cp /tmp/wbg/ttm-web_bg.wasm /tmp/distp/${H}_bg.wasm
+//   sed -i 's/ integrity="[^"]*"//g' /tmp/distp/index.html     # the copy's hashes differ
+//   node e2e/serve.mjs /tmp/distp &
+//   BASE_URL=http://127.0.0.1:PORT/ node e2e/profile-load.mjs pool-refill
 import { chromium } from 'playwright-core';
-import { writeFileSync } from 'node:fs';
 const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu'], headless: true });
 const c = await b.newContext({ viewport: { width: 1280, height: 720 } });
 const p = await c.newPage();
-p.on('pageerror', e => console.log('ERR', e.message)); p.on('console', m => console.log('console', m.text().slice(0, 200)));
+p.on('pageerror', (e) => console.log('page error:', e.message));
 const cdp = await c.newCDPSession(p);
 await cdp.send('Profiler.enable');
 await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
