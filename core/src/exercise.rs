@@ -326,7 +326,13 @@ fn collect(run: &Run, pick: impl Fn(usize) -> Option<Ask>) -> (Vec<Question>, Ve
     // The summaries are walked step by step; the one before a step is copied only for the
     // steps that ask.
     let mut walk = run.summaries();
+    // The boot state is before every traced event: the device set-up before the first step
+    // (the driver loading, `Sim::new`) is replayed first.
     let mut state_before = run.sim.boot_state().clone();
+    let setup = run.steps.first().map_or(0, |r| r.first_event);
+    for d in run.sim.trace().events().deltas(setup) {
+        state_before.apply(&d);
+    }
     for rec in &run.steps {
         let kind = pick(rec.index);
         let before = kind.map(|_| walk.current().clone());
