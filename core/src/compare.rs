@@ -64,7 +64,7 @@ pub fn compare(a: &Run, b: &Run) -> Comparison {
             }
             Row {
                 step: x.index,
-                label: x.label.clone(),
+                label: x.label.to_string(),
                 result_a: x.result.to_string(),
                 result_b: y.result.to_string(),
                 events_a: (x.first_event, x.end_event),
@@ -509,7 +509,7 @@ pub fn then_and_now_of(a: &Run, b: &Run) -> ThenAndNow {
             .collect();
         rows.push(ThenNowRow {
             step: i,
-            label: x.label.clone(),
+            label: x.label.to_string(),
             events_then: (x.first_event, x.end_event),
             events_now: (y.first_event, y.end_event),
             divergences: divergences(&then, &now),

@@ -359,8 +359,9 @@ fn collect(run: &Run, pick: impl Fn(usize) -> Option<Ask>) -> (Vec<Question>, Ve
     // The summaries are walked step by step; the one before a step is copied only for the
     // steps that ask.
     let mut walk = run.summaries();
+    // The boot state is before every traced event: the device set-up before the first step
+    // (the driver loading, `Sim::new`) and anything between steps is replayed too.
     let mut state_before = run.sim.boot_state().clone();
-    // The events between steps (the driver load before step 0) change the state too.
     let mut applied = 0;
     let mut advance = |st: &mut crate::state::State, to: u64| {
         for e in run

@@ -31,39 +31,89 @@ pub const CHECKPOINT_BYTES_PER_EVENT: u64 = 32;
 /// ... and never more than this in all (the 4,194,304-page tt must stay steppable in 1 GiB).
 pub const MAX_CHECKPOINT_BYTES: u64 = 256 << 20;
 
-/// The bytes a state holds, roughly: its per-page and per-object arrays (what a checkpoint
-/// copies). Fixed-size parts are small next to those and are left out.
+/// The bytes a state holds, roughly: its per-page and per-object arrays. Fixed-size parts are
+/// small next to those and are left out.
 pub fn state_bytes(st: &State) -> u64 {
+    state_bytes_apart(st, None)
+}
+
+/// The bytes a copy of `st` kept beside `prev` (an earlier copy along the same trace) holds of
+/// its own: the arrays it does not share with `prev` ([`crate::state::Chunked`] page arrays
+/// share every chunk neither copy has written since), and the other per-page and per-object
+/// arrays whole. With `prev` None, all of it ([`state_bytes`]).
+pub fn state_bytes_apart(st: &State, prev: Option<&State>) -> u64 {
     use std::mem::size_of;
     let phys: usize = st
         .phys
         .zones
         .iter()
-        .map(|z| z.pages.len() * size_of::<crate::state::PageRec>() + z.free.len() * 8)
+        .enumerate()
+        .map(|(i, z)| {
+            let before = prev.and_then(|p| p.phys.zones.get(i)).map(|z| &z.pages);
+            z.pages.bytes_apart(before) + z.pages.copy_bytes() + z.free.len() * 8
+        })
         .sum();
-    let pools: usize = st.pools.iter().map(|p| p.list.len() * 8).sum::<usize>()
-        + st.dma_pools.iter().map(|p| p.free.len() * 8).sum::<usize>();
     let tts: usize = st
         .tts
         .iter()
-        .map(|t| size_of::<crate::state::Tt>() + t.pages.len() * size_of::<Option<u64>>())
+        .enumerate()
+        .map(|(i, t)| {
+            let before = prev.and_then(|p| p.tts.get(i)).map(|t| &t.pages);
+            size_of::<crate::state::Tt>() + t.pages.bytes_apart(before) + t.pages.copy_bytes()
+        })
         .sum();
-    let swap: usize = st.swap_files.iter().map(|f| f.contents.len() * 4).sum();
-    let bos = st.bos.len() * size_of::<crate::bo_state::Bo>();
-    let other = st.phys.leaked.len() * 8 + st.io_contents.len() * 48;
-    (phys + pools + tts + swap + bos + other) as u64
+    (phys + tts + unchunked_bytes(st)) as u64
 }
 
-/// The checkpoint spacing for a trace of `len` events whose states hold about `bytes` bytes:
-/// the smallest power-of-two multiple of [`STATE_CHECKPOINT_EVERY`] whose checkpoints fit the
-/// budget (at least the boot state is always kept).
-fn spacing(len: u64, bytes: u64) -> u64 {
-    let budget = (len.saturating_mul(CHECKPOINT_BYTES_PER_EVENT)).min(MAX_CHECKPOINT_BYTES);
-    let mut every = STATE_CHECKPOINT_EVERY;
-    while (len / every).saturating_mul(bytes.max(1)) > budget && every < len {
-        every *= 2;
-    }
-    every
+/// What copying `st` costs in bytes: its arrays, but only a pointer per chunk of its page
+/// arrays.
+fn copy_bytes(st: &State) -> u64 {
+    let phys: usize = st
+        .phys
+        .zones
+        .iter()
+        .map(|z| z.pages.copy_bytes() + z.free.len() * 8)
+        .sum();
+    let tts: usize = st
+        .tts
+        .iter()
+        .map(|t| std::mem::size_of::<crate::state::Tt>() + t.pages.copy_bytes())
+        .sum();
+    (phys + tts + unchunked_bytes(st)) as u64
+}
+
+/// The per-page and per-object arrays of a state other than its chunked page arrays and free
+/// lists: pool lists, swap file contents, BOs, leaked pages, on-card contents.
+fn unchunked_bytes(st: &State) -> usize {
+    let pools: usize = st.pools.iter().map(|p| p.list.len() * 8).sum::<usize>()
+        + st.dma_pools.iter().map(|p| p.free.len() * 8).sum::<usize>();
+    let swap: usize = st.swap_files.iter().map(|f| f.contents.len() * 4).sum();
+    let bos = st.bos.len() * std::mem::size_of::<crate::bo_state::Bo>();
+    pools + swap + bos + st.phys.leaked.len() * 8 + st.io_contents.len() * 48
+}
+
+/// The checkpoint budget of a trace of `len` events: [`CHECKPOINT_BYTES_PER_EVENT`] per event,
+/// at most [`MAX_CHECKPOINT_BYTES`].
+fn budget(len: u64) -> u64 {
+    len.saturating_mul(CHECKPOINT_BYTES_PER_EVENT)
+        .min(MAX_CHECKPOINT_BYTES)
+}
+
+/// Keep elements 0, 2, 4, …: the checkpoints at multiples of twice the spacing.
+fn every_other<T>(v: &mut Vec<T>) {
+    let mut k = 0;
+    v.retain(|_| {
+        k += 1;
+        k % 2 == 1
+    });
+}
+
+/// What the checkpoints after the boot state's hold of their own, each beside the one before.
+fn checkpoints_bytes(checkpoints: &[State]) -> u64 {
+    checkpoints
+        .windows(2)
+        .map(|w| state_bytes_apart(&w[1], Some(&w[0])))
+        .sum()
 }
 
 /// The count of calls begun is kept every this many positions ([`Recording::calls_begun`] reads
@@ -90,7 +140,10 @@ pub struct Recording {
     sim: Rc<Sim>,
     checkpoints: Vec<State>,
     checkpoint_every: u64,
-    /// About what copying a checkpoint costs, counted in events applied ([`state_bytes`] / 32).
+    /// What the checkpoints after the boot state's hold of their own ([`state_bytes_apart`]).
+    held: u64,
+    /// About what copying a checkpoint costs, counted in events applied (its bytes / 32, a
+    /// pointer per chunk of its page arrays).
     clone_cost: u64,
     stacks: Vec<Vec<Frame>>,
     marks: Vec<u64>,
@@ -108,9 +161,13 @@ impl Recording {
         let boot = sim.boot_state();
         let kind = sim.config().driver.kind;
         let mut state = boot.clone();
-        // The larger of the boot and final states stands for every state in between.
-        let bytes = state_bytes(boot).max(state_bytes(sim.state()));
-        let every = spacing(trace.len(), bytes);
+        // The larger of the boot and final states stands for every copy in between.
+        let copy = copy_bytes(boot).max(copy_bytes(sim.state()));
+        let budget = budget(trace.len());
+        // Every STATE_CHECKPOINT_EVERY events while the checkpoints fit the budget; when they
+        // no longer do, every other one is dropped and the spacing doubles.
+        let mut every = STATE_CHECKPOINT_EVERY;
+        let mut held = 0u64;
         let mut checkpoints = vec![state.clone()];
         let mut stacks = vec![Vec::new()];
         let mut stack: Vec<Frame> = Vec::new();
@@ -125,8 +182,17 @@ impl Recording {
                 call_counts.push(calls);
             }
             if i > 0 && i.is_multiple_of(every) {
+                held += checkpoints
+                    .last()
+                    .map_or(0, |prev| state_bytes_apart(&state, Some(prev)));
                 checkpoints.push(state.clone());
                 stacks.push(stack.clone());
+                while held > budget && every < trace.len() {
+                    every *= 2;
+                    every_other(&mut checkpoints);
+                    every_other(&mut stacks);
+                    held = checkpoints_bytes(&checkpoints);
+                }
             }
             sampler.before(i, &e, &state);
             match e {
@@ -151,6 +217,7 @@ impl Recording {
             checkpoints.push(state.clone());
             stacks.push(stack);
         }
+        let held = checkpoints_bytes(&checkpoints);
         let series = sampler.finish(&state);
         // Sorted by displayed symbol; a function shown under several symbols keeps the first.
         let mut funcs: Vec<(Func, &'static str)> = Vec::new();
@@ -171,7 +238,8 @@ impl Recording {
             call_counts,
             calls,
             checkpoint_every: every,
-            clone_cost: bytes / 32,
+            held,
+            clone_cost: copy / 32,
         }
     }
 
@@ -179,6 +247,14 @@ impl Recording {
     /// or a power-of-two multiple of it when the states are too large to keep that many.
     pub fn checkpoint_every(&self) -> u64 {
         self.checkpoint_every
+    }
+
+    /// The bytes the checkpoints after the boot state's hold of their own: each beside the one
+    /// before it, sharing the page-array chunks neither changed ([`state_bytes_apart`]); at most
+    /// [`CHECKPOINT_BYTES_PER_EVENT`] per event and [`MAX_CHECKPOINT_BYTES`] unless a single
+    /// checkpoint takes more.
+    pub fn checkpoint_bytes(&self) -> u64 {
+        self.held
     }
 
     /// How many state checkpoints this recording keeps (the boot state included).
@@ -331,18 +407,41 @@ impl Recording {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::{Delta, Loc, TtBackend};
 
     #[test]
-    fn spacing_doubles_until_the_checkpoints_fit() {
-        // Small states: every 65,536 events.
-        assert_eq!(spacing(1 << 20, 1 << 10), STATE_CHECKPOINT_EVERY);
-        // 16 checkpoints of 4 MiB = 64 MiB > 32 MiB (32 B × 2^20 events): twice the spacing
-        // gives 8 × 4 MiB = 32 MiB, which fits.
-        assert_eq!(spacing(1 << 20, 4 << 20), 2 * STATE_CHECKPOINT_EVERY);
-        // The total is capped: 2^27 events × 32 B = 4 GiB, but at most 256 MiB; 128 MiB
-        // states fit twice: 2^27 / 2 events apart.
-        assert_eq!(spacing(1 << 27, 128 << 20), 1 << 26);
-        // A state larger than the whole budget: one checkpoint besides the boot state's at most.
-        assert_eq!(spacing(1 << 20, 1 << 40), 1 << 20);
+    fn a_copy_holds_only_the_chunks_written_since() {
+        let mut st = State::boot(&crate::MachineConfig::default());
+        // A 4,096-slot tt: four chunks of 1,024 slots, 16 bytes each.
+        st.apply(&Delta::TtNew {
+            id: 0,
+            num_pages: 4096,
+            page_flags: 0,
+            backend: TtBackend::Pool,
+        });
+        let copy = st.clone();
+        // Beside the state it was copied from, a copy holds only what copying costs.
+        assert_eq!(state_bytes_apart(&copy, Some(&st)), copy_bytes(&st));
+        assert_eq!(state_bytes(&st), copy_bytes(&st) + 4 * 1024 * 16);
+        // One page handed out into slot 5: the slot's chunk is copied (1,024 × 16 bytes) and
+        // the zone's records get a chunk of one 8-byte record.
+        st.apply(&Delta::PageMove {
+            pfn: 0,
+            from: Loc::Fresh,
+            to: Loc::Tt { tt: 0, slot: 5 },
+        });
+        assert_eq!(
+            state_bytes_apart(&st, Some(&copy)),
+            copy_bytes(&st) + 1024 * 16 + 8
+        );
+        assert_eq!(copy.tts[0].pages[5], None);
+        assert_eq!(st.tts[0].pages[5], Some(0));
+    }
+
+    #[test]
+    fn every_other_keeps_the_even_positions() {
+        let mut v = vec![0, 1, 2, 3, 4];
+        every_other(&mut v);
+        assert_eq!(v, [0, 2, 4]);
     }
 }

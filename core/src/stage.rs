@@ -363,7 +363,7 @@ pub fn stage(st: &State) -> Stage {
                 present: t.pages_present(),
                 cells: Rc::new(cells),
                 pfns: Rc::new(if t.pages.len() <= PFNS_MAX {
-                    t.pages.clone()
+                    t.pages.to_vec()
                 } else {
                     Vec::new()
                 }),

@@ -12,6 +12,8 @@ use crate::config::{Arch, MachineConfig, LOWMEM_32};
 use crate::consts::{Attr, Caching, TtState, PFN_4G};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
+use std::fmt;
+use std::rc::Rc;
 
 /// Content tag of a page that holds zeros.
 pub const CONTENT_ZERO: u32 = 0;
@@ -405,7 +407,7 @@ pub struct PhysZone {
     /// Freed pages, reused last-in first-out.
     pub free: Vec<u64>,
     /// Attribute and contents of every page ever handed out, indexed by `pfn - start`.
-    pub pages: Vec<PageRec>,
+    pub pages: Chunked<PageRec>,
 }
 
 impl PhysZone {
@@ -423,6 +425,267 @@ pub struct PageRec {
     /// Contents tag ([`CONTENT_ZERO`], [`CONTENT_STALE`] or data written by a user).
     pub content: u32,
 }
+
+/// Elements per chunk of a [`Chunked`] array.
+pub const CHUNK: usize = 1024;
+
+/// A page array (a tt's `pages[]`, a zone's page records) stored in chunks of [`CHUNK`]
+/// elements that copies share until one of them writes to a chunk (`Rc::make_mut`): copying
+/// the array costs a pointer per chunk, not an element per page, so the stepper's state
+/// checkpoints share every chunk a stretch of the trace did not touch (issue 16). It reads like
+/// a `Vec`: indexing, `get`, `iter`, `len`, `push` and `pop`.
+pub struct Chunked<T> {
+    chunks: Vec<Rc<Vec<T>>>,
+    len: usize,
+}
+
+impl<T> Chunked<T> {
+    /// An empty array.
+    pub fn new() -> Chunked<T> {
+        Chunked {
+            chunks: Vec::new(),
+            len: 0,
+        }
+    }
+
+    /// Number of elements.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when it holds no element.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Element `i`, if there is one.
+    pub fn get(&self, i: usize) -> Option<&T> {
+        (i < self.len).then(|| &self.chunks[i / CHUNK][i % CHUNK])
+    }
+
+    /// The elements in order.
+    pub fn iter(&self) -> ChunkedIter<'_, T> {
+        ChunkedIter {
+            chunks: self.chunks.iter(),
+            front: [].iter(),
+            back: [].iter(),
+            left: self.len,
+        }
+    }
+
+    /// Bytes of the chunks this array holds that `other` does not share (all of them when
+    /// `other` is None): what keeping this copy beside `other` costs.
+    pub fn bytes_apart(&self, other: Option<&Chunked<T>>) -> usize {
+        let shared = |i: usize, c: &Rc<Vec<T>>| {
+            other
+                .and_then(|o| o.chunks.get(i))
+                .is_some_and(|d| Rc::ptr_eq(c, d))
+        };
+        self.chunks
+            .iter()
+            .enumerate()
+            .filter(|&(i, c)| !shared(i, c))
+            .map(|(_, c)| c.len() * std::mem::size_of::<T>())
+            .sum()
+    }
+
+    /// Bytes a copy of the array takes: a pointer per chunk.
+    pub fn copy_bytes(&self) -> usize {
+        self.chunks.len() * std::mem::size_of::<Rc<Vec<T>>>()
+    }
+}
+
+impl<T: Clone> Chunked<T> {
+    /// `n` copies of `v` (the full chunks share one chunk until written).
+    pub fn filled(n: usize, v: T) -> Chunked<T> {
+        let full = Rc::new(vec![v.clone(); CHUNK]);
+        let mut chunks = vec![full; n / CHUNK];
+        if !n.is_multiple_of(CHUNK) {
+            chunks.push(Rc::new(vec![v; n % CHUNK]));
+        }
+        Chunked { chunks, len: n }
+    }
+
+    /// Element `i` to change, if there is one (its chunk is copied first when shared).
+    pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        if i < self.len {
+            Some(&mut Rc::make_mut(&mut self.chunks[i / CHUNK])[i % CHUNK])
+        } else {
+            None
+        }
+    }
+
+    /// Append `v`.
+    pub fn push(&mut self, v: T) {
+        if self.len.is_multiple_of(CHUNK) {
+            self.chunks.push(Rc::new(Vec::with_capacity(CHUNK)));
+        }
+        if let Some(c) = self.chunks.last_mut() {
+            Rc::make_mut(c).push(v);
+        }
+        self.len += 1;
+    }
+
+    /// Remove and return the last element.
+    pub fn pop(&mut self) -> Option<T> {
+        let last = self.chunks.last_mut()?;
+        let v = Rc::make_mut(last).pop();
+        if last.is_empty() {
+            self.chunks.pop();
+        }
+        self.len -= 1;
+        v
+    }
+
+    /// The elements as a `Vec`.
+    pub fn to_vec(&self) -> Vec<T> {
+        self.iter().cloned().collect()
+    }
+}
+
+impl<T> Default for Chunked<T> {
+    fn default() -> Chunked<T> {
+        Chunked::new()
+    }
+}
+
+impl<T> Clone for Chunked<T> {
+    fn clone(&self) -> Chunked<T> {
+        Chunked {
+            chunks: self.chunks.clone(),
+            len: self.len,
+        }
+    }
+}
+
+impl<T: PartialEq> PartialEq for Chunked<T> {
+    fn eq(&self, other: &Chunked<T>) -> bool {
+        self.len == other.len
+            && self
+                .chunks
+                .iter()
+                .zip(&other.chunks)
+                .all(|(a, b)| Rc::ptr_eq(a, b) || a == b)
+    }
+}
+
+impl<T: Eq> Eq for Chunked<T> {}
+
+impl<T: PartialEq> PartialEq<Vec<T>> for Chunked<T> {
+    fn eq(&self, other: &Vec<T>) -> bool {
+        self.len == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Chunked<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<T> std::ops::Index<usize> for Chunked<T> {
+    type Output = T;
+    fn index(&self, i: usize) -> &T {
+        assert!(i < self.len, "index {i} out of {} elements", self.len);
+        &self.chunks[i / CHUNK][i % CHUNK]
+    }
+}
+
+impl<T: Clone> std::ops::IndexMut<usize> for Chunked<T> {
+    fn index_mut(&mut self, i: usize) -> &mut T {
+        let len = self.len;
+        self.get_mut(i)
+            .unwrap_or_else(|| panic!("index {i} out of {len} elements"))
+    }
+}
+
+impl<T: Clone> FromIterator<T> for Chunked<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(it: I) -> Chunked<T> {
+        let mut c = Chunked::new();
+        it.into_iter().for_each(|v| c.push(v));
+        c
+    }
+}
+
+impl<T: Clone> From<Vec<T>> for Chunked<T> {
+    fn from(v: Vec<T>) -> Chunked<T> {
+        v.into_iter().collect()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Chunked<T> {
+    type Item = &'a T;
+    type IntoIter = ChunkedIter<'a, T>;
+    fn into_iter(self) -> ChunkedIter<'a, T> {
+        self.iter()
+    }
+}
+
+impl<T: Serialize> Serialize for Chunked<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl<'de, T: Deserialize<'de> + Clone> Deserialize<'de> for Chunked<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Chunked<T>, D::Error> {
+        Vec::<T>::deserialize(d).map(Chunked::from)
+    }
+}
+
+/// The elements of a [`Chunked`] array, in order (from both ends).
+pub struct ChunkedIter<'a, T> {
+    chunks: std::slice::Iter<'a, Rc<Vec<T>>>,
+    front: std::slice::Iter<'a, T>,
+    back: std::slice::Iter<'a, T>,
+    left: usize,
+}
+
+impl<'a, T> Iterator for ChunkedIter<'a, T> {
+    type Item = &'a T;
+
+    fn next(&mut self) -> Option<&'a T> {
+        loop {
+            if let Some(x) = self.front.next() {
+                self.left -= 1;
+                return Some(x);
+            }
+            match self.chunks.next() {
+                Some(c) => self.front = c.iter(),
+                None => {
+                    let x = self.back.next()?;
+                    self.left -= 1;
+                    return Some(x);
+                }
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl<'a, T> DoubleEndedIterator for ChunkedIter<'a, T> {
+    fn next_back(&mut self) -> Option<&'a T> {
+        loop {
+            if let Some(x) = self.back.next_back() {
+                self.left -= 1;
+                return Some(x);
+            }
+            match self.chunks.next_back() {
+                Some(c) => self.back = c.iter(),
+                None => {
+                    let x = self.front.next_back()?;
+                    self.left -= 1;
+                    return Some(x);
+                }
+            }
+        }
+    }
+}
+
+impl<T> ExactSizeIterator for ChunkedIter<'_, T> {}
 
 /// Physical memory.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -453,7 +716,7 @@ impl Phys {
             end: total.min(split),
             bump: 0,
             free: Vec::new(),
-            pages: Vec::new(),
+            pages: Chunked::new(),
         }];
         if total > split {
             zones.push(PhysZone {
@@ -462,7 +725,7 @@ impl Phys {
                 end: total,
                 bump: split,
                 free: Vec::new(),
-                pages: Vec::new(),
+                pages: Chunked::new(),
             });
         }
         Phys {
@@ -618,7 +881,7 @@ pub struct Tt {
     /// `swap_storage`: a swap file id.
     pub swap_storage: Option<u32>,
     /// `pages[]`: pfn per slot.
-    pub pages: Vec<Option<u64>>,
+    pub pages: Chunked<Option<u64>>,
     /// Populate path.
     pub backend: TtBackend,
     /// The object exists (false after ttm_tt_destroy).
@@ -846,7 +1109,7 @@ impl State {
                         caching: Caching::Cached,
                         state: TtState::Unpopulated,
                         swap_storage: None,
-                        pages: vec![None; num_pages as usize],
+                        pages: Chunked::filled(num_pages as usize, None),
                         backend,
                         alive: true,
                         first_himem_page: num_pages,

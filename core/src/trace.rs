@@ -8,6 +8,9 @@ use crate::func::Func;
 use crate::state::TtBackend;
 use crate::state::{Ctr, Delta, End, Loc, OptField, Var, ZoneField};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::rc::Rc;
 
 /// How often the byte offset of an event is remembered.
 pub const CHECKPOINT_EVERY: u64 = 256;
@@ -332,8 +335,36 @@ pub struct Trace {
     bytes: Vec<u8>,
     len: u64,
     checkpoints: Vec<usize>,
-    labels: Vec<String>,
+    /// The distinct mark labels, in the order they first occur; a mark stores its label's index.
+    labels: Vec<Rc<str>>,
+    /// Where each label is in `labels`, by the label's hash (a scenario that cycles through a
+    /// few actions stores each label once, issue 16).
+    #[serde(skip)]
+    label_ids: LabelIds,
     regs: Regs,
+}
+
+/// [`Trace::labels`]' index: a cache that two equal traces may hold differently (a trace read
+/// from JSON starts without one), so it takes no part in comparisons.
+#[derive(Clone, Debug, Default)]
+struct LabelIds {
+    by_hash: HashMap<u64, u32>,
+    /// The label of the latest mark.
+    latest: u32,
+}
+
+impl PartialEq for LabelIds {
+    fn eq(&self, _: &LabelIds) -> bool {
+        true
+    }
+}
+
+impl Eq for LabelIds {}
+
+fn label_hash(label: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    label.hash(&mut h);
+    h.finish()
 }
 
 /// Page frame numbers and slot indices are stored as differences from the previous ones; the
@@ -398,7 +429,12 @@ impl Trace {
 
     /// The text of a [`Event::Mark`] label.
     pub fn label(&self, i: u32) -> &str {
-        self.labels.get(i as usize).map_or("", String::as_str)
+        self.labels.get(i as usize).map_or("", |l| l)
+    }
+
+    /// The label of the latest mark, shared (a step record keeps it without a copy).
+    pub fn latest_label(&self) -> Option<&Rc<str>> {
+        self.labels.get(self.label_ids.latest as usize)
     }
 
     fn begin(&mut self, tag: u8) {
@@ -435,10 +471,21 @@ impl Trace {
 
     /// Record a user action boundary.
     pub fn mark(&mut self, label: String) {
-        let i = self.labels.len() as u64;
-        self.labels.push(label);
+        let hash = label_hash(&label);
+        let i = match self.label_ids.by_hash.get(&hash) {
+            Some(&i) if *self.labels[i as usize] == *label => i,
+            known => {
+                let i = self.labels.len() as u32;
+                self.labels.push(Rc::from(label));
+                if known.is_none() {
+                    self.label_ids.by_hash.insert(hash, i);
+                }
+                i
+            }
+        };
+        self.label_ids.latest = i;
         self.begin(T_MARK);
-        put(&mut self.bytes, i);
+        put(&mut self.bytes, u64::from(i));
     }
 
     /// Record a finding.

@@ -397,7 +397,7 @@ fn e0_get_page_fills_lowmem_slots_from_zero() {
     s.run(&Action::TtGetPage { tt, index: 10 }).unwrap();
     let t = &s.state().tts[tt as usize];
     assert_eq!(t.pages_present(), 11);
-    assert!(t.pages[..11].iter().all(Option::is_some));
+    assert!(t.pages.iter().take(11).all(Option::is_some));
     assert_eq!(used(&s, 0), 11 * 4096);
     s.run(&Action::TtUnpopulate { tt }).unwrap();
     assert_eq!((used(&s, 0), pages_out(&s)), (0, 0));

@@ -292,7 +292,7 @@ fn w15_cpu_fault_before_and_after_the_seed() {
     let (s, mapped, present) = w15(Era::E1, 10);
     assert_eq!((mapped, present), (16, 16));
     let t = tt_of(&s, 0);
-    assert!(t.pages[10..26].iter().all(Option::is_some));
+    assert!(t.pages.iter().skip(10).take(16).all(Option::is_some));
     assert_eq!(t.state, TtState::Unpopulated);
     // E0 (64-bit, all lowmem): slot 10 needs 11 pages (0..10), then 11..25 one each → 26.
     let (_, mapped, present) = w15(Era::E0, 10);

@@ -291,6 +291,19 @@ proptest! {
         }
     }
 
+    /// The invariant check after each action follows the action's deltas (`check::Watch`); it
+    /// finds exactly what walking the whole state finds, after every action of any sequence.
+    #[test]
+    fn the_incremental_check_agrees_with_the_full_walk(cfg in config(), actions in prop::collection::vec(action(), 1..40)) {
+        let mut s = Sim::new(cfg).expect("generated configs are valid");
+        prop_assert_eq!(s.standing().to_vec(), s.check_all());
+        for a in actions {
+            let a = fixup(&s, a);
+            let _ = s.run(&a);
+            prop_assert_eq!(s.standing().to_vec(), s.check_all(), "after {:?}", a);
+        }
+    }
+
     /// Exercises never panic, and the model's answer to every question is accepted by its own
     /// check, on any sequence of actions on any machine.
     #[test]

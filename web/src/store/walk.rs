@@ -452,7 +452,7 @@ impl Walk {
     /// The label of the action at `pos` (for step events).
     pub fn action_label(&self, pos: u64) -> String {
         match self.step_at(pos) {
-            Some(i) => self.steps[i].label.clone(),
+            Some(i) => self.steps[i].label.to_string(),
             None if pos == 0 => "boot".into(),
             None => "device setup".into(),
         }

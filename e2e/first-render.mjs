@@ -1,0 +1,56 @@
+// First usable render (issue 16), a measurement script, not a test:
+//   node e2e/serve.mjs dist &   # prints its address
+//   BASE_URL=http://127.0.0.1:PORT/ node e2e/first-render.mjs [RUNS]
+// For each URL, RUNS fresh pages (no cache) in headless Chromium at 1280×720: the time from
+// navigation start to the walkthrough's stage drawn with its controls ("usable": the step
+// controls can be pressed), read as performance.now() in the page; and for ?bench=1 (the
+// 262,144-page walkthrough, run and recorded in the page) the app's own figure
+// (load_to_first_interactive_render_ms, web/src/bench.rs). Prints the median and all runs.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const chrome = JSON.parse(readFileSync(join(here, 'chromium.json'), 'utf8'))['goog:chromeOptions'];
+const base = process.env.BASE_URL;
+if (!base) throw new Error('set BASE_URL to the served dist/');
+const runs = Number(process.argv[2] ?? 5);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? chrome.binary,
+  args: chrome.args.filter((a) => a !== '--headless'),
+  headless: true,
+});
+const rows = [];
+for (const walkthrough of ['pool-refill', 'eviction-order', 'tt-lifecycle']) {
+  const ms = [];
+  for (let i = 0; i < runs; i++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const page = await context.newPage();
+    await page.goto(`${base}?walkthrough=${walkthrough}`);
+    await page.locator('[data-place]').first().waitFor({ state: 'attached', timeout: 60_000 });
+    await page.locator('[data-pos]').first().waitFor({ timeout: 60_000 });
+    ms.push(await page.evaluate(() => performance.now()));
+    console.error(`${walkthrough} run ${i}: ${ms[ms.length - 1].toFixed(0)} ms`);
+    await context.close();
+  }
+  rows.push([`?walkthrough=${walkthrough}`, ms]);
+}
+const bench = [];
+for (let i = 0; i < runs; i++) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  await page.goto(`${base}?bench=1`);
+  const out = page.getByTestId('bench');
+  await out.waitFor({ timeout: 120_000 });
+  bench.push(JSON.parse(await out.textContent()).load_to_first_interactive_render_ms);
+  await context.close();
+}
+rows.push(['?bench=1 (262,144-page walkthrough)', bench]);
+await browser.close();
+console.log(`first usable render, ms from navigation start (${runs} fresh pages each):`);
+for (const [url, ms] of rows) {
+  console.log(`  ${url.padEnd(40)} median ${median(ms).toFixed(0).padStart(6)}  [${ms.map((x) => x.toFixed(0)).join(', ')}]`);
+}
