@@ -441,22 +441,23 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+impl ConfigError {
+    /// The error of `field` (its path), with the other field it conflicts with, if any.
+    fn at(field: &str, other: Option<&str>, message: String) -> ConfigError {
+        ConfigError {
+            field: field.to_string(),
+            message,
+            other: other.map(str::to_string),
+        }
+    }
+}
+
 impl MachineConfig {
     /// Check every value; the first problem found is returned with its field path.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let err = |field: &str, message: String| {
-            Err(ConfigError {
-                field: field.to_string(),
-                message,
-                other: None,
-            })
-        };
+        let err = |field: &str, message: String| Err(ConfigError::at(field, None, message));
         let conflict = |field: &str, other: &str, message: String| {
-            Err(ConfigError {
-                field: field.to_string(),
-                message,
-                other: Some(other.to_string()),
-            })
+            Err(ConfigError::at(field, Some(other), message))
         };
         if !self.ram_bytes.is_multiple_of(PAGE_SIZE) {
             return err(
@@ -579,19 +580,9 @@ impl MachineConfig {
     /// `devices[0]`, …).
     fn validate_driver(&self, prefix: &str, d: &DriverConfig) -> Result<(), ConfigError> {
         let f = |name: &str| format!("{prefix}.{name}");
-        let err = |field: &str, message: String| {
-            Err(ConfigError {
-                field: field.to_string(),
-                message,
-                other: None,
-            })
-        };
+        let err = |field: &str, message: String| Err(ConfigError::at(field, None, message));
         let conflict = |field: &str, other: &str, message: String| {
-            Err(ConfigError {
-                field: field.to_string(),
-                message,
-                other: Some(other.to_string()),
-            })
+            Err(ConfigError::at(field, Some(other), message))
         };
         for (field, v) in [(f("vram_mib"), d.vram_mib), (f("gtt_mib"), d.gtt_mib)] {
             if !(1..=4096).contains(&v) {
