@@ -404,50 +404,24 @@ fn divergences(a: &Facts, b: &Facts) -> Vec<Divergence> {
     let fresh = |f: &Facts| format!("{} ({})", f.fresh_pages, f.allocations);
     let pools = |f: &Facts| format!("{} ({})", f.pooled_pages, f.pooled);
     let charged = |f: &Facts| format!("{} bytes", f.charged_bytes);
-    let pairs = [
-        (
-            "result",
-            a.result.clone(),
-            b.result.clone(),
-            a.result != b.result,
-        ),
-        (
-            "fresh pages",
-            fresh(a),
-            fresh(b),
-            a.fresh_pages != b.fresh_pages,
-        ),
-        (
-            "caching",
-            a.caching.clone(),
-            b.caching.clone(),
-            a.caching != b.caching,
-        ),
-        (
-            "pools",
-            pools(a),
-            pools(b),
-            a.pooled_pages != b.pooled_pages,
-        ),
-        (
-            "charged",
-            charged(a),
-            charged(b),
-            a.charged_bytes != b.charged_bytes,
-        ),
-        (
-            "swap-outs",
-            a.swapouts.to_string(),
-            b.swapouts.to_string(),
-            a.swapouts != b.swapouts,
-        ),
-        ("tts", list(&a.tts), list(&b.tts), a.tts != b.tts),
-        ("bos", list(&a.bos), list(&b.bos), a.bos != b.bos),
+    let rows = [
+        ("result", a.result.clone(), b.result.clone()),
+        ("fresh pages", fresh(a), fresh(b)),
+        ("caching", a.caching.clone(), b.caching.clone()),
+        ("pools", pools(a), pools(b)),
+        ("charged", charged(a), charged(b)),
+        ("swap-outs", a.swapouts.to_string(), b.swapouts.to_string()),
+        ("tts", list(&a.tts), list(&b.tts)),
+        ("bos", list(&a.bos), list(&b.bos)),
     ];
-    pairs
-        .into_iter()
-        .filter(|p| p.3)
-        .map(|(what, then, now, _)| Divergence {
+    rows.into_iter()
+        .filter(|(what, then, now)| match *what {
+            // Pages are compared by count: where they sit is the detail, not the divergence.
+            "fresh pages" => a.fresh_pages != b.fresh_pages,
+            "pools" => a.pooled_pages != b.pooled_pages,
+            _ => then != now,
+        })
+        .map(|(what, then, now)| Divergence {
             what: what.to_string(),
             then,
             now,

@@ -183,13 +183,6 @@ fn details(lab: &Lab, walk: &Rc<Walk>, send: &Callback<Msg>) -> Html {
     }
 }
 
-/// Open then and now: the walkthrough's run (A, Linux 3.3) beside the same machine on Linux 6.12.
-fn then_now(w: &Walk, send: &Callback<Msg>) -> Callback<MouseEvent> {
-    let mut b = w.machine.clone();
-    b.kernel = ttm_core::Kernel::V6_12;
-    send.reform(move |_: MouseEvent| Msg::Compare(Ok(b.clone())))
-}
-
 /// The embed's note on its machine when the URL changed the walkthrough's own: the kernel alone
 /// when that is what changed ("replayed on Linux 6.12"), else the whole machine label.
 fn machine_note(walk: &Walk) -> Option<AttrValue> {
@@ -325,10 +318,10 @@ pub fn App() -> Html {
                         onclick={cb(Msg::CycleTheme)}>
                         { format!("◐ {}", lab.theme.name()) }
                     </button>
-                    if let Some(w) = lab.walk.as_ref().filter(|w| w.machine.kernel == ttm_core::Kernel::V3_3) {
+                    if lab.walk.as_ref().is_some_and(|w| w.machine.kernel == ttm_core::Kernel::V3_3) {
                         <button type="button" data-testid="then-now-button"
                             title="Then and now: this walkthrough replayed on Linux 6.12 beside Linux 3.3, step by step"
-                            onclick={then_now(w, &send)}>{ "3.3 ↔ 6.12" }</button>
+                            onclick={cb(Msg::ThenAndNow)}>{ "3.3 ↔ 6.12" }</button>
                     }
                     if lab.walk.is_some() {
                         <button type="button" data-testid="embed-button" aria-expanded={lab.show_snippet.to_string()}
@@ -385,7 +378,8 @@ pub fn App() -> Html {
                 <MachineForm machine={walk.machine.clone()}
                     error={lab.machine_error.clone().map(AttrValue::from)}
                     on_apply={send.reform(Msg::SetMachine)}
-                    on_compare={send.reform(Msg::Compare)} />
+                    on_compare={send.reform(Msg::Compare)}
+                    on_then_now={send.reform(|()| Msg::ThenAndNow)} />
                 if let Some(c) = &lab.compare {
                     <ComparePanel walk={walk.clone()} compare={c.clone()} step={lab.compare_step}
                         theme={AttrValue::from(lab.theme.name())}

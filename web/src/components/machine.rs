@@ -19,6 +19,8 @@ pub struct MachineProps {
     pub on_apply: Callback<Result<MachineConfig, String>>,
     /// Compare the current machine with this one.
     pub on_compare: Callback<Result<MachineConfig, String>>,
+    /// Then and now: the current machine beside the same on Linux 6.12.
+    pub on_then_now: Callback<()>,
 }
 
 const KERNELS: [(Kernel, &str, &str); 2] = [
@@ -147,13 +149,7 @@ pub fn MachineForm(props: &MachineProps) -> Html {
         let read = read.clone();
         Callback::from(move |_: MouseEvent| cb.emit(read()))
     };
-    // Then and now: the current run (A) against the same walkthrough on Linux 6.12 (B).
-    let then_now = {
-        let cb = props.on_compare.clone();
-        let mut b = props.machine.clone();
-        b.kernel = Kernel::V6_12;
-        Callback::from(move |_: MouseEvent| cb.emit(Ok(b.clone())))
-    };
+    let then_now = props.on_then_now.reform(|_: MouseEvent| ());
     let m = &props.machine;
     html! {
         <section class="panel machine-form" data-testid="machine-form" aria-labelledby="machine-h">

@@ -382,6 +382,8 @@ pub enum Msg {
     SetMachine(Result<MachineConfig, String>),
     /// Compare the current machine (A) with another (B).
     Compare(Result<MachineConfig, String>),
+    /// Then and now: compare the current machine (A) with the same machine on Linux 6.12 (B).
+    ThenAndNow,
     /// Show step i of the comparison.
     CompareStep(usize),
     /// Leave compare mode.
@@ -1251,6 +1253,14 @@ impl Lab {
                         ))
                     }
                 }
+            }
+            Msg::ThenAndNow => {
+                let Some(w) = self.walk.as_ref() else {
+                    return false;
+                };
+                let mut b = w.machine.clone();
+                b.kernel = ttm_core::Kernel::V6_12;
+                return self.apply(Msg::Compare(Ok(b)), fx);
             }
             Msg::CompareStep(i) => self.show_compare_step(i),
             Msg::CloseCompare => self.compare = None,

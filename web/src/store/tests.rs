@@ -1160,9 +1160,7 @@ fn the_ready_narration_offers_the_setup_only_where_it_can_be_reached() {
 #[test]
 fn then_and_now_compares_3_3_with_6_12_and_is_in_the_url() {
     let mut lab = walkthrough("pool-refill");
-    let mut b = lab.walk.as_ref().unwrap().machine.clone();
-    b.kernel = ttm_core::Kernel::V6_12;
-    let fx = send(&mut lab, Msg::Compare(Ok(b)));
+    let fx = send(&mut lab, Msg::ThenAndNow);
     assert!(
         fx.contains(&Effect::ShowCompare),
         "brought into view: {fx:?}"
