@@ -1,42 +1,25 @@
 // Browser end-to-end tests of the built site (dist/), driven by playwright-core with the system Chromium.
 // Run by scripts/test.sh, which serves dist/ on loopback and sets BASE_URL. By hand:
 //   node e2e/serve.mjs dist &   BASE_URL=http://127.0.0.1:PORT/ node --test e2e/
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { artifacts, baseUrl, here, useChromium } from './browser.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const artifacts = join(here, 'artifacts');
-const baseUrl = process.env.BASE_URL;
-// The same Chromium binary and flags as the wasm-bindgen tests (scripts/test.sh).
-const chrome = JSON.parse(readFileSync(join(here, 'chromium.json'), 'utf8'))['goog:chromeOptions'];
+const browser = useChromium();
+
 const WALK = 'pool-refill';
 
-let browser;
 
-before(async () => {
-  assert.ok(baseUrl, 'set BASE_URL to the served dist/ (scripts/test.sh does)');
-  mkdirSync(artifacts, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? chrome.binary,
-    args: chrome.args.filter((a) => a !== '--headless'),
-    headless: true,
-  });
-});
 
-after(async () => {
-  await browser?.close();
-});
 
 /**
  * Opens the site (optionally with a query string and emulated media) and fails the test on any
  * console error or uncaught page error (a Rust panic in wasm shows up as both).
  */
 async function openApp(t, { query = '', viewport = { width: 1280, height: 720 }, media } = {}) {
-  const page = await browser.newPage({ viewport });
+  const page = await browser().newPage({ viewport });
   const errors = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
@@ -580,7 +563,7 @@ test('compare: E3 (A) vs E1 (B) on cpu-fault-after-seed diverges first at step 2
 });
 
 test('benchmark mode: a 262,144-page walkthrough plays; frame times, first render and sizes are recorded', async (t) => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const page = await browser().newPage({ viewport: { width: 1280, height: 720 } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   t.after(() => page.close());
@@ -600,7 +583,7 @@ test('benchmark mode: a 262,144-page walkthrough plays; frame times, first rende
   const { distSizes } = await import('./sizes.mjs');
   const report = {
     measured_at: new Date().toISOString(),
-    browser: browser.version(),
+    browser: browser().version(),
     ...figures,
     dist: distSizes(join(here, '..', 'dist')),
   };
@@ -799,7 +782,7 @@ async function cspServer(t) {
 
 /** A page that fails the test on console errors (any frame), page errors and CSP violations. */
 async function watchedPage(t, viewport = { width: 1100, height: 900 }) {
-  const page = await browser.newPage({ viewport });
+  const page = await browser().newPage({ viewport });
   const errors = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {

@@ -2,35 +2,18 @@
 // name the last good position and offer a link that reloads it, in the full app and in an embed.
 // The panic is the test-only trigger: ?debug_panic=I-know-this-kills-the-page defines
 // window.__ttmLabPanic() (docs/embedding.md, "If the app panics"). Run like e2e/app.test.mjs.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { artifacts, baseUrl, here, useChromium } from './browser.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const artifacts = join(here, 'artifacts');
-const baseUrl = process.env.BASE_URL;
-const chrome = JSON.parse(readFileSync(join(here, 'chromium.json'), 'utf8'))['goog:chromeOptions'];
+const browser = useChromium();
+
 const TOKEN = 'I-know-this-kills-the-page';
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 
-let browser;
 
-before(async () => {
-  assert.ok(baseUrl, 'set BASE_URL to the served dist/ (scripts/test.sh does)');
-  mkdirSync(artifacts, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? chrome.binary,
-    args: chrome.args.filter((a) => a !== '--headless'),
-    headless: true,
-  });
-});
 
-after(async () => {
-  await browser?.close();
-});
 
 /** What a deliberate panic may log: the hook's report and the wasm trap it ends in. */
 const EXPECTED = [/^console\.error: TTM Lab panicked at .*deliberate panic/s, /^pageerror: .*unreachable/];
@@ -40,7 +23,7 @@ const EXPECTED = [/^console\.error: TTM Lab panicked at .*deliberate panic/s, /^
  * the test ends, each must be one a deliberate panic logs (and none at all unless `panics`).
  */
 async function watchedPage(t, { viewport = { width: 1280, height: 720 }, panics = true } = {}) {
-  const page = await browser.newPage({ viewport });
+  const page = await browser().newPage({ viewport });
   const errors = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {

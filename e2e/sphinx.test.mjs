@@ -3,36 +3,21 @@
 // topic of the book, each with a live walkthrough; the directive's options reach the element; a
 // walkthrough stepped through the element's API, with its events heard; readers without
 // JavaScript get a link.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { artifacts, baseUrl, useChromium } from './browser.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const artifacts = join(here, 'artifacts');
-const baseUrl = process.env.BASE_URL;
-const chrome = JSON.parse(readFileSync(join(here, 'chromium.json'), 'utf8'))['goog:chromeOptions'];
+const browser = useChromium();
+
 const site = () => `${baseUrl}sphinx-example/`;
 // The topics of the book (docs/book/src/SUMMARY.md), one page each.
 const TOPICS = ['tt-lifecycle', 'page-pools', 'accounting-and-swap', 'placement-and-eviction', 'drivers', 'seed-commit', 'then-and-now'];
-let browser;
 
-before(async () => {
-  assert.ok(baseUrl, 'set BASE_URL to the served dist/ (scripts/test.sh does)');
-  mkdirSync(artifacts, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? chrome.binary,
-    args: chrome.args.filter((a) => a !== '--headless'),
-    headless: true,
-  });
-});
-after(async () => browser?.close());
 
 /** A page failing the test on console errors, page errors, failed or off-site requests. */
 async function watched(t, options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const context = await browser().newContext({ viewport: { width: 1280, height: 900 }, ...options });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));

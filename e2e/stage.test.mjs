@@ -1,29 +1,14 @@
 // The stage (issue 12): on a laptop screen the controls, the position, the narration and the
 // stage are in the viewport after opening any walkthrough and stay there while stepping; embeds
 // fit their frame (no inner scroll bar); the stage has an accessible name and a text alternative.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { artifacts, baseUrl, useChromium } from './browser.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const artifacts = join(here, 'artifacts');
-const baseUrl = process.env.BASE_URL;
-const chrome = JSON.parse(readFileSync(join(here, 'chromium.json'), 'utf8'))['goog:chromeOptions'];
-let browser;
+const browser = useChromium();
 
-before(async () => {
-  assert.ok(baseUrl, 'set BASE_URL to the served dist/ (scripts/test.sh does)');
-  mkdirSync(artifacts, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? chrome.binary,
-    args: chrome.args.filter((a) => a !== '--headless'),
-    headless: true,
-  });
-});
-after(async () => browser?.close());
+
 
 /** The walkthrough names the picker offers. */
 async function walkthroughs(page) {
@@ -43,7 +28,7 @@ async function assertOnScreen(page, what) {
 
 for (const [width, height] of [[1280, 720], [1366, 768]]) {
   test(`${width}x${height}: for every walkthrough the controls, position, narration and stage are on screen, before and after ten key presses`, async (t) => {
-    const page = await browser.newPage({ viewport: { width, height } });
+    const page = await browser().newPage({ viewport: { width, height } });
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     t.after(() => page.close());
@@ -65,7 +50,7 @@ for (const [width, height] of [[1280, 720], [1366, 768]]) {
 }
 
 test('the stage is a labelled region with a text alternative; the narration stays a live region beside it', async (t) => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const page = await browser().newPage({ viewport: { width: 1280, height: 720 } });
   t.after(() => page.close());
   await page.goto(`${baseUrl}?walkthrough=pool-refill&exercises=0`);
   const stage = page.getByRole('region', { name: /stage/i });
@@ -84,7 +69,7 @@ test('the stage is a labelled region with a text alternative; the narration stay
 
 for (const [w, h] of [[640, 400], [800, 500]]) {
   test(`embed in a ${w}x${h} frame: stage, narration and controls fit, no inner scroll bar`, async (t) => {
-    const page = await browser.newPage({ viewport: { width: w + 40, height: h + 40 } });
+    const page = await browser().newPage({ viewport: { width: w + 40, height: h + 40 } });
     t.after(() => page.close());
     for (const name of ['pool-refill', 'eviction-order', 'swap-cycle-bo', 'dma-pool']) {
       await page.setContent(`<iframe title="TTM Lab: ${name}" src="${baseUrl}?embed=1&walkthrough=${name}" width="${w}" height="${h}" style="border:0"></iframe>`);

@@ -184,6 +184,10 @@ fn size(bytes: u64) -> String {
     }
 }
 
+/// What a 6.12 machine's page limits mean, for the panel that shows them (mspec 3.8, 3.9, 9.3).
+pub const MODERN_LIMITS_NOTE: &str = "A populate above the limit swaps other BOs out first; \
+    nothing is charged per page and there is no background swap work.";
+
 /// The kernel a machine runs, as people name it: "Linux 3.3" or "Linux 6.12".
 pub fn kernel_name(k: crate::config::Kernel) -> &'static str {
     match k {

@@ -103,7 +103,7 @@ fn limits(st: &ttm_core::State) -> Html {
                     </div>
                 }
             }) }
-            <p class="hint">{ "A populate above the limit swaps other BOs out first; nothing is charged per page and there is no background swap work." }</p>
+            <p class="hint">{ ttm_core::present::MODERN_LIMITS_NOTE }</p>
         </section>
     }
 }
