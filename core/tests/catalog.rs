@@ -70,3 +70,17 @@ fn tracks_group_the_course_in_order() {
         .iter()
         .all(|(_, l, e)| l.track == t.name && l.name == e.name)));
 }
+
+/// The titles and goals read when TTM Lab was built (`build.rs`) are what reading each file
+/// gives, and every built-in walkthrough loads and runs.
+#[test]
+fn listed_titles_and_goals_are_the_files_own() {
+    let list = catalog::list();
+    assert_eq!(list.len(), catalog::names().count());
+    for e in list {
+        let sc = catalog::load(e.name).unwrap().unwrap();
+        assert_eq!((e.title.as_str(), e.goal.as_str()), (sc.title.as_str(), sc.goal.as_str()));
+        assert!(!e.title.starts_with("(broken"), "{}", e.name);
+        assert!(catalog::run(e.name).unwrap().is_ok(), "{}", e.name);
+    }
+}

@@ -103,7 +103,10 @@ fn next_lesson(walk: &Walk, pos: u64, send: &Callback<Msg>) -> Html {
     }
     let next = ttm_core::catalog::next_lesson(&walk.name).and_then(|l| {
         let (n, _) = ttm_core::catalog::lesson_of(l.name)?;
-        let title = ttm_core::catalog::load(l.name)?.ok()?.title;
+        let title = ttm_core::catalog::list()
+            .into_iter()
+            .find(|e| e.name == l.name)?
+            .title;
         Some((AttrValue::from(l.name), n, AttrValue::from(title)))
     });
     html! {
@@ -373,7 +376,8 @@ pub fn App() -> Html {
             </div>
             </div>
 
-            if let Some(walk) = &lab.walk {
+            // Below the first screen, drawn once it has been painted ([`Lab::settled`]).
+            if let Some(walk) = lab.walk.as_ref().filter(|_| lab.settled) {
                 { details(lab, walk, &send) }
                 <MachineForm machine={walk.machine.clone()}
                     error={lab.machine_error.clone().map(AttrValue::from)}
@@ -388,13 +392,15 @@ pub fn App() -> Html {
                 }
             }
 
-            <section class="more" aria-label="Scenario files and random problems">
-                <LoadBar editor={lab.editor.clone()} draft={lab.draft.clone().map(AttrValue::from)}
-                    error={lab.load_error.clone().map(AttrValue::from)} {on_file} send={send.clone()} />
-                <ProblemForm current={lab.walk.as_ref().and_then(|w| w.problem)}
-                    base={lab.base.clone()}
-                    on_open={send.reform(|(s, l)| Msg::OpenProblem(s, l))} />
-            </section>
+            if lab.settled {
+                <section class="more" aria-label="Scenario files and random problems">
+                    <LoadBar editor={lab.editor.clone()} draft={lab.draft.clone().map(AttrValue::from)}
+                        error={lab.load_error.clone().map(AttrValue::from)} {on_file} send={send.clone()} />
+                    <ProblemForm current={lab.walk.as_ref().and_then(|w| w.problem)}
+                        base={lab.base.clone()}
+                        on_open={send.reform(|(s, l)| Msg::OpenProblem(s, l))} />
+                </section>
+            }
 
             <TravelLayer travel={lab.travel.clone()} />
 

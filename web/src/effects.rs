@@ -233,7 +233,22 @@ impl Runtime {
                 crate::panic::arm(move || send.emit(Msg::DebugPanic));
             }
             Effect::StartBench => crate::bench::start(send.clone()),
+            Effect::AfterFirstPaint => after_first_paint(send.clone()),
         }
+    }
+}
+
+/// Send [`Msg::Settled`] after the next paint: an animation-frame callback runs just before the
+/// browser paints, and a zero timeout set there runs once that paint is done. (A page opened in
+/// a background tab gets its frame, and so its lower panels, when it is shown.)
+fn after_first_paint(send: Callback<Msg>) {
+    let later = send.clone();
+    let frame = wasm_bindgen::closure::Closure::once_into_js(move || {
+        gloo_timers::callback::Timeout::new(0, move || later.emit(Msg::Settled)).forget();
+    });
+    let asked = window().is_some_and(|w| w.request_animation_frame(frame.unchecked_ref()).is_ok());
+    if !asked {
+        send.emit(Msg::Settled);
     }
 }
 

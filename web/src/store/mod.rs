@@ -331,6 +331,10 @@ pub struct Lab {
     /// The call the code pane shows (its Enter event), chosen in the call stack; None: the
     /// innermost. Every move of the cursor goes back to the innermost, as a debugger does.
     pub frame: Option<u64>,
+    /// The first screen has been painted, so the panels below it (the details, the machine form,
+    /// the scenario files) are drawn too. False only while a full page opens (issue 16: the
+    /// first usable render draws what a laptop screen shows, [`Effect::AfterFirstPaint`]).
+    pub settled: bool,
 }
 
 /// What the user (or the host page, the play timer, the benchmark) asks for.
@@ -416,6 +420,8 @@ pub enum Msg {
     PlayStep,
     /// Dismiss the first-visit welcome (remembered).
     DismissWelcome,
+    /// The first screen has been painted: draw the panels below it ([`Lab::settled`]).
+    Settled,
     /// Close the walkthrough and show the course.
     ShowCourse,
     /// A host page's `goto` (docs/embedding.md): a seek that, going forward, stops at an
@@ -489,6 +495,8 @@ pub enum Effect {
     ArmPanicTrigger,
     /// Start the benchmark (`?bench=1`, once the walkthrough is open).
     StartBench,
+    /// Send [`Msg::Settled`] once the browser has painted the first screen.
+    AfterFirstPaint,
 }
 
 /// The outward facts effects follow: compared before and after each change, a difference is an
@@ -622,6 +630,15 @@ fn no_new_history(fx: &mut [Effect]) {
 }
 
 /// The notice for a scenario in the URL that cannot be used.
+/// The editor's text for a walkthrough just opened: a built-in walkthrough's own file as it is
+/// written (no serializing at load: issue 16's first render), else the scenario written out.
+fn editor_text(walk: &Walk) -> String {
+    walk.builtin
+        .then(|| ttm_core::catalog::get(&walk.name))
+        .flatten()
+        .map_or_else(|| walk.scenario.to_json(), str::to_string)
+}
+
 fn url_scenario_error(e: &str) -> String {
     format!(
         "The scenario in the URL cannot be used ({}); showing the default view.",
@@ -669,6 +686,7 @@ impl Lab {
             debug_panic: false,
             base: env.base.clone(),
             frame: None,
+            settled: true,
         }
     }
 
@@ -692,6 +710,12 @@ impl Lab {
         }
         if lab.bench && lab.walk.is_some() {
             fx.push(Effect::StartBench);
+        }
+        // A full page draws its first screen first. Not when a comparison opens with it: that
+        // is scrolled into view at once, and what is drawn above it later would push it away.
+        if lab.embed.is_none() && lab.compare.is_none() {
+            lab.settled = false;
+            fx.push(Effect::AfterFirstPaint);
         }
         (lab, fx)
     }
@@ -782,7 +806,8 @@ impl Lab {
             }
         };
         if self.editor.is_empty() && !embed {
-            self.set_editor(walk.scenario.to_json(), fx);
+            let text = text.unwrap_or_else(|| editor_text(&walk));
+            self.set_editor(text, fx);
         }
         let len = walk.trace_len();
         // A walkthrough opens at its first user step (the device setup is a step back).
@@ -911,7 +936,7 @@ impl Lab {
 
     /// Open a walkthrough that has just run, with its scenario in the editor.
     fn open_walk(&mut self, walk: Walk, fx: &mut Vec<Effect>) {
-        self.set_editor(walk.scenario.to_json(), fx);
+        self.set_editor(editor_text(&walk), fx);
         self.set_walk(walk);
     }
 
@@ -1509,6 +1534,12 @@ impl Lab {
                 }
                 self.play_until = Some(end);
                 self.playing = true;
+            }
+            Msg::Settled => {
+                if self.settled {
+                    return false;
+                }
+                self.settled = true;
             }
             Msg::DismissWelcome => {
                 if !self.welcome {

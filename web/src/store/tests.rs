@@ -150,7 +150,10 @@ fn opening_a_walkthrough_fills_the_editor_and_the_url() {
         ("pool-refill", true, first),
         "it opens at its first user step"
     );
-    assert!(fx.contains(&Effect::Store(EDITOR_KEY, Some(w.scenario.to_json()))));
+    // The editor shows the walkthrough's file as written.
+    let file = ttm_core::catalog::get("pool-refill").unwrap();
+    assert!(fx.contains(&Effect::Store(EDITOR_KEY, Some(file.to_string()))));
+    assert_eq!(ttm_core::scenario::Scenario::from_json(&lab.editor).unwrap(), w.scenario);
     let q = format!("?walkthrough=pool-refill&step={first}&zoom=call");
     // A new history entry: Back returns to the course.
     assert!(fx.contains(&Effect::PushUrl(q.clone())), "{fx:?}");
@@ -1208,5 +1211,36 @@ fn a_replay_on_6_12_leaves_out_the_walkthroughs_3_3_words() {
         if says {
             assert!(lab.narration.say.as_deref().unwrap().contains("512"));
         }
+    }
+}
+
+/// Issue 16's first usable render: a full page opens with only its first screen to draw and
+/// asks to be told when that has been painted; then the lower panels come. An embed has no
+/// lower panels, and a comparison opened by the URL is scrolled to at once, so both start
+/// settled (nothing may be drawn above the comparison after the scroll).
+#[test]
+fn a_full_page_draws_its_lower_panels_after_the_first_paint() {
+    let (mut lab, fx) = open("?walkthrough=pool-refill");
+    assert!(!lab.settled);
+    assert_eq!(
+        fx.iter().filter(|e| **e == Effect::AfterFirstPaint).count(),
+        1
+    );
+    let after = send(&mut lab, Msg::Settled);
+    assert!(lab.settled);
+    assert!(after.is_empty(), "{after:?}");
+    assert_eq!(reduce(&mut lab, Msg::Settled), None, "a second one changes nothing");
+
+    // The course (no walkthrough) has the scenario files below it too.
+    let (course, fx) = open("");
+    assert!(!course.settled && fx.contains(&Effect::AfterFirstPaint));
+
+    for q in [
+        "?walkthrough=pool-refill&embed=1",
+        "?walkthrough=pool-refill&compare=1&b_kernel=6.12",
+    ] {
+        let (lab, fx) = open(q);
+        assert!(lab.settled, "{q}");
+        assert!(!fx.contains(&Effect::AfterFirstPaint), "{q}");
     }
 }
