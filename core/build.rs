@@ -29,8 +29,9 @@ fn main() {
         texts.push_str(&format!(
             "    ({name:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/../scenarios/\", {file:?}))),\n"
         ));
-        let json: Option<serde_json::Value> =
-            fs::read_to_string(p).ok().and_then(|t| serde_json::from_str(&t).ok());
+        let json: Option<serde_json::Value> = fs::read_to_string(p)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok());
         let field = |k: &str| json.as_ref().and_then(|j| j.get(k)).map(|v| v.as_str());
         headings.push_str(&match (field("title"), field("goal")) {
             (Some(Some(title)), Some(Some(goal))) => format!("    Some(({title:?}, {goal:?})),\n"),

@@ -79,7 +79,10 @@ fn listed_titles_and_goals_are_the_files_own() {
     assert_eq!(list.len(), catalog::names().count());
     for e in list {
         let sc = catalog::load(e.name).unwrap().unwrap();
-        assert_eq!((e.title.as_str(), e.goal.as_str()), (sc.title.as_str(), sc.goal.as_str()));
+        assert_eq!(
+            (e.title.as_str(), e.goal.as_str()),
+            (sc.title.as_str(), sc.goal.as_str())
+        );
         assert!(!e.title.starts_with("(broken"), "{}", e.name);
         assert!(catalog::run(e.name).unwrap().is_ok(), "{}", e.name);
     }

@@ -234,6 +234,11 @@ impl Runtime {
             }
             Effect::StartBench => crate::bench::start(send.clone()),
             Effect::AfterFirstPaint => after_first_paint(send.clone()),
+            Effect::MarkFirstScreen => {
+                if let Some(p) = window().and_then(|w| w.performance()) {
+                    let _ = p.mark(store::FIRST_SCREEN_MARK);
+                }
+            }
         }
     }
 }

@@ -497,7 +497,13 @@ pub enum Effect {
     StartBench,
     /// Send [`Msg::Settled`] once the browser has painted the first screen.
     AfterFirstPaint,
+    /// Put the User Timing mark [`FIRST_SCREEN_MARK`] on the page's timeline: the first screen
+    /// is in the document (performed after the first render; `e2e/first-render.mjs` reads it).
+    MarkFirstScreen,
 }
+
+/// The `performance.mark` name of [`Effect::MarkFirstScreen`].
+pub const FIRST_SCREEN_MARK: &str = "ttm-lab:first-screen";
 
 /// The outward facts effects follow: compared before and after each change, a difference is an
 /// effect.
@@ -717,6 +723,7 @@ impl Lab {
             lab.settled = false;
             fx.push(Effect::AfterFirstPaint);
         }
+        fx.push(Effect::MarkFirstScreen);
         (lab, fx)
     }
 

@@ -153,7 +153,10 @@ fn opening_a_walkthrough_fills_the_editor_and_the_url() {
     // The editor shows the walkthrough's file as written.
     let file = ttm_core::catalog::get("pool-refill").unwrap();
     assert!(fx.contains(&Effect::Store(EDITOR_KEY, Some(file.to_string()))));
-    assert_eq!(ttm_core::scenario::Scenario::from_json(&lab.editor).unwrap(), w.scenario);
+    assert_eq!(
+        ttm_core::scenario::Scenario::from_json(&lab.editor).unwrap(),
+        w.scenario
+    );
     let q = format!("?walkthrough=pool-refill&step={first}&zoom=call");
     // A new history entry: Back returns to the course.
     assert!(fx.contains(&Effect::PushUrl(q.clone())), "{fx:?}");
@@ -1222,6 +1225,7 @@ fn a_replay_on_6_12_leaves_out_the_walkthroughs_3_3_words() {
 fn a_full_page_draws_its_lower_panels_after_the_first_paint() {
     let (mut lab, fx) = open("?walkthrough=pool-refill");
     assert!(!lab.settled);
+    assert!(fx.contains(&Effect::MarkFirstScreen));
     assert_eq!(
         fx.iter().filter(|e| **e == Effect::AfterFirstPaint).count(),
         1
@@ -1229,7 +1233,11 @@ fn a_full_page_draws_its_lower_panels_after_the_first_paint() {
     let after = send(&mut lab, Msg::Settled);
     assert!(lab.settled);
     assert!(after.is_empty(), "{after:?}");
-    assert_eq!(reduce(&mut lab, Msg::Settled), None, "a second one changes nothing");
+    assert_eq!(
+        reduce(&mut lab, Msg::Settled),
+        None,
+        "a second one changes nothing"
+    );
 
     // The course (no walkthrough) has the scenario files below it too.
     let (course, fx) = open("");
