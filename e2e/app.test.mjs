@@ -106,6 +106,23 @@ test('picking a walkthrough runs it and opens the stepper at its first user step
   assert.equal(await page.getByTestId('narration').getAttribute('aria-live'), 'polite');
 });
 
+test('issue 16: a walkthrough URL draws its first screen first, marks it, then the panels below', async (t) => {
+  const page = await openApp(t, { query: `?walkthrough=${WALK}` });
+  // The app's own User Timing mark (e2e/first-render.mjs reads it), put once.
+  const marks = await page.evaluate(() => performance.getEntriesByName('ttm-lab:first-screen').length);
+  assert.equal(marks, 1);
+  // The stage and the controls were in the first render; the details, the machine form and the
+  // scenario files follow after the first paint, all of them.
+  for (const id of ['goal', 'zone-kernel', 'machine-form']) await page.getByTestId(id).first().waitFor({ timeout: 5_000 });
+  await page.getByRole('region', { name: 'Scenario files and random problems' }).waitFor({ timeout: 5_000 });
+  const order = await page.evaluate(() => {
+    const mark = performance.getEntriesByName('ttm-lab:first-screen')[0].startTime;
+    const paint = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? mark;
+    return { mark, paint };
+  });
+  assert.ok(order.paint >= order.mark - 1, `the first paint (${order.paint}) shows the first screen (${order.mark})`);
+});
+
 test('W3/W4: the end of populate shows wc 492 / 1 refill, unpopulate returns all 512', async (t) => {
   const page = await openWalk(t, { query: '?exercises=0' });
   await page.getByRole('button', { name: /^Go to the end of step 2: / }).click();

@@ -9,6 +9,7 @@
 // performance.now() when this script saw the controls (adds its polling); and for ?bench=1 (the
 // 262,144-page walkthrough, run and recorded in the page) the app's own figure
 // (load_to_first_interactive_render_ms, web/src/bench.rs). Prints the median and all runs.
+// With WARM=1 each tab has shown a page of the same site first (see below).
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,9 @@ for (const walkthrough of ['pool-refill', 'eviction-order', 'tt-lifecycle']) {
   for (let i = 0; i < runs; i++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const page = await context.newPage();
+    // WARM=1: the tab first shows a page of the same site (a 404), so the walkthrough does not
+    // pay for starting the tab's renderer process, as when a link is followed in an open browser.
+    if (process.env.WARM === '1') await page.goto(`${base}__warm`);
     await page.goto(`${base}?walkthrough=${walkthrough}`);
     await page.locator('[data-place]').first().waitFor({ state: 'attached', timeout: 60_000 });
     await page.locator('[data-pos]').first().waitFor({ timeout: 60_000 });
@@ -60,6 +64,7 @@ const bench = [];
 for (let i = 0; i < runs; i++) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
+  if (process.env.WARM === "1") await page.goto(`${base}__warm`);
   await page.goto(`${base}?bench=1`);
   const out = page.getByTestId('bench');
   await out.waitFor({ timeout: 120_000 });
