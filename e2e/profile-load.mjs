@@ -18,7 +18,7 @@ const cdp = await c.newCDPSession(p);
 await cdp.send('Profiler.enable');
 await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
 await cdp.send('Profiler.start');
-await p.goto(process.env.BASE_URL + '?walkthrough=' + process.argv[2]);
+await p.goto(process.env.BASE_URL + (process.argv[2].startsWith('?') ? process.argv[2] : '?walkthrough=' + process.argv[2]));
 await p.locator('[data-pos]').first().waitFor({ state: 'attached' });
 console.log('render at', await p.evaluate(() => performance.now()));
 const { profile } = await cdp.send('Profiler.stop');

@@ -195,6 +195,29 @@ fn one_recording_serves_the_chart_the_breakpoints_and_every_cursor() {
         .funcs_seen()
         .iter()
         .any(|(f, _)| *f == Func::PagePoolFillLocked));
+    // Each function the trace entered once, under its symbol, sorted by symbol (the breakpoint
+    // list): the same set as the Enter events of a plain walk over the trace.
+    let entered: std::collections::BTreeSet<usize> = sim
+        .trace()
+        .events()
+        .filter_map(|e| match e {
+            ttm_core::trace::Event::Enter { func, .. } => Some(func.index()),
+            _ => None,
+        })
+        .collect();
+    let listed: Vec<usize> = rec.funcs_seen().iter().map(|(f, _)| f.index()).collect();
+    assert_eq!(
+        listed
+            .iter()
+            .copied()
+            .collect::<std::collections::BTreeSet<_>>(),
+        entered
+    );
+    assert_eq!(listed.len(), entered.len(), "a function listed twice");
+    assert!(
+        rec.funcs_seen().windows(2).all(|w| w[0].1 <= w[1].1),
+        "sorted by symbol"
+    );
     let (mut a, mut b) = (Stepper::over(rec.clone()), Stepper::over(rec.clone()));
     let mid = rec.len() / 2;
     a.seek(mid);
