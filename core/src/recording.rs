@@ -7,7 +7,7 @@
 //! Share one `Rc<Recording>` between the cursors that walk it ([`Stepper::over`](crate::Stepper::over))
 //! instead of replaying the trace for each of them.
 
-use crate::drivers::event_symbol;
+use crate::drivers::{event_symbol, symbol_varies};
 use crate::func::Func;
 use crate::hops::Hop;
 use crate::series::{Sample, Sampler};
@@ -201,10 +201,13 @@ impl Recording {
                 Event::Mark { .. } => marks.push(i),
                 Event::Enter { func, args } => {
                     calls += 1;
-                    let sym = event_symbol(kind, func, &args);
                     if let Some(slot) = seen.get_mut(func.index()) {
-                        if slot.is_none_or(|s| sym < s) {
-                            *slot = Some(sym);
+                        // Most functions have one symbol on a machine: look it up once.
+                        if slot.is_none() || symbol_varies(func) {
+                            let sym = event_symbol(kind, func, &args);
+                            if slot.is_none_or(|s| sym < s) {
+                                *slot = Some(sym);
+                            }
                         }
                     }
                     stack.push(Frame { at: i, func, args });

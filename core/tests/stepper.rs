@@ -317,3 +317,25 @@ fn a_trace_of_large_states_keeps_checkpoints_that_share_what_they_did_not_change
         assert_eq!(st.state(), &replay(&s, target), "position {target}");
     }
 }
+
+/// The recording looks a function's symbol up once unless `symbol_varies` says its arguments
+/// choose it: for every other function, any arguments give the same symbol on every driver.
+#[test]
+fn only_the_functions_said_to_vary_change_symbol_with_their_arguments() {
+    use ttm_core::config::DriverKind;
+    use ttm_core::drivers::{event_symbol, symbol_varies};
+    let kinds = [DriverKind::Radeon, DriverKind::Nouveau, DriverKind::Vmwgfx];
+    let mut varied = 0;
+    for &f in Func::ALL {
+        for kind in kinds {
+            let syms: std::collections::BTreeSet<&str> = (0..8u64)
+                .map(|a| event_symbol(kind, f, &[a, a + 1, 2, 3, 4, 5]))
+                .collect();
+            if syms.len() > 1 {
+                varied += 1;
+                assert!(symbol_varies(f), "{f:?} on {kind:?}: {syms:?}");
+            }
+        }
+    }
+    assert!(varied > 0, "some callbacks do name their driver or backend");
+}

@@ -181,6 +181,17 @@ impl TtKind {
     }
 }
 
+/// Whether [`event_symbol`] of `f` depends on the call's arguments: a callback that names its
+/// driver first (several devices), and the backend operations (named by the tt's backend).
+/// Every other function has one symbol on a machine.
+pub fn symbol_varies(f: Func) -> bool {
+    f.arg_names().first() == Some(&"driver")
+        || matches!(
+            f,
+            Func::DrvBackendBind | Func::DrvBackendUnbind | Func::DrvBackendDestroy
+        )
+}
+
 /// The symbol to show for a traced event: driver callbacks and backend operations resolve to the
 /// driver's own function, everything else to the TTM symbol.
 pub fn event_symbol(kind: DriverKind, f: Func, args: &[u64]) -> &'static str {
