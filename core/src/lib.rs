@@ -61,6 +61,7 @@ pub mod summary;
 mod sysfs;
 pub mod trace;
 mod tt;
+mod write;
 
 pub use bo::FaultResult;
 pub use config::{

@@ -274,9 +274,11 @@ impl Scenario {
         Scenario::load(utf8(bytes)?)
     }
 
-    /// Serialize as pretty JSON.
+    /// The scenario as pretty JSON, as serde_json's `to_string_pretty` writes it (written by
+    /// hand, `write.rs`: no serializer per type in the web app, issue 16); it reads back as the
+    /// same scenario.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        crate::write::scenario(self)
     }
 
     /// Run every step. Errors only for configurations or actions that cannot run at all; with
@@ -524,7 +526,7 @@ pub fn format_path(path: &[PathSeg]) -> String {
             }
             PathSeg::Key(k) => {
                 out.push('[');
-                out.push_str(&serde_json::Value::String(k.clone()).to_string());
+                crate::write::string(k, &mut out);
                 out.push(']');
             }
             PathSeg::Index(n) => out.push_str(&format!("[{n}]")),
