@@ -103,12 +103,27 @@ pub struct JsonError {
 
 /// Parse one JSON value, with nothing but whitespace after it.
 pub fn parse(text: &str) -> Result<Value<'_>, JsonError> {
+    parse_streaming(text, None, &mut |_| Ok(()))
+}
+
+/// [`parse`], handing each element of the array under key `key` of the top-level object to
+/// `each` as soon as it is read instead of keeping it: the tree's array holds a `null` at each
+/// element's offset. A million-step scenario is then never in memory as a whole tree (issue
+/// 16). An error of `each` stops the parse; its `path` is below the element, deepest segment
+/// first (the parser adds the element's index and `key`).
+pub fn parse_streaming<'a>(
+    text: &'a str,
+    key: Option<&str>,
+    each: &mut dyn FnMut(Value<'a>) -> Result<(), JsonError>,
+) -> Result<Value<'a>, JsonError> {
     let mut p = Parser {
         text,
         b: text.as_bytes(),
         i: 0,
+        key,
+        each,
     };
-    let mut v = p.value(0);
+    let mut v = p.value(0, false);
     if v.is_ok() {
         p.ws();
         if p.i < p.b.len() {
@@ -121,13 +136,16 @@ pub fn parse(text: &str) -> Result<Value<'_>, JsonError> {
     })
 }
 
-struct Parser<'a> {
+struct Parser<'a, 's> {
     text: &'a str,
     b: &'a [u8],
     i: usize,
+    /// The top-level key whose array elements go to `each`.
+    key: Option<&'s str>,
+    each: &'s mut dyn FnMut(Value<'a>) -> Result<(), JsonError>,
 }
 
-impl<'a> Parser<'a> {
+impl<'a> Parser<'a, '_> {
     fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.i) {
             self.i += 1;
@@ -157,7 +175,8 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Value<'a>, JsonError> {
+    /// The value at the current byte; `stream`: an array whose elements go to `each`.
+    fn value(&mut self, depth: usize, stream: bool) -> Result<Value<'a>, JsonError> {
         self.ws();
         let at = self.i;
         let kind = match self.b.get(at) {
@@ -171,7 +190,7 @@ impl<'a> Parser<'a> {
                 if depth + 1 >= MAX_DEPTH {
                     return Err(self.fail("recursion limit exceeded"));
                 }
-                Kind::Arr(self.array(depth + 1)?)
+                Kind::Arr(self.array(depth + 1, stream)?)
             }
             Some(b'{') => {
                 if depth + 1 >= MAX_DEPTH {
@@ -244,11 +263,14 @@ impl<'a> Parser<'a> {
             int,
             neg,
         };
-        if let Number::F64(f) = num.number() {
-            if !f.is_finite() {
-                // serde_json stops at the last digit it read.
-                self.i -= 1;
-                return Err(self.fail("number out of range"));
+        // Only a float or an integer of more digits than u64 has can be out of range.
+        if !int || self.i - start > 20 {
+            if let Number::F64(f) = num.number() {
+                if !f.is_finite() {
+                    // serde_json stops at the last digit it read.
+                    self.i -= 1;
+                    return Err(self.fail("number out of range"));
+                }
             }
         }
         Ok(num)
@@ -261,6 +283,13 @@ impl<'a> Parser<'a> {
         let mut owned: Option<String> = None;
         let mut run = start;
         loop {
+            // The plain characters at once; then what ends them.
+            while let Some(&c) = self.b.get(self.i) {
+                if c == b'"' || c == b'\\' || c < 0x20 {
+                    break;
+                }
+                self.i += 1;
+            }
             match self.b.get(self.i) {
                 None => return Err(self.fail("EOF while parsing a string")),
                 Some(b'"') => {
@@ -353,7 +382,7 @@ impl<'a> Parser<'a> {
         char::from_u32(code).ok_or_else(|| self.fail("invalid unicode code point"))
     }
 
-    fn array(&mut self, depth: usize) -> Result<Vec<Value<'a>>, JsonError> {
+    fn array(&mut self, depth: usize, stream: bool) -> Result<Vec<Value<'a>>, JsonError> {
         self.i += 1;
         let mut out = Vec::new();
         self.ws();
@@ -362,11 +391,22 @@ impl<'a> Parser<'a> {
             return Ok(out);
         }
         loop {
-            let v = self.value(depth).map_err(|mut e| {
-                e.path.push(PathSeg::Index(out.len()));
+            let n = out.len();
+            let in_element = |mut e: JsonError| {
+                e.path.push(PathSeg::Index(n));
                 e
-            })?;
-            out.push(v);
+            };
+            let v = self.value(depth, false).map_err(in_element)?;
+            if stream {
+                let at = v.at;
+                (self.each)(v).map_err(in_element)?;
+                out.push(Value {
+                    at,
+                    kind: Kind::Null,
+                });
+            } else {
+                out.push(v);
+            }
             self.ws();
             match self.b.get(self.i) {
                 Some(b',') => {
@@ -409,7 +449,8 @@ impl<'a> Parser<'a> {
                 return Err(in_key(self.eof_or("expected `:`", "an object")));
             }
             self.i += 1;
-            let value = self.value(depth).map_err(in_key)?;
+            let stream = depth == 1 && self.key == Some(&*key);
+            let value = self.value(depth, stream).map_err(in_key)?;
             out.push(Member { key, key_at, value });
             self.ws();
             match self.b.get(self.i) {
@@ -536,6 +577,42 @@ mod tests {
             err("{\"s\": [1, tru]}").2,
             vec![PathSeg::key("s"), PathSeg::Index(1)]
         );
+    }
+
+    #[test]
+    fn streamed_elements_are_handed_over_and_left_as_nulls() {
+        let mut seen = Vec::new();
+        let text = "{\"s\": [1, {\"a\": 2}], \"t\": [3], \"\": [4]}";
+        let v = parse_streaming(text, Some("s"), &mut |v| {
+            seen.push(v.at);
+            Ok(())
+        })
+        .unwrap();
+        // The elements at bytes 7 and 10 went to the callback; "t" and "" kept theirs.
+        assert_eq!(seen, vec![7, 10]);
+        let Kind::Obj(m) = &v.kind else { panic!() };
+        let nulls = |v: &Value| match &v.kind {
+            Kind::Arr(a) => a
+                .iter()
+                .map(|e| (e.at, e.kind == Kind::Null))
+                .collect::<Vec<_>>(),
+            _ => panic!(),
+        };
+        assert_eq!(nulls(&m[0].value), vec![(7, true), (10, true)]);
+        assert_eq!(nulls(&m[1].value), vec![(27, false)]);
+        assert_eq!(nulls(&m[2].value), vec![(36, false)]);
+        // An error of the callback comes back with the element's index and the key.
+        let e = parse_streaming(text, Some("s"), &mut |v| match v.kind {
+            Kind::Obj(_) => Err(JsonError {
+                at: v.at + 1,
+                message: "no".into(),
+                path: vec![PathSeg::key("a")],
+            }),
+            _ => Ok(()),
+        })
+        .unwrap_err();
+        let path = vec![PathSeg::key("s"), PathSeg::Index(1), PathSeg::key("a")];
+        assert_eq!((e.at, e.path), (11, path));
     }
 
     #[test]

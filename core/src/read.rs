@@ -16,7 +16,7 @@ use crate::config::{
 };
 use crate::consts::Caching;
 use crate::exercise::Ask;
-use crate::json::{Kind, Member, Number, Value};
+use crate::json::{self, JsonError, Kind, Member, Number, Value};
 use crate::modern::ttm_resource::TtmPlace;
 use crate::ops::{Action, CustomPlacement, ModuleParam, PlacementWord};
 use crate::scenario::{PathSeg, Scenario, Step};
@@ -173,9 +173,9 @@ fn vec_of<T>(v: &Value, p: &Path, f: impl Fn(&Value, &Path) -> Res<T>) -> Res<Ve
         .collect()
 }
 
-/// The index in `names` of a name written as a string (or, as serde_json also reads an enum,
+/// The value `table` gives a name written as a string (or, as serde_json also reads an enum,
 /// as `{"name": null}`).
-fn name_index(v: &Value, p: &Path, names: &[&str]) -> Res<usize> {
+fn choice<T: Copy>(v: &Value, p: &Path, table: &[(&'static str, T)]) -> Res<T> {
     let (name, at) = match &v.kind {
         Kind::Str(s) => (s.as_ref(), v.at),
         Kind::Obj(m) if m.len() == 1 => {
@@ -186,23 +186,23 @@ fn name_index(v: &Value, p: &Path, names: &[&str]) -> Res<usize> {
             (m[0].key.as_ref(), m[0].key_at)
         }
         _ => {
-            let message = format!("invalid type: {}, {}", unexpected(v), one_of(names));
+            let names = names(table);
+            let message = format!("invalid type: {}, {}", unexpected(v), one_of(&names));
             return Err(bad(p, v.at, message));
         }
     };
-    names.iter().position(|n| *n == name).ok_or_else(|| {
-        bad(
-            p,
-            at,
-            format!("unknown variant `{name}`, {}", one_of(names)),
-        )
-    })
+    match table.iter().find(|(n, _)| *n == name) {
+        Some((_, t)) => Ok(*t),
+        None => {
+            let names = names(table);
+            let message = format!("unknown variant `{name}`, {}", one_of(&names));
+            Err(bad(p, at, message))
+        }
+    }
 }
 
-/// A name of `table`, as its value.
-fn choice<T: Copy>(v: &Value, p: &Path, table: &[(&str, T)]) -> Res<T> {
-    let names: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
-    name_index(v, p, &names).map(|i| table[i].1)
+fn names<T>(table: &[(&'static str, T)]) -> Vec<&'static str> {
+    table.iter().map(|(n, _)| *n).collect()
 }
 
 /// A page count written as pages or as a size (`"8193 bytes"`, [`size::parse_pages`]).
@@ -377,7 +377,7 @@ impl<'v, 'a, 'p> Obj<'v, 'a, 'p> {
             .unwrap_or_else(|| d.to_vec()))
     }
 
-    fn choice_or<T: Copy>(&self, name: &str, table: &[(&str, T)], d: T) -> Res<T> {
+    fn choice_or<T: Copy>(&self, name: &str, table: &[(&'static str, T)], d: T) -> Res<T> {
         Ok(self.opt(name, |v, p| choice(v, p, table))?.unwrap_or(d))
     }
 }
@@ -495,10 +495,27 @@ const ACTIONS: &[&str] = &[
 
 // ---- the types -----------------------------------------------------------------------------
 
-/// A scenario file (docs/scenarios.md, "Top level").
-pub(crate) fn scenario(v: &Value) -> Res<Scenario> {
+/// A scenario file's text (docs/scenarios.md, "Top level"): its JSON, each step converted as
+/// soon as the parser has read it ([`json::parse_streaming`]), so that only one step at a time
+/// is a tree.
+pub(crate) fn scenario(text: &str) -> Res<Scenario> {
+    let mut steps = Vec::new();
+    let tree = json::parse_streaming(text, Some("steps"), &mut |v| {
+        let st = step(&v, &Path::Root).map_err(|b| JsonError {
+            at: b.at,
+            message: b.message,
+            path: b.path.into_iter().rev().collect(),
+        })?;
+        steps.push(st);
+        Ok(())
+    })
+    .map_err(|e| Bad {
+        path: e.path,
+        at: e.at,
+        message: e.message,
+    })?;
     let o = Obj::new(
-        v,
+        &tree,
         &Path::Root,
         "a JSON object (a scenario file)",
         &[
@@ -513,7 +530,11 @@ pub(crate) fn scenario(v: &Value) -> Res<Scenario> {
         title: o.string("title")?,
         goal: o.string_or("goal", "")?,
         machine: o.opt("machine", machine)?.unwrap_or_default(),
-        steps: o.req("steps", |v, p| vec_of(v, p, step))?,
+        // The elements were read into `steps` as the parser went.
+        steps: o.req("steps", move |v, p| match v.kind {
+            Kind::Arr(_) => Ok(steps),
+            _ => Err(invalid_type(v, p, "a sequence")),
+        })?,
     })
 }
 
@@ -563,10 +584,13 @@ fn action(v: &Value, p: &Path) -> Res<Action> {
         return Err(bad(&here, again.key_at, "duplicate field `action`".into()));
     }
     let tag = |v: &Value, p: &Path| match &v.kind {
-        Kind::Str(_) => name_index(v, p, ACTIONS),
+        Kind::Str(s) => ACTIONS.iter().find(|n| **n == s.as_ref()).ok_or_else(|| {
+            let message = format!("unknown variant `{s}`, {}", one_of(ACTIONS));
+            bad(p, v.at, message)
+        }),
         _ => Err(invalid_type(v, p, "variant identifier")),
     };
-    let name = ACTIONS[any.req("action", tag)?];
+    let name = *any.req("action", tag)?;
     let with = |fields: &[&str]| Obj::new(v, p, what, fields, Some("action"));
     let tt = |o: &Obj| o.u32("tt");
     let bo = |o: &Obj| o.u32("bo");

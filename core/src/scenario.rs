@@ -229,9 +229,8 @@ impl Scenario {
     /// character column in `text` (see [`ScenarioError`]). Whether each action makes sense is
     /// known only by running it: [`Scenario::load`] does both.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        // One reader on every target (issue 16): the text's tree, then the types from it.
-        let tree = crate::json::parse(text).map_err(|e| at(text, e.path, e.at, e.message))?;
-        let sc = crate::read::scenario(&tree).map_err(|b| at(text, b.path, b.at, b.message))?;
+        // One reader on every target (issue 16): the text's tree, the types from it.
+        let sc = crate::read::scenario(text).map_err(|b| at(text, b.path, b.at, b.message))?;
         let err = |key: &str, message: String| error_at(Some(text), &[PathSeg::key(key)], message);
         if sc.format != FORMAT {
             return Err(err(
