@@ -107,9 +107,8 @@ pub fn parse(text: &str) -> Result<Value<'_>, JsonError> {
 }
 
 /// [`parse`], handing each element of the array under key `key` of the top-level object to
-/// `each` as soon as it is read instead of keeping it: the tree's array holds a `null` at each
-/// element's offset. A million-step scenario is then never in memory as a whole tree (issue
-/// 16). An error of `each` stops the parse; its `path` is below the element, deepest segment
+/// `each` as soon as it is read instead of keeping it: that array is empty in the tree. A
+/// million-step scenario is then never in memory as a whole tree (issue 16). An error of `each` stops the parse; its `path` is below the element, deepest segment
 /// first (the parser adds the element's index and `key`).
 pub fn parse_streaming<'a>(
     text: &'a str,
@@ -390,23 +389,19 @@ impl<'a> Parser<'a, '_> {
             self.i += 1;
             return Ok(out);
         }
+        let mut n = 0;
         loop {
-            let n = out.len();
             let in_element = |mut e: JsonError| {
                 e.path.push(PathSeg::Index(n));
                 e
             };
             let v = self.value(depth, false).map_err(in_element)?;
             if stream {
-                let at = v.at;
                 (self.each)(v).map_err(in_element)?;
-                out.push(Value {
-                    at,
-                    kind: Kind::Null,
-                });
             } else {
                 out.push(v);
             }
+            n += 1;
             self.ws();
             match self.b.get(self.i) {
                 Some(b',') => {
@@ -580,7 +575,7 @@ mod tests {
     }
 
     #[test]
-    fn streamed_elements_are_handed_over_and_left_as_nulls() {
+    fn streamed_elements_are_handed_over_and_not_kept() {
         let mut seen = Vec::new();
         let text = "{\"s\": [1, {\"a\": 2}], \"t\": [3], \"\": [4]}";
         let v = parse_streaming(text, Some("s"), &mut |v| {
@@ -591,16 +586,13 @@ mod tests {
         // The elements at bytes 7 and 10 went to the callback; "t" and "" kept theirs.
         assert_eq!(seen, vec![7, 10]);
         let Kind::Obj(m) = &v.kind else { panic!() };
-        let nulls = |v: &Value| match &v.kind {
-            Kind::Arr(a) => a
-                .iter()
-                .map(|e| (e.at, e.kind == Kind::Null))
-                .collect::<Vec<_>>(),
+        let kept = |v: &Value| match &v.kind {
+            Kind::Arr(a) => a.iter().map(|e| e.at).collect::<Vec<_>>(),
             _ => panic!(),
         };
-        assert_eq!(nulls(&m[0].value), vec![(7, true), (10, true)]);
-        assert_eq!(nulls(&m[1].value), vec![(27, false)]);
-        assert_eq!(nulls(&m[2].value), vec![(36, false)]);
+        assert_eq!(kept(&m[0].value), Vec::<usize>::new());
+        assert_eq!(kept(&m[1].value), vec![27]);
+        assert_eq!(kept(&m[2].value), vec![36]);
         // An error of the callback comes back with the element's index and the key.
         let e = parse_streaming(text, Some("s"), &mut |v| match v.kind {
             Kind::Obj(_) => Err(JsonError {
