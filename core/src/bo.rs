@@ -30,7 +30,7 @@ pub const MAP_KMAP: u8 = 3;
 pub const MAP_PREMAPPED: u8 = 4 | 0x80;
 
 /// Result of a CPU page fault (spec 6.12).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum FaultResult {
     /// VM_FAULT_NOPAGE: the PTEs were inserted (or the fault will be retried).
     NoPage {

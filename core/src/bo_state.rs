@@ -2,7 +2,7 @@
 //! id allocators, the LRU lists and GPU fences. Like everything in [`crate::state`], it changes only
 //! through [`crate::state::Delta`]s.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
 
 /// Number of memory-type managers per device (`TTM_NUM_MEM_TYPES`, spec 1.4).
@@ -45,7 +45,7 @@ pub fn man_index(dev: u8, mem_type: u8) -> usize {
 }
 
 /// Where a buffer object's memory is (`struct ttm_mem_reg`, spec 6.1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct MemReg {
     /// Memory type (TTM_PL_SYSTEM / TT / VRAM / PRIV0 ...).
     pub mem_type: u8,
@@ -58,7 +58,7 @@ pub struct MemReg {
 }
 
 /// A buffer object (`struct ttm_buffer_object`, spec 6.1).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Bo {
     /// Model id.
     pub id: u32,
@@ -106,7 +106,7 @@ pub struct Bo {
 }
 
 /// A kind of memory-type manager.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum ManagerKind {
     /// SYSTEM: no ranges.
     System,
@@ -117,7 +117,7 @@ pub enum ManagerKind {
 }
 
 /// An allocated range or GMR id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Node {
     /// Pages.
     pub len: u64,
@@ -126,7 +126,7 @@ pub struct Node {
 }
 
 /// A memory-type manager (`struct ttm_mem_type_manager`, spec 6.1).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Manager {
     /// Initialised (`has_type` and `use_type`).
     pub has_type: bool,
@@ -174,7 +174,7 @@ impl Manager {
 }
 
 /// A GPU fence (`sync_obj`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Fence {
     /// Model id.
     pub id: u32,
@@ -183,7 +183,7 @@ pub struct Fence {
 }
 
 /// A field of a buffer object set by [`crate::state::Var::Bo`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum BoField {
     /// mem.mem_type
     MemType,

@@ -1,7 +1,7 @@
 //! The built-in walkthroughs shipped with TTM Lab (the files in `scenarios/`, embedded at build time).
 
 use crate::scenario::{Run, Scenario, ScenarioError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
 
@@ -26,7 +26,7 @@ pub fn names() -> impl Iterator<Item = &'static str> {
 }
 
 /// What a walkthrough picker shows of one walkthrough.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Entry {
     /// Its name (the file stem; used in URLs).
     pub name: &'static str,
@@ -62,7 +62,7 @@ pub fn list() -> Vec<Entry> {
 }
 
 /// How much a lesson asks of its reader.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum Level {
     /// No TTM needed: one object, a few calls.
     FirstSteps,

@@ -5,10 +5,10 @@
 use crate::config::MachineConfig;
 use crate::scenario::{Run, Scenario, ScenarioError};
 use crate::summary::Summary;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// One aligned step of a comparison.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Row {
     /// Step index.
     pub step: usize,
@@ -27,7 +27,7 @@ pub struct Row {
 }
 
 /// Two runs side by side.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Comparison {
     /// One row per step.
     pub rows: Vec<Row>,
@@ -123,7 +123,7 @@ fn diff_values(path: &str, a: &serde_json::Value, b: &serde_json::Value, out: &m
 /// What one kernel did during one step and holds after it, in the terms both kernels share
 /// (mspec 9: pages taken from and given back to system memory, the pools, the page limit, the
 /// tts and the BOs). Counts come from the step's trace events and the summary after the step.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Facts {
     /// "ok", the kernel's error name, or "skipped" (a step with no 6.12 counterpart, mspec 9.6).
     pub result: String,
@@ -157,7 +157,7 @@ pub struct Facts {
 }
 
 /// One observable on which the two kernels differ after a step, with the rule behind it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Divergence {
     /// Which observable: `result`, `fresh pages`, `caching`, `pools`, `charged`, `swap-outs`,
     /// `tts`, `bos`.
@@ -171,7 +171,7 @@ pub struct Divergence {
 }
 
 /// One step of a then-and-now comparison.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ThenNowRow {
     /// Step index.
     pub step: usize,
@@ -197,7 +197,7 @@ pub struct ThenNowRow {
 }
 
 /// A scenario on Linux 3.3 and on Linux 6.12, step by step.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ThenAndNow {
     /// One row per step.
     pub rows: Vec<ThenNowRow>,
@@ -473,7 +473,10 @@ pub fn then_and_now_of(a: &Run, b: &Run) -> ThenAndNow {
             .notices
             .iter()
             .filter_map(|n| n.path.strip_prefix(&expect_at)?.strip_suffix(']'))
-            .map(|k| serde_json::from_str::<String>(k).unwrap_or_else(|_| k.to_string()))
+            .map(|k| match crate::json::parse(k).map(|v| v.kind) {
+                Ok(crate::json::Kind::Str(s)) => s.into_owned(),
+                _ => k.to_string(),
+            })
             .collect();
         let expectations = b
             .mismatches

@@ -1,11 +1,11 @@
 //! Machine configuration: what the simulated computer and kernel look like (issue 3, "The simulated machine").
 
 use crate::consts::PAGE_SIZE;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Which kernel tree the model behaves like (spec 0.2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Default)]
 pub enum Era {
     /// 3.0-3.2 releases: lazy `ttm_tt_get_page` with the highmem/lowmem split (spec 8).
     E0,
@@ -26,7 +26,7 @@ impl Era {
 }
 
 /// Reproduce the defects of 3.3 (spec 9) or behave like later kernels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Default)]
 pub enum Fidelity {
     /// Reproduce D1, D3, D5, D7, D8 and the observations exactly as the era had them.
     #[default]
@@ -36,7 +36,7 @@ pub enum Fidelity {
 }
 
 /// CPU architecture of the simulated kernel (spec 0.4, 5.2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Default)]
 pub enum Arch {
     /// x86-64: no highmem; a "dma32" accounting zone when RAM exceeds 4 GiB.
     #[default]
@@ -59,8 +59,7 @@ impl Arch {
 pub const LOWMEM_32: u64 = 896 << 20;
 
 /// Operations a scenario can make fail, counted from boot (1 = the first such operation).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(remote = "Self", default, deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct FaultPlan {
     /// Fail these system page allocations (alloc_page inside TTM).
     pub page_alloc: Vec<u64>,
@@ -88,10 +87,8 @@ pub struct FaultPlan {
     pub signal: Vec<u64>,
 }
 
-object_only!(FaultPlan, "a JSON object (the injected faults)");
-
 /// A sysfs attribute of the memory-accounting or pool kobjects (spec 3.2, 4.2, 5.2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SysfsAttr {
     /// `memory_accounting/pool/pool_max_size` (KiB)
@@ -115,22 +112,18 @@ pub enum SysfsAttr {
 }
 
 /// One write to a sysfs attribute, as `echo value > attr` would do it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(remote = "Self", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SysfsWrite {
     /// The attribute.
     pub attr: SysfsAttr,
     /// For zone attributes: the zone index (0 = "kernel").
-    #[serde(default)]
     pub zone: usize,
     /// The text written (parsed by the kernel's store rules, spec 3.2 / 5.2).
     pub value: String,
 }
 
-object_only!(SysfsWrite, "a JSON object (a sysfs write)");
-
 /// Which DRM driver runs the GPU (spec 7).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum DriverKind {
     /// radeon (spec 7.2).
@@ -152,8 +145,7 @@ impl DriverKind {
 }
 
 /// The GPU and its driver: the variants of spec 7 that matter to TTM.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(remote = "Self", default, deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DriverConfig {
     /// The driver.
     pub kind: DriverKind,
@@ -174,25 +166,13 @@ pub struct DriverConfig {
     pub max_gmr_pages: u32,
     /// VRAM size in pages, overriding `vram_mib` (a [`size`] value: pages, or a string such as
     /// `"1228800 bytes"`). Issue 17: sizes that are not whole MiB.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "size::opt_pages"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vram_pages: Option<u64>,
     /// CPU-visible VRAM in pages, overriding `visible_vram_mib`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "size::opt_pages"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible_vram_pages: Option<u64>,
     /// GTT / aperture size in pages, overriding `gtt_mib`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "size::opt_pages"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gtt_pages: Option<u64>,
 }
 
@@ -227,15 +207,6 @@ impl DriverConfig {
 /// the BO's size in bytes and makes a tt of as many pages (spec 2.3), so 8,193 bytes are 3 pages.
 pub mod size {
     use crate::consts::PAGE_SIZE;
-    use serde::Deserialize;
-
-    /// A size as the file writes it.
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw {
-        Count(u64),
-        Text(String),
-    }
 
     /// Pages of a size text (`"8193 bytes"` → 3); the error says what is accepted.
     pub fn parse_pages(text: &str) -> Result<u64, String> {
@@ -263,32 +234,7 @@ pub mod size {
             )),
         }
     }
-
-    /// `deserialize_with` for a page count that may be written as a size (u32 fields).
-    pub fn pages<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
-        let n = match Raw::deserialize(d).map_err(|_| {
-            serde::de::Error::custom("expected a number of pages or a size such as \"8193 bytes\"")
-        })? {
-            Raw::Count(n) => n,
-            Raw::Text(t) => parse_pages(&t).map_err(serde::de::Error::custom)?,
-        };
-        u32::try_from(n).map_err(|_| serde::de::Error::custom(format!("{n} pages is too many")))
-    }
-
-    /// `deserialize_with` for an optional page count written as pages or a size.
-    pub fn opt_pages<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-        match Raw::deserialize(d).map_err(|_| {
-            serde::de::Error::custom(
-                "expected a number of pages or a size such as \"1228800 bytes\"",
-            )
-        })? {
-            Raw::Count(n) => Ok(Some(n)),
-            Raw::Text(t) => parse_pages(&t).map(Some).map_err(serde::de::Error::custom),
-        }
-    }
 }
-
-object_only!(DriverConfig, "a JSON object (the driver)");
 
 impl Default for DriverConfig {
     fn default() -> Self {
@@ -312,7 +258,7 @@ impl Default for DriverConfig {
 
 /// Which kernel the machine runs: Linux 3.3 (its eras E0–E3, spec 0.2) or Linux 6.12 (mspec 0.1).
 /// In a scenario file: `"kernel": "3.3"` (the default) or `"kernel": "6.12"`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Default)]
 pub enum Kernel {
     /// Linux 3.3 and the eras around it (spec 0.2). The default.
     #[default]
@@ -325,8 +271,7 @@ pub enum Kernel {
 }
 
 /// The parts of a 6.12 machine that have no 3.3 counterpart (mspec 1.5, 2.2, 2.3, 8.1).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(remote = "Self", default, deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ModernConfig {
     /// Module parameter `ttm.page_pool_size` at load (pages; 0 = the default RAM/2, mspec 2.2).
     pub page_pool_size: u64,
@@ -345,11 +290,8 @@ pub struct ModernConfig {
     pub numa_node: bool,
 }
 
-object_only!(ModernConfig, "a JSON object (the Linux 6.12 settings)");
-
 /// Everything that describes the simulated machine.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(remote = "Self", default, deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MachineConfig {
     /// Total RAM in bytes (a multiple of 4096).
     pub ram_bytes: u64,
@@ -389,8 +331,6 @@ pub struct MachineConfig {
     pub modern: ModernConfig,
 }
 
-object_only!(MachineConfig, "a JSON object (the machine)");
-
 impl Default for MachineConfig {
     /// The standard configuration of the spec's worked examples (spec 10): x86-64, 64 MiB, non-root, E3.
     fn default() -> Self {
@@ -420,7 +360,7 @@ pub const MIN_RAM: u64 = 8 << 20;
 pub const MAX_RAM: u64 = 64 << 30;
 
 /// A configuration value the model cannot run with, naming the field.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ConfigError {
     /// Dotted path of the offending field (`ram_bytes`, `sysfs[2].zone`).
     pub field: String,
@@ -429,7 +369,7 @@ pub struct ConfigError {
     /// The other field of a conflict between two values (`driver.vram_mib` when the visible
     /// VRAM is larger than the VRAM). A scenario file that leaves `field` at its default is
     /// pointed at this one, which it does set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub other: Option<String>,
 }
 

@@ -3,7 +3,7 @@
 //! Values are exact copies of the numbers the kernel uses; names follow the kernel
 //! with the `TTM_` prefix kept where it helps a reader find the symbol.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Page size of the modelled machine (spec 0.4).
 pub const PAGE_SIZE: u64 = 4096;
@@ -106,7 +106,7 @@ pub mod placement {
 }
 
 /// `enum ttm_caching_state` (spec 1.2). Discriminants are the kernel's.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Caching {
     /// `tt_uncached = 0`
@@ -148,7 +148,7 @@ impl Caching {
 }
 
 /// Binding state of a `ttm_tt` (spec 1.3). Discriminants are the kernel's.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TtState {
     /// `tt_bound = 0`
@@ -181,7 +181,7 @@ impl TtState {
 }
 
 /// Kernel linear-mapping attribute of a physical page (x86 PAT; spec 2.5, 3.6).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Attr {
     /// Write-back (normal cached memory).

@@ -1,10 +1,10 @@
 //! Kernel error codes the model returns (negative errno values, as the kernel does).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// An error a modelled kernel function returns. `code()` gives the kernel's negative value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Errno {
     /// -EPERM (1)
     Eperm,

@@ -7,10 +7,10 @@ use crate::narrate::narrate;
 use crate::ops::Action;
 use crate::scenario::{Run, Scenario, Step, StepRecord, FORMAT, VERSION};
 use crate::summary::Summary;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// What kind of answer a question takes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum Answer {
     /// A number (pages, bytes).
     Number(u64),
@@ -26,7 +26,7 @@ pub enum Answer {
 }
 
 /// A question asked before step `step` runs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Question {
     /// The step the question is about (asked just before it).
     pub step: usize,
@@ -69,7 +69,7 @@ impl Question {
 }
 
 /// What a marked step asks about (the scenario's `"ask"`, docs/scenarios.md).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Ask {
     /// The most telling question the step allows (the first kind below that applies).

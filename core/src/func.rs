@@ -3,12 +3,12 @@
 //! Each variant names one kernel symbol; [`Func::symbol`] gives it exactly as in the source so the UI can
 //! link to `https://elixir.bootlin.com/linux/v3.3/A/ident/<symbol>`.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 macro_rules! funcs {
     ($( $(#[$m:meta])* $v:ident = $sym:literal, $file:literal, [$($arg:literal),*]; )*) => {
         /// A traced kernel function or driver callback.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
         pub enum Func {
             $( $(#[$m])* #[doc = concat!("`", $sym, "` (", $file, ")")] $v, )*
         }

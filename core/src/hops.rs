@@ -26,11 +26,11 @@ use crate::func::Func;
 use crate::recording::Recording;
 use crate::state::{Delta, Loc, Var};
 use crate::trace::Event;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::HashMap;
 
 /// A place on the stage: where pages, contents or a buffer object can be.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Place {
     /// System memory (never used since boot, or freed back to the kernel).
     System,
@@ -72,7 +72,7 @@ impl Place {
 }
 
 /// What a hop carries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum What {
     /// Physical pages (their pfns are in [`Hop::pfns`]).
     Pages,
@@ -83,7 +83,7 @@ pub enum What {
 }
 
 /// One leg of travel: `count` units went from `from` to `to`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Hop {
     /// Pages or contents moved; for a buffer object, its size in pages.
     pub count: u64,

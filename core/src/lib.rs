@@ -26,9 +26,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-#[macro_use]
-mod object;
-
 pub mod bo;
 pub mod bo_state;
 pub mod catalog;
@@ -43,6 +40,7 @@ pub mod exercise;
 mod func;
 pub mod hops;
 pub mod inspect;
+pub mod json;
 mod memory;
 pub mod modern;
 pub mod narrate;
@@ -51,6 +49,7 @@ mod page_alloc;
 mod page_alloc_dma;
 pub mod present;
 pub mod query;
+mod read;
 pub mod recording;
 pub mod scenario;
 pub mod series;
@@ -62,6 +61,7 @@ pub mod summary;
 mod sysfs;
 pub mod trace;
 mod tt;
+mod write;
 
 pub use bo::FaultResult;
 pub use config::{

@@ -173,7 +173,7 @@ impl Sim {
 }
 
 /// Which zones a charge applies to (spec 5.3, 5.4): all of them (`single_zone == NULL`) or one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum ChargeScope {
     /// All zones.
     All,
@@ -216,7 +216,7 @@ pub fn round_pot(size: u64) -> u64 {
 }
 
 /// Platform struct sizes `ttm_bo_acc_size` depends on (spec 5.7: model parameters).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct AccSizes {
     /// sizeof the driver's buffer-object struct.
     pub bo_struct: u64,

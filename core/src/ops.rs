@@ -10,7 +10,7 @@ use crate::errno::Errno;
 use crate::sim::{Sim, SimError, SimResult};
 use crate::state::{Ctr, TtBackend};
 use crate::sysfs::SysfsOutcome;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Largest tt the model accepts: 16 GiB of pages.
 pub const MAX_TT_PAGES: u32 = 1 << 22;
@@ -19,29 +19,20 @@ pub const MAX_TT_PAGES: u32 = 1 << 22;
 pub const USER_TT_FLAGS: u32 = page_flags::ZERO_ALLOC | page_flags::DMA32 | page_flags::WRITE;
 
 /// A user-level action.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    remote = "Self",
-    tag = "action",
-    rename_all = "snake_case",
-    deny_unknown_fields
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
     /// The driver's `ttm_tt_create` → `ttm_tt_init` / `ttm_dma_tt_init`: a tt of `pages` pages with
     /// `caching` recorded (no pages yet). Flags may hold ZERO_ALLOC, DMA32, WRITE; DMA32 is added
     /// when the device needs it. `dma` selects a `ttm_dma_tt` (needs swiotlb in E3).
     TtCreate {
         /// Number of pages (or a size in bytes, rounded up: [`crate::config::size`]).
-        #[serde(deserialize_with = "crate::config::size::pages")]
         pages: u32,
         /// Caching state to record right after creation.
-        #[serde(default = "cached")]
         caching: Caching,
         /// Page flags (spec 1.1).
-        #[serde(default)]
         flags: u32,
         /// Populate from the DMA-aware pool.
-        #[serde(default)]
         dma: bool,
     },
     /// The driver's `ttm_tt_populate` (E2/E3) or the core `ttm_tt_populate` (E0/E1).
@@ -76,7 +67,6 @@ pub enum Action {
         /// Tt id.
         tt: u32,
         /// A swap file made with `SwapFileCreate`.
-        #[serde(default)]
         persistent: Option<u32>,
     },
     /// `ttm_tt_destroy`.
@@ -101,7 +91,6 @@ pub enum Action {
     /// A shmem file for persistent swap storage, owned by its creator.
     SwapFileCreate {
         /// Size in pages (or in bytes, rounded up).
-        #[serde(deserialize_with = "crate::config::size::pages")]
         pages: u32,
     },
     /// Kernel reclaim calls `ttm_pool_mm_shrink`.
@@ -131,7 +120,6 @@ pub enum Action {
         /// Attribute.
         attr: SysfsAttr,
         /// Zone index, for zone attributes.
-        #[serde(default)]
         zone: usize,
         /// Text written.
         value: String,
@@ -145,19 +133,15 @@ pub enum Action {
     /// `via_ttm_bo_create` goes through `ttm_bo_create` (D5) instead of the drivers' `ttm_bo_init`.
     BoCreate {
         /// Pages (or the BO's size in bytes, rounded up as `ttm_bo_init` does, spec 6.3).
-        #[serde(deserialize_with = "crate::config::size::pages")]
         pages: u32,
         /// Driver placement name.
         placement: String,
         /// `ttm_bo_type_kernel` instead of device.
-        #[serde(default)]
         kernel: bool,
         /// Create through `ttm_bo_create`.
-        #[serde(default)]
         via_ttm_bo_create: bool,
         /// The device (`bdev`) it is created on: 0 = `machine.driver`, 1.. = `machine.devices`
         /// (spec 6.1, 6.3). Later actions on the BO find its device through the BO.
-        #[serde(default)]
         device: u8,
     },
     /// reserve → `ttm_bo_validate` to a named placement (with NO_EVICT when `pin`) → unreserve.
@@ -167,7 +151,6 @@ pub enum Action {
         /// Driver placement name.
         placement: String,
         /// Pin (TTM_PL_FLAG_NO_EVICT).
-        #[serde(default)]
         pin: bool,
     },
     /// A CPU access to page `page` of a user mapping of the whole BO: `ttm_bo_vm_fault`.
@@ -196,7 +179,6 @@ pub enum Action {
         /// Memory type (1 = TT, 2 = VRAM, 3 = PRIV0/GMR).
         mem_type: u8,
         /// The device whose manager is emptied (default 0).
-        #[serde(default)]
         device: u8,
     },
     /// One call of `ttm_bo_swapout` (the accounting shrink callback).
@@ -211,7 +193,6 @@ pub enum Action {
         /// Buffer object.
         bo: u32,
         /// Reservation ticket (sequence number).
-        #[serde(default)]
         ticket: Option<u64>,
     },
     /// `ttm_bo_unreserve` of a reservation the user holds.
@@ -241,18 +222,14 @@ pub enum Action {
     /// lists, range and flags a driver would fill into `struct ttm_placement` (spec 6.1, 6.3).
     BoCreatePlacement {
         /// Pages (or the BO's size in bytes, rounded up, spec 6.3).
-        #[serde(deserialize_with = "crate::config::size::pages")]
         pages: u32,
         /// The placement.
         placement: CustomPlacement,
         /// `ttm_bo_type_kernel` instead of device.
-        #[serde(default)]
         kernel: bool,
         /// Create through `ttm_bo_create`.
-        #[serde(default)]
         via_ttm_bo_create: bool,
         /// The device it is created on (as for `bo_create`).
-        #[serde(default)]
         device: u8,
     },
     /// reserve → `ttm_bo_validate` to a placement of the caller's own → unreserve. NO_EVICT in
@@ -274,18 +251,14 @@ pub enum Action {
     /// 6.12: `ttm_bo_init_validate` of a BO to a list of places (mspec 6.2, 1.4).
     BoCreatePlaces {
         /// Pages (or bytes, rounded up).
-        #[serde(deserialize_with = "crate::config::size::pages")]
         pages: u32,
         /// The placement: places with DESIRED / FALLBACK flags.
         places: Vec<crate::modern::ttm_resource::TtmPlace>,
         /// The caching of its tt (a BO property since 6.x, mspec 1.2).
-        #[serde(default = "cached")]
         caching: Caching,
         /// `ttm_bo_type_kernel` instead of device.
-        #[serde(default)]
         kernel: bool,
         /// LRU priority 0..3.
-        #[serde(default)]
         priority: u8,
     },
     /// 6.12: reserve → `ttm_bo_validate` to a list of places → unreserve (mspec 6.6).
@@ -320,7 +293,7 @@ pub enum Action {
 }
 
 /// A module parameter of ttm.ko in Linux 6.12 (mspec 1.5).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ModuleParam {
     /// `page_pool_size`
@@ -331,11 +304,6 @@ pub enum ModuleParam {
     Dma32PagesLimit,
 }
 
-object_only!(
-    Action,
-    "a JSON object (an action, with its \"action\" name)"
-);
-
 /// " on device N" for an action on a device other than 0 (empty for device 0).
 fn on_device(dev: u8) -> String {
     if dev == 0 {
@@ -345,34 +313,22 @@ fn on_device(dev: u8) -> String {
     }
 }
 
-fn cached() -> Caching {
-    Caching::Cached
-}
-
 /// A `struct ttm_placement` of the scenario's own (spec 6.1): the page range and both lists of
 /// placement words. Each word is a number or its flag names joined by `|` (spec 1.4): memory
 /// types `SYSTEM`, `TT`, `VRAM`, `PRIV0` … `PRIV4`, caching `CACHED`, `UNCACHED`, `WC`, and
 /// `SHARED`, `NO_EVICT`; a `TTM_PL_FLAG_` prefix is allowed (`"TTM_PL_FLAG_TT|WC"`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(remote = "Self", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CustomPlacement {
     /// First allowed page (0 = no limit).
-    #[serde(default)]
     pub fpfn: u64,
     /// One past the last allowed page (0 = no limit).
-    #[serde(default)]
     pub lpfn: u64,
     /// `placement[]`: tried in order without evicting (spec 6.4 pass 1).
     pub placement: Vec<PlacementWord>,
     /// `busy_placement[]`: tried with eviction (pass 2); absent = the same list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub busy_placement: Option<Vec<PlacementWord>>,
 }
-
-object_only!(
-    CustomPlacement,
-    "a JSON object (a placement: \"placement\", \"busy_placement\", \"fpfn\", \"lpfn\")"
-);
 
 impl CustomPlacement {
     /// The placement the model's `ttm_bo_validate` takes.
@@ -449,7 +405,7 @@ impl PlacementWord {
     }
 
     /// Check a numeric word: only the bits of [`WORD_NAMES`].
-    fn check(v: u32) -> Result<PlacementWord, String> {
+    pub(crate) fn check(v: u32) -> Result<PlacementWord, String> {
         let known: u32 = WORD_NAMES.iter().map(|(_, b)| b).sum();
         if v & !known != 0 {
             return Err(format!(
@@ -461,26 +417,6 @@ impl PlacementWord {
     }
 }
 
-impl<'de> Deserialize<'de> for PlacementWord {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Num(u32),
-            Text(String),
-        }
-        match Raw::deserialize(d).map_err(|_| {
-            serde::de::Error::custom(
-                "expected a placement word: a number or flag names such as \"TT|WC\"",
-            )
-        })? {
-            Raw::Num(v) => PlacementWord::check(v),
-            Raw::Text(t) => PlacementWord::parse(&t),
-        }
-        .map_err(serde::de::Error::custom)
-    }
-}
-
 impl Serialize for PlacementWord {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&crate::present::placement_names(self.0))
@@ -488,7 +424,7 @@ impl Serialize for PlacementWord {
 }
 
 /// What a successful action produced.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum Output {
     /// Nothing to report.
     Done,

@@ -14,7 +14,7 @@ use crate::series::{Sample, Sampler};
 use crate::sim::Sim;
 use crate::state::State;
 use crate::trace::Event;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::rc::Rc;
 
 /// State checkpoints are kept at least this many events apart: every this many events while
@@ -123,7 +123,7 @@ const CALL_COUNT_EVERY: u64 = 1 << 12;
 pub const DEFAULT_CHART_POINTS: usize = 800;
 
 /// An open call at some position.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Frame {
     /// Event index of its Enter.
     pub at: u64,

@@ -11,7 +11,7 @@ use crate::config::{ConfigError, MachineConfig};
 use crate::ops::{Action, Output};
 use crate::sim::{Sim, SimError};
 use crate::summary::{Summary, SummaryChanges, SummaryTracker};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
@@ -22,54 +22,45 @@ pub const FORMAT: &str = "ttm-lab-scenario";
 pub const VERSION: u32 = 1;
 
 /// A scenario file.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(remote = "Self", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Scenario {
     /// Always "ttm-lab-scenario".
     pub format: String,
     /// Format version (1).
     pub version: u32,
     /// Short name (used in URLs and file names).
-    #[serde(default)]
     pub name: String,
     /// Title.
     pub title: String,
     /// One paragraph: what the walkthrough shows.
-    #[serde(default)]
     pub goal: String,
     /// The machine (defaults: the spec's standard 64 MiB x86-64 E3 radeon).
-    #[serde(default)]
     pub machine: MachineConfig,
     /// The user-level steps.
     pub steps: Vec<Step>,
 }
 
-object_only!(Scenario, "a JSON object (a scenario file)");
-
 /// One step: an action, what to say about it, and values to expect after it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(remote = "Self", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Step {
     /// The action.
     #[serde(rename = "do")]
     pub action: Action,
     /// Narration for this step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub say: Option<String>,
     /// Expected values after the step: a [`Summary::query`] path, or `result` ("ok" or the
     /// kernel's error name such as "-ENOMEM"), mapped to the expected JSON value.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub expect: BTreeMap<String, serde_json::Value>,
     /// "Predict, then reveal" (issue 7): ask the reader about this step before it runs; the
     /// model answers. `"auto"` picks the most telling question, a kind picks one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ask: Option<crate::exercise::Ask>,
 }
 
-object_only!(Step, "a JSON object (a step, with its \"do\")");
-
 /// A scenario that cannot be run, and where the problem is.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ScenarioError {
     /// JSON path of the offending value as [`format_path`] writes it (`steps[3].do`,
     /// `steps[0].expect["pool.wc.npages"]`), empty for the whole file.
@@ -126,7 +117,7 @@ pub struct StepRecord {
 }
 
 /// An expectation that did not hold.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Mismatch {
     /// Step index.
     pub step: usize,
@@ -238,20 +229,8 @@ impl Scenario {
     /// character column in `text` (see [`ScenarioError`]). Whether each action makes sense is
     /// known only by running it: [`Scenario::load`] does both.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        // Natively, most files parse: read them at full speed, and again with the path tracked
-        // only to place an error (a million-step file parses in about half the time, issue 16).
-        // The web app reads small files and keeps one deserializer (wasm size, issue 16).
-        #[cfg(not(target_arch = "wasm32"))]
-        let fast: Option<Scenario> = serde_json::from_str(text).ok();
-        #[cfg(target_arch = "wasm32")]
-        let fast: Option<Scenario> = None;
-        let sc = match fast {
-            Some(sc) => sc,
-            None => {
-                let de = &mut serde_json::Deserializer::from_str(text);
-                serde_path_to_error::deserialize(de).map_err(|e| parse_error(text, e))?
-            }
-        };
+        // One reader on every target (issue 16): the text's tree, the types from it.
+        let sc = crate::read::scenario(text).map_err(|b| at(text, b.path, b.at, b.message))?;
         let err = |key: &str, message: String| error_at(Some(text), &[PathSeg::key(key)], message);
         if sc.format != FORMAT {
             return Err(err(
@@ -294,9 +273,11 @@ impl Scenario {
         Scenario::load(utf8(bytes)?)
     }
 
-    /// Serialize as pretty JSON.
+    /// The scenario as pretty JSON, as serde_json's `to_string_pretty` writes it (written by
+    /// hand, `write.rs`: no serializer per type in the web app, issue 16); it reads back as the
+    /// same scenario.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        crate::write::scenario(self)
     }
 
     /// Run every step. Errors only for configurations or actions that cannot run at all; with
@@ -544,7 +525,7 @@ pub fn format_path(path: &[PathSeg]) -> String {
             }
             PathSeg::Key(k) => {
                 out.push('[');
-                out.push_str(&serde_json::Value::String(k.clone()).to_string());
+                crate::write::string(k, &mut out);
                 out.push(']');
             }
             PathSeg::Index(n) => out.push_str(&format!("[{n}]")),
@@ -641,21 +622,6 @@ fn column(text: &str, line_start: usize, at: usize) -> usize {
         .count()
 }
 
-/// The byte offset serde_json's (line, column) stands for. serde_json counts the column in bytes
-/// up to and including the byte it stopped at, and column 0 means "just after the line break":
-/// a raw newline in a string is reported at column 0 of the next line. That is the line break
-/// itself, on the line before, just past its last character.
-fn json_offset(text: &str, line: usize, col: usize) -> usize {
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    let start = starts[line.clamp(1, starts.len()) - 1];
-    match col {
-        0 => start.saturating_sub(1),
-        _ => start + col - 1,
-    }
-}
-
 /// An error about the value at `path`: at that value in `text` or, when the text does not have
 /// it, at its nearest ancestor that it has (the path then names that ancestor and the message
 /// the missing part). Without a text (a run with another machine): line 1, column 1.
@@ -732,38 +698,8 @@ fn config_path(field: &str) -> Vec<PathSeg> {
     path
 }
 
-/// A serde error: its message (without serde_json's " at line L column C"), its path and its
-/// place as a 1-based character position.
-fn parse_error(text: &str, e: serde_path_to_error::Error<serde_json::Error>) -> ScenarioError {
-    use serde_path_to_error::Segment;
-    let path: Vec<PathSeg> = e
-        .path()
-        .iter()
-        .map_while(|s| match s {
-            Segment::Seq { index } => Some(PathSeg::Index(*index)),
-            Segment::Map { key } => Some(PathSeg::Key(key.clone())),
-            Segment::Enum { variant } => Some(PathSeg::Key(variant.clone())),
-            Segment::Unknown => None,
-        })
-        .collect();
-    let inner = e.into_inner();
-    let full = inner.to_string();
-    let suffix = format!(" at line {} column {}", inner.line(), inner.column());
-    let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
-    let (depth, value) = walk(text.as_bytes(), &path);
-    let at = if inner.line() == 0 {
-        // serde_json always places its errors; should one come without a place, use the path's.
-        value
-    } else {
-        let at = json_offset(text, inner.line(), inner.column());
-        // serde_json stops just before an array or object it rejects unread, and after an
-        // unknown key: an error about the value at `path` is never shown before that value.
-        if depth == path.len() {
-            at.max(value)
-        } else {
-            at
-        }
-    };
+/// An error of the file's JSON or content: its path, placed at byte offset `at` of `text`.
+fn at(text: &str, path: Vec<PathSeg>, at: usize, message: String) -> ScenarioError {
     let (line, column) = position(text, at);
     ScenarioError {
         path: format_path(&path),
@@ -773,7 +709,6 @@ fn parse_error(text: &str, e: serde_path_to_error::Error<serde_json::Error>) -> 
     }
 }
 
-/// Bytes that are not UTF-8, at the first bad byte.
 /// The text of a file's bytes, or the error at its first byte that is not UTF-8.
 fn utf8(bytes: &[u8]) -> Result<&str, ScenarioError> {
     std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, &e))
@@ -816,8 +751,11 @@ fn read_string(b: &[u8], p: usize) -> Option<(String, usize)> {
         return None;
     }
     let end = skip_value(b, p)?;
-    let s: String = serde_json::from_slice(&b[p..end]).ok()?;
-    Some((s, end))
+    let text = std::str::from_utf8(&b[p..end]).ok()?;
+    match crate::json::parse(text).ok()?.kind {
+        crate::json::Kind::Str(s) => Some((s.into_owned(), end)),
+        _ => None,
+    }
 }
 
 /// Index just past the JSON value starting at `p`.

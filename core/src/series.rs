@@ -4,10 +4,10 @@
 use crate::sim::Sim;
 use crate::state::State;
 use crate::trace::Event;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The values at one trace position.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Sample {
     /// Trace position (events applied).
     pub pos: u64,

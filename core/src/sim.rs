@@ -7,12 +7,12 @@ use crate::errno::{Errno, KResult};
 use crate::func::Func;
 use crate::state::{Delta, Loc, State, CONTENT_ZERO};
 use crate::trace::{Finding, Trace};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::VecDeque;
 use std::fmt;
 
 /// Why a user action could not run at all (as opposed to a kernel function returning an error).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum SimError {
     /// The modelled kernel returned this error code (the action ran; see the trace).
     Kernel(Errno),
@@ -58,7 +58,7 @@ pub(crate) enum FaultKind {
 }
 
 /// How many operations of each kind have run since boot (for the 1-based [`FaultPlan`] lists).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct FaultCounters {
     /// System page allocations.
     pub page_alloc: u64,

@@ -10,7 +10,7 @@ use crate::bo_state::{
 };
 use crate::config::{Arch, MachineConfig, LOWMEM_32};
 use crate::consts::{Attr, Caching, TtState, PFN_4G};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::VecDeque;
 use std::fmt;
 use std::rc::Rc;
@@ -21,7 +21,7 @@ pub const CONTENT_ZERO: u32 = 0;
 pub const CONTENT_STALE: u32 = u32::MAX;
 
 /// Which end of a list a page enters or leaves by (spec 3.3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum End {
     /// The list head.
     Head,
@@ -30,7 +30,7 @@ pub enum End {
 }
 
 /// Where a physical page is. Every page is in exactly one place at every moment (spec 11).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Loc {
     /// System memory never handed out since boot.
     Fresh,
@@ -86,7 +86,7 @@ impl Loc {
 }
 
 /// A counter the model changes by a signed amount (u64 counters use wrapping arithmetic, as the kernel's do).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Ctr {
     /// `pool->npages` (spec 3.1).
     PoolNpages(u8),
@@ -114,7 +114,7 @@ pub enum Ctr {
 }
 
 /// A pool's tunable options (`struct ttm_pool_opts`, spec 3.2 / 4.2), in pages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct PoolOpts {
     /// Pool size above which pages are trimmed.
     pub max_size: u64,
@@ -125,7 +125,7 @@ pub struct PoolOpts {
 }
 
 /// Which option of which pool.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum OptField {
     /// max_size
     MaxSize,
@@ -136,7 +136,7 @@ pub enum OptField {
 }
 
 /// Which zone limit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum ZoneField {
     /// emer_mem
     Emer,
@@ -147,7 +147,7 @@ pub enum ZoneField {
 }
 
 /// A scalar the model sets (old and new value are both recorded).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Var {
     /// `ttm->state` (value: [`TtState`] as u8).
     TtState(u32),
@@ -186,7 +186,7 @@ pub enum Var {
 }
 
 /// How a tt gets its pages: which populate callback runs (spec 7).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum TtBackend {
     /// A plain `ttm_tt` populated from the normal pools (`ttm_pool_populate`).
     Pool,
@@ -230,7 +230,7 @@ impl TtBackend {
 }
 
 /// One state change. Applying it and then reverting it leaves the state unchanged.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Delta {
     /// A physical page moves.
     PageMove {
@@ -394,7 +394,7 @@ pub enum Delta {
 }
 
 /// A physical memory zone of the buddy allocator (not to be confused with TTM's accounting zones).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PhysZone {
     /// "DMA32", "Normal", "Normal" (lowmem) or "HighMem".
     pub name: String,
@@ -418,7 +418,7 @@ impl PhysZone {
 }
 
 /// What the model knows about one physical page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct PageRec {
     /// Kernel linear-mapping attribute.
     pub attr: Attr,
@@ -627,12 +627,6 @@ impl<T: Serialize> Serialize for Chunked<T> {
     }
 }
 
-impl<'de, T: Deserialize<'de> + Clone> Deserialize<'de> for Chunked<T> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Chunked<T>, D::Error> {
-        Vec::<T>::deserialize(d).map(Chunked::from)
-    }
-}
-
 /// The elements of a [`Chunked`] array, in order (from both ends).
 pub struct ChunkedIter<'a, T> {
     chunks: std::slice::Iter<'a, Rc<Vec<T>>>,
@@ -688,7 +682,7 @@ impl<'a, T> DoubleEndedIterator for ChunkedIter<'a, T> {
 impl<T> ExactSizeIterator for ChunkedIter<'_, T> {}
 
 /// Physical memory.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Phys {
     /// Zones in ascending pfn order.
     pub zones: Vec<PhysZone>,
@@ -775,7 +769,7 @@ impl Phys {
 }
 
 /// A normal page pool (`struct ttm_page_pool`, spec 3.1).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Pool {
     /// debugfs name: "wc", "uc", "wc dma", "uc dma".
     pub name: String,
@@ -796,7 +790,7 @@ pub struct Pool {
 }
 
 /// A DMA-aware pool (`struct dma_pool`, spec 4.2).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DmaPool {
     /// Type bits (spec 1.6).
     pub ptype: u8,
@@ -849,7 +843,7 @@ pub mod dma_type {
 }
 
 /// A TTM memory-accounting zone (`struct ttm_mem_zone`, spec 5.1). All values in bytes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MemZone {
     /// "kernel", "dma32" or "highmem".
     pub name: String,
@@ -866,7 +860,7 @@ pub struct MemZone {
 }
 
 /// A `ttm_tt` (spec 2.1) or `ttm_dma_tt` (spec 2.2).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Tt {
     /// Model id (index in [`State::tts`]).
     pub id: u32,
@@ -907,7 +901,7 @@ impl Tt {
 }
 
 /// A shmem file holding swapped-out contents ("ttm swap", spec 2.8).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SwapFile {
     /// Model id.
     pub id: u32,
@@ -922,7 +916,7 @@ pub struct SwapFile {
 }
 
 /// The whole observable state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct State {
     /// Physical memory.
     pub phys: Phys,

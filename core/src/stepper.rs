@@ -13,11 +13,11 @@ use crate::recording::{Recording, DEFAULT_CHART_POINTS};
 use crate::sim::Sim;
 use crate::state::{Delta, State};
 use crate::trace::{Event, Finding};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::rc::Rc;
 
 /// How far one step moves.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Zoom {
     /// To the next user-action boundary.
     Action,
@@ -28,7 +28,7 @@ pub enum Zoom {
 }
 
 /// Kinds of event to jump to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Landmark {
     /// A pool refill (normal or DMA).
     Refill,

@@ -3,10 +3,10 @@
 
 use crate::bo_state::LIST_SWAP;
 use crate::sim::Sim;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// One normal pool (debugfs columns).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PoolSummary {
     /// "wc", "uc", "wc dma", "uc dma".
     pub name: String,
@@ -19,7 +19,7 @@ pub struct PoolSummary {
 }
 
 /// One DMA pool.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DmaPoolSummary {
     /// "wc", "cached dma32", ...
     pub name: String,
@@ -34,7 +34,7 @@ pub struct DmaPoolSummary {
 }
 
 /// One accounting zone (bytes).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ZoneSummary {
     /// "kernel", "dma32", "highmem".
     pub name: String,
@@ -51,7 +51,7 @@ pub struct ZoneSummary {
 }
 
 /// One tt.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TtSummary {
     /// Id.
     pub id: u32,
@@ -70,7 +70,7 @@ pub struct TtSummary {
 }
 
 /// One buffer object.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct BoSummary {
     /// Id.
     pub id: u32,
@@ -80,7 +80,7 @@ pub struct BoSummary {
     pub ghost: bool,
     /// Its device (`bo->bdev`, spec 6.1): 0 = `machine.driver`, 1.. = `machine.devices`
     /// (left out of the JSON for device 0).
-    #[serde(default, skip_serializing_if = "is_device_0")]
+    #[serde(skip_serializing_if = "is_device_0")]
     pub device: u8,
     /// Memory type number (0 SYSTEM, 1 TT, 2 VRAM, 3 PRIV0) on its device.
     pub mem_type: u8,
@@ -107,7 +107,7 @@ pub struct BoSummary {
 }
 
 /// Everything the runner prints and scenarios query.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Summary {
     /// Normal pools in index order.
     pub pools: Vec<PoolSummary>,
@@ -129,7 +129,7 @@ pub struct Summary {
     pub findings: Vec<String>,
     /// Linux 6.12 machines: the modern model's state (queried as `modern.pool_allocated`,
     /// `modern.pool_blocks.wc`, `modern.lru.vram`, `modern.bos`, ...). Absent on 3.3.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modern: Option<crate::modern::summary::ModernSummary>,
 }
 

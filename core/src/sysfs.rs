@@ -6,10 +6,10 @@ use crate::consts::PAGE_SIZE;
 use crate::func::Func;
 use crate::sim::Sim;
 use crate::state::{OptField, Var, ZoneField};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// What a write to a sysfs attribute did.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum SysfsOutcome {
     /// The value was stored (in the attribute's internal unit: pages or bytes).
     Stored(u64),

@@ -7,7 +7,7 @@
 use crate::func::Func;
 use crate::state::TtBackend;
 use crate::state::{Ctr, Delta, End, Loc, OptField, Var, ZoneField};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
@@ -16,7 +16,7 @@ use std::rc::Rc;
 pub const CHECKPOINT_EVERY: u64 = 256;
 
 /// A kernel defect or invariant violation the model observed (spec 9, 11).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Finding {
     /// D1: populate failed on a page that was never charged, and unpopulate uncharged it anyway.
     D1OverUncharge {
@@ -194,7 +194,7 @@ pub enum Finding {
 }
 
 /// The kernel BUG_ON checks the model can hit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum BugKind {
     /// ttm_tt_swapout on a bound tt (spec 2.8).
     SwapoutBound,
@@ -304,7 +304,7 @@ impl Finding {
 }
 
 /// One decoded trace event.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum Event {
     /// A traced function is entered.
     Enter {
@@ -330,7 +330,7 @@ pub enum Event {
 }
 
 /// The recorded trace.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Trace {
     bytes: Vec<u8>,
     len: u64,
@@ -369,7 +369,7 @@ fn label_hash(label: &str) -> u64 {
 
 /// Page frame numbers and slot indices are stored as differences from the previous ones; the
 /// registers restart from zero at every checkpoint so decoding can start there.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 struct Regs {
     pfn: u64,
     slot: u64,

@@ -578,22 +578,26 @@ fn fini_empties_pools_and_debugfs_says_so() {
 
 #[test]
 fn config_round_trips_through_json() {
+    // A machine and an action are read the way every scenario file is (`Scenario::from_json`).
     let cfg = MachineConfig {
         swiotlb: true,
         ram_bytes: 128 << 20,
         ..Default::default()
     };
+    let head = r#"{"format": "ttm-lab-scenario", "version": 1, "title": "t", "machine": "#;
+    let file = |machine: &str, steps: &str| format!("{head}{machine}, \"steps\": [{steps}]}}");
     let json = serde_json::to_string(&cfg).unwrap();
-    let back: MachineConfig = serde_json::from_str(&json).unwrap();
-    assert_eq!(back, cfg);
-    assert!(
-        serde_json::from_str::<MachineConfig>(r#"{"ram_byte": 1}"#).is_err(),
-        "unknown field"
-    );
-    let a: Action =
-        serde_json::from_str(r#"{"action":"tt_create","pages":20,"caching":"wc"}"#).unwrap();
+    let back = Scenario::from_json(&file(&json, "")).unwrap();
+    assert_eq!(back.machine, cfg);
+    let e = Scenario::from_json(&file(r#"{"ram_byte": 1}"#, "")).unwrap_err();
+    assert!(e.message.starts_with("unknown field `ram_byte`"), "{e}");
+    let sc = Scenario::from_json(&file(
+        "{}",
+        r#"{"do": {"action":"tt_create","pages":20,"caching":"wc"}}"#,
+    ))
+    .unwrap();
     assert_eq!(
-        a,
+        sc.steps[0].action,
         Action::TtCreate {
             pages: 20,
             caching: Caching::Wc,

@@ -46,11 +46,13 @@ fn a_bad_size_is_a_located_error_naming_the_units() {
         "{}",
         r#"{"do": {"action": "tt_create", "pages": "3 parsecs"}}"#,
     );
-    assert_eq!(e.path, "steps[0].do", "{e}");
+    // The size itself: its field in the path, its place the value's first character.
+    assert_eq!(e.path, "steps[0].do.pages", "{e}");
     assert!(e.message.contains("unknown unit \"parsecs\""), "{e}");
     assert!(e.message.contains("bytes"), "{e}");
-    // Line 1 the header, 2 the machine, 3 `"steps": [`, 4 the step.
-    assert_eq!(e.line, 4, "{e}");
+    // Line 1 the header, 2 the machine, 3 `"steps": [`, 4 the step: `{"do": {"action":
+    // "tt_create", "pages": "3 parsecs"}}`, where the value's quote is the 41st character.
+    assert_eq!((e.line, e.column), (4, 41), "{e}");
 }
 
 #[test]
@@ -127,7 +129,8 @@ fn an_unknown_placement_flag_is_a_located_error() {
         "{}",
         r#"{"do": {"action": "bo_create_placement", "pages": 1, "placement": {"placement": ["TT|WB"]}}}"#,
     );
-    assert_eq!(e.path, "steps[0].do", "{e}");
+    // The word itself, the first of the `placement` list of the `placement` field.
+    assert_eq!(e.path, "steps[0].do.placement.placement[0]", "{e}");
     assert!(e.message.contains("unknown placement flag \"WB\""), "{e}");
     let e = fails(
         "{}",

@@ -48,16 +48,17 @@ fn unknown_field_and_wrong_type_are_rejected() {
         r#"{"format": "ttm-lab-scenario", "version": 1, "title": "t",
 "steps": [{"do": {"action": "tt_populate", "tt": "many"}}]}"#,
     );
-    // The action is an internally tagged enum, which serde buffers: the path stops at `do`, the
-    // message names the type problem.
-    assert_eq!(e.path, "steps[0].do");
-    assert!(e.message.contains("expected u32"), "{e}");
+    // The field of the action: its path, and its value on line 2, `"steps": [{"do": {"action":
+    // "tt_populate", "tt": "many"}}]}`, where `"many"` starts at the 50th character.
+    assert_eq!(e.path, "steps[0].do.tt");
+    assert_eq!((e.line, e.column), (2, 50), "{e}");
+    assert_eq!(e.message, "invalid type: string \"many\", expected u32");
     // A size that is no size names what a size is (issue 17: `pages` takes "8193 bytes").
     let e = err(
         r#"{"format": "ttm-lab-scenario", "version": 1, "title": "t",
 "steps": [{"do": {"action": "tt_create", "pages": "many"}}]}"#,
     );
-    assert_eq!(e.path, "steps[0].do");
+    assert_eq!(e.path, "steps[0].do.pages");
     assert!(e.message.contains("\"many\" is not a size"), "{e}");
 }
 

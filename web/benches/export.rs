@@ -30,7 +30,7 @@ fn bench(c: &mut Criterion) {
     // pool-refill after the populate (W3): a 20-page tt and 492 pool pages.
     let small = state_after(&ttm_core::catalog::load("pool-refill").unwrap().unwrap(), 1);
     // The browser benchmark's walkthrough: a 262,144-page tt (1 GiB) populated.
-    let big_sc: Scenario = serde_json::from_str(ttm_web::store::BENCH_SCENARIO).unwrap();
+    let big_sc = Scenario::from_json(ttm_web::store::BENCH_SCENARIO).unwrap();
     let big = state_after(&big_sc, 1);
     let cap = caption();
     c.bench_function("scene + svg, pool-refill after populate", |b| {

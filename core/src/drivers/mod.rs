@@ -6,7 +6,7 @@ use crate::config::DriverKind;
 use crate::errno::KResult;
 use crate::func::Func;
 use crate::sim::Sim;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 pub mod agp;
 pub mod nouveau;
@@ -15,7 +15,7 @@ pub mod vmwgfx;
 
 /// `struct ttm_placement` (spec 6.1): preferred placements (tried without evicting) and busy
 /// placements (tried with eviction), with an optional page range.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Placement {
     /// First allowed page (0 = none).
     pub fpfn: u64,
@@ -131,7 +131,7 @@ impl ManagerSpec {
 }
 
 /// How a driver backs a tt (its `ttm_tt_create` subclass and backend).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum TtKind {
     /// `struct ttm_agp_backend` (plain ttm_tt, AGP memory).
     Agp,

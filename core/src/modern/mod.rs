@@ -39,7 +39,7 @@ use crate::config::MachineConfig;
 use crate::consts::Caching;
 use crate::sim::Sim;
 use crate::state::Delta;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
 
 /// `MAX_PAGE_ORDER` on x86-64 (mspec 0.3).
@@ -123,7 +123,7 @@ pub mod bo_type {
 }
 
 /// One pool type: free blocks of one caching and order (`struct ttm_pool_type`, mspec 4.1).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PoolType {
     /// Caching of its blocks.
     pub caching: Caching,
@@ -159,7 +159,7 @@ impl PoolType {
 }
 
 /// A resource manager (`struct ttm_resource_manager`, mspec 5.1).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct MMan {
     /// Registered and enabled (`use_type`).
     pub used: bool,
@@ -176,7 +176,7 @@ pub struct MMan {
 }
 
 /// A `struct ttm_resource` (mspec 5.1).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Res {
     /// Model id.
     pub id: u32,
@@ -195,7 +195,7 @@ pub struct Res {
 }
 
 /// Who holds a BO's reservation lock (the model's stand-in for the ww-mutex, mspec 6.3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Holder {
     /// Unlocked.
     None,
@@ -206,7 +206,7 @@ pub enum Holder {
 }
 
 /// A `struct ttm_buffer_object` (mspec 6.1).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MBo {
     /// Model id.
     pub id: u32,
@@ -240,7 +240,7 @@ impl MBo {
 }
 
 /// A field of a modern BO set by [`MVar::Bo`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[allow(missing_docs)]
 pub enum MBoField {
     /// resource id + 1 (0 = none)
@@ -255,7 +255,7 @@ pub enum MBoField {
 }
 
 /// A counter of the modern model.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum MCtr {
     /// `ttm_pages_allocated` (mspec 3.8).
     PagesAllocated,
@@ -272,7 +272,7 @@ pub enum MCtr {
 }
 
 /// A scalar of the modern model.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum MVar {
     /// Module parameter `page_pool_size`.
     PagePoolSize,
@@ -289,7 +289,7 @@ pub enum MVar {
 }
 
 /// One change to [`MState`]; applying then reverting it is the identity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum MDelta {
     /// A counter changes by `by`.
     Count {
@@ -625,7 +625,7 @@ fn var_decode(c: u64, x: u64, f: u64) -> Option<MVar> {
 }
 
 /// The Linux 6.12 model's own state (mspec 2–6).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MState {
     /// Module parameter `page_pool_size` (pages; mspec 2.2).
     pub page_pool_size: u64,

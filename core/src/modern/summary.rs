@@ -2,11 +2,11 @@
 //! on a Linux 6.12 machine (`modern.pages_allocated`, `modern.pool_blocks.wc`, `modern.lru.vram`).
 
 use super::{tt_flags, MState, LIST_PINNED};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// One 6.12 buffer object.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MBoSummary {
     /// Id.
     pub id: u32,
@@ -29,7 +29,7 @@ pub struct MBoSummary {
 }
 
 /// The Linux 6.12 state in numbers (mspec 2–6).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ModernSummary {
     /// Module parameter `page_pool_size` (pages).
     pub page_pool_size: u64,

@@ -7,7 +7,7 @@ use crate::code::{k::*, l, Listing};
 use crate::errno::{Errno, KResult};
 use crate::func::Func;
 use crate::sim::Sim;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Pseudocode of the resource functions (our own words; v6.12).
 pub(crate) const CODE: &[Listing] = &[
@@ -39,26 +39,17 @@ pub(crate) const CODE: &[Listing] = &[
 ];
 
 /// A `struct ttm_place` (mspec 1.4): one memory type, a page range and flags.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(remote = "Self", deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct TtmPlace {
     /// `mem_type` (0 SYSTEM, 1 TT, 2 VRAM, 3+ PRIV).
     pub mem_type: u8,
     /// `TTM_PL_FLAG_*` ([`place_flags`]).
-    #[serde(default)]
     pub flags: u32,
     /// First page of the allowed range.
-    #[serde(default)]
     pub fpfn: u64,
     /// One past the last page (0 = to the end).
-    #[serde(default)]
     pub lpfn: u64,
 }
-
-object_only!(
-    TtmPlace,
-    "a JSON object (a place: mem_type, flags, fpfn, lpfn)"
-);
 
 impl TtmPlace {
     /// A whole memory type with flags.

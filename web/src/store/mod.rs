@@ -170,7 +170,8 @@ impl Answered {
 /// `{"pool-refill": {"0": {"given": "492", "correct": true}, "1": {"skipped": true}}}`.
 /// Anything unreadable is dropped (a stored text is never trusted to be well formed).
 pub fn read_answers(text: &str) -> BTreeMap<String, BTreeMap<usize, Answered>> {
-    let Ok(serde_json::Value::Object(walks)) = serde_json::from_str::<serde_json::Value>(text)
+    // Read with ttm-core's JSON reader: the app then has no serde_json parser (issue 16).
+    let Ok(serde_json::Value::Object(walks)) = ttm_core::json::parse(text).map(|v| v.to_serde())
     else {
         return BTreeMap::new();
     };
