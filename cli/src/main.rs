@@ -163,7 +163,21 @@ fn cmd_quiz(file: &Path, all: bool, json: bool) -> Result<ExitCode, CliError> {
         run.questions.clone()
     };
     if json {
-        let text = serde_json::to_string_pretty(&qs)
+        // Each question with the model's explanation (made here, not with the run).
+        #[derive(serde::Serialize)]
+        struct Shown<'a> {
+            #[serde(flatten)]
+            question: &'a ttm_core::exercise::Question,
+            explanation: String,
+        }
+        let shown: Vec<Shown> = qs
+            .iter()
+            .map(|q| Shown {
+                question: q,
+                explanation: ttm_core::exercise::explain(&run, q),
+            })
+            .collect();
+        let text = serde_json::to_string_pretty(&shown)
             .map_err(|e| CliError(format!("cannot print the questions: {e}")))?;
         println!("{text}");
         return Ok(ExitCode::SUCCESS);
@@ -188,7 +202,7 @@ fn cmd_quiz(file: &Path, all: bool, json: bool) -> Result<ExitCode, CliError> {
             }
         }
         println!("  A: {}", q.answer_text());
-        println!("  Why: {}", q.explanation);
+        println!("  Why: {}", ttm_core::exercise::explain(&run, q));
     }
     Ok(ExitCode::SUCCESS)
 }

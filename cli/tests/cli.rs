@@ -448,6 +448,12 @@ fn quiz_prints_the_answer_key_of_the_marked_steps() {
     let o = ttm_lab(&["quiz", "pool-refill", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v[0]["answer"]["Number"], 492);
+    // Each with the model's why: the step's text and its narration, as the text output's "Why:".
+    let why = v[0]["explanation"].as_str().unwrap();
+    assert!(
+        why.len() > 80 && out.contains(&format!("  Why: {why}\n")),
+        "{why}"
+    );
     // --all also asks at unmarked steps: tt-lifecycle marks 1 and 3, and its step 5 destroys the tt.
     let all = stdout(&ttm_lab(&["quiz", "tt-lifecycle", "--all"]));
     assert!(all.contains("Before step 5 (destroy tt 0)"), "{all}");

@@ -6,6 +6,8 @@ use crate::consts::Caching;
 use crate::narrate::narrate;
 use crate::ops::Action;
 use crate::scenario::{Run, Scenario, Step, StepRecord, FORMAT, VERSION};
+use crate::sim::Sim;
+use crate::state::State;
 use crate::summary::Summary;
 use serde::Serialize;
 
@@ -34,8 +36,33 @@ pub struct Question {
     pub prompt: String,
     /// The model's answer.
     pub answer: Answer,
-    /// Why, from the step's narration and the walkthrough's own text.
-    pub explanation: String,
+}
+
+/// Why the model answers as it does: the step's narration, told from `before` (the state at the
+/// step's first event), after the walkthrough's own text for the step if it has one. Made when
+/// the answer is shown, not with the run (a page opening a walkthrough narrates nothing it does
+/// not show, issue 16).
+pub fn explanation(sim: &Sim, before: &State, rec: &StepRecord) -> String {
+    let n = narrate(sim, before, rec.first_event, rec.end_event);
+    match &rec.say {
+        Some(s) => format!("{s} ({n})"),
+        None => n,
+    }
+}
+
+/// [`explanation`] of question `q` of `run`, replaying the run's trace up to its step (for the
+/// command line; the web app has a recording to seek).
+pub fn explain(run: &Run, q: &Question) -> String {
+    let Some(rec) = run.steps.get(q.step) else {
+        return String::new();
+    };
+    let mut before = run.sim.boot_state().clone();
+    for e in run.sim.trace().events().take(rec.first_event as usize) {
+        if let crate::trace::Event::Delta(d) = e {
+            before.apply(&d);
+        }
+    }
+    explanation(&run.sim, &before, rec)
 }
 
 impl Question {
@@ -359,25 +386,7 @@ fn collect(run: &Run, pick: impl Fn(usize) -> Option<Ask>) -> (Vec<Question>, Ve
     // The summaries are walked step by step; the one before a step is copied only for the
     // steps that ask.
     let mut walk = run.summaries();
-    // The boot state is before every traced event: the device set-up before the first step
-    // (the driver loading, `Sim::new`) and anything between steps is replayed too.
-    let mut state_before = run.sim.boot_state().clone();
-    let mut applied = 0;
-    let mut advance = |st: &mut crate::state::State, to: u64| {
-        for e in run
-            .sim
-            .trace()
-            .events_from(applied)
-            .take(to.saturating_sub(applied) as usize)
-        {
-            if let crate::trace::Event::Delta(d) = e {
-                st.apply(&d);
-            }
-        }
-        applied = applied.max(to);
-    };
     for rec in &run.steps {
-        advance(&mut state_before, rec.first_event);
         let kind = pick(rec.index);
         let before = kind.map(|_| walk.current().clone());
         let Some((_, after)) = walk.advance() else {
@@ -393,27 +402,17 @@ fn collect(run: &Run, pick: impl Fn(usize) -> Option<Ask>) -> (Vec<Question>, Ve
                 .iter()
                 .find_map(|&k| question_of(k, rec, &before, after, has_priv0))
             {
-                Some((prompt, answer)) => {
-                    // Why: the step's narration (from the state before it) and the walkthrough's text.
-                    let n = narrate(&run.sim, &state_before, rec.first_event, rec.end_event);
-                    out.push(Question {
-                        step: rec.index,
-                        prompt,
-                        answer,
-                        explanation: match &rec.say {
-                            Some(s) => format!("{s} ({n})"),
-                            None => n,
-                        },
-                    });
-                }
+                Some((prompt, answer)) => out.push(Question {
+                    step: rec.index,
+                    prompt,
+                    answer,
+                }),
                 None => missing.push(Unanswerable {
                     step: rec.index,
                     kind,
                 }),
             }
         }
-        // Advance the state before the next step.
-        advance(&mut state_before, rec.end_event);
     }
     (out, missing)
 }

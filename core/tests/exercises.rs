@@ -19,7 +19,21 @@ fn pool_refill_asks_for_the_w3_and_w4_pool_sizes() {
     let q = qs.iter().find(|q| q.step == 1).unwrap();
     assert!(q.prompt.contains("wc pool"));
     assert!(q.check("492") && !q.check("493") && !q.check("lots"));
-    assert!(!q.explanation.is_empty());
+    // Why: the step's own text, then the narration of its calls told from the state before it
+    // (the populate refills the empty pool with a batch of 512, spec 3.5).
+    let r = run("pool-refill");
+    let why = ttm_core::exercise::explain(&r, q);
+    let say = r.steps[1].say.clone().unwrap();
+    assert!(why.starts_with(&format!("{say} (")), "{why}");
+    assert!(why.len() > say.len() + 40, "{why}");
+    // The same words from a recording's state at the step (what the web app does).
+    let sim = std::rc::Rc::new(r.sim.clone());
+    let rec = ttm_core::Recording::new(sim.clone(), 10);
+    let before = rec.state_at(r.steps[1].first_event);
+    assert_eq!(
+        ttm_core::exercise::explanation(&sim, &before, &r.steps[1]),
+        why
+    );
 }
 
 #[test]

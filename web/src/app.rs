@@ -82,11 +82,17 @@ fn exercise(lab: &Lab, walk: &Walk, pos: u64, send: &Callback<Msg>) -> Html {
         return Html::default();
     };
     let answers = lab.answers();
+    let answered = answers.get(&i).cloned();
+    // Made only once the answer shows (the narration of the step, `Walk::explanation`).
+    let explanation = answered
+        .is_some()
+        .then(|| walk.explanation(i).map(AttrValue::from))
+        .flatten();
     let right = answers.values().filter(|a| a.correct).count();
     let skipped = answers.values().filter(|a| a.skipped).count();
     html! {
         <ExerciseCard key={i} index={i} total={walk.questions.len()}
-            question={q.clone()} answered={answers.get(&i).cloned()}
+            question={q.clone()} {answered} {explanation}
             score={(right, answers.len() - skipped, skipped)}
             at_boundary={walk.question_at(pos).is_some()}
             on_answer={send.reform(|(i, text)| Msg::Answer(i, text))}

@@ -27,6 +27,9 @@ pub struct CardProps {
     pub question: Question,
     /// The reader's answer, once given.
     pub answered: Option<Answered>,
+    /// Why the model answers so (given once the answer is shown: answered or skipped).
+    #[prop_or_default]
+    pub explanation: Option<AttrValue>,
     /// (right, answered, skipped) over the whole walkthrough.
     pub score: (usize, usize, usize),
     /// At the question's boundary (false while its step plays after the answer).
@@ -121,7 +124,7 @@ pub fn ExerciseCard(props: &CardProps) -> Html {
             if props.answered.as_ref().is_some_and(|a| a.skipped) {
                 <div role="status" data-testid="exercise-result" class="verdict skipped">
                     <strong>{ format!("Skipped. The model's answer: {}.", q.answer_text()) }</strong>
-                    <p class="why" data-testid="exercise-why">{ &q.explanation }</p>
+                    <p class="why" data-testid="exercise-why">{ props.explanation.clone().unwrap_or_default() }</p>
                 </div>
                 if props.at_boundary {
                     <button type="button" class="primary" data-testid="exercise-reveal" onclick={reveal}
@@ -135,7 +138,7 @@ pub fn ExerciseCard(props: &CardProps) -> Html {
                     } else {
                         <strong>{ format!("✗ Not quite: you said {}; the model says {}.", a.given, q.answer_text()) }</strong>
                     }
-                    <p class="why" data-testid="exercise-why">{ &q.explanation }</p>
+                    <p class="why" data-testid="exercise-why">{ props.explanation.clone().unwrap_or_default() }</p>
                 </div>
                 if props.at_boundary {
                     <button type="button" class="primary" data-testid="exercise-reveal" onclick={reveal}

@@ -1252,3 +1252,20 @@ fn a_full_page_draws_its_lower_panels_after_the_first_paint() {
         assert!(!fx.contains(&Effect::AfterFirstPaint), "{q}");
     }
 }
+
+/// An exercise's explanation is made when the answer shows, from the recording (issue 16: the
+/// page narrates nothing at load), once: the step's own text, then the narration of its calls.
+#[test]
+fn an_explanation_is_made_once_when_first_shown() {
+    let lab = walkthrough("pool-refill");
+    let w = lab.walk.as_ref().unwrap();
+    let q = &w.questions[0];
+    let say = w.steps[q.step].say.clone().unwrap();
+    let why = w.explanation(0).unwrap();
+    assert!(why.starts_with(&format!("{say} (")), "{why}");
+    assert!(
+        Rc::ptr_eq(&why, &w.explanation(0).unwrap()),
+        "kept, not made again"
+    );
+    assert_eq!(w.explanation(w.questions.len()), None);
+}

@@ -5,6 +5,7 @@
 //! the recording with a `Stepper` over it.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use ttm_core::code::Follow;
@@ -129,6 +130,8 @@ pub struct Walk {
     /// The exercises: a question before each step the scenario marks with `ask`, answered by
     /// the model (computed with the run, `Run::questions`).
     pub questions: Vec<Question>,
+    /// Each question's explanation once it has been shown ([`Walk::explanation`]).
+    explanations: RefCell<BTreeMap<usize, Rc<str>>>,
     /// The seed and difficulty of a random problem (its URL is `?problem=&difficulty=`).
     pub problem: Option<(u64, u8)>,
     /// The code pane's line, followed as the cursor moves (reads only the new events of a long
@@ -272,12 +275,27 @@ impl Walk {
             recording,
             zone_names,
             questions: run.questions,
+            explanations: RefCell::default(),
             problem: match source {
                 Source::Problem(seed, d) => Some((seed, d)),
                 _ => None,
             },
             follow: RefCell::default(),
         }
+    }
+
+    /// Why the model answers question `i` as it does ([`ttm_core::exercise::explanation`], told
+    /// from the recording's state at its step): made the first time it is shown, then kept.
+    pub fn explanation(&self, i: usize) -> Option<Rc<str>> {
+        if let Some(e) = self.explanations.borrow().get(&i) {
+            return Some(e.clone());
+        }
+        let rec = self.steps.get(self.questions.get(i)?.step)?;
+        let before = self.recording.state_at(rec.first_event);
+        let why: Rc<str> =
+            ttm_core::exercise::explanation(self.recording.sim(), &before, rec).into();
+        self.explanations.borrow_mut().insert(i, why.clone());
+        Some(why)
     }
 
     /// Where the walkthrough opens: the start of its first user step (after the device setup,
