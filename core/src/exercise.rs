@@ -135,20 +135,13 @@ impl Ask {
         Ask::Zone,
     ];
 
-    /// The name used in scenario files.
+    /// The name used in scenario files (the format's table, `read::ASKS`, which the reader
+    /// and the writer use too).
     pub fn name(self) -> &'static str {
-        match self {
-            Ask::Auto => "auto",
-            Ask::Result => "result",
-            Ask::Evicted => "evicted",
-            Ask::Data => "data",
-            Ask::Swap => "swap",
-            Ask::Pool => "pool",
-            Ask::Placement => "placement",
-            Ask::TtState => "tt_state",
-            Ask::Pages => "pages",
-            Ask::Zone => "zone",
-        }
+        crate::read::ASKS
+            .iter()
+            .find(|(_, a)| *a == self)
+            .map_or("auto", |(n, _)| n)
     }
 }
 

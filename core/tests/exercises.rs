@@ -286,3 +286,15 @@ fn a_linux_6_12_walkthrough_asks_after_its_device_set_up() {
         );
     }
 }
+
+/// Every kind of question has its own name in the format (`Ask::name`, from the format's
+/// table): `auto` and the nine kinds `Auto` tries, ten names in all.
+#[test]
+fn every_ask_kind_has_its_own_name() {
+    let names: std::collections::BTreeSet<&str> = std::iter::once(Ask::Auto)
+        .chain(Ask::KINDS)
+        .map(Ask::name)
+        .collect();
+    assert_eq!(names.len(), 10, "{names:?}");
+    assert_eq!(Ask::TtState.name(), "tt_state");
+}

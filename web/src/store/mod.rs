@@ -638,12 +638,13 @@ fn no_new_history(fx: &mut [Effect]) {
 
 /// The notice for a scenario in the URL that cannot be used.
 /// The editor's text for a walkthrough just opened: a built-in walkthrough's own file as it is
-/// written (no serializing at load: issue 16's first render), else the scenario written out.
+/// written (no serializing at load: issue 16's first render), else the scenario's JSON the walk
+/// already holds for its URL.
 fn editor_text(walk: &Walk) -> String {
     walk.builtin
         .then(|| ttm_core::catalog::get(&walk.name))
         .flatten()
-        .map_or_else(|| walk.scenario.to_json(), str::to_string)
+        .map_or_else(|| walk.json.clone(), str::to_string)
 }
 
 fn url_scenario_error(e: &str) -> String {
