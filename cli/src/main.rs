@@ -54,7 +54,7 @@ mod trace;
 use args::Command;
 use std::path::Path;
 use std::process::ExitCode;
-use ttm_core::scenario::Run;
+use ttm_core::scenario::{Run, ScenarioError};
 use ttm_core::{Scenario, Summary};
 
 /// Exit status when the file or the command line cannot be used.
@@ -131,6 +131,7 @@ fn main() -> ExitCode {
 /// Read and run a scenario file (once), or the built-in walkthrough of that name when no such
 /// file exists; errors name the file and the place in it, also those only the run finds.
 pub fn load(file: &Path) -> Result<Run, CliError> {
+    let located = |e: ScenarioError| CliError(format!("{}: {e}", file.display()));
     // Bytes, not text: a file that is not UTF-8 gets the place of its first bad byte.
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
@@ -138,18 +139,29 @@ pub fn load(file: &Path) -> Result<Run, CliError> {
             let builtin = (!file.exists())
                 .then(|| file.to_str().and_then(ttm_core::catalog::get))
                 .flatten();
-            match builtin {
-                Some(t) => t.as_bytes().to_vec(),
-                None => {
-                    return Err(CliError(format!(
-                        "{}: cannot read: {e} (and there is no built-in walkthrough of that name; see ttm-lab list)",
-                        file.display()
-                    )))
-                }
-            }
+            return match builtin {
+                Some(t) => Scenario::load(t).map_err(located),
+                None => Err(CliError(format!(
+                    "{}: cannot read: {e} (and there is no built-in walkthrough of that name; see ttm-lab list)",
+                    file.display()
+                ))),
+            };
         }
     };
-    Scenario::load_bytes(&bytes).map_err(|e| CliError(format!("{}: {e}", file.display())))
+    // The file's text is not held while it runs (a 10^6-step file is 53 MB, issue 16): an
+    // error or notice of the run is placed in the file read again, if it is still the same
+    // length and modification time (a pipe, read again, is empty: its errors stay at line 1).
+    let modified = |f: &Path| std::fs::metadata(f).and_then(|m| m.modified()).ok();
+    let (len, read_at) = (bytes.len(), modified(file));
+    let scenario = Scenario::from_bytes(&bytes).map_err(located)?;
+    drop(bytes);
+    let reread = || {
+        let again = std::fs::read(file).ok()?;
+        (again.len() == len && modified(file) == read_at)
+            .then(|| String::from_utf8(again).ok())
+            .flatten()
+    };
+    scenario.run_placed(&reread).map_err(located)
 }
 
 /// `ttm-lab quiz`: the exercises of a scenario with the model's answers.

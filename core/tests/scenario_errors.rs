@@ -218,3 +218,50 @@ fn errors_without_a_text_are_at_line_1_column_1_never_0() {
     };
     assert_eq!(made.to_string(), "line 1, column 1 at machine: m");
 }
+
+#[test]
+fn a_run_placed_by_reading_the_file_again_reads_it_only_to_place_an_error() {
+    use std::cell::Cell;
+    // Step 1 refers to tt 7, which does not exist: a run-time error at steps[1].do, line 3.
+    let text = format!(
+        "{HEAD}\n  \"steps\": [{{\"do\": {{\"action\": \"tt_create\", \"pages\": 1}}}},\n    {{\"do\": {{\"action\": \"tt_populate\", \"tt\": 7}}}}]}}"
+    );
+    let good =
+        format!("{HEAD} \"steps\": [{{\"do\": {{\"action\": \"tt_create\", \"pages\": 1}}}}]}}");
+    let reads = Cell::new(0);
+    let reread = |t: &str| {
+        let t = t.to_string();
+        let reads = &reads;
+        move || {
+            reads.set(reads.get() + 1);
+            Some(t.clone())
+        }
+    };
+    // A run with nothing to place never reads the file again.
+    let sc = Scenario::from_json(&good).unwrap();
+    sc.run_placed(&reread(&good)).expect("runs");
+    assert_eq!(reads.get(), 0);
+    // An error is placed exactly where Scenario::load places it, reading the file once.
+    let e = Scenario::from_json(&text)
+        .unwrap()
+        .run_placed(&reread(&text))
+        .expect_err("tt 7 does not exist");
+    assert_eq!(reads.get(), 1);
+    assert_eq!(e, err(&text));
+    assert_eq!((e.path.as_str(), e.line), ("steps[1].do", 3), "{e}");
+    assert_eq!(
+        e.column,
+        column_of(&text, 3, "{\"action\": \"tt_populate\"")
+    );
+    // A file that cannot be read again (gone, changed, a pipe): the path, at line 1.
+    let e = Scenario::from_json(&text)
+        .unwrap()
+        .run_placed(&|| None)
+        .expect_err("tt 7 does not exist");
+    assert_eq!(
+        (e.path.as_str(), e.line, e.column),
+        ("steps[1].do", 1, 1),
+        "{e}"
+    );
+    assert!(e.message.contains("there is no tt 7"), "{e}");
+}
