@@ -332,6 +332,9 @@ impl Scenario {
         for (i, step) in self.steps.iter().enumerate() {
             let first_event = sim.trace().len();
             let start = sim.trace().end();
+            // The summary follows what this step's deltas touch (boot's sysfs writes, or the
+            // step before, are already in it).
+            sim.take_touched();
             // Where a refusal points: the step's action, or its `device` when the machine has
             // no such device.
             let refused_at = |sim: &Sim| {
@@ -365,7 +368,8 @@ impl Scenario {
             for n in sim.take_notes() {
                 notices.push(error_at(text(), &in_step(i, "do"), n));
             }
-            let changes = summary.step(&sim, start);
+            let touched = sim.take_touched();
+            let changes = summary.step(&sim, touched);
             let after = summary.current();
             let view = crate::query::StepView {
                 sim: &sim,

@@ -107,6 +107,8 @@ pub struct Sim {
     /// that lending it out for a delta moves a pointer); None on Linux 6.12, whose invariants
     /// are checked by their full walk (mspec 11.1).
     watch: Option<Box<crate::check::Watch>>,
+    /// What the deltas since the last [`Sim::take_touched`] touched, for the summary tracker.
+    touched: crate::summary::Touched,
     /// How many kernel calls that own a private page list are open (see [`Loc::Local`]).
     locals_open: u8,
     /// Linux 6.12: notes of the last actions (3.3 items without a counterpart, mspec 9.6).
@@ -130,6 +132,7 @@ impl Sim {
             findings: Vec::new(),
             standing: Vec::new(),
             watch,
+            touched: Default::default(),
             locals_open: 0,
             notes: Vec::new(),
         };
@@ -241,8 +244,15 @@ impl Sim {
             watch.note(self, &delta);
             self.watch = Some(watch);
         }
+        self.touched.delta(&delta);
         self.trace.delta(&delta);
         self.state.apply(&delta);
+    }
+
+    /// The tts, BOs, lists and fences the deltas since the last call touched (the summary
+    /// tracker's input, [`SummaryTracker::step`](crate::summary::SummaryTracker::step)).
+    pub(crate) fn take_touched(&mut self) -> crate::summary::Touched {
+        std::mem::take(&mut self.touched)
     }
 
     /// Record a finding at the current point of the trace.

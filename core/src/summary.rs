@@ -406,9 +406,14 @@ pub struct SummaryTracker {
     tt_bos: std::collections::HashMap<u32, Vec<u32>>,
 }
 
-/// Which tts and buffer objects a step's deltas touched.
-#[derive(Default)]
-struct Touched {
+/// Which tts and buffer objects a step's deltas touched: kept by [`Sim::d`](crate::sim::Sim)
+/// as each delta is applied (issue 16: the step's events are not decoded again to find them),
+/// and taken by the run after each step for [`SummaryTracker::step`].
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Touched {
+    /// The tt of the last page move noted: a populate moves its pages one by one into one tt,
+    /// so the set is looked up once per run of moves, not once per page.
+    last_tt: Option<u32>,
     tts: std::collections::BTreeSet<u32>,
     bos: std::collections::BTreeSet<u32>,
     lists: std::collections::BTreeSet<u8>,
@@ -420,13 +425,16 @@ struct Touched {
 impl Touched {
     /// Note what `d` touches. The match names every [`Delta`](crate::state::Delta): a new kind
     /// of state change must say here which summary entries it can change.
-    fn delta(&mut self, d: &crate::state::Delta) {
+    pub(crate) fn delta(&mut self, d: &crate::state::Delta) {
         use crate::state::{Delta, Loc, Var};
         match d {
             Delta::PageMove { from, to, .. } => {
                 for l in [from, to] {
                     if let Loc::Tt { tt, .. } = l {
-                        self.tts.insert(*tt);
+                        if self.last_tt != Some(*tt) {
+                            self.tts.insert(*tt);
+                            self.last_tt = Some(*tt);
+                        }
                     }
                 }
             }
@@ -499,18 +507,11 @@ impl SummaryTracker {
         &self.current
     }
 
-    /// Bring the summary to `sim`'s current state, which the events from `from` (a
-    /// [`Trace::end`](crate::trace::Trace::end) taken before them) produced from the state of
-    /// the previous call, and return what changed.
-    pub fn step(&mut self, sim: &Sim, from: crate::trace::TracePos) -> SummaryChanges {
-        use crate::trace::Event;
+    /// Bring the summary to `sim`'s current state, which the deltas applied since the last
+    /// [`Sim::take_touched`] produced from the state of the previous call (the run takes them
+    /// before and after each step), and return what changed.
+    pub(crate) fn step(&mut self, sim: &Sim, touched: Touched) -> SummaryChanges {
         let st = sim.state();
-        let mut touched = Touched::default();
-        for e in sim.trace().events_at(from) {
-            if let Event::Delta(d) = e {
-                touched.delta(&d);
-            }
-        }
         let was = &self.current;
         let mut entries = Vec::new();
         // Compared field by field: a step that changes no pool or zone allocates nothing here.
