@@ -152,84 +152,159 @@ pub struct Recording {
     calls: u64,
 }
 
-impl Recording {
-    /// Read `sim`'s trace once; the chart gets at most `chart_points` samples
-    /// (see [`series`](crate::series::series) for how they are chosen).
-    pub fn new(sim: Rc<Sim>, chart_points: usize) -> Recording {
-        let trace = sim.trace();
+/// One event as the recorder sees it, borrowed: from the trace when a finished run is read
+/// ([`Recording::new`]), or from [`Sim`] as it writes the event ([`Sim::record`]).
+#[derive(Clone, Copy)]
+pub(crate) enum Seen<'a> {
+    /// A call begins.
+    Enter(Func, &'a [u64]),
+    /// A call returns.
+    Exit,
+    /// A state change.
+    Delta,
+    /// A user action begins.
+    Mark,
+    /// An invariant finding.
+    Finding,
+}
+
+impl<'a> Seen<'a> {
+    fn of(e: &'a Event) -> Seen<'a> {
+        match e {
+            Event::Enter { func, args } => Seen::Enter(*func, args),
+            Event::Exit { .. } => Seen::Exit,
+            Event::Delta(_) => Seen::Delta,
+            Event::Mark { .. } => Seen::Mark,
+            Event::Finding(_) => Seen::Finding,
+        }
+    }
+}
+
+/// A [`Recording`] being built, event by event, with the state before each event: by the one
+/// pass over a finished trace, or live while the run writes its trace (issue 16: a
+/// 262,144-page walkthrough is then not decoded and replayed a second time at load). Both ways
+/// see the same events and states, so they give the same recording.
+#[derive(Clone, Debug)]
+pub(crate) struct Recorder {
+    kind: crate::config::DriverKind,
+    chart_points: usize,
+    every: u64,
+    held: u64,
+    checkpoints: Vec<State>,
+    stacks: Vec<Vec<Frame>>,
+    stack: Vec<Frame>,
+    marks: Vec<u64>,
+    sampler: Sampler,
+    /// Per function, the first (by name) of the symbols it was shown under: one slot per
+    /// function, so a call costs a compare, not a set insert (issue 16: 5 M events at load).
+    seen: Vec<Option<&'static str>>,
+    call_counts: Vec<u64>,
+    calls: u64,
+}
+
+impl Recorder {
+    /// A recorder of `sim`'s trace that has read the events written so far (replaying them
+    /// from the boot state); [`Recorder::before`] then takes each further event.
+    pub(crate) fn start(sim: &Sim, chart_points: usize) -> Recorder {
         let boot = sim.boot_state();
-        let kind = sim.config().driver.kind;
+        let mut rec = Recorder {
+            kind: sim.config().driver.kind,
+            chart_points,
+            every: STATE_CHECKPOINT_EVERY,
+            held: 0,
+            checkpoints: vec![boot.clone()],
+            stacks: vec![Vec::new()],
+            stack: Vec::new(),
+            marks: Vec::new(),
+            sampler: Sampler::new(chart_points, boot),
+            seen: vec![None; Func::ALL.len()],
+            call_counts: Vec::new(),
+            calls: 0,
+        };
         let mut state = boot.clone();
-        // The larger of the boot and final states stands for every copy in between.
-        let copy = copy_bytes(boot).max(copy_bytes(sim.state()));
-        let budget = budget(trace.len());
-        // Every STATE_CHECKPOINT_EVERY events while the checkpoints fit the budget; when they
-        // no longer do, every other one is dropped and the spacing doubles.
-        let mut every = STATE_CHECKPOINT_EVERY;
-        let mut held = 0u64;
-        let mut checkpoints = vec![state.clone()];
-        let mut stacks = vec![Vec::new()];
-        let mut stack: Vec<Frame> = Vec::new();
-        let mut marks = Vec::new();
-        let mut sampler = Sampler::new(trace.len(), chart_points, &state);
-        // Per function, the first (by name) of the symbols it was shown under: one slot per
-        // function, so a call costs a compare, not a set insert (issue 16: 5 M events at load).
-        let mut seen: Vec<Option<&'static str>> = vec![None; Func::ALL.len()];
-        let mut call_counts = Vec::new();
-        let mut calls = 0u64;
-        for (i, e) in trace.events().enumerate() {
-            let i = i as u64;
-            if i.is_multiple_of(CALL_COUNT_EVERY) {
-                call_counts.push(calls);
+        for (i, e) in sim.trace().events().enumerate() {
+            rec.before(i as u64, Seen::of(&e), &state);
+            if let Event::Delta(d) = e {
+                state.apply(&d);
             }
-            if i > 0 && i.is_multiple_of(every) {
-                held += checkpoints
-                    .last()
-                    .map_or(0, |prev| state_bytes_apart(&state, Some(prev)));
-                checkpoints.push(state.clone());
-                stacks.push(stack.clone());
-                while held > budget && every < trace.len() {
-                    every *= 2;
-                    every_other(&mut checkpoints);
-                    every_other(&mut stacks);
-                    held = checkpoints_bytes(&checkpoints);
-                }
-            }
-            sampler.before(i, &e, &state);
-            match e {
-                Event::Delta(d) => state.apply(&d),
-                Event::Mark { .. } => marks.push(i),
-                Event::Enter { func, args } => {
-                    calls += 1;
-                    if let Some(slot) = seen.get_mut(func.index()) {
-                        // Most functions have one symbol on a machine: look it up once.
-                        if slot.is_none() || symbol_varies(func) {
-                            let sym = event_symbol(kind, func, &args);
-                            if slot.is_none_or(|s| sym < s) {
-                                *slot = Some(sym);
-                            }
+        }
+        rec
+    }
+
+    /// Event `i` is next, and `state` is the state before it.
+    pub(crate) fn before(&mut self, i: u64, e: Seen, state: &State) {
+        if i.is_multiple_of(CALL_COUNT_EVERY) {
+            self.call_counts.push(self.calls);
+        }
+        // Every STATE_CHECKPOINT_EVERY events; the trace's length, and so its budget, is known
+        // only at the end ([`Recorder::finish`]), but they never hold more than
+        // MAX_CHECKPOINT_BYTES meanwhile: every other one is dropped and the spacing doubles.
+        if i > 0 && i.is_multiple_of(self.every) {
+            self.held += self
+                .checkpoints
+                .last()
+                .map_or(0, |prev| state_bytes_apart(state, Some(prev)));
+            self.checkpoints.push(state.clone());
+            self.stacks.push(self.stack.clone());
+            self.thin(MAX_CHECKPOINT_BYTES, i + 1);
+        }
+        self.sampler.before(i, matches!(e, Seen::Mark), state);
+        match e {
+            Seen::Mark => self.marks.push(i),
+            Seen::Enter(func, args) => {
+                self.calls += 1;
+                if let Some(slot) = self.seen.get_mut(func.index()) {
+                    // Most functions have one symbol on a machine: look it up once.
+                    if slot.is_none() || symbol_varies(func) {
+                        let sym = event_symbol(self.kind, func, args);
+                        if slot.is_none_or(|s| sym < s) {
+                            *slot = Some(sym);
                         }
                     }
-                    stack.push(Frame { at: i, func, args });
                 }
-                Event::Exit { .. } => {
-                    stack.pop();
-                }
-                Event::Finding(_) => {}
+                self.stack.push(Frame {
+                    at: i,
+                    func,
+                    args: args.to_vec(),
+                });
             }
+            Seen::Exit => {
+                self.stack.pop();
+            }
+            Seen::Delta | Seen::Finding => {}
         }
+    }
+
+    /// While the checkpoints hold more than `budget` bytes of their own, drop every other one
+    /// and double the spacing (`until`: the spacing stops growing past this position).
+    fn thin(&mut self, budget: u64, until: u64) {
+        while self.held > budget && self.every < until {
+            self.every *= 2;
+            every_other(&mut self.checkpoints);
+            every_other(&mut self.stacks);
+            self.held = checkpoints_bytes(&self.checkpoints);
+        }
+    }
+
+    /// The recording of `sim`, whose whole trace this recorder has seen.
+    fn finish(mut self, sim: Rc<Sim>) -> Recording {
+        let len = sim.trace().len();
+        // The checkpoints fit the whole trace's budget.
+        self.thin(budget(len), len);
         // A trace whose length is a multiple of the spacing ends exactly on a checkpoint
-        // position, which the loop above never reaches: store it, so seeking to the end and the
+        // position, which `before` never reaches: store it, so seeking to the end and the
         // call stack there find it (issue 11, defect 1).
-        let len = trace.len();
-        if len > 0 && len.is_multiple_of(every) {
-            checkpoints.push(state.clone());
-            stacks.push(stack);
+        if len > 0 && len.is_multiple_of(self.every) {
+            self.checkpoints.push(sim.state().clone());
+            self.stacks.push(self.stack);
         }
-        let held = checkpoints_bytes(&checkpoints);
-        let series = sampler.finish(&state);
+        // The larger of the boot and final states stands for every copy in between.
+        let copy = copy_bytes(sim.boot_state()).max(copy_bytes(sim.state()));
+        let held = checkpoints_bytes(&self.checkpoints);
+        let series = self.sampler.finish(sim.state(), len);
         // Sorted by displayed symbol; a function shown under several symbols keeps the first.
-        let mut funcs: Vec<(Func, &'static str)> = seen
+        let mut funcs: Vec<(Func, &'static str)> = self
+            .seen
             .iter()
             .enumerate()
             .filter_map(|(i, sym)| Some((Func::from_index(i)?, (*sym)?)))
@@ -237,16 +312,34 @@ impl Recording {
         funcs.sort_by_key(|&(f, sym)| (sym, f.index()));
         Recording {
             sim,
-            checkpoints,
-            stacks,
-            marks,
+            checkpoints: self.checkpoints,
+            stacks: self.stacks,
+            marks: self.marks,
             series,
             funcs,
-            call_counts,
-            calls,
-            checkpoint_every: every,
+            call_counts: self.call_counts,
+            calls: self.calls,
+            checkpoint_every: self.every,
             held,
             clone_cost: copy / 32,
+        }
+    }
+}
+
+impl Recording {
+    /// Read `sim`'s trace once; the chart gets at most `chart_points` samples
+    /// (see [`series`](crate::series::series) for how they are chosen).
+    pub fn new(sim: Rc<Sim>, chart_points: usize) -> Recording {
+        Recorder::start(&sim, chart_points).finish(sim)
+    }
+
+    /// The recording of a finished run: the one `sim` built while it ran when it was started
+    /// with [`Sim::record`] for as many chart points (no second pass over the trace), else
+    /// [`Recording::new`]'s pass. Both give the same recording.
+    pub fn of(mut sim: Sim, chart_points: usize) -> Recording {
+        match sim.take_recorder() {
+            Some(rec) if rec.chart_points == chart_points => rec.finish(Rc::new(sim)),
+            _ => Recording::new(Rc::new(sim), chart_points),
         }
     }
 
@@ -443,6 +536,87 @@ mod tests {
         );
         assert_eq!(copy.tts[0].pages[5], None);
         assert_eq!(st.tts[0].pages[5], Some(0));
+    }
+
+    /// A recording built live and the same run's recording read by the pass hold the same
+    /// checkpoints, stacks, marks, chart samples, functions and call counts.
+    fn assert_same(live: &Recording, pass: &Recording, what: &str) {
+        assert_eq!(live.checkpoint_every, pass.checkpoint_every, "{what}");
+        assert!(
+            live.checkpoints == pass.checkpoints,
+            "{what}: checkpoints differ"
+        );
+        assert_eq!(live.stacks, pass.stacks, "{what}");
+        assert_eq!(live.marks, pass.marks, "{what}");
+        assert_eq!(live.series, pass.series, "{what}");
+        assert_eq!(live.funcs, pass.funcs, "{what}");
+        assert_eq!(live.call_counts, pass.call_counts, "{what}");
+        assert_eq!(
+            (live.calls, live.held, live.clone_cost),
+            (pass.calls, pass.held, pass.clone_cost),
+            "{what}"
+        );
+    }
+
+    #[test]
+    fn a_run_recorded_as_it_goes_gives_the_recording_of_the_pass() {
+        use crate::scenario::Scenario;
+        let mut files: Vec<(String, String)> = crate::catalog::names()
+            .map(|n| (n.to_string(), crate::catalog::get(n).unwrap().to_string()))
+            .collect();
+        for dir in ["kunit", "kunit-6.12"] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../scenarios")
+                .join(dir);
+            for f in std::fs::read_dir(&dir).unwrap() {
+                let f = f.unwrap().path();
+                files.push((
+                    f.display().to_string(),
+                    std::fs::read_to_string(&f).unwrap(),
+                ));
+            }
+        }
+        // 40,000 WC pages populated and swapped out: about 1.6 M events, so checkpoints at
+        // several spacings, open calls at each of them, and chart samples between marks.
+        files.push((
+            "large".into(),
+            r#"{"format": "ttm-lab-scenario", "version": 1, "title": "large",
+              "machine": {"ram_mib": 1024},
+              "steps": [{"do": {"action": "tt_create", "pages": 40000, "caching": "wc"}},
+                        {"do": {"action": "tt_populate", "tt": 0}},
+                        {"do": {"action": "tt_swapout", "tt": 0}}]}"#
+                .into(),
+        ));
+        let mut recorded = 0;
+        for (name, text) in &files {
+            for points in [2, 50, 800] {
+                // kunit files that are refused on purpose have no run.
+                let Ok(run) = Scenario::load_recorded(text, points) else {
+                    continue;
+                };
+                let pass = Recording::new(Rc::new(run.sim.clone()), points);
+                let live = Recording::of(run.sim, points);
+                assert_same(&live, &pass, &format!("{name}, {points} points"));
+                if name == "large" {
+                    assert!(live.checkpoints.len() > 10, "{}", live.checkpoints.len());
+                    assert!(live.stacks.iter().any(|s| !s.is_empty()));
+                }
+                recorded += 1;
+            }
+        }
+        assert!(
+            recorded > 3 * crate::catalog::names().count(),
+            "{recorded} runs"
+        );
+        // Asked for another number of chart points, the pass is used.
+        let text = crate::catalog::get("pool-refill").unwrap();
+        let run = Scenario::load_recorded(text, 50).unwrap();
+        let pass = Recording::new(Rc::new(run.sim.clone()), 10);
+        assert_same(
+            &Recording::of(run.sim, 10),
+            &pass,
+            "another number of points",
+        );
     }
 
     #[test]

@@ -265,7 +265,15 @@ impl Scenario {
     /// invalid (`steps[3].do`), an expectation naming no value (`steps[0].expect["pool.x"]`),
     /// a step marked `ask` that gives nothing to ask (`steps[2].ask`).
     pub fn load(text: &str) -> Result<Run, ScenarioError> {
-        Scenario::from_json(text)?.run_checked(&Text::Held(text))
+        Scenario::from_json(text)?.run_checked(&Text::Held(text), None)
+    }
+
+    /// [`Scenario::load`], the run building its [`Recording`](crate::Recording) as it goes
+    /// ([`Sim::record`], with `chart_points` chart samples): take it with
+    /// [`Recording::of`](crate::Recording::of)`(run.sim, chart_points)`, without a second pass
+    /// over the trace.
+    pub fn load_recorded(text: &str, chart_points: usize) -> Result<Run, ScenarioError> {
+        Scenario::from_json(text)?.run_checked(&Text::Held(text), Some(chart_points))
     }
 
     /// Run a scenario read from a file that `reread` can read again, placing the run's errors
@@ -274,7 +282,7 @@ impl Scenario {
     /// 53 MB are freed before it runs (issue 16). When `reread` gives `None` (the file is gone
     /// or has changed since it was read) errors keep their path and sit at line 1, column 1.
     pub fn run_placed(self, reread: &dyn Fn() -> Option<String>) -> Result<Run, ScenarioError> {
-        self.run_checked(&Text::Reread(reread, std::cell::OnceCell::new()))
+        self.run_checked(&Text::Reread(reread, std::cell::OnceCell::new()), None)
     }
 
     /// [`Scenario::load`] from the file's bytes (UTF-8 checked as by [`Scenario::from_bytes`]).
@@ -292,7 +300,7 @@ impl Scenario {
     /// Run every step. Errors only for configurations or actions that cannot run at all; with
     /// no text to place them in, they are at line 1 (use [`Scenario::load`] for a file).
     pub fn run(&self) -> Result<Run, ScenarioError> {
-        self.clone().run_checked(&Text::None)
+        self.clone().run_checked(&Text::None, None)
     }
 
     /// Run with another machine configuration (for comparisons). On another kernel than the
@@ -300,6 +308,26 @@ impl Scenario {
     /// left out of the records: they tell what the file's kernel does ("the wc pool refilled 512
     /// pages"), which the replay does not; the model's own narration stands alone.
     pub fn run_with(&self, machine: MachineConfig) -> Result<Run, ScenarioError> {
+        self.on(machine).run_checked(&Text::None, None)
+    }
+
+    /// [`Scenario::run`] on its own machine, or [`Scenario::run_with`] on `machine`, the run
+    /// building its recording as it goes (as [`Scenario::load_recorded`]).
+    pub fn run_recorded(
+        &self,
+        machine: Option<MachineConfig>,
+        chart_points: usize,
+    ) -> Result<Run, ScenarioError> {
+        let sc = match machine {
+            Some(m) => self.on(m),
+            None => self.clone(),
+        };
+        sc.run_checked(&Text::None, Some(chart_points))
+    }
+
+    /// This scenario on `machine`, without the `say` texts when that is another kernel (see
+    /// [`Scenario::run_with`]).
+    fn on(&self, machine: MachineConfig) -> Scenario {
         let mut sc = Scenario {
             machine,
             ..self.clone()
@@ -309,17 +337,21 @@ impl Scenario {
                 st.say = None;
             }
         }
-        sc.run_checked(&Text::None)
+        sc
     }
 
     /// Run the scenario, which the [`Run`] then keeps (moved, not copied: a million-step file's
     /// steps are held once).
-    fn run_checked(self, file: &Text) -> Result<Run, ScenarioError> {
+    /// With `chart_points`, the run builds its recording as it goes ([`Sim::record`]).
+    fn run_checked(self, file: &Text, chart_points: Option<usize>) -> Result<Run, ScenarioError> {
         // The file's text, read again only if a step needs an error placed in it.
         let text = || file.get();
         let in_step =
             |i: usize, key: &str| vec![PathSeg::key("steps"), PathSeg::Index(i), PathSeg::key(key)];
         let mut sim = Sim::new(self.machine.clone()).map_err(|e| config_error(text(), e))?;
+        if let Some(n) = chart_points {
+            sim.record(n);
+        }
         let mut summary = SummaryTracker::boot(&sim);
         let mut steps = Vec::with_capacity(self.steps.len());
         let mut mismatches = Vec::new();

@@ -63,53 +63,70 @@ impl Sample {
 }
 
 /// Collects the samples while something else walks the trace (the one pass of
-/// [`Recording::new`](crate::Recording::new)): call [`Sampler::before`] with every event and the
-/// state before it, then [`Sampler::finish`] with the final state.
+/// [`Recording::new`](crate::Recording::new), or a run recording itself as it goes): call
+/// [`Sampler::before`] with every event and the state before it, then [`Sampler::finish`] with
+/// the final state. The trace's length is not known until the end, so the even spacing is a
+/// power of two that doubles whenever more than `max_points` evenly spaced samples are held.
 #[derive(Clone, Debug)]
 pub(crate) struct Sampler {
-    len: u64,
     max_points: usize,
     every: u64,
-    out: Vec<Sample>,
+    /// The samples so far, each with whether it is at an action boundary (always kept).
+    out: Vec<(Sample, bool)>,
+    /// How many of them are evenly spaced (not at a boundary).
+    even: usize,
 }
 
 impl Sampler {
-    /// A sampler for a trace of `len` events, starting with the boot state `boot`.
-    pub(crate) fn new(len: u64, max_points: usize, boot: &State) -> Sampler {
-        let max_points = max_points.max(2);
+    /// A sampler starting with the boot state `boot`.
+    pub(crate) fn new(max_points: usize, boot: &State) -> Sampler {
         Sampler {
-            len,
-            max_points,
-            every: (len / max_points as u64).max(1),
-            out: vec![Sample::of(boot, 0)],
+            max_points: max_points.max(2),
+            every: 1,
+            out: vec![(Sample::of(boot, 0), true)],
+            even: 0,
         }
     }
 
-    /// Event `pos` is next; `st` is the state before it (at position `pos`).
-    pub(crate) fn before(&mut self, pos: u64, e: &Event, st: &State) {
-        let at_mark = matches!(e, Event::Mark { .. });
-        if pos > 0
-            && (at_mark || pos.is_multiple_of(self.every))
-            && self.out.last().is_none_or(|s| s.pos != pos)
-        {
-            self.out.push(Sample::of(st, pos));
+    /// Event `pos` is next (a user action's mark when `at_mark`); `st` is the state before it
+    /// (at position `pos`).
+    pub(crate) fn before(&mut self, pos: u64, at_mark: bool, st: &State) {
+        if pos == 0 || !(at_mark || pos.is_multiple_of(self.every)) {
+            return;
+        }
+        match self.out.last_mut() {
+            // An evenly spaced sample that is also a boundary stays as the boundary.
+            Some((s, mark)) if s.pos == pos => *mark |= at_mark,
+            _ => {
+                self.out.push((Sample::of(st, pos), at_mark));
+                self.even += usize::from(!at_mark);
+            }
+        }
+        if self.even > self.max_points {
+            self.every *= 2;
+            let every = self.every;
+            self.out
+                .retain(|(s, mark)| *mark || s.pos.is_multiple_of(every));
+            self.even = self.out.iter().filter(|(_, mark)| !mark).count();
         }
     }
 
-    /// The samples, given the state at the end of the trace.
-    pub(crate) fn finish(mut self, st: &State) -> Vec<Sample> {
-        if self.out.last().is_none_or(|s| s.pos != self.len) {
-            self.out.push(Sample::of(st, self.len));
+    /// The samples, given the state at the end of the trace and its length.
+    pub(crate) fn finish(self, st: &State, len: u64) -> Vec<Sample> {
+        let mut out: Vec<Sample> = self.out.into_iter().map(|(s, _)| s).collect();
+        if out.last().is_none_or(|s| s.pos != len) {
+            out.push(Sample::of(st, len));
         }
         let max_points = self.max_points;
-        if self.out.len() > max_points {
-            // Too many action boundaries: keep an even subset, always with the first and last.
-            let n = self.out.len();
-            self.out = (0..max_points)
-                .map(|k| self.out[k * (n - 1) / (max_points - 1)].clone())
+        if out.len() > max_points {
+            // Too many samples (action boundaries, and the even ones between): keep an even
+            // subset, always with the first and last.
+            let n = out.len();
+            out = (0..max_points)
+                .map(|k| out[k * (n - 1) / (max_points - 1)].clone())
                 .collect();
         }
-        self.out
+        out
     }
 }
 
@@ -118,12 +135,12 @@ impl Sampler {
 /// [`Recording::series`](crate::Recording::series) gives the same samples from its one pass.
 pub fn series(sim: &Sim, max_points: usize) -> Vec<Sample> {
     let mut st = sim.boot_state().clone();
-    let mut sampler = Sampler::new(sim.trace().len(), max_points, &st);
+    let mut sampler = Sampler::new(max_points, &st);
     for (i, e) in sim.trace().events().enumerate() {
-        sampler.before(i as u64, &e, &st);
+        sampler.before(i as u64, matches!(e, Event::Mark { .. }), &st);
         if let Event::Delta(d) = e {
             st.apply(&d);
         }
     }
-    sampler.finish(&st)
+    sampler.finish(&st, sim.trace().len())
 }

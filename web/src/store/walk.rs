@@ -178,15 +178,17 @@ impl Walk {
     /// Open `source` on its own machine: read and run once (a file's errors placed in its text).
     pub fn open(source: Source) -> Result<Walk, String> {
         let run = match source {
-            Source::Builtin(name) => running(1, || catalog::run(name))
-                .ok_or_else(|| no_builtin(name))?
-                .map_err(|e| source.failed(e.to_string())),
-            Source::Text(text) => {
-                running(1, || Scenario::load(text)).map_err(|e| scenario_error(&e))
-            }
+            Source::Builtin(name) => running(1, || {
+                catalog::get(name).map(|t| Scenario::load_recorded(t, CHART_POINTS))
+            })
+            .ok_or_else(|| no_builtin(name))?
+            .map_err(|e| source.failed(e.to_string())),
+            Source::Text(text) => running(1, || Scenario::load_recorded(text, CHART_POINTS))
+                .map_err(|e| scenario_error(&e)),
             Source::Problem(..) => {
                 let scenario = source.read()?;
-                running(1, || scenario.run()).map_err(|e| source.failed(e.to_string()))
+                running(1, || scenario.run_recorded(None, CHART_POINTS))
+                    .map_err(|e| source.failed(e.to_string()))
             }
         }?;
         let scenario = run.scenario.clone();
@@ -219,14 +221,11 @@ impl Walk {
         source: Source,
         machine: Option<MachineConfig>,
     ) -> Result<Walk, String> {
-        let run = match machine {
-            Some(m) => {
-                m.validate().map_err(|e| format!("machine.{e}"))?;
-                running(1, || scenario.run_with(m))
-            }
-            None => running(1, || scenario.run()),
+        if let Some(m) = &machine {
+            m.validate().map_err(|e| format!("machine.{e}"))?;
         }
-        .map_err(|e| e.to_string())?;
+        let run = running(1, || scenario.run_recorded(machine, CHART_POINTS))
+            .map_err(|e| e.to_string())?;
         Ok(Walk::from_run(run, scenario, source))
     }
 
@@ -240,10 +239,11 @@ impl Walk {
         Walk::run(self.scenario.clone(), source, Some(machine))
     }
 
-    /// Wrap a finished run of `scenario` (with its own machine: the URL names what differs):
-    /// read its trace once into the recording every cursor shares.
+    /// Wrap a finished run of `scenario` (with its own machine: the URL names what differs),
+    /// with the recording every cursor shares, which the run built as it went.
     fn from_run(run: Run, scenario: Scenario, source: Source) -> Walk {
-        let sim = Rc::new(run.sim);
+        let recording = Rc::new(Recording::of(run.sim, CHART_POINTS));
+        let sim = recording.sim().clone();
         let zone_names = Rc::new(
             ttm_core::stage::gauges(sim.state())
                 .into_iter()
@@ -251,7 +251,6 @@ impl Walk {
                 .collect(),
         );
         let machine = sim.config().clone();
-        let recording = Rc::new(Recording::new(sim, CHART_POINTS));
         let builtin = matches!(source, Source::Builtin(_));
         Walk {
             name: if scenario.name.is_empty() {
