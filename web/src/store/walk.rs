@@ -12,6 +12,7 @@ use ttm_core::code::Follow;
 use ttm_core::compare::ThenNowRow;
 use ttm_core::exercise::Question;
 use ttm_core::present::machine_label;
+use ttm_core::recording::DEFAULT_CHART_POINTS;
 use ttm_core::scenario::StepRecord;
 use ttm_core::{catalog, Kernel, MachineConfig, Recording, Run, Scenario, State, Stepper};
 
@@ -566,8 +567,11 @@ impl Compare {
             );
         }
         let (ra, rb, c) = running(2, || {
-            let a = w.scenario.run_with(w.machine.clone())?;
-            let b = w.scenario.run_with(b)?;
+            // Each side records itself as it runs (its cursor needs no second pass).
+            let a = w
+                .scenario
+                .run_recorded(Some(w.machine.clone()), DEFAULT_CHART_POINTS)?;
+            let b = w.scenario.run_recorded(Some(b), DEFAULT_CHART_POINTS)?;
             let c = if across {
                 let t = ttm_core::compare::then_and_now_of(&a, &b);
                 let c = ttm_core::compare::Comparison {
@@ -583,7 +587,10 @@ impl Compare {
         .map_err(|e| scenario_error(&e))?;
         let side = |r: Run| Side {
             label: machine_label(r.sim.config()),
-            stepper: RefCell::new(Stepper::new(Rc::new(r.sim))),
+            stepper: RefCell::new(Stepper::over(Rc::new(Recording::of(
+                r.sim,
+                DEFAULT_CHART_POINTS,
+            )))),
         };
         Ok(Compare {
             a: side(ra),
