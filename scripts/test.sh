@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Full check, in order, stopping at the first failure:
-#   setup, rustfmt, clippy (native + wasm32), native tests, the stress harness's short pass,
+#   setup, rustfmt, clippy (native + wasm32), rustdoc (warnings as errors), native tests, the stress harness's short pass,
 #   core's wasm tests in headless Chromium,
 #   the Sphinx extension's tests (integrations/sphinx, in .venv),
 #   release build of the site into dist/, the documentation book into dist/book/ (mdBook),
@@ -86,6 +86,8 @@ step "setup (scripts/setup.sh test)" bash scripts/setup.sh test
 step "rustfmt" cargo fmt --all --check
 step "clippy (native, all targets)" cargo clippy "${locked[@]}" --workspace --all-targets -- -D warnings
 step "clippy (ttm-web on wasm32)" cargo clippy "${locked[@]}" -p ttm-web --target wasm32-unknown-unknown -- -D warnings
+step "rustdoc (workspace, warnings are errors)" \
+  env RUSTDOCFLAGS="-D warnings" cargo doc "${locked[@]}" --workspace --no-deps
 step "native tests" cargo test "${locked[@]}" --workspace
 # ttm-stress (stress/, docs/RELIABILITY.md): random sequences and scenario texts against the model,
 # an independent invariant checker, replay/stepper/teardown checks; about a minute on 2 cores.

@@ -63,7 +63,7 @@ pub struct PageInfo {
     /// Its contents in words (`zeroes`, `stale data`, `data 0x1002`); `None` for a page never
     /// handed out since boot.
     pub contents: Option<String>,
-    /// Its hops since it last left system memory, oldest first (at most [`KEPT`], the newest).
+    /// Its hops since it last left system memory, oldest first (at most six, the newest).
     pub arrivals: Vec<Arrival>,
 }
 

@@ -385,7 +385,7 @@ const WORD_NAMES: &[(&str, u32)] = &[
 ];
 
 impl PlacementWord {
-    /// Parse `"TT|WC"` (names of [`WORD_NAMES`], optionally `TTM_PL_FLAG_`-prefixed).
+    /// Parse `"TT|WC"` (the flag names `TT`, `WC`, …, optionally `TTM_PL_FLAG_`-prefixed).
     pub fn parse(text: &str) -> Result<PlacementWord, String> {
         let mut v = 0;
         for part in text.split('|').map(str::trim) {

@@ -236,7 +236,7 @@ fn bo_summary(st: &crate::state::State, b: &crate::bo_state::Bo) -> BoSummary {
 /// What one step changed in the [`Summary`]: the entries that differ from the summary before
 /// it, so a step record costs what the step changed, not the size of the machine (issue 16).
 /// Pools, DMA pools and zones are few and are compared every step; tts and buffer objects are
-/// looked at only when the step's deltas touched them ([`SummaryTracker`]).
+/// looked at only when the step's deltas touched them (the run's summary tracker).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct SummaryChanges {
     /// The changed entries, in summary order (pools, DMA pools, zones, swap work, tts, BOs,
@@ -394,13 +394,13 @@ impl Summary {
     }
 }
 
-/// The summary kept up to date step by step: after each step, [`SummaryTracker::step`] reads
-/// the step's deltas to learn which tts and buffer objects they touched, summarises only those
+/// The summary kept up to date step by step: after each step, [`SummaryTracker::step`] is told
+/// which tts and buffer objects the step's deltas touched ([`Touched`], kept by `Sim::d`), summarises only those
 /// (and the few pools and zones), and returns what changed. [`summarize`] of the same state
 /// gives the same summary (`core/tests/summary.rs` checks it at every step of every
 /// walkthrough and of random problems).
 #[derive(Clone, Debug)]
-pub struct SummaryTracker {
+pub(crate) struct SummaryTracker {
     current: Summary,
     /// For each tt, the buffer objects that have held it (a tt change may change their data).
     tt_bos: std::collections::HashMap<u32, Vec<u32>>,
@@ -491,7 +491,7 @@ impl Touched {
 
 impl SummaryTracker {
     /// The tracker at `sim`'s boot state (no findings yet).
-    pub fn boot(sim: &Sim) -> SummaryTracker {
+    pub(crate) fn boot(sim: &Sim) -> SummaryTracker {
         let current = summarize(sim, sim.boot_state(), 0);
         let mut tt_bos: std::collections::HashMap<u32, Vec<u32>> = Default::default();
         for b in &current.bos {
@@ -503,7 +503,7 @@ impl SummaryTracker {
     }
 
     /// The summary after the last step given to [`SummaryTracker::step`].
-    pub fn current(&self) -> &Summary {
+    pub(crate) fn current(&self) -> &Summary {
         &self.current
     }
 

@@ -1,7 +1,7 @@
 //! The generic modern driver "gen" (mspec 8.1), modelled on the KUnit helper device and on what
 //! amdgpu does at this level: SYSTEM, a TT range manager backed by tts, a VRAM range manager
 //! without; tt caching per BO; null moves for SYSTEM↔TT, a multi-hop for VRAM→SYSTEM, memcpy
-//! for the rest; VRAM evicts to [TT, SYSTEM], TT to [SYSTEM].
+//! for the rest; VRAM evicts to TT then SYSTEM, TT to SYSTEM.
 //!
 //! Driver differences (mspec 8.5, 9.6): a 3.3 radeon or nouveau machine runs "gen" with the tt
 //! caching its BOs ask for; vmwgfx keeps everything cached.

@@ -2,7 +2,7 @@
 //! is its source of truth, cited as "mspec N.M".
 //!
 //! It shares with 3.3 what the two kernels really share: the machine's physical pages
-//! ([`crate::state::Phys`], system allocation through [`Sim::alloc_page`]), the `ttm_tt` objects
+//! ([`crate::state::Phys`], system allocation through `Sim::alloc_page`), the `ttm_tt` objects
 //! and their page arrays ([`crate::state::Tt`]), the shmem swap files, the trace, the stepper,
 //! scenarios and narration. Its own state — the global limits and counters, the pool types and
 //! the shrinker list, resource managers, resources, LRUs, the pinned list and buffer objects — is
@@ -143,7 +143,7 @@ impl PoolType {
         (self.pages.len() >> self.order) as u64
     }
 
-    /// The debugfs-style name: "wc[4]", "uc 32[0]", "DMA cached[3]".
+    /// The debugfs-style name: "wc\[4\]", "uc 32\[0\]", "DMA cached\[3\]".
     pub fn name(&self) -> String {
         let c = match self.caching {
             Caching::Wc => "wc",
@@ -964,7 +964,7 @@ impl MState {
     }
 }
 
-/// A pool type in words: "pool type wc[4]" (its index when the machine has no 6.12 state).
+/// A pool type in words: "pool type wc\[4\]" (its index when the machine has no 6.12 state).
 pub fn pool_type_label(st: &crate::State, pt: u16) -> String {
     st.modern
         .as_deref()
