@@ -608,6 +608,17 @@ mod tests {
             recorded > 3 * crate::catalog::names().count(),
             "{recorded} runs"
         );
+        // Random problems of every difficulty, on their own machines.
+        for seed in 0..24 {
+            let (sc, _) = crate::exercise::random_problem(seed, (seed % 3) as u8 + 1);
+            let run = sc.run_recorded(None, 50).expect("a problem runs");
+            let pass = Recording::new(Rc::new(run.sim.clone()), 50);
+            assert_same(
+                &Recording::of(run.sim, 50),
+                &pass,
+                &format!("problem {seed}"),
+            );
+        }
         // Asked for another number of chart points, the pass is used.
         let text = crate::catalog::get("pool-refill").unwrap();
         let run = Scenario::load_recorded(text, 50).unwrap();
