@@ -37,7 +37,7 @@ on_exit() {
 trap on_exit EXIT
 
 n=0
-total=13
+total=14
 # step <title> <command...>: header, run (set -e stops the script on failure), duration.
 step() {
     local title=$1 t

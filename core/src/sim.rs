@@ -232,7 +232,9 @@ impl Sim {
     }
 
     pub(crate) fn enter(&mut self, f: Func, args: &[u64]) {
-        self.seen(crate::recording::Seen::Enter(f, args));
+        // The recorder keeps what the trace keeps: the function's named arguments.
+        let kept = &args[..args.len().min(f.arg_names().len())];
+        self.seen(crate::recording::Seen::Enter(f, kept));
         self.trace.enter(f, args);
     }
 
