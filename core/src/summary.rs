@@ -395,8 +395,8 @@ impl Summary {
 }
 
 /// The summary kept up to date step by step: after each step, [`SummaryTracker::step`] is told
-/// which tts and buffer objects the step's deltas touched ([`Touched`], kept by `Sim::d`), summarises only those
-/// (and the few pools and zones), and returns what changed. [`summarize`] of the same state
+/// which tts and buffer objects the step's deltas touched ([`Touched`], kept by `Sim::d`),
+/// summarises only those (and the few pools and zones), and returns what changed. [`summarize`] of the same state
 /// gives the same summary (`core/tests/summary.rs` checks it at every step of every
 /// walkthrough and of random problems).
 #[derive(Clone, Debug)]
