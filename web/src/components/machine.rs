@@ -1,7 +1,7 @@
 //! The machine form: kernel (3.3 or 6.12), driver, era, faithful/fixed, RAM, swiotlb, AGP,
 //! acceleration, and "then and now" (this walkthrough on 6.12 beside 3.3). It only builds a
-//! `MachineConfig` from the current one; the app re-runs the scenario with `Scenario::run_with`
-//! (after `MachineConfig::validate`) or compares two machines with `compare::compare_configs`.
+//! `MachineConfig` from the current one; the app re-runs the scenario on it (after
+//! `MachineConfig::validate`) or compares the two machines step by step (`Compare::of`).
 
 use ttm_core::{DriverKind, Era, Fidelity, Kernel, MachineConfig};
 use web_sys::{HtmlInputElement, HtmlSelectElement};

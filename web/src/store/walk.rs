@@ -1,8 +1,8 @@
 //! A loaded walkthrough (`Walk`: the recorded run and the cursor over its trace) and a comparison
 //! of one scenario under two machines (`Compare`). Opening records: the scenario is read and run
-//! once through `ttm_core` (`catalog::run`, `Scenario::load`, or `Scenario::run_with` for another
-//! machine), its trace is read once into a shared `Recording`, and everything after that scrubs
-//! the recording with a `Stepper` over it.
+//! once through `ttm_core` (`Scenario::load_recorded`, or `Scenario::run_recorded` for a read
+//! scenario and another machine), the run builds its shared `Recording` as it goes
+//! (`Recording::of`), and everything after that scrubs the recording with a `Stepper` over it.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
